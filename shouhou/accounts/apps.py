@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "shouhou.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from . import permissions, signals  # noqa: F401

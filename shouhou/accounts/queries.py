@@ -1,0 +1,58 @@
+"""Scoped reads of accounts, teams and roles (DESIGN §4–6)."""
+
+from django.db.models import Count, Q
+
+from shouhou.core import permissions
+
+from .models import ApiToken, Role, Team, User, WorkStatus
+
+
+def visible_users(actor):
+    """Users of the actor's company within their `account` data scope."""
+    condition = permissions.scope_filter(
+        actor, "account",
+        own=lambda user: Q(pk=user.pk),
+        team=lambda team_ids: Q(teams__in=team_ids) | Q(led_teams__in=team_ids),
+    )
+    qs = User.objects.for_tenant().filter(condition)
+    if permissions.data_scope(actor, "account") == permissions.SCOPE_TEAM:
+        qs = qs.distinct()
+    return qs.select_related("work_status")
+
+
+def pickable_users(actor):
+    """Active colleagues anyone may pick (assignee, collaborator pickers): not scope-limited."""
+    return User.objects.for_tenant().filter(is_active=True).select_related("work_status")
+
+
+def teams(actor):
+    return Team.objects.all().prefetch_related("leaders").annotate(member_count=Count("members", distinct=True))
+
+
+def team_tree(actor):
+    """[(team, depth)] in tree order."""
+    rows = list(teams(actor))
+    children = {}
+    for team in rows:
+        children.setdefault(team.parent_id, []).append(team)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for team in children.get(parent_id, []):
+            ordered.append((team, depth))
+            walk(team.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def roles(actor):
+    return Role.objects.all().annotate(user_count=Count("users", distinct=True))
+
+
+def work_statuses():
+    return WorkStatus.objects.all()
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user)

@@ -1,0 +1,47 @@
+"""API authentication: Bearer personal tokens and the console session. Both activate the tenant."""
+
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from .tenancy import activate
+
+
+def _activate_user(request, user):
+    request.user = user
+    request.tenant = user.tenant
+    activate(user.tenant)  # TenantMiddleware resets the context var after the response
+    return user
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from shouhou.accounts.models import ApiToken
+        from shouhou.accounts.services import hash_token
+
+        row = (
+            ApiToken.all_tenants.select_related("user", "user__tenant")
+            .filter(key_hash=hash_token(token or ""))
+            .first()
+        )
+        if row is None or not row.user.is_active or not row.user.tenant.is_active:
+            return None
+        if row.expires_at and row.expires_at < timezone.now():
+            return None
+        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
+            ApiToken.all_tenants.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return _activate_user(request, row.user)
+
+
+class SessionAuth(APIKeyCookie):
+    """The console's session cookie; CSRF is checked for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return _activate_user(request, user)
+        return None

@@ -1,0 +1,58 @@
+"""Errors a user can cause. Views, the API and importers turn them into messages in one place each."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status = 400
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, message=None, *, code=None, details=None):
+        self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code
+        self.details = details or {}
+        super().__init__(str(self.message))
+
+    def as_dict(self):
+        return {"code": self.code, "message": str(self.message), "details": _stringify(self.details)}
+
+
+def _stringify(value):
+    if isinstance(value, dict):
+        return {str(k): _stringify(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_stringify(v) for v in value]
+    return str(value) if value is not None and not isinstance(value, (int, float, bool)) else value
+
+
+class ValidationFailed(DomainError):
+    """Field errors: details maps field name -> list of messages."""
+
+    code = "validation_error"
+    default_message = _("Please correct the errors below.")
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    default_message = _("The object does not exist or you cannot see it.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    default_message = _("The object has changed; reload it and try again.")
+
+
+class QuotaExceeded(DomainError):
+    code = "quota_exceeded"
+    status = 400
+    default_message = _("Your company's quota is used up.")

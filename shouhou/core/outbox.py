@@ -1,0 +1,93 @@
+"""Domain events (DESIGN §9): written to the outbox in the caller's transaction, delivered after commit.
+
+Apps declare handlers:  @on_event("account.created") def notify(event): ...
+Delivery runs each handler once per event id; a periodic sweep retries anything left undelivered,
+so a crash between commit and delivery loses nothing.
+"""
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxEvent
+from .tenancy import require_tenant, tenant_context
+
+log = logging.getLogger(__name__)
+_HANDLERS = defaultdict(list)
+
+
+def on_event(name):
+    def decorator(func):
+        _HANDLERS[name].append(func)
+        return func
+
+    return decorator
+
+
+def emit(name, **payload):
+    """Write the event now; schedule delivery for after the surrounding transaction commits."""
+    event = OutboxEvent.objects.create(tenant=require_tenant(), name=name, payload=_jsonable(payload))
+    transaction.on_commit(lambda: _schedule(event.pk, event.tenant_id))
+    return event
+
+
+def _schedule(event_id, tenant_id):
+    from .tasks import deliver_event
+
+    try:
+        deliver_event(str(event_id), tenant_id)
+    except Exception:  # the queue may be down; the sweep will deliver it
+        log.exception("could not enqueue outbox event %s", event_id)
+
+
+def deliver(event_id):
+    """Run the handlers of one event, once. Returns True when delivered."""
+    with transaction.atomic():
+        event = OutboxEvent.all_tenants.select_for_update().filter(pk=event_id, delivered_at=None).first()
+        if event is None:
+            return False
+        with tenant_context(event.tenant):
+            try:
+                for handler in _HANDLERS.get(event.name, []):
+                    handler(event)
+            except Exception as exc:
+                transaction.set_rollback(True)
+                _mark_failed(event_id, exc)
+                raise
+            event.delivered_at = timezone.now()
+            event.attempts += 1
+            event.save(update_fields=["delivered_at", "attempts"])
+    return True
+
+
+def _mark_failed(event_id, exc):
+    def write():
+        OutboxEvent.all_tenants.filter(pk=event_id).update(last_error=repr(exc)[:2000])
+        from django.db.models import F
+
+        OutboxEvent.all_tenants.filter(pk=event_id).update(attempts=F("attempts") + 1)
+
+    transaction.on_commit(write)
+
+
+def undelivered(older_than_seconds=30, limit=500):
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    return list(
+        OutboxEvent.all_tenants.filter(delivered_at=None, created_at__lte=cutoff, attempts__lt=20)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,52 @@
+"""The per-object timeline (动态): record entries from services, read them for detail pages."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import Activity
+
+
+def record(*, actor, obj, verb, summary="", changes=None, note="", attachments=None):
+    """Add a timeline entry for `obj`. Call inside the service's transaction."""
+    return Activity.objects.create(
+        tenant_id=obj.tenant_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        verb=verb,
+        summary=str(summary)[:300],
+        changes=changes or [],
+        note=note,
+        attachments=attachments or [],
+    )
+
+
+def entries_for(obj, limit=200):
+    ct = ContentType.objects.get_for_model(type(obj))
+    return (
+        Activity.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def diff(instance, before, fields):
+    """Field changes between `before` (a dict of old values) and `instance`, for `record(changes=…)`."""
+    changes = []
+    for name in fields:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            field = instance._meta.get_field(name)
+            changes.append({"field": name, "label": str(field.verbose_name), "old": _show(old), "new": _show(new)})
+    return changes
+
+
+def snapshot(instance, fields):
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _show(value):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)

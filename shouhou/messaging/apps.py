@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "shouhou.messaging"
+    label = "messaging"
+    verbose_name = "Messaging"
+
+    def ready(self):
+        from . import handlers, permissions  # noqa: F401

@@ -1,0 +1,86 @@
+"""Notifications and SMS: every write here (DESIGN §4)."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.errors import NotFound, QuotaExceeded, ValidationFailed
+from shouhou.core.models import Tenant
+from shouhou.core.permissions import require
+from shouhou.core.tenancy import require_tenant
+from shouhou.core.validators import normalize_phone, validate_mobile
+
+from . import sms
+from .models import Notification, SmsMessage
+
+
+def notify(*, users, title, body="", url="", category=Notification.Category.SYSTEM, event_id=None):
+    """In-app notification to each user, once per event id (idempotent delivery)."""
+    created = []
+    for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    user=user, title=str(title)[:200], body=str(body), url=url, category=category,
+                    event_id=event_id,
+                ))
+        except IntegrityError:
+            continue  # already delivered for this event
+    return created
+
+
+@transaction.atomic
+def mark_read(*, user, ids=None):
+    qs = Notification.objects.filter(user=user, read_at=None)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def send_sms(*, phone, content, actor=None, purpose="", template="", event_id=None, check_perm=False):
+    """Send one SMS through the configured gateway, counting it against the company quota.
+
+    The quota is taken under a row lock before sending and given back if the gateway fails.
+    """
+    if check_perm:
+        require(actor, "message.sms")
+    phone = normalize_phone(phone)
+    try:
+        validate_mobile(phone)
+    except Exception:
+        raise ValidationFailed(details={"phone": [_("Enter a valid mainland mobile number (11 digits starting with 1).")]})
+    content = (content or "").strip()
+    if not content:
+        raise ValidationFailed(details={"content": [_("This field is required.")]})
+    if event_id and SmsMessage.objects.filter(event_id=event_id, phone=phone).exists():
+        return None
+    count = sms.segments(content)
+    tenant = require_tenant()
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.sms_used + count > locked.sms_limit:
+            raise QuotaExceeded(_("The SMS quota is used up; top up to send more."))
+        Tenant.objects.filter(pk=tenant.pk).update(sms_used=F("sms_used") + count)
+        message = SmsMessage.objects.create(phone=phone, content=content, template=template, purpose=purpose,
+                                            segments=count, sent_by=actor if actor and actor.pk else None,
+                                            event_id=event_id)
+    try:
+        provider_id = sms.gateway().send(phone, content, template)
+    except sms.SmsError as exc:
+        with transaction.atomic():
+            Tenant.objects.filter(pk=tenant.pk).update(sms_used=F("sms_used") - count)
+            SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.FAILED, error=str(exc)[:300])
+        message.status, message.error = SmsMessage.Status.FAILED, str(exc)[:300]
+        return message
+    SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.SENT, provider_id=provider_id)
+    message.status, message.provider_id = SmsMessage.Status.SENT, provider_id
+    tenant.sms_used = locked.sms_used + count
+    return message
+
+
+def get_notification(user, pk):
+    notification = Notification.objects.filter(user=user, pk=pk).first()
+    if notification is None:
+        raise NotFound()
+    return notification

@@ -1,0 +1,170 @@
+"""Company-level writes: sign-up, company info, settings, and the system log."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from shouhou.core import company_settings
+from shouhou.core.errors import PermissionDenied, ValidationFailed
+from shouhou.core.models import Tenant
+from shouhou.core.permissions import require
+from shouhou.core.tenancy import require_tenant, tenant_context
+
+from .models import SystemLog
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
+RESERVED_SLUGS = {"admin", "api", "static", "media", "www", "app", "m", "p", "q", "s", "demo-new"}
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    ip = forwarded.split(",")[0].strip() if forwarded and django_settings.SECURE_PROXY_SSL_HEADER else ""
+    return ip or request.META.get("REMOTE_ADDR") or None
+
+
+def client_type(request):
+    if request is None:
+        return SystemLog.Client.SYSTEM
+    if request.path.startswith("/api/"):
+        return SystemLog.Client.API
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if request.path.startswith("/m/") or re.search(r"Mobile|Android|iPhone|DingTalk", agent):
+        return SystemLog.Client.MOBILE
+    return SystemLog.Client.PC
+
+
+def log(kind, *, user=None, action, request=None, detail=None, tenant=None):
+    """Write one system-log row. Safe to call inside or outside a service transaction."""
+    tenant = tenant or (user.tenant if user is not None else require_tenant())
+    team_names = ""
+    if user is not None and user.pk:
+        team_names = "、".join(user.teams.values_list("name", flat=True)[:5])
+    return SystemLog.all_tenants.create(
+        tenant=tenant,
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        user_name=user.name if user is not None else "",
+        team_name=team_names[:200],
+        action=str(action)[:200],
+        client_type=client_type(request),
+        ip=client_ip(request),
+        detail=detail or {},
+    )
+
+
+def validate_slug(slug):
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        raise ValidationFailed(details={"slug": [_("Use 3–40 lowercase letters, digits or hyphens.")]})
+    if Tenant.objects.filter(slug=slug).exists():
+        raise ValidationFailed(details={"slug": [_("This company code is already taken.")]})
+    return slug
+
+
+@transaction.atomic
+def sign_up(*, name, short_name, slug, contact_phone, admin_name, admin_password, admin_email="", request=None):
+    """Trial sign-up (GEN-02): a company, its defaults, and its super administrator."""
+    from shouhou.accounts import services as account_services
+
+    name, short_name = (name or "").strip(), (short_name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    if not short_name:
+        errors["short_name"] = [_("This field is required.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    slug = validate_slug(slug or slugify(short_name))
+    now = timezone.now()
+    tenant = Tenant.objects.create(
+        name=name, short_name=short_name, slug=slug, phone=contact_phone,
+        plan=Tenant.Plan.TRIAL, seat_limit=django_settings.TRIAL_SEATS, sms_limit=django_settings.TRIAL_SMS,
+        storage_limit_mb=django_settings.TRIAL_STORAGE_MB, starts_at=now,
+        expires_at=now + timedelta(days=django_settings.TRIAL_DAYS),
+    )
+    with tenant_context(tenant):
+        account_services.install_tenant_defaults(tenant)
+        owner = account_services.create_owner(
+            tenant=tenant, name=admin_name or name, phone=contact_phone, email=admin_email,
+            password=admin_password,
+        )
+    return tenant, owner
+
+
+COMPANY_FIELDS = ["name", "short_name", "email", "phone", "address", "profile", "show_short_name"]
+
+
+@transaction.atomic
+def update_company(*, actor, request=None, **values):
+    """Company info (SYS-07)."""
+    require(actor, "system.settings")
+    tenant = Tenant.objects.select_for_update().get(pk=require_tenant().pk)
+    if not (values.get("name") or "").strip() or not (values.get("short_name") or "").strip():
+        raise ValidationFailed(details={"name": [_("Company name and short name are required.")]})
+    changes = {}
+    for field in COMPANY_FIELDS:
+        if field in values and getattr(tenant, field) != values[field]:
+            changes[field] = [str(getattr(tenant, field)), str(values[field])]
+            setattr(tenant, field, values[field])
+    tenant.save()
+    if changes:
+        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Changed company information"), request=request,
+            detail={"changes": changes})
+    return tenant
+
+
+@transaction.atomic
+def update_settings(*, actor, values, request=None, permission="system.settings"):
+    """Write declared company settings (validated against their defaults' types) and log the change."""
+    require(actor, permission)
+    tenant = Tenant.objects.select_for_update().get(pk=require_tenant().pk)
+    current = dict(tenant.settings or {})
+    changes = {}
+    for key, value in values.items():
+        declared = company_settings.REGISTRY.get(key)
+        if declared is None:
+            raise ValidationFailed(details={key: [_("Unknown setting.")]})
+        value = _coerce(declared, value)
+        old = current.get(key, declared.default)
+        if old != value:
+            changes[key] = [old, value]
+            current[key] = value
+    if changes:
+        tenant.settings = current
+        tenant.save(update_fields=["settings"])
+        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Changed settings"), request=request,
+            detail={"changes": changes})
+    require_tenant().settings = current
+    return changes
+
+
+def _coerce(declared, value):
+    default = declared.default
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes"}
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, list):
+            return list(value)
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise TypeError
+            return value
+        return str(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(details={declared.key: [_("Invalid value.")]})
+
+
+def ensure_owner_or_admin(actor):
+    if not (actor.is_tenant_owner or actor.roles.filter(system_key="admin").exists()):
+        raise PermissionDenied()
