@@ -260,7 +260,8 @@ def set_language(*, user, language):
 def assign_roles(*, actor, users, role_ids, mode="add", request=None):
     """Bulk: add, remove or replace roles of the users (ACC-02)."""
     permissions.require(actor, "account.edit")
-    permissions.require(actor, "role.manage") if _touches_admin(role_ids) else None
+    if _touches_admin(role_ids) or (mode == "set" and _any_admin(users)):
+        permissions.require(actor, "role.manage")  # granting or taking away full control
     roles = _scoped_ids(Role, role_ids)
     for user in users:
         user = _lock_user(actor, user)
@@ -286,6 +287,10 @@ def assign_roles(*, actor, users, role_ids, mode="add", request=None):
 
 def _touches_admin(role_ids):
     return Role.objects.filter(pk__in=role_ids or [], system_key="admin").exists()
+
+
+def _any_admin(users):
+    return User.objects.for_tenant().filter(pk__in=[u.pk for u in users], roles__system_key="admin").exists()
 
 
 @transaction.atomic

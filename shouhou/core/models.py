@@ -137,3 +137,22 @@ class ListPreference(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user", "list_key"], name="uniq_listpref_user_key")
         ]
+
+
+class IdempotencyRecord(TenantModel):
+    """The stored response of a create sent with an `Idempotency-Key` header (DESIGN §11).
+
+    A retry with the same key by the same user within 24 hours gets this response again instead of
+    creating a second object. Written in the same transaction as the create (core.api_utils).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key")
+        ]

@@ -9,6 +9,7 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboxEvent
@@ -43,33 +44,40 @@ def _schedule(event_id, tenant_id):
 
 
 def deliver(event_id):
-    """Run the handlers of one event, once. Returns True when delivered."""
+    """Run the handlers of one event, once. Returns True when delivered.
+
+    A failing handler rolls the delivery back; the failure is then recorded and re-raised, so the task
+    retries and the sweep stops after 20 attempts.
+    """
+    try:
+        return _deliver_once(event_id)
+    except Exception as exc:
+        _record_failure(event_id, exc)
+        raise
+
+
+def _deliver_once(event_id):
     with transaction.atomic():
-        event = OutboxEvent.all_tenants.select_for_update().filter(pk=event_id, delivered_at=None).first()
+        # SKIP LOCKED: a row being delivered by another worker is that worker's to finish.
+        event = (
+            OutboxEvent.all_tenants.select_for_update(skip_locked=True)
+            .filter(pk=event_id, delivered_at=None)
+            .first()
+        )
         if event is None:
             return False
         with tenant_context(event.tenant):
-            try:
-                for handler in _HANDLERS.get(event.name, []):
-                    handler(event)
-            except Exception as exc:
-                transaction.set_rollback(True)
-                _mark_failed(event_id, exc)
-                raise
-            event.delivered_at = timezone.now()
-            event.attempts += 1
-            event.save(update_fields=["delivered_at", "attempts"])
+            for handler in _HANDLERS.get(event.name, []):
+                handler(event)
+        event.delivered_at = timezone.now()
+        event.attempts += 1
+        event.save(update_fields=["delivered_at", "attempts"])
     return True
 
 
-def _mark_failed(event_id, exc):
-    def write():
-        OutboxEvent.all_tenants.filter(pk=event_id).update(last_error=repr(exc)[:2000])
-        from django.db.models import F
-
-        OutboxEvent.all_tenants.filter(pk=event_id).update(attempts=F("attempts") + 1)
-
-    transaction.on_commit(write)
+def _record_failure(event_id, exc):
+    # Written after the delivery's rollback; inside it (e.g. via on_commit) the write would be discarded.
+    OutboxEvent.all_tenants.filter(pk=event_id).update(last_error=repr(exc)[:2000], attempts=F("attempts") + 1)
 
 
 def undelivered(older_than_seconds=30, limit=500):

@@ -7,4 +7,4 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self):
-        from . import handlers, permissions  # noqa: F401
+        from . import handlers, menu, permissions  # noqa: F401

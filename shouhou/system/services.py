@@ -45,7 +45,8 @@ def log(kind, *, user=None, action, request=None, detail=None, tenant=None):
     tenant = tenant or (user.tenant if user is not None else require_tenant())
     team_names = ""
     if user is not None and user.pk:
-        team_names = "、".join(user.teams.values_list("name", flat=True)[:5])
+        with tenant_context(tenant):  # login runs before any tenant is active
+            team_names = "、".join(user.teams.values_list("name", flat=True)[:5])
     return SystemLog.all_tenants.create(
         tenant=tenant,
         kind=kind,

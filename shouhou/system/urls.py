@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "system"
-urlpatterns = []
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+]

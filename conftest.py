@@ -1,0 +1,39 @@
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _huey_immediate():
+    """Jobs run inline in tests unless a test opts out (see core/tests/test_jobs.py)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
+@pytest.fixture
+def company(db):
+    from shouhou.core.testing import make_company
+
+    return make_company()
+
+
+@pytest.fixture
+def tenant(company):
+    """The first company, activated for the test body."""
+    from shouhou.core.tenancy import tenant_context
+
+    tenant_obj, _owner = company
+    with tenant_context(tenant_obj):
+        yield tenant_obj
+
+
+@pytest.fixture
+def owner(company):
+    return company[1]
+
+
+@pytest.fixture
+def other_company(db):
+    from shouhou.core.testing import make_company
+
+    return make_company()

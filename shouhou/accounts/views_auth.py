@@ -1,0 +1,81 @@
+"""Sign-in, sign-out and the user's own settings (ACC-05)."""
+
+from django.contrib import messages
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core import timeline
+from shouhou.core.errors import DomainError, ValidationFailed
+from shouhou.core.views import safe_next
+
+from . import services
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    error, username = "", ""
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        try:
+            user = services.login(request=request, username=username, password=request.POST.get("password", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            django_login(request, user, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
+            if user.language:
+                request.session["_language"] = user.language
+            return redirect(safe_next(request, "/"))
+    return render(request, "accounts/login.html", {"error": error, "username": username,
+                                                   "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request):
+    django_logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request):
+    user = request.user
+    return render(request, "accounts/profile.html", {"profile_user": user, "entries": timeline.entries_for(user, 50)})
+
+
+@login_required
+def change_password(request):
+    errors = {}
+    if request.method == "POST":
+        new = request.POST.get("new_password", "")
+        if new != request.POST.get("new_password2", ""):
+            errors = {"new_password2": [_("The two passwords do not match.")]}
+        else:
+            try:
+                services.change_own_password(user=request.user, old_password=request.POST.get("old_password", ""),
+                                             new_password=new)
+            except ValidationFailed as exc:
+                errors = exc.details
+                if "password" in errors:
+                    errors["new_password"] = errors.pop("password")
+            else:
+                update_session_auth_hash(request, request.user)
+                messages.success(request, _("Your password has been changed."))
+                return redirect("accounts:profile")
+    return render(request, "accounts/change_password.html", {"errors": errors})
+
+
+@login_required
+@require_POST
+def my_work_status(request):
+    try:
+        services.set_work_status(user=request.user, status_id=request.POST.get("status") or None)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Work status updated."))
+    return redirect(safe_next(request, request.META.get("HTTP_REFERER") or "/"))

@@ -1,0 +1,324 @@
+"""The standard list (GEN-05), built once and configured by every list page.
+
+A list page declares a `StandardList` subclass and calls `render_list(request, MyList)`:
+
+    class AccountList(StandardList):
+        key = "accounts"
+        title = _("Accounts")
+        columns = [Column("name", _("Name"), sortable=True, link=lambda u: reverse(...)), ...]
+        search_fields = ["name", "phone", "email"]
+        tabs = [Tab("all", _("All")), Tab("disabled", _("Disabled"), Q(is_active=False))]
+        filters = [Filter("role", _("Role"), lookup="roles", choices=lambda request: [...])]
+        batch_actions = [BatchAction(_("Disable"), "accounts:bulk_disable", perm="account.disable")]
+        export_perm = "account.export"
+
+        def base_queryset(self, request): return visible_users(request.user)
+
+It handles tabs with live counts, the scope filter (全部/我创建的/我负责的/我协同的, when `scopes` is set),
+search, advanced filters, the column chooser remembered per user, sort, page size, pagination, batch
+selection and Excel export — and answers htmx requests with only the table part.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from .models import ListPreference
+from .permissions import has_perm
+
+PAGE_SIZES = [10, 20, 50, 100]
+
+
+@dataclass
+class Column:
+    key: str
+    label: Any
+    value: Callable | None = None  # obj -> display value; default getattr(obj, key)
+    link: Callable | None = None  # obj -> url
+    sortable: bool = False
+    sort_field: str | None = None
+    default: bool = True
+    export: Callable | None = None  # obj -> cell value for Excel; default: value
+    css: str = ""
+    html: bool = False  # value returns safe HTML
+
+    def display(self, obj):
+        if self.value is not None:
+            return self.value(obj)
+        value = obj
+        for part in self.key.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+        return value
+
+    def cell(self, obj):
+        return self.export(obj) if self.export is not None else self.display(obj)
+
+
+@dataclass
+class Tab:
+    key: str
+    label: Any
+    condition: Q | Callable | None = None  # Q, or request -> Q
+    count: bool = True
+
+    def q(self, request):
+        if callable(self.condition):
+            return self.condition(request)
+        return self.condition or Q()
+
+
+@dataclass
+class Filter:
+    key: str
+    label: Any
+    lookup: str  # ORM lookup used with the submitted value
+    choices: Callable | None = None  # request -> [(value, label)]; None = free text
+    kind: str = "select"  # select, text, date_range, bool
+    distinct: bool = False
+
+    def apply(self, qs, params):
+        if self.kind == "date_range":
+            start, end = params.get(f"f_{self.key}_from"), params.get(f"f_{self.key}_to")
+            if start:
+                qs = qs.filter(**{f"{self.lookup}__date__gte": start})
+            if end:
+                qs = qs.filter(**{f"{self.lookup}__date__lte": end})
+            return qs
+        value = params.get(f"f_{self.key}", "").strip()
+        if value == "":
+            return qs
+        if self.kind == "bool":
+            value = value in {"1", "true", "on"}
+        qs = qs.filter(**{self.lookup: value})
+        return qs.distinct() if self.distinct else qs
+
+    def is_active(self, params):
+        if self.kind == "date_range":
+            return bool(params.get(f"f_{self.key}_from") or params.get(f"f_{self.key}_to"))
+        return bool(params.get(f"f_{self.key}", "").strip())
+
+
+@dataclass
+class BatchAction:
+    label: Any
+    url_name: str
+    perm: str | None = None
+    confirm: Any = ""
+    style: str = "outline-secondary"
+    modal: bool = False  # open the action's form in the modal (htmx GET) instead of posting directly
+
+
+@dataclass
+class Scope:
+    """One choice of the scope filter (全部/我创建的/我负责的/我协同的)."""
+
+    key: str
+    label: Any
+    condition: Callable  # request -> Q
+
+
+SCOPE_ALL = Scope("all", _("All"), lambda request: Q())
+
+
+@dataclass
+class ListState:
+    tab: str
+    scope: str
+    q: str
+    sort: str
+    page: int
+    page_size: int
+    columns: list = field(default_factory=list)
+
+
+class StandardList:
+    key = ""
+    title = ""
+    template = "core/list.html"
+    columns: list[Column] = []
+    tabs: list[Tab] = []
+    scopes: list[Scope] = []
+    search_fields: list[str] = []
+    search_placeholder = _("Search")
+    filters: list[Filter] = []
+    batch_actions: list[BatchAction] = []
+    toolbar_template = ""  # extra toolbar buttons (新建, 导入 …)
+    sidebar_template = ""  # e.g. the role tree of the account list
+    export_perm: str | None = None
+    default_sort = "-pk"
+    default_page_size = 10
+    row_key = "pk"
+
+    def __init__(self, request):
+        self.request = request
+        self.params = request.GET
+
+    # -- to override ----------------------------------------------------------------------------
+    def base_queryset(self, request):
+        raise NotImplementedError
+
+    def extra_context(self, request):
+        return {}
+
+    # -- state ----------------------------------------------------------------------------------
+    def preference(self):
+        user = self.request.user
+        return ListPreference.objects.filter(user=user, list_key=self.key).first()
+
+    def state(self):
+        params = self.params
+        pref = self.preference()
+        tab_keys = [t.key for t in self.tabs]
+        tab = params.get("tab") if params.get("tab") in tab_keys else (tab_keys[0] if tab_keys else "")
+        scope_keys = [s.key for s in self.scopes]
+        scope = params.get("scope") if params.get("scope") in scope_keys else (scope_keys[0] if scope_keys else "")
+        sortable = {c.key for c in self.columns if c.sortable}
+        sort = params.get("sort", "")
+        if sort.lstrip("-") not in sortable:
+            sort = ""
+        page_size = _int(params.get("page_size"), pref.page_size if pref else self.default_page_size)
+        if page_size not in PAGE_SIZES:
+            page_size = self.default_page_size
+        all_keys = [c.key for c in self.columns]
+        chosen = [k for k in (pref.columns if pref else []) if k in all_keys] or [
+            c.key for c in self.columns if c.default
+        ]
+        return ListState(tab, scope, params.get("q", "").strip(), sort, max(_int(params.get("page"), 1), 1),
+                         page_size, chosen)
+
+    # -- querying -------------------------------------------------------------------------------
+    def filtered_queryset(self, state, *, with_tab=True):
+        qs = self.base_queryset(self.request)
+        if state.scope:
+            scope = next(s for s in self.scopes if s.key == state.scope)
+            qs = qs.filter(scope.condition(self.request))
+        if state.q and self.search_fields:
+            condition = Q()
+            for name in self.search_fields:
+                condition |= Q(**{f"{name}__icontains": state.q})
+            qs = qs.filter(condition)
+        for flt in self.filters:
+            qs = flt.apply(qs, self.params)
+        if with_tab and state.tab:
+            tab = next(t for t in self.tabs if t.key == state.tab)
+            qs = qs.filter(tab.q(self.request))
+        return qs
+
+    def tab_counts(self, state):
+        base = self.filtered_queryset(state, with_tab=False)
+        return {tab.key: base.filter(tab.q(self.request)).count() for tab in self.tabs if tab.count}
+
+    def ordered(self, qs, state):
+        if state.sort:
+            column = next(c for c in self.columns if c.key == state.sort.lstrip("-"))
+            field_name = column.sort_field or column.key
+            prefix = "-" if state.sort.startswith("-") else ""
+            return qs.order_by(prefix + field_name, prefix + "pk")
+        return qs.order_by(self.default_sort) if self.default_sort else qs
+
+    # -- rendering ------------------------------------------------------------------------------
+    def visible_columns(self, state):
+        by_key = {c.key: c for c in self.columns}
+        return [by_key[k] for k in state.columns if k in by_key]
+
+    def context(self):
+        state = self.state()
+        qs = self.ordered(self.filtered_queryset(state), state)
+        paginator = Paginator(qs, state.page_size)
+        page = paginator.get_page(state.page)
+        columns = self.visible_columns(state)
+        rows = [
+            {"pk": getattr(obj, self.row_key), "obj": obj,
+             "cells": [{"value": c.display(obj), "link": c.link(obj) if c.link else "", "css": c.css,
+                        "html": c.html} for c in columns]}
+            for obj in page.object_list
+        ]
+        counts = self.tab_counts(state)
+        user = self.request.user
+        return {
+            "list": self,
+            "state": state,
+            "page": page,
+            "paginator": paginator,
+            "rows": rows,
+            "columns": columns,
+            "all_columns": self.columns,
+            "tabs": [{"key": t.key, "label": t.label, "count": counts.get(t.key), "active": t.key == state.tab}
+                     for t in self.tabs],
+            "scopes": self.scopes,
+            "filters": [{"filter": f, "choices": f.choices(self.request) if f.choices else None,
+                         "value": self.params.get(f"f_{f.key}", ""),
+                         "value_from": self.params.get(f"f_{f.key}_from", ""),
+                         "value_to": self.params.get(f"f_{f.key}_to", "")} for f in self.filters],
+            "filters_active": any(f.is_active(self.params) for f in self.filters),
+            "batch_actions": [a for a in self.batch_actions if not a.perm or has_perm(user, a.perm)],
+            "can_export": bool(self.export_perm and has_perm(user, self.export_perm)),
+            "page_sizes": PAGE_SIZES,
+            "query": self.querystring(),
+            "query_without_page": self.querystring(drop=("page",)),
+            "query_without_sort": self.querystring(drop=("page", "sort")),
+            "query_without_tab": self.querystring(drop=("page", "tab")),
+            "query_without_scope": self.querystring(drop=("page", "scope")),
+            **self.extra_context(self.request),
+        }
+
+    def querystring(self, drop=()):
+        params = QueryDict(mutable=True)
+        for key, values in self.params.lists():
+            if key not in drop and key not in {"export", "_"}:
+                params.setlist(key, [v for v in values if v != ""])
+        return params.urlencode()
+
+    def response(self):
+        context = self.context()
+        if self.request.htmx and not self.request.htmx.boosted:
+            return TemplateResponse(self.request, "core/_list_body.html", context)
+        return TemplateResponse(self.request, self.template, context)
+
+    def export_rows(self):
+        """(headers, iterator of rows) for the current view: its tab, filters, search, sort and columns."""
+        state = self.state()
+        columns = self.visible_columns(state)
+        qs = self.ordered(self.filtered_queryset(state), state)
+        headers = [str(c.label) for c in columns]
+        return headers, ([_cell(c.cell(obj)) for c in columns] for obj in qs.iterator(chunk_size=2000))
+
+    def render_table(self):
+        return render_to_string("core/_list_body.html", self.context(), request=self.request)
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, (int, float, str)) or hasattr(value, "year"):
+        return value
+    return str(value)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def render_list(request, list_class):
+    """The view body for a standard list: export when asked, otherwise the page or its table part."""
+    listing = list_class(request)
+    if request.GET.get("export") == "xlsx":
+        from .excel import export_list
+
+        return export_list(request, listing)
+    return listing.response()

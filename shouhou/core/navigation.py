@@ -1,0 +1,91 @@
+"""The console's left navigation (GEN-04) and the home counters, registered by each app.
+
+Only sections with at least one item the user may open are shown, so modules appear as they land.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import has_perm
+
+# The GEN-04 order; apps fill these sections.
+SECTIONS = [
+    ("desk", _("Service desk"), "bi-headset"),
+    ("workorders", _("Work-order centre"), "bi-clipboard-check"),
+    ("finance", _("Finance"), "bi-currency-yen"),
+    ("customers", _("Customer information"), "bi-people"),
+    ("parts", _("Spare parts"), "bi-box-seam"),
+    ("analytics", _("Operations analytics"), "bi-graph-up"),
+    ("service", _("Service management"), "bi-tools"),
+    ("info", _("Information management"), "bi-journal-text"),
+    ("accounts", _("Accounts and permissions"), "bi-person-badge"),
+    ("system", _("System management"), "bi-gear"),
+]
+
+
+@dataclass
+class NavItem:
+    section: str
+    label: str
+    url_name: str
+    perm: str | None = None
+    order: int = 100
+    url_kwargs: dict = field(default_factory=dict)
+
+    def url(self):
+        return reverse(self.url_name, kwargs=self.url_kwargs or None)
+
+
+@dataclass
+class HomeCounter:
+    key: str
+    label: str
+    count: object  # callable(user) -> int
+    url_name: str | None = None
+    perm: str | None = None
+    order: int = 100
+    icon: str = "bi-circle"
+
+
+NAV_ITEMS: list[NavItem] = []
+HOME_COUNTERS: list[HomeCounter] = []
+
+
+def register_nav(section, label, url_name, perm=None, order=100):
+    NAV_ITEMS.append(NavItem(section, label, url_name, perm, order))
+
+
+def register_home_counter(key, label, count, url_name=None, perm=None, order=100, icon="bi-circle"):
+    HOME_COUNTERS.append(HomeCounter(key, label, count, url_name, perm, order, icon))
+
+
+def menu_for(user, current_path=""):
+    """[{key,label,icon,items:[{label,url,active}],active}] of what `user` may open."""
+    menu = []
+    for key, label, icon in SECTIONS:
+        items = []
+        for item in sorted((i for i in NAV_ITEMS if i.section == key), key=lambda i: i.order):
+            if item.perm and not has_perm(user, item.perm):
+                continue
+            url = item.url()
+            items.append({"label": item.label, "url": url, "active": _is_active(url, current_path)})
+        if items:
+            menu.append({"key": key, "label": label, "icon": icon, "items": items,
+                         "active": any(i["active"] for i in items)})
+    return menu
+
+
+def _is_active(url, path):
+    return path == url or (url != "/" and path.startswith(url))
+
+
+def counters_for(user):
+    rows = []
+    for counter in sorted(HOME_COUNTERS, key=lambda c: c.order):
+        if counter.perm and not has_perm(user, counter.perm):
+            continue
+        rows.append({"key": counter.key, "label": counter.label, "value": counter.count(user), "icon": counter.icon,
+                     "url": reverse(counter.url_name) if counter.url_name else ""})
+    return rows

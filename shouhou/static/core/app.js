@@ -1,0 +1,106 @@
+/* Console behaviour shared by every page. No inline scripts: the CSP forbids them. */
+(function () {
+  "use strict";
+
+  // Selects and inputs marked data-autosubmit submit their form on change.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("[data-autosubmit]") && el.form) {
+      el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+    }
+  });
+
+  // --- standard list: row selection and batch actions -------------------------------------------
+  function selectedIds() {
+    return Array.prototype.map.call(document.querySelectorAll(".row-check:checked"), function (box) {
+      return box.value;
+    });
+  }
+
+  function refreshSelection() {
+    var ids = selectedIds();
+    var bar = document.querySelector(".selection-bar");
+    if (bar) {
+      bar.classList.toggle("d-none", ids.length === 0);
+      var count = bar.querySelector(".selected-count");
+      if (count) count.textContent = ids.length;
+    }
+    document.querySelectorAll(".batch-action").forEach(function (button) {
+      button.disabled = ids.length === 0;
+    });
+    var all = document.querySelector(".check-all");
+    var boxes = document.querySelectorAll(".row-check");
+    if (all) all.checked = boxes.length > 0 && ids.length === boxes.length;
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(".check-all")) {
+      document.querySelectorAll(".row-check").forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+    if (event.target.matches(".check-all, .row-check")) refreshSelection();
+  });
+
+  document.addEventListener("click", function (event) {
+    var clear = event.target.closest(".clear-selection");
+    if (clear) {
+      event.preventDefault();
+      document.querySelectorAll(".row-check, .check-all").forEach(function (box) { box.checked = false; });
+      refreshSelection();
+      return;
+    }
+    var action = event.target.closest(".batch-action");
+    if (!action) return;
+    var ids = selectedIds();
+    if (!ids.length) return;
+    if (action.dataset.confirm && !window.confirm(action.dataset.confirm)) return;
+    if (action.dataset.modal) {
+      var url = action.dataset.url + "?" + ids.map(function (id) { return "ids=" + encodeURIComponent(id); }).join("&");
+      openModal(url);
+      return;
+    }
+    var form = document.getElementById("batch-form");
+    form.action = action.dataset.url;
+    form.querySelectorAll("input[name=ids]").forEach(function (input) { input.remove(); });
+    ids.forEach(function (id) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = "ids"; input.value = id;
+      form.appendChild(input);
+    });
+    form.submit();
+  });
+
+  // --- modal dialogs loaded with htmx: any [data-modal-url] opens its URL in #modal ---------------
+  function openModal(url) {
+    var modalEl = document.getElementById("modal");
+    if (!modalEl || !window.htmx) { window.location = url; return; }
+    htmx.ajax("GET", url, { target: "#modal-content", swap: "innerHTML" }).then(function () {
+      bootstrap.Modal.getOrCreateInstance(modalEl).show();
+    });
+  }
+  window.shouhouOpenModal = openModal;
+
+  document.addEventListener("click", function (event) {
+    var trigger = event.target.closest("[data-modal-url]");
+    if (!trigger) return;
+    event.preventDefault();
+    openModal(trigger.dataset.modalUrl);
+  });
+
+  // Servers answer a successful modal form with HX-Trigger: closeModal (and list-refresh).
+  document.body && document.body.addEventListener("closeModal", function () {
+    var modalEl = document.getElementById("modal");
+    if (modalEl) bootstrap.Modal.getOrCreateInstance(modalEl).hide();
+  });
+
+  // Confirm buttons/links outside lists: data-confirm="..."
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.dataset.confirm;
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:afterSwap", refreshSelection);
+  document.addEventListener("DOMContentLoaded", refreshSelection);
+})();
