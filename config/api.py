@@ -1,12 +1,18 @@
 """The REST API (DESIGN §11): django-ninja at /api/v1/. Each app contributes a router in its api.py."""
 
-from django.http import Http404
+import logging
+
+from django.core.signals import got_request_exception
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from shouhou.core.api_auth import BearerTokenAuth, SessionAuth
 from shouhou.core.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Shouhou API",
@@ -31,24 +37,50 @@ def domain_error(request, exc):
 def validation_error(request, exc):
     details = {}
     for error in exc.errors:
-        loc = ".".join(str(p) for p in error.get("loc", [])[1:] or error.get("loc", []))
-        details.setdefault(loc or "body", []).append(error.get("msg", "invalid"))
-    return _error(request, 400, "validation_error", "Invalid input.", details)
+        details.setdefault(_error_field(error.get("loc", [])), []).append(error.get("msg", "invalid"))
+    return _error(request, 400, "validation_error", _("Please correct the errors below."), details)
+
+
+def _error_field(loc):
+    """("body", "payload", "name") -> "name"; ("query", "page") -> "page"; ("body", "payload") -> "body"."""
+    source, *parts = [str(part) for part in loc] or ["body"]
+    if source == "body":
+        parts = parts[1:]  # the view's parameter name says nothing to the client
+    return ".".join(parts) or source
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return _error(request, 401, "not_authenticated", "Authentication required.")
+    return _error(request, 401, "not_authenticated", _("Authentication required."))
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", "Not found.")
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+HTTP_ERROR_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 429: "throttled"}
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return _error(request, exc.status_code, "error", exc.message)
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        return _error(request, 403, "csrf_failed",
+                      _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value."))
+    return _error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"), exc.message)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    log.exception("API error on %s %s", request.method, request.path)
+    got_request_exception.send(sender=None, request=request)  # error reporting; the test client re-raises
+    return _error(request, 500, "server_error", _("Something went wrong on our side; please try again later."))
+
+
+def unknown_endpoint(request, *args, **kwargs):
+    """/api/… paths that match no endpoint answer in the error shape too (mounted in config/urls.py)."""
+    return JsonResponse({"code": "not_found", "message": _("No such API endpoint."), "details": {}}, status=404)
 
 
 from shouhou.accounts.api import router as accounts_router  # noqa: E402

@@ -36,11 +36,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs page (Swagger UI) from local static files, not a CDN
     "huey.contrib.djhuey",
     "shouhou.core",
     "shouhou.accounts",
     "shouhou.system",
     "shouhou.messaging",
+    "shouhou.customers",
+    "shouhou.products",
+    "shouhou.workorders",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +182,10 @@ SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "售后")
 SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
 SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
 SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+
+# Maps/geocoding: AMap web service when a key is set; offline gazetteer otherwise.
+MAPS_AMAP_KEY = os.environ.get("MAPS_AMAP_KEY", "")
+MAPS_AMAP_ENDPOINT = os.environ.get("MAPS_AMAP_ENDPOINT", "https://restapi.amap.com/v3/geocode/geo")
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

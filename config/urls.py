@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from .api import api
+from .api import api, unknown_endpoint
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", unknown_endpoint),
     path("accounts/", include("shouhou.accounts.urls")),
     path("system/", include("shouhou.system.urls")),
     path("messages/", include("shouhou.messaging.urls")),

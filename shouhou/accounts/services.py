@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -83,6 +84,14 @@ def _clean_identity(*, phone, email, exclude_pk=None):
     return phone, email, errors
 
 
+def _check_lengths(model, values, errors):
+    """Field errors for text longer than its column (PostgreSQL would refuse it with a 500)."""
+    for field, value in values.items():
+        limit = model._meta.get_field(field).max_length
+        if value and len(value) > limit and field not in errors:
+            errors[field] = [_("Enter at most %(limit)s characters.") % {"limit": limit}]
+
+
 def _check_password(password, user=None):
     try:
         password_validation.validate_password(password or "", user)
@@ -130,6 +139,7 @@ def create_user(*, actor, name, phone="", email="", password="", service_phone="
     phone, email, errors = _clean_identity(phone=phone, email=email)
     if not name:
         errors["name"] = [_("This field is required.")]
+    _check_lengths(User, {"name": name, "service_phone": service_phone, "job_title": job_title}, errors)
     if errors:
         raise ValidationFailed(details=errors)
     if is_active:
@@ -158,8 +168,11 @@ def update_user(*, actor, user, request=None, **values):
     user = _lock_user(actor, user)
     phone, email, errors = _clean_identity(phone=values.get("phone", user.phone),
                                            email=values.get("email", user.email), exclude_pk=user.pk)
-    if "name" in values and not (values["name"] or "").strip():
-        errors["name"] = [_("This field is required.")]
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+        if not values["name"]:
+            errors["name"] = [_("This field is required.")]
+    _check_lengths(User, {f: values[f] for f in ("name", "service_phone", "job_title") if f in values}, errors)
     if errors:
         raise ValidationFailed(details=errors)
     before = timeline.snapshot(user, USER_FIELDS)
@@ -179,7 +192,9 @@ def _lock_user(actor, user):
     """Re-read the user under a row lock, within the actor's scope (404 otherwise)."""
     from .queries import visible_users
 
-    locked = visible_users(actor).select_for_update().filter(pk=user.pk).first()
+    # Lock the bare row: PostgreSQL refuses FOR UPDATE next to the scope's outer joins and DISTINCT.
+    in_scope = visible_users(actor).filter(pk=user.pk).values("pk")
+    locked = User.objects.for_tenant().select_for_update().filter(pk__in=in_scope).first()
     if locked is None:
         raise NotFound()
     return locked
@@ -404,12 +419,18 @@ TEAM_FIELDS = ["name", "service_phone", "area", "address", "latitude", "longitud
 
 
 @transaction.atomic
-def save_team(*, actor, team=None, name, parent_id=None, leader_ids=(), member_ids=(), service_phone="",
+def save_team(*, actor, team=None, name, parent_id=None, leader_ids=(), member_ids=None, service_phone="",
               area="", address="", latitude=None, longitude=None, request=None):
+    """Create or edit a team. member_ids=None keeps the current members (leaders are always members)."""
     permissions.require(actor, "team.manage")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(details={"name": [_("This field is required.")]})
+    errors = {}
+    _check_lengths(Team, {"name": name, "service_phone": service_phone, "area": area, "address": address}, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
+    latitude, longitude = _clean_coordinates(latitude, longitude)
     parent = _scoped_ids(Team, [parent_id])[0] if parent_id else None
     if team is not None:
         team = Team.objects.select_for_update().filter(pk=team.pk).first() or _raise(NotFound())
@@ -417,7 +438,8 @@ def save_team(*, actor, team=None, name, parent_id=None, leader_ids=(), member_i
             raise ValidationFailed(details={"parent_id": [_("A team cannot be placed under itself.")]})
     if Team.objects.filter(parent=parent, name=name).exclude(pk=getattr(team, "pk", None)).exists():
         raise ValidationFailed(details={"name": [_("A team with this name already exists here.")]})
-    leaders, members = _scoped_user_ids(leader_ids), _scoped_user_ids(member_ids)
+    leaders = _scoped_user_ids(leader_ids)
+    members = _scoped_user_ids(member_ids) if member_ids is not None else list(team.members.all()) if team else []
     creating = team is None
     team = team or Team()
     before = timeline.snapshot(team, TEAM_FIELDS) if not creating else {}
@@ -432,6 +454,26 @@ def save_team(*, actor, team=None, name, parent_id=None, leader_ids=(), member_i
                     summary=_("Created the team") if creating else _("Edited the team"),
                     changes=[] if creating else timeline.diff(team, before, TEAM_FIELDS))
     return team
+
+
+def _clean_coordinates(latitude, longitude):
+    """Decimal degrees (6 places) or None; out of range or not a number is a field error."""
+    cleaned, errors = [], {}
+    for field, value, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        number = None
+        if value not in (None, ""):
+            try:
+                number = Decimal(str(value).strip())
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite() or abs(number) > bound:
+                errors[field] = [_("Enter a coordinate between -%(bound)s and %(bound)s.") % {"bound": bound}]
+                continue
+            number = number.quantize(Decimal("0.000001"))
+        cleaned.append(number)
+    if errors:
+        raise ValidationFailed(details=errors)
+    return cleaned
 
 
 def _scoped_user_ids(ids):
@@ -495,6 +537,10 @@ def save_role(*, actor, role=None, name, description="", permission_codes=None, 
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(details={"name": [_("This field is required.")]})
+    errors = {}
+    _check_lengths(Role, {"name": name, "description": description}, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
     if Role.objects.filter(name=name).exclude(pk=getattr(role, "pk", None)).exists():
         raise ValidationFailed(details={"name": [_("A role with this name already exists.")]})
     creating = role is None
@@ -548,6 +594,10 @@ def save_work_status(*, actor, status=None, name, color="#52c41a", request=None)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(details={"name": [_("This field is required.")]})
+    errors = {}
+    _check_lengths(WorkStatus, {"name": name, "color": color}, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
     if WorkStatus.objects.filter(name=name).exclude(pk=getattr(status, "pk", None)).exists():
         raise ValidationFailed(details={"name": [_("A work status with this name already exists.")]})
     creating = status is None

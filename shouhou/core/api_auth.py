@@ -40,8 +40,15 @@ class SessionAuth(APIKeyCookie):
     def __init__(self):
         super().__init__(csrf=True)
 
+    def _get_key(self, request):
+        # No session cookie: not this scheme (e.g. a bad Bearer token) -> 401, not a CSRF failure.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            return _activate_user(request, user)
+            # The real User, not AuthenticationMiddleware's lazy proxy: services call type(user).
+            return _activate_user(request, getattr(user, "_wrapped", user))
         return None

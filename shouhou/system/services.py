@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -74,14 +76,8 @@ def sign_up(*, name, short_name, slug, contact_phone, admin_name, admin_password
     """Trial sign-up (GEN-02): a company, its defaults, and its super administrator."""
     from shouhou.accounts import services as account_services
 
-    name, short_name = (name or "").strip(), (short_name or "").strip()
-    errors = {}
-    if not name:
-        errors["name"] = [_("This field is required.")]
-    if not short_name:
-        errors["short_name"] = [_("This field is required.")]
-    if errors:
-        raise ValidationFailed(details=errors)
+    cleaned = _clean_company_values({"name": name, "short_name": short_name, "phone": contact_phone})
+    name, short_name = cleaned["name"], cleaned["short_name"]
     slug = validate_slug(slug or slugify(short_name))
     now = timezone.now()
     tenant = Tenant.objects.create(
@@ -107,18 +103,44 @@ def update_company(*, actor, request=None, **values):
     """Company info (SYS-07)."""
     require(actor, "system.settings")
     tenant = Tenant.objects.select_for_update().get(pk=require_tenant().pk)
-    if not (values.get("name") or "").strip() or not (values.get("short_name") or "").strip():
-        raise ValidationFailed(details={"name": [_("Company name and short name are required.")]})
+    values = _clean_company_values(values)
     changes = {}
     for field in COMPANY_FIELDS:
         if field in values and getattr(tenant, field) != values[field]:
             changes[field] = [str(getattr(tenant, field)), str(values[field])]
             setattr(tenant, field, values[field])
     tenant.save()
+    for field in changes:  # the request's tenant object shows the new values too
+        setattr(require_tenant(), field, getattr(tenant, field))
     if changes:
         log(SystemLog.Kind.SETTINGS, user=actor, action=_("Changed company information"), request=request,
             detail={"changes": changes})
     return tenant
+
+
+def _clean_company_values(values):
+    """Only the fields given are changed (partial update); those given must be valid."""
+    cleaned, errors = {}, {}
+    for field in COMPANY_FIELDS:
+        if field not in values:
+            continue
+        value = values[field]
+        cleaned[field] = bool(value) if field == "show_short_name" else (value or "").strip()
+    for field, value in cleaned.items():
+        limit = Tenant._meta.get_field(field).max_length
+        if limit and len(value) > limit:
+            errors[field] = [_("Enter at most %(limit)s characters.") % {"limit": limit}]
+    for field in ("name", "short_name"):
+        if field in cleaned and not cleaned[field]:
+            errors[field] = [_("This field is required.")]
+    if cleaned.get("email"):
+        try:
+            validate_email(cleaned["email"])
+        except DjangoValidationError:
+            errors["email"] = [_("Enter a valid e-mail address.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return cleaned
 
 
 @transaction.atomic
@@ -156,6 +178,8 @@ def _coerce(declared, value):
         if isinstance(default, float):
             return float(value)
         if isinstance(default, list):
+            if not isinstance(value, (list, tuple)):
+                raise TypeError  # list("1,2") would split a string into characters
             return list(value)
         if isinstance(default, dict):
             if not isinstance(value, dict):

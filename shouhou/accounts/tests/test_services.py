@@ -85,6 +85,8 @@ def test_create_user_without_password_cannot_log_in(tenant, owner):
         ({"name": "弱密码", "phone": "13800138002", "password": "12345678"}, "password"),
         ({"name": "短密码", "phone": "13800138003", "password": "Ab1!"}, "password"),
         ({"name": "常见密码", "phone": "13800138004", "password": "password"}, "password"),
+        ({"name": "长" * 51, "phone": "13800138005"}, "name"),
+        ({"name": "职位太长", "phone": "13800138006", "job_title": "工" * 51}, "job_title"),
     ],
 )
 def test_create_user_refuses_bad_input(tenant, owner, values, field):
@@ -148,6 +150,8 @@ def test_update_user_refusals(tenant, owner, other_company):
                               phone="13800138051").details
     assert "name" in refused(ValidationFailed, services.update_user, actor=owner, user=user, name="  ").details
     assert "phone" in refused(ValidationFailed, services.update_user, actor=owner, user=user, phone="12").details
+    assert "job_title" in refused(ValidationFailed, services.update_user, actor=owner, user=user,
+                                  job_title="x" * 51).details
     refused(NotFound, services.update_user, actor=owner, user=other_company[1], name="越界")
     refused(PermissionDenied, services.update_user, actor=fresh(other), user=user, name="无权")
 
@@ -400,10 +404,22 @@ def test_team_refusals(tenant, owner, other_company):
     refused(ValidationFailed, services.save_team, actor=owner, name=" ")
     refused(ValidationFailed, services.save_team, actor=owner, name="坐标错", latitude=Decimal("91"),
             longitude=Decimal("120"))
+    refused(ValidationFailed, services.save_team, actor=owner, name="坐标错", latitude="abc", longitude="120")
+    refused(ValidationFailed, services.save_team, actor=owner, name="坐标错", latitude="30", longitude="-181")
+    refused(ValidationFailed, services.save_team, actor=owner, name="团" * 51)
     refused(NotFound, services.save_team, actor=owner, name="外", parent_id=make_team(other_company[0]).pk)
     refused(NotFound, services.save_team, actor=owner, name="外", leader_ids=[other_company[1].pk])
     refused(PermissionDenied, services.save_team, actor=make_user(tenant), name="无权")
     assert services.save_team(actor=owner, name="广州组", parent_id=child.pk).parent == child  # other parent: fine
+
+
+def test_team_coordinates_from_text(tenant, owner):
+    team = services.save_team(actor=owner, name="杭州组", latitude=" 30.2741499 ", longitude="120.1551", address="")
+    team.refresh_from_db()
+    assert (team.latitude, team.longitude) == (Decimal("30.274150"), Decimal("120.155100"))
+    services.save_team(actor=owner, team=team, name="杭州组", latitude="", longitude=None)
+    team.refresh_from_db()
+    assert (team.latitude, team.longitude) == (None, None)
 
 
 def test_delete_team(tenant, owner):
@@ -471,6 +487,7 @@ def test_role_refusals(tenant, owner):
             scopes={"nowhere": "all"})
     refused(ValidationFailed, services.save_role, actor=owner, name=str(role("engineer").name))
     refused(ValidationFailed, services.save_role, actor=owner, name="")
+    refused(ValidationFailed, services.save_role, actor=owner, name="角" * 51)
     refused(PermissionDenied, services.save_role, actor=make_user(tenant, roles=("manager",)), name="越权")
 
 
@@ -528,6 +545,7 @@ def test_work_status_add_edit_reorder_delete(tenant, owner):
 def test_work_status_refusals(tenant, owner):
     refused(ValidationFailed, services.save_work_status, actor=owner, name="工作中")
     refused(ValidationFailed, services.save_work_status, actor=owner, name="")
+    refused(ValidationFailed, services.save_work_status, actor=owner, name="忙" * 31)
     ids = list(WorkStatus.objects.values_list("pk", flat=True))
     refused(ValidationFailed, services.reorder_work_statuses, actor=owner, ordered_ids=ids[:-1])
     refused(PermissionDenied, services.save_work_status, actor=make_user(tenant, roles=("manager",)), name="新")

@@ -1,0 +1,87 @@
+# Shouhou (售后). `make run` serves the product, `make test` runs the whole suite; each sets up
+# whatever is missing first (Python environment, front-end files, translations, database).
+# Steps that are already done are skipped, so repeated runs start quickly.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+PYTHON ?= python3
+# Always `python -m uv`: under pyenv the `uv` binary may not be on PATH for this Python.
+UV := $(PYTHON) -m uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest
+PYTEST_ARGS ?=
+# Two workers halve the suite's time on the two-core machines; set PYTEST_WORKERS=0 to run in-process.
+PYTEST_WORKERS ?= 2
+XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS),)
+
+PO_FILES := $(wildcard shouhou/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-artifacts
+
+.PHONY: help run test lint browser-test messages setup python frontend translations db
+
+help:
+	@echo "make run           set everything up, then serve http://$(HOST):$(PORT)/ with the job consumer"
+	@echo "make test          set everything up, then run the whole test suite (browser tests excluded)"
+	@echo "make browser-test  the Playwright journeys in headless Chromium (/usr/bin/chromium)"
+	@echo "make lint          ruff, Django system checks, missing-migration check"
+	@echo "make messages      extract translatable strings (zh_Hans) and compile the catalogues"
+
+run: export DEBUG ?= 1
+run: setup db
+	@scripts/serve.sh
+
+test: setup db
+	$(PY) manage.py makemigrations --check --dry-run --no-input >/dev/null || \
+		{ echo "Model changes without a migration: run makemigrations for the app."; exit 1; }
+	$(PYTEST) -m "not browser" $(XDIST) -q -rfEs $(PYTEST_ARGS)
+
+browser-test: setup
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: apt-get install chromium (or run .ci/run)."; exit 1; }
+	$(PYTEST) -m browser -q -rfEs $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: no browser tests collected
+
+lint: python
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run --no-input
+
+messages: python
+	$(PY) manage.py makemessages --locale=zh_Hans --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --locale=zh_Hans $(MAKEMESSAGES_IGNORE)
+
+setup: python frontend translations
+
+python: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock .python-version
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv || \
+		$(PYTHON) -m pip install --quiet --user --break-system-packages uv
+	$(UV) sync --frozen
+	@touch $@
+
+frontend: var/vendor/.copied
+
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 and npm (apt-get install nodejs npm)."; exit 1; }
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+var/vendor/.copied: node_modules/.installed scripts/vendor.sh
+	scripts/vendor.sh
+	@touch $@
+
+translations: $(MO_FILES)
+
+%.mo: %.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check-format -o $@ $<; \
+	else echo "gettext (msgfmt) is missing, so the UI shows English: apt-get install gettext"; fi
+
+db: python
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo

@@ -1,0 +1,175 @@
+"""Customers, their contacts and addresses, and reminder rules (CUS-01…11, PRD-10)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.forms_engine.models import CustomFieldsMixin
+from shouhou.core.models import TenantModel
+
+
+class Customer(CustomFieldsMixin, TenantModel):
+    """A company's customer. The default contact and address are copied onto the row (kept in step
+    by the services) so lists, search and nearby queries need no joins."""
+
+    form_target = "customer"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        POTENTIAL = "potential", _("Potential")
+        INACTIVE = "inactive", _("Inactive")
+
+    number = models.CharField(_("customer number"), max_length=30)
+    name = models.CharField(_("customer name"), max_length=100)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    service_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="customers", verbose_name=_("service team"))
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="owned_customers",
+                                    verbose_name=_("customer owners"))
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"))
+    # copies of the default contact and address
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    address_detail = models.CharField(_("detailed address"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="uniq_customer_number")]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"]),
+            models.Index(fields=["tenant", "name"]),
+            models.Index(fields=["tenant", "latitude", "longitude"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def region(self):
+        return " ".join(filter(None, [self.province, self.city, self.district]))
+
+    @property
+    def full_address(self):
+        return "".join(filter(None, [self.province, self.city, self.district, self.address_detail]))
+
+
+class Contact(TenantModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_default = models.BooleanField(_("default contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_default", "id"]
+
+    def __str__(self):
+        return f"{self.name} {self.phone}".strip()
+
+
+class Address(TenantModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    detail = models.CharField(_("detailed address"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "id"]
+
+    def __str__(self):
+        return "".join(filter(None, [self.province, self.city, self.district, self.detail]))
+
+
+class ReminderRule(TenantModel):
+    """自动提醒设置 (CUS-11): when and whom to remind about a customer or a product."""
+
+    class Target(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        PRODUCT = "product", _("Product")
+
+    class Kind(models.TextChoices):
+        ONCE = "once", _("One-time")
+        PERIODIC = "periodic", _("Periodic")
+
+    class Unit(models.TextChoices):
+        DAY = "day", _("days")
+        WEEK = "week", _("weeks")
+        MONTH = "month", _("months")
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    target = models.CharField(_("applies to"), max_length=20, choices=Target.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ONCE)
+    # the date the schedule counts from: a date field of the record ("warranty_end", "fields.<key>",
+    # "created_at") or, when empty, `fixed_date`
+    anchor_field = models.CharField(_("from date field"), max_length=80, blank=True)
+    fixed_date = models.DateField(_("fixed date"), null=True, blank=True)
+    every = models.PositiveIntegerField(_("every"), default=1)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.MONTH)
+    lead_days = models.PositiveIntegerField(_("days in advance"), default=0)
+    notify_owner = models.BooleanField(_("remind the owner"), default=True)
+    notify_team_leader = models.BooleanField(_("remind the team leader"), default=False)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                   verbose_name=_("named users"))
+    sms_contact = models.BooleanField(_("text the customer's contact"), default=False)
+    sms_template = models.CharField(_("SMS text"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("enabled"), default=True)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Reminder(TenantModel):
+    """A rule attached to one customer or product, with its next due date."""
+
+    rule = models.ForeignKey(ReminderRule, on_delete=models.CASCADE, related_name="reminders")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    next_due = models.DateField(_("next reminder"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("reminder")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "rule", "content_type", "object_id"], name="uniq_reminder")
+        ]
+
+
+class ReminderDelivery(TenantModel):
+    """One sending of a reminder for one due date; the unique key makes the task send it once."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    due_date = models.DateField()
+    recipients = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "reminder", "due_date"], name="uniq_reminder_delivery")
+        ]
