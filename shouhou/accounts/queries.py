@@ -56,3 +56,18 @@ def work_statuses():
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user)
+
+
+def role_member_counts(actor, users=None):
+    """{role id: number of the given users (default: those the actor sees) holding it}."""
+    users = visible_users(actor) if users is None else users
+    rows = (User.objects.for_tenant().filter(pk__in=users.values("pk"), roles__isnull=False)
+            .values("roles").annotate(n=Count("pk", distinct=True)))
+    return {row["roles"]: row["n"] for row in rows}
+
+
+def login_history(user, limit=20):
+    """The user's latest sign-ins and failed attempts (the login log of SYS-13)."""
+    from shouhou.system.models import SystemLog
+
+    return SystemLog.objects.filter(kind=SystemLog.Kind.LOGIN, user=user).order_by("-created_at", "-id")[:limit]

@@ -631,6 +631,34 @@ def reorder_work_statuses(*, actor, ordered_ids, request=None):
         statuses[pk].save(update_fields=["sort_order", "updated_at"])
 
 
+# --- the console's account form and bulk actions --------------------------------------------------
+
+@transaction.atomic
+def save_account(*, actor, user=None, role_ids=None, team_ids=None, request=None, **values):
+    """Create an account, or edit one and replace its roles/teams where they changed (ACC-02).
+
+    Granting the system administrator role needs role.manage, on create as in assign_roles.
+    """
+    if user is None:
+        if _touches_admin(role_ids):
+            permissions.require(actor, "role.manage")
+        return create_user(actor=actor, role_ids=role_ids or (), team_ids=team_ids or (), request=request, **values)
+    user = update_user(actor=actor, user=user, request=request, **values)
+    if role_ids is not None and {int(i) for i in role_ids} != set(user.roles.values_list("pk", flat=True)):
+        assign_roles(actor=actor, users=[user], role_ids=role_ids, mode="set", request=request)
+    if team_ids is not None and {int(i) for i in team_ids} != set(user.teams.values_list("pk", flat=True)):
+        assign_teams(actor=actor, users=[user], team_ids=team_ids, mode="set", request=request)
+    return user
+
+
+@transaction.atomic
+def delete_users(*, actor, users, request=None):
+    """Delete several accounts: all of them, or none when one may not be deleted."""
+    for user in users:
+        delete_user(actor=actor, user=user, request=request)
+    return len(users)
+
+
 def ensure_can_manage(actor, code):
     if not permissions.has_perm(actor, code):
         raise PermissionDenied()

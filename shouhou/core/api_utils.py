@@ -100,6 +100,7 @@ def idempotent(response_schema):
             if key is None:
                 return view(request, *args, **kwargs)
             key = _clean_key(key)
+            IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
             with transaction.atomic():
                 record, created = _reserve(request, key)
                 if not created:
@@ -137,7 +138,6 @@ def _reserve(request, key):
     transaction ends, then fails, and the stored response is read.
     """
     user = request.auth
-    IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_TTL).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(user=user, key=key, request_hash=_request_hash(request),

@@ -15,21 +15,29 @@ HEADER_FILL = PatternFill("solid", fgColor="1677FF")
 
 def write_xlsx(path_or_file, headers, rows, sheet_title="Sheet1"):
     """Stream `rows` into an .xlsx file with a styled header row. Returns the number of data rows."""
+    return write_workbook(path_or_file, [(sheet_title, headers, rows)])[0]
+
+
+def write_workbook(path_or_file, sheets):
+    """Write several sheets, each `(title, headers, rows)`, streaming. Returns the row count of each."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append(list(row))
-        count += 1
+    counts = []
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=str(header))
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        count = 0
+        for row in rows:
+            sheet.append(list(row))
+            count += 1
+        counts.append(count)
     workbook.save(path_or_file)
-    return count
+    return counts
 
 
 def xlsx_response(headers, rows, filename, sheet_title="Sheet1"):
@@ -64,6 +72,17 @@ def export_list(request, listing):
 
 def read_rows(file, max_rows=200_000):
     """Yield (row_number, {header: value}) from the first sheet of an uploaded .xlsx (read-only mode)."""
+    headers, rows = read_table(file, max_rows)
+    for index, values in rows:
+        yield index, {h: v for h, v in zip(headers, values, strict=False) if h}
+
+
+def read_table(file, max_rows=200_000):
+    """(headers, iterator of (row_number, [values])) of the first sheet; blank rows are skipped.
+
+    Headers lose surrounding spaces and a trailing "*" (the required-column mark of our templates).
+    Raises ValidationFailed for a file that is not an .xlsx and, while iterating, for too many rows.
+    """
     from .errors import ValidationFailed
 
     try:
@@ -71,19 +90,25 @@ def read_rows(file, max_rows=200_000):
     except Exception:
         raise ValidationFailed(_("The file is not a valid Excel (.xlsx) file."),
                                details={"file": [_("The file is not a valid Excel (.xlsx) file.")]})
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    try:
-        headers = [str(h).strip().rstrip("*") if h is not None else "" for h in next(rows)]
-    except StopIteration:
-        return
-    for index, values in enumerate(rows, start=2):
-        if index - 1 > max_rows:
-            raise ValidationFailed(_("The file has too many rows (at most %(n)s).") % {"n": max_rows})
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield index, {h: _clean(v) for h, v in zip(headers, values) if h}
-    workbook.close()
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None:
+        workbook.close()
+        return [], iter(())
+    headers = [str(h).strip().rstrip("*").strip() if h is not None else "" for h in first]
+
+    def data():
+        try:
+            for index, values in enumerate(rows, start=2):
+                if index - 1 > max_rows:
+                    raise ValidationFailed(_("The file has too many rows (at most %(n)s).") % {"n": max_rows})
+                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                yield index, [_clean(v) for v in values]
+        finally:
+            workbook.close()
+
+    return headers, data()
 
 
 def _clean(value):

@@ -47,3 +47,38 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DomainErrorMiddleware:
+    """Turns a DomainError escaping a console view into the right response, in one place:
+    NotFound → 404, PermissionDenied → 403, anything else → the message flashed and back to the page
+    (or a 400/409 fragment for htmx requests)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404, HttpResponse, HttpResponseRedirect
+
+        from .errors import DomainError, NotFound, PermissionDenied
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception.message))
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied(str(exception.message))
+        if getattr(request, "htmx", False):
+            return HttpResponse(str(exception.message), status=exception.status)
+        referer = request.META.get("HTTP_REFERER")
+        if request.method == "GET" and not referer:
+            from django.shortcuts import render
+
+            return render(request, "error.html", {"message": exception.message}, status=exception.status)
+        messages.error(request, exception.message)
+        return HttpResponseRedirect(referer or request.path)

@@ -156,3 +156,4 @@ class IdempotencyRecord(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key")
         ]
+from .forms_engine.models import FormSchema  # noqa: E402,F401

@@ -10,7 +10,7 @@ def record(*, actor, obj, verb, summary="", changes=None, note="", attachments=N
     return Activity.objects.create(
         tenant_id=obj.tenant_id,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(obj._meta.model),
         object_id=str(obj.pk),
         verb=verb,
         summary=str(summary)[:300],
@@ -21,7 +21,7 @@ def record(*, actor, obj, verb, summary="", changes=None, note="", attachments=N
 
 
 def entries_for(obj, limit=200):
-    ct = ContentType.objects.get_for_model(type(obj))
+    ct = ContentType.objects.get_for_model(obj._meta.model)
     return (
         Activity.objects.filter(content_type=ct, object_id=str(obj.pk))
         .select_related("actor")

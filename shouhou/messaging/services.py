@@ -1,5 +1,7 @@
 """Notifications and SMS: every write here (DESIGN §4)."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,11 +16,15 @@ from shouhou.core.validators import normalize_phone, validate_mobile
 from . import sms
 from .models import Notification, SmsMessage
 
+log = logging.getLogger("shouhou.sms")
+
 
 def notify(*, users, title, body="", url="", category=Notification.Category.SYSTEM, event_id=None):
     """In-app notification to each user, once per event id (idempotent delivery)."""
+    tenant = require_tenant()
+    recipients = {u.pk: u for u in users if u is not None and u.is_active and u.tenant_id == tenant.pk}
     created = []
-    for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
+    for user in recipients.values():
         try:
             with transaction.atomic():
                 created.append(Notification.objects.create(
@@ -67,7 +73,9 @@ def send_sms(*, phone, content, actor=None, purpose="", template="", event_id=No
                                             event_id=event_id)
     try:
         provider_id = sms.gateway().send(phone, content, template)
-    except sms.SmsError as exc:
+    except Exception as exc:  # whatever the gateway raised, the message was not sent: give the quota back
+        if not isinstance(exc, sms.SmsError):
+            log.exception("SMS gateway crashed")
         with transaction.atomic():
             Tenant.objects.filter(pk=tenant.pk).update(sms_used=F("sms_used") - count)
             SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.FAILED, error=str(exc)[:300])

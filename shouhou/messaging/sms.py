@@ -7,6 +7,7 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime
+from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
 
@@ -53,11 +54,14 @@ class AliyunSmsGateway:
         request = Request(self.endpoint + "?" + urlencode(params), method="GET")
         try:
             with urlopen(request, timeout=10) as response:
-                body = json.loads(response.read().decode())
+                body = _json_object(response.read())
+        except HTTPError as exc:  # Aliyun answers refusals (bad signature, limits) with 4xx and a JSON body
+            body = _json_object(exc.read(), unreadable=str(exc))
         except OSError as exc:
             raise SmsError(str(exc))
         if body.get("Code") != "OK":
-            raise SmsError(body.get("Message") or body.get("Code") or "unknown error")
+            code, message = body.get("Code") or "unknown error", body.get("Message") or ""
+            raise SmsError(f"{code}: {message}" if message else code)
         return body.get("BizId", "")
 
     def sign(self, params):
@@ -68,6 +72,16 @@ class AliyunSmsGateway:
         to_sign = "GET&%2F&" + enc(canonical)
         digest = hmac.new((self.secret + "&").encode(), to_sign.encode(), hashlib.sha1).digest()
         return base64.b64encode(digest).decode()
+
+
+def _json_object(raw, unreadable="unreadable gateway response"):
+    try:
+        body = json.loads(raw.decode())
+    except (UnicodeDecodeError, ValueError):
+        body = None
+    if not isinstance(body, dict):
+        raise SmsError(unreadable)
+    return body
 
 
 def gateway():

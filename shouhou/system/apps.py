@@ -7,4 +7,4 @@ class SystemConfig(AppConfig):
     verbose_name = "System"
 
     def ready(self):
-        from . import permissions, settings_decl  # noqa: F401
+        from . import menu, permissions, settings_decl  # noqa: F401

@@ -172,9 +172,10 @@ def _clean_time(value):
 # --- work statuses (SYS-11) ---------------------------------------------------------------------
 
 class WorkStatusForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=30, widget=forms.TextInput(attrs={"aria-label": _("Name")}))
     color = forms.CharField(label=_("Colour"), max_length=7, initial="#52c41a",
-                            widget=forms.TextInput(attrs={"type": "color", "class": "form-control form-control-color"}))
+                            widget=forms.TextInput(attrs={"type": "color", "class": "form-control form-control-color",
+                                                                   "aria-label": _("Colour")}))
 
     def clean_color(self):
         color = self.cleaned_data["color"].strip()

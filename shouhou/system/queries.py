@@ -5,8 +5,8 @@ Apps add their own counts to 版本及用量 when they land, from their `menu.py
     register_usage_counter("workorders", _("Work orders"), lambda tenant: WorkOrder.objects.count(), order=30)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

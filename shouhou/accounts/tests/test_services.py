@@ -24,6 +24,12 @@ WATCHED = [Tenant, User, User.roles.through, Team, Team.members.through, Team.le
            WorkStatus, ApiToken, Activity, OutboxEvent, SystemLog]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's real cost is not under test here; it would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def db_state():
     return {model._meta.label: list(model._base_manager.order_by("pk").values()) for model in WATCHED}
 

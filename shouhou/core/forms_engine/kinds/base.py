@@ -93,9 +93,13 @@ class Kind:
         """Return the JSON value to store, or raise FieldError. `value` is not empty."""
         raise NotImplementedError
 
+    def store_pending(self, field, value):
+        """Finish a cleaned value once the whole set is valid (file kinds write uploads here)."""
+        return value
+
     # --- Django forms --------------------------------------------------------------------------------
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         raise NotImplementedError
 
     def form_initial(self, field, value):
@@ -199,5 +203,5 @@ class TextInputKind(Kind):
             return Q(**{f"{column}__{field.key}__icontains": value})
         return super().filter_q(field, op, value, column)
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         return forms.CharField(widget=forms.TextInput(attrs=placeholder_attrs(field)), **base_form_kwargs(field))

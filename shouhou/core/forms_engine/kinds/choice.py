@@ -53,7 +53,7 @@ class Select(Kind):
             raise FieldError(NOT_AN_OPTION % {"value": value})
         return value
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         choices = [("", field.placeholder or "---------")]
         choices += [(o["value"], o["label"]) for o in field.options]
         return forms.ChoiceField(choices=choices, **base_form_kwargs(field))
@@ -113,7 +113,7 @@ class MultiSelect(Kind):
         if high is not None and count > high:
             raise FieldError(_("Choose at most %(limit)d options.") % {"limit": high})
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         choices = [(o["value"], o["label"]) for o in field.options]
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple,
                                          **base_form_kwargs(field))
@@ -214,7 +214,7 @@ class Cascade(Kind):
             level = node.get("children", []) if node else []
         return labels
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         choices = [("", field.placeholder or "---------")]
         choices += [(encode_path(path), " / ".join(labels)) for path, labels in self.paths(field)]
         widget = forms.Select(attrs={"data-cascade-options": json.dumps(field.options, ensure_ascii=False)})

@@ -41,7 +41,7 @@ class LayoutKind(Kind):
     sortable = False
     importable = False
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         return LayoutFormField(self.name, field)
 
 

@@ -58,7 +58,7 @@ class Number(Kind):
     def _plain(limit):
         return int(limit) if float(limit).is_integer() else limit
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         decimals = field.rule("decimals")
         step = "1" if decimals == 0 else f"0.{'0' * (decimals - 1)}1"
         low, high = field.rule("min"), field.rule("max")

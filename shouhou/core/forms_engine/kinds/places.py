@@ -138,7 +138,7 @@ class Address(Kind):
             raise FieldError(_("Pick the address on the map so it has coordinates."))
         return address
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         return PartsField(AddressWidget.parts, AddressWidget(), **base_form_kwargs(field))
 
     def annotation(self, field):
@@ -193,7 +193,7 @@ class Location(Kind):
             raise FieldError(_("Give the latitude and longitude of the location."))
         return {"lat": lat, "lng": lng, "address": _part(value.get("address"), 200)}
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         return PartsField(LocationWidget.parts, LocationWidget(), **base_form_kwargs(field))
 
     def annotation(self, field):

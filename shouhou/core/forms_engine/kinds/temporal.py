@@ -69,7 +69,7 @@ class Date(TemporalKind):
             raise FieldError(self.invalid)
         return value.isoformat()
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         return forms.DateField(widget=widget, input_formats=["%Y-%m-%d", "%Y/%m/%d"], **base_form_kwargs(field))
 
@@ -117,7 +117,7 @@ class DateTime(TemporalKind):
     def local(self, value):
         return dt.datetime.fromisoformat(value).astimezone(company_zone())
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         return forms.DateTimeField(widget=widget, input_formats=formats, **base_form_kwargs(field))
@@ -184,7 +184,7 @@ class Time(TemporalKind):
             raise FieldError(self.invalid)
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         return forms.TimeField(widget=widget, input_formats=list(TIME_FORMATS), **base_form_kwargs(field))
 

@@ -76,7 +76,7 @@ class Textarea(LengthLimitedKind):
         text = super().clean_text(value)
         return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n"))
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         attrs = placeholder_attrs(field, rows=3)
         return forms.CharField(widget=forms.Textarea(attrs=attrs), **base_form_kwargs(field))
 
@@ -92,7 +92,7 @@ class ScanCode(LengthLimitedKind):
     rules = {"max_length": Rule(int, _("Maximum length"), 200, 1, 2000), "pattern": PATTERN,
              "pattern_message": PATTERN_MESSAGE}
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         # The mobile shell attaches the camera scanner to inputs marked data-scan-code.
         attrs = placeholder_attrs(field, autocomplete="off", **{"data-scan-code": "1"})
         return forms.CharField(widget=forms.TextInput(attrs=attrs), **base_form_kwargs(field))
@@ -117,7 +117,7 @@ class Phone(TextInputKind):
             raise FieldError(_("Enter a valid phone number: a mobile number or a landline with area code."))
         return number
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         attrs = placeholder_attrs(field, type="tel", inputmode="tel", autocomplete="tel")
         return forms.CharField(widget=forms.TextInput(attrs=attrs), **base_form_kwargs(field))
 
@@ -141,7 +141,7 @@ class Email(TextInputKind):
             raise FieldError(_("Enter a valid e-mail address."))
         return address
 
-    def form_field(self, field, *, refs):
+    def form_field(self, field, *, refs, value=None):
         attrs = placeholder_attrs(field, type="email", autocomplete="email")
         return forms.CharField(widget=forms.TextInput(attrs=attrs), **base_form_kwargs(field))
 
