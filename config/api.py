@@ -86,3 +86,9 @@ def unknown_endpoint(request, *args, **kwargs):
 from shouhou.accounts.api import router as accounts_router  # noqa: E402
 
 api.add_router("", accounts_router)
+from shouhou.workorders.api import router as workorders_router  # noqa: E402
+
+api.add_router("", workorders_router, url_name_prefix="workorders")
+from shouhou.customers.api import router as customers_router  # noqa: E402
+
+api.add_router("", customers_router, url_name_prefix="customers")

@@ -202,5 +202,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Own handler, no propagation: otherwise run_huey adds a second handler and every line prints twice.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

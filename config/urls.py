@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("shouhou.accounts.urls")),
     path("system/", include("shouhou.system.urls")),
     path("messages/", include("shouhou.messaging.urls")),
+    path("customers/", include("shouhou.customers.urls")),
     path("", include("shouhou.core.urls")),
 ]
 if settings.DEBUG:

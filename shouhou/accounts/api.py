@@ -152,7 +152,7 @@ class PasswordResetOut(Schema):
 
 class BulkRolesIn(Schema):
     user_ids: list[int] = Field(min_length=1, max_length=500)
-    role_ids: list[int] = Field(min_length=1)
+    role_ids: list[int] = []
     mode: Literal["add", "remove", "set"] = "add"
 
 
@@ -348,7 +348,7 @@ def _users_by_ids(actor, user_ids):
 
 @users_router.get("", response={200: page_of(UserOut), **ERRORS})
 def list_users(request, filters: Query[UserFilters]):
-    """Accounts within your data scope, newest last. Filters combine with AND."""
+    """Accounts within your data scope, oldest first. Filters combine with AND."""
     users = _visible_users(request.auth)
     if filters.q:
         users = users.filter(Q(name__icontains=filters.q) | Q(phone__contains=filters.q)

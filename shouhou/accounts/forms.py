@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.core import permissions
 from shouhou.core.errors import ValidationFailed
@@ -84,7 +85,7 @@ class ChecklistField(forms.TypedMultipleChoiceField):
 
 
 class UserForm(ConsoleForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     service_phone = forms.CharField(label=_("Service phone"), max_length=30, required=False)
@@ -159,7 +160,7 @@ class TeamForm(ConsoleForm):
     member_ids = ChecklistField(label=_("Members"))
     service_phone = forms.CharField(label=_("Service phone"), max_length=30, required=False)
     area = forms.CharField(label=_("Area of responsibility"), max_length=200, required=False)
-    address = forms.CharField(label=_("Location"), max_length=200, required=False)
+    address = forms.CharField(label=pgettext_lazy("team", "Location"), max_length=200, required=False)
     latitude = forms.CharField(label=_("Latitude"), required=False, widget=forms.TextInput(
         attrs={"inputmode": "decimal", "placeholder": "31.230416"}))
     longitude = forms.CharField(label=_("Longitude"), required=False, widget=forms.TextInput(
@@ -199,6 +200,22 @@ class MembersForm(ConsoleForm):
         if not ids:
             raise forms.ValidationError(_("Choose at least one."))
         return ids
+
+
+class ActivityExportForm(ConsoleForm):
+    """导出账号动态记录: the accounts' timeline entries within a date range (ACC-03)."""
+
+    scope = forms.ChoiceField(label=_("Export range"), widget=forms.RadioSelect, initial="view", choices=[
+        ("view", _("Accounts in the current view")), ("all", _("All accounts I can see")),
+    ])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class RoleForm(ConsoleForm):

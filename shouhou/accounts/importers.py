@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shouhou.core import permissions
 from shouhou.core.errors import ValidationFailed
@@ -23,12 +23,12 @@ TEAM_PATH_SEPARATOR = "/"
 @register
 class UserImporter(Importer):
     key = "accounts.users"
-    title = gettext_lazy("Accounts")
+    title = gettext_lazy("accounts")
     permission = "account.import"
     list_url_name = "accounts:users"
     max_rows = 20_000
     columns = [
-        ImportColumn("name", gettext_lazy("Name"), required=True, example="张三", aliases=("姓名", "名字")),
+        ImportColumn("name", pgettext_lazy("person", "Name"), required=True, example="张三", aliases=("姓名", "名字")),
         ImportColumn("phone", gettext_lazy("Mobile phone"), example="13800138000",
                      help=gettext_lazy("Mobile phone or e-mail is required; each is unique."),
                      aliases=("手机", "手机号", "手机号码", "电话")),

@@ -71,3 +71,25 @@ def login_history(user, limit=20):
     from shouhou.system.models import SystemLog
 
     return SystemLog.objects.filter(kind=SystemLog.Kind.LOGIN, user=user).order_by("-created_at", "-id")[:limit]
+
+
+def account_activity(users, date_from=None, date_to=None):
+    """Timeline entries about these users (a scoped queryset), oldest first; each entry carries the
+    `account` and `account_name` of the user it is about."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField, CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
+    from shouhou.core.models import Activity
+
+    ids = users.order_by().annotate(id_text=Cast("pk", CharField())).values("id_text")
+    subject = User.objects.filter(pk=Cast(OuterRef("object_id"), BigIntegerField()))
+    entries = (Activity.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id__in=ids)
+               .annotate(account=Subquery(subject.values("account")[:1]),
+                         account_name=Subquery(subject.values("name")[:1]))
+               .select_related("actor").order_by("created_at", "id"))
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries.iterator(chunk_size=2000)

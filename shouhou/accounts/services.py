@@ -629,6 +629,8 @@ def reorder_work_statuses(*, actor, ordered_ids, request=None):
     for index, pk in enumerate(map(int, ordered_ids)):
         statuses[pk].sort_order = index
         statuses[pk].save(update_fields=["sort_order", "updated_at"])
+    log(SystemLog.Kind.SETTINGS, user=actor, request=request, action=_("Reordered work statuses"),
+        detail={"order": [statuses[int(pk)].name for pk in ordered_ids]})
 
 
 # --- the console's account form and bulk actions --------------------------------------------------

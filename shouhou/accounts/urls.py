@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views_auth
+from shouhou.core.importer import import_urls
+
+from . import views, views_auth, views_roles, views_teams
+from .importers import UserImporter
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +12,38 @@ urlpatterns = [
     path("me/", views_auth.profile, name="profile"),
     path("me/password/", views_auth.change_password, name="change_password"),
     path("me/work-status/", views_auth.my_work_status, name="my_work_status"),
+    # accounts
+    path("users/", views.user_list, name="users"),
+    path("users/unassigned/", views.unassigned_users, name="users_unassigned"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/bulk/roles/", views.bulk_roles, name="bulk_roles"),
+    path("users/bulk/teams/", views.bulk_teams, name="bulk_teams"),
+    path("users/bulk/enable/", views.bulk_enable, name="bulk_enable"),
+    path("users/bulk/disable/", views.bulk_disable, name="bulk_disable"),
+    path("users/bulk/delete/", views.bulk_delete, name="bulk_delete"),
+    path("users/activity-export/", views.user_activity_export, name="user_activity_export"),
+    *import_urls(UserImporter, "users/import/", "users_import"),
+    # teams
+    path("teams/", views_teams.team_list, name="teams"),
+    path("teams/settings/", views_teams.team_settings, name="team_settings"),
+    path("teams/new/", views_teams.team_create, name="team_create"),
+    path("teams/<int:pk>/", views_teams.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", views_teams.team_edit, name="team_edit"),
+    path("teams/<int:pk>/delete/", views_teams.team_delete, name="team_delete"),
+    path("teams/<int:pk>/members/", views_teams.team_add_members, name="team_add_members"),
+    path("teams/<int:pk>/members/<int:user_id>/remove/", views_teams.team_remove_member, name="team_remove_member"),
+    # roles
+    path("roles/", views_roles.role_list, name="roles"),
+    path("roles/new/", views_roles.role_create, name="role_create"),
+    path("roles/<int:pk>/", views_roles.role_permissions, name="role_permissions"),
+    path("roles/<int:pk>/edit/", views_roles.role_edit, name="role_edit"),
+    path("roles/<int:pk>/delete/", views_roles.role_delete, name="role_delete"),
+    path("roles/<int:pk>/reset/", views_roles.role_reset, name="role_reset"),
+    path("roles/<int:pk>/members/", views_roles.role_members, name="role_members"),
+    path("roles/<int:pk>/members/add/", views_roles.role_add_members, name="role_add_members"),
+    path("roles/<int:pk>/members/<int:user_id>/remove/", views_roles.role_remove_member,
+         name="role_remove_member"),
 ]

@@ -6,33 +6,39 @@ write through `services`; `domain_errors` turns NotFound/PermissionDenied into 4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from shouhou.core import timeline
 from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.excel import xlsx_response
 from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
+from shouhou.system.models import SystemLog
+from shouhou.system.services import log
 
 from . import queries, services
-from .forms import BulkAssignForm, PasswordResetForm, UserForm, role_choices, team_choices
+from .forms import ActivityExportForm, BulkAssignForm, PasswordResetForm, UserForm, role_choices, team_choices
 from .models import Role, Team
 
 # --- shared helpers (also used by views_teams and views_roles) -----------------------------------
 
 
 def render_modal(request, template, context, status=200):
-    """A dialog: only the fragment for htmx (it goes into #modal), else the fragment inside a page."""
+    """A dialog: only the fragment for htmx (it goes into #modal), else the fragment inside a page.
+
+    htmx does not swap 4xx answers, so a form with errors goes back to it as a 200.
+    """
     if request.htmx:
-        return render(request, template, context, status=status)
+        return render(request, template, context)
     return render(request, "accounts/modal_page.html", {**context, "fragment": template, "as_page": True},
                   status=status)
 
@@ -89,16 +95,17 @@ def _joined(items):
 
 class UserList(StandardList):
     key = "accounts"
-    title = gettext_lazy("Accounts")
+    title = pgettext_lazy("navigation", "Accounts")
     template = "accounts/user_list.html"
     sidebar_template = "accounts/_role_tree.html"
     toolbar_template = "accounts/_user_toolbar.html"
+    more_actions_template = "accounts/_user_more_actions.html"
     search_fields = ["name", "phone", "email"]
     search_placeholder = gettext_lazy("Name, mobile phone or e-mail")
     default_sort = "-created_at"
     export_perm = "account.export"
     columns = [
-        Column("name", gettext_lazy("Name"), value=_name_cell, html=True, export=lambda u: u.name, sortable=True,
+        Column("name", pgettext_lazy("person", "Name"), value=_name_cell, html=True, export=lambda u: u.name, sortable=True,
                link=lambda u: reverse("accounts:user_detail", args=[u.pk])),
         Column("account", gettext_lazy("Account"), sortable=True),
         Column("phone", gettext_lazy("Mobile phone"), default=False),
@@ -252,7 +259,8 @@ def user_password(request, pk):
     require(request.user, "account.edit")
     person = _visible_user(request, pk)
     form = PasswordResetForm(request.POST or None)
-    context = {"form": form, "person": person, "action": reverse("accounts:user_password", args=[person.pk])}
+    context = {"form": form, "person": person, "title": _("Reset password"),
+               "action": reverse("accounts:user_password", args=[person.pk])}
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["password"] if form.cleaned_data["how"] == "set" else None
         try:
@@ -323,6 +331,7 @@ def bulk_teams(request):
 @require_POST
 @domain_errors
 def bulk_enable(request):
+    require(request.user, "account.disable")
     changed = services.set_active(actor=request.user, users=selected_users(request), active=True, request=request)
     messages.success(request, ngettext("Enabled %(n)s account.", "Enabled %(n)s accounts.", len(changed))
                      % {"n": len(changed)})
@@ -333,6 +342,7 @@ def bulk_enable(request):
 @require_POST
 @domain_errors
 def bulk_disable(request):
+    require(request.user, "account.disable")
     changed = services.set_active(actor=request.user, users=selected_users(request), active=False,
                                   request=request)
     messages.success(request, ngettext("Disabled %(n)s account.", "Disabled %(n)s accounts.", len(changed))
@@ -344,6 +354,52 @@ def bulk_disable(request):
 @require_POST
 @domain_errors
 def bulk_delete(request):
+    require(request.user, "account.delete")
     count = services.delete_users(actor=request.user, users=selected_users(request), request=request)
     messages.success(request, ngettext("Deleted %(n)s account.", "Deleted %(n)s accounts.", count) % {"n": count})
     return back(request, reverse("accounts:users"))
+
+
+# --- 导出账号动态记录 (ACC-03) ------------------------------------------------------------------------
+
+ACTIVITY_EXPORT_FIELDS = {"scope", "date_from", "date_to"}
+
+
+@login_required
+@domain_errors
+def user_activity_export(request):
+    """The accounts' timeline entries (created, edited, roles, teams, password, status) as Excel."""
+    require(request.user, "account.export")
+    list_query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in ACTIVITY_EXPORT_FIELDS:
+            list_query.setlist(key, values)
+    form = ActivityExportForm(request.GET if "scope" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return _activity_workbook(request, form.cleaned_data, list_query)
+    return render_modal(request, "accounts/_activity_export.html", {
+        "form": form, "title": _("Export account activity"), "list_query": list_query,
+        "action": reverse("accounts:user_activity_export"),
+    }, status=400 if form.errors else 200)
+
+
+def _activity_workbook(request, data, list_query):
+    listing = UserList(request)
+    if data["scope"] == "view":
+        listing.params = list_query
+        users = listing.filtered_queryset(listing.state())
+    else:
+        users = queries.visible_users(request.user)
+    entries = queries.account_activity(users, data["date_from"], data["date_to"])
+    headers = [_("Time"), _("Account"), pgettext("person", "Name"), _("Operator"), _("Operation"), _("Changes")]
+    rows = ([timezone.localtime(entry.created_at).replace(tzinfo=None), entry.account, entry.account_name,
+             entry.actor.name if entry.actor_id else _("System"), entry.summary,
+             "；".join(f"{c.get('label', '')}: {c.get('old') or '—'} → {c.get('new') or '—'}" for c in entry.changes)]
+            for entry in entries)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    response = xlsx_response(headers, rows, f"account-activity-{stamp}.xlsx", _("Account activity"))
+    log(SystemLog.Kind.IMPORT_EXPORT, user=request.user, request=request,
+        action=_("Exported account activity (%(n)s rows)") % {"n": response.row_count},
+        detail={"list": "account_activity", "rows": response.row_count, "scope": data["scope"],
+                "from": str(data["date_from"] or ""), "to": str(data["date_to"] or "")})
+    return response

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, timeline
@@ -34,7 +34,7 @@ TEAM_TOGGLES = [
 
 class TeamList(StandardList):
     key = "teams"
-    title = gettext_lazy("Teams")
+    title = pgettext_lazy("navigation", "Teams")
     template = "accounts/team_list.html"
     sidebar_template = "accounts/_team_tree.html"
     toolbar_template = "accounts/_team_toolbar.html"
@@ -55,8 +55,8 @@ class TeamList(StandardList):
                    default=False),
             Column("leaders", gettext_lazy("Team leaders"), value=lambda t: "、".join(u.name for u in t.leaders.all())),
             Column("service_phone", gettext_lazy("Phone")),
-            Column("area", gettext_lazy("Area of responsibility")),
-            Column("address", gettext_lazy("Location")),
+            Column("area", gettext_lazy("Area of responsibility"), css="cell-wrap"),
+            Column("address", pgettext_lazy("team", "Location"), css="cell-wrap"),
             Column("member_count", gettext_lazy("Members"), sortable=True, css="text-end"),
             Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True),
         ]

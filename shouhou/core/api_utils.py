@@ -59,6 +59,7 @@ class PageQuery(Schema):
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
 
 
+@functools.cache
 def page_of(item_schema, name=None):
     """The response schema `{"count", "page", "page_size", "results": [item_schema]}`."""
     name = name or item_schema.__name__.removesuffix("Out") + "Page"
@@ -121,7 +122,7 @@ def _clean_key(key):
     key = key.strip()
     if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         raise ValidationFailed(details={IDEMPOTENCY_HEADER: [
-            _("Send 1 to %(n)s characters.") % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}]})
+            _("An Idempotency-Key has 1 to %(n)s characters.") % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}]})
     return key
 
 

@@ -70,6 +70,7 @@ class ImportColumn:
 
 
 class Importer:
+    do_not_call_in_templates = True  # templates get the class itself (title, columns)
     key = ""
     title: Any = ""
     permission = ""

@@ -86,7 +86,8 @@ class Filter:
 
     def apply(self, qs, params):
         if self.kind == "date_range":
-            start, end = params.get(f"f_{self.key}_from"), params.get(f"f_{self.key}_to")
+            start = _date(params.get(f"f_{self.key}_from"))
+            end = _date(params.get(f"f_{self.key}_to"))
             if start:
                 qs = qs.filter(**{f"{self.lookup}__date__gte": start})
             if end:
@@ -305,6 +306,16 @@ def _cell(value):
     if isinstance(value, (int, float, str)) or hasattr(value, "year"):
         return value
     return str(value)
+
+
+def _date(value):
+    """A YYYY-MM-DD filter value, or None when absent or malformed (a typed-in URL must not crash)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat((value or "").strip()) if value else None
+    except ValueError:
+        return None
 
 
 def _int(value, default):

@@ -156,4 +156,9 @@ class IdempotencyRecord(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="uniq_idempotency_user_key")
         ]
+
+    def __str__(self):
+        return f"{self.key} ({self.status_code})"
+
+
 from .forms_engine.models import FormSchema  # noqa: E402,F401

@@ -7,4 +7,7 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import forms, importers, menu, permissions, queries, settings_decl  # noqa: F401
+
+        forms.register_form_target()
+        queries.register_customer_reference()

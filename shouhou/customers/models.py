@@ -49,6 +49,7 @@ class Customer(CustomFieldsMixin, TenantModel):
             models.Index(fields=["tenant", "-created_at"]),
             models.Index(fields=["tenant", "name"]),
             models.Index(fields=["tenant", "latitude", "longitude"]),
+            models.Index(fields=["tenant", "status", "-created_at"], name="customer_status_idx"),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.forms_engine.models import CustomFieldsMixin
@@ -83,6 +84,13 @@ class Product(CustomFieldsMixin, TenantModel):
 
     def __str__(self):
         return f"{self.name}（{self.number}）"
+
+    @property
+    def in_warranty(self):
+        """True/False when the warranty end date is known, None otherwise."""
+        if self.warranty_end is None:
+            return None
+        return self.warranty_end >= timezone.localdate()
 
 
 class RevokedQrToken(TenantModel):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.core.errors import DomainError
 from shouhou.core.validators import normalize_phone, validate_mobile
@@ -14,8 +15,10 @@ from . import services
 
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-WEEKDAYS = [(1, _("Mon")), (2, _("Tue")), (3, _("Wed")), (4, _("Thu")), (5, _("Fri")), (6, _("Sat")),
-            (7, _("Sun"))]
+WEEKDAYS = list(enumerate([pgettext_lazy("weekday", "Mon"), pgettext_lazy("weekday", "Tue"),
+                           pgettext_lazy("weekday", "Wed"), pgettext_lazy("weekday", "Thu"),
+                           pgettext_lazy("weekday", "Fri"), pgettext_lazy("weekday", "Sat"),
+                           pgettext_lazy("weekday", "Sun")], start=1))
 
 
 class StyledForm(forms.Form):
@@ -88,7 +91,15 @@ class SignupForm(StyledForm):
     def clean_contact_phone(self):
         phone = normalize_phone(self.cleaned_data["contact_phone"])
         validate_mobile(phone)
+        if _registered(phone=phone):
+            raise ValidationError(_("This mobile phone is already registered."))
         return phone
+
+    def clean_admin_email(self):
+        email = self.cleaned_data["admin_email"].strip().lower()
+        if email and _registered(email__iexact=email):
+            raise ValidationError(_("This e-mail is already registered."))
+        return email
 
     def clean(self):
         data = super().clean()
@@ -105,6 +116,14 @@ class SignupForm(StyledForm):
             except ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+def _registered(**lookup):
+    """Phones and e-mails are unique across companies; telling now saves a second round.
+    The service checks again when it creates the owner."""
+    from shouhou.accounts.models import User
+
+    return User.objects.filter(**lookup).exists()
 
 
 # --- company information (SYS-07) ---------------------------------------------------------------

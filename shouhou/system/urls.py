@@ -14,6 +14,6 @@ urlpatterns = [
     path("work-info/statuses/<int:pk>/edit/", views.work_status_edit, name="work_status_edit"),
     path("work-info/statuses/<int:pk>/delete/", views.work_status_delete, name="work_status_delete"),
     path("work-info/statuses/reorder/", views.work_status_reorder, name="work_status_reorder"),
-    path("sms/", views.sms_settings, name="sms_settings"),
+    path("settings/sms/", views.sms_settings, name="sms_settings"),
     path("logs/", views.logs, name="logs"),
 ]

@@ -1,15 +1,13 @@
 """System management (系统管理): sign-up, the settings hub, company info, version and usage,
 work information (statuses and hours), SMS settings and the system log."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth import login as django_login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +15,8 @@ from django.views.decorators.http import require_POST
 from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
 from shouhou.core import company_settings
-from shouhou.core.errors import DomainError, NotFound, PermissionDenied
+from shouhou.core.errors import DomainError, PermissionDenied
+from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.core.permissions import get_visible_or_404, has_module, has_perm, require
 
@@ -32,21 +31,6 @@ from .forms import (
 )
 from .menu import hub_for
 from .models import SystemLog
-
-
-def domain_errors(view):
-    """A core PermissionDenied is a 403 and a NotFound a 404, like Django's own exceptions."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            raise HttpForbidden(str(exc.message)) from exc
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _form_status(form):
@@ -283,7 +267,8 @@ class SystemLogList(StandardList):
     title = gettext_lazy("System log")
     tabs = [Tab(kind.value, kind.label, Q(kind=kind.value)) for kind in SystemLog.Kind]
     columns = [
-        Column("created_at", gettext_lazy("Log time"), sortable=True),
+        Column("created_at", gettext_lazy("Log time"), sortable=True, export=lambda log: log.created_at,
+               value=lambda log: timezone.localtime(log.created_at).strftime("%Y-%m-%d %H:%M:%S")),
         Column("user_id", gettext_lazy("UserID")),
         Column("user_name", gettext_lazy("User name"), sortable=True),
         Column("team_name", gettext_lazy("Service team")),

@@ -7,4 +7,6 @@ class WorkordersConfig(AppConfig):
     verbose_name = "Work orders"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import handlers, permissions, settings_decl, tasks  # noqa: F401
+
+        permissions.register_forms()

@@ -227,6 +227,11 @@ class Approval(TenantModel):
     class Meta:
         verbose_name = _("approval")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # the flow allows one open approval per order at a time; this is the database's backstop
+            models.UniqueConstraint(fields=["tenant", "order"], condition=models.Q(state="pending"),
+                                    name="uniq_pending_approval_per_order")
+        ]
 
 
 class Note(TenantModel):
@@ -253,6 +258,7 @@ class StatusSpan(TenantModel):
 
     class Meta:
         ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["order", "ended_at"], name="wo_span_order_open")]
 
 
 class ComponentEntry(TenantModel):

@@ -541,11 +541,15 @@ def test_work_status_add_edit_reorder_delete(tenant, owner):
     ids = list(WorkStatus.objects.values_list("pk", flat=True))
     services.reorder_work_statuses(actor=owner, ordered_ids=list(reversed(ids)))
     assert list(WorkStatus.objects.values_list("pk", flat=True)) == list(reversed(ids))
+    reordered_names = list(WorkStatus.objects.values_list("name", flat=True))
     user = make_user(tenant)
     services.set_work_status(user=user, status_id=added.pk)
     services.delete_work_status(actor=owner, status=added)
     assert fresh(user).work_status is None
-    assert SystemLog.objects.filter(kind=SystemLog.Kind.SETTINGS).count() == 3
+    details = list(SystemLog.objects.filter(kind=SystemLog.Kind.SETTINGS).order_by("id").values_list("detail",
+                                                                                                     flat=True))
+    assert len(details) == 4  # added, edited, reordered, deleted
+    assert details[2]["order"] == reordered_names
 
 
 def test_work_status_refusals(tenant, owner):

@@ -4,6 +4,7 @@ One definition list per form (`FormSchema`, target "customer", "product", "worko
 drives everything a custom field needs. The public API, importable from this package:
 
     get_schema(target) / save_schema(*, actor, target, fields, permission, expected_version=None)
+    preview_schema(*, target, fields) → unsaved ParsedSchema (designer preview; same checks as saving)
     register_target(prefix, *, label, system_fields=()) · kind_catalogue() · schema_as_dict(schema)
     register_reference_kind(kind, resolve, *, label=str, match=None, choices=None, search_url="")
     validate_values(schema, data, *, partial=False, previous=None, error_prefix="") · merge_values
@@ -25,7 +26,8 @@ from importlib import import_module
 
 _EXPORTS = {
     "get_schema": "services", "save_schema": "services", "register_target": "services",
-    "kind_catalogue": "services", "schema_as_dict": "services", "target_label": "services",
+    "kind_catalogue": "services", "preview_schema": "services", "schema_as_dict": "services",
+    "target_label": "services",
     "register_reference_kind": "kinds.references", "References": "kinds.references",
     "validate_values": "values", "merge_values": "values", "diff_values": "values",
     "build_form": "forms",

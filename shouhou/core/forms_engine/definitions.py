@@ -103,7 +103,10 @@ class ParsedSchema:
 
 
 def as_parsed(schema):
-    """Accept a FormSchema, a ParsedSchema, or a list of definition dicts (an unsaved preview)."""
+    """Accept a FormSchema, a ParsedSchema, or a list of already normalized definition dicts.
+
+    Definitions straight from a client (bare option labels, missing keys) go through
+    `services.preview_schema` first."""
     if isinstance(schema, ParsedSchema):
         return schema
     if isinstance(schema, (list, tuple)):
@@ -288,16 +291,16 @@ def _convert_number_rule(spec, value):
 
 def check_flags(index, definition, errors):
     impl = definition.impl
-    if impl.has_value and not definition.label:
-        errors.add(index, "label", _("Enter a title."))
+    for prop, message in impl.check_definition(definition):
+        errors.add(index, prop, message)
     if not impl.has_value:
         for name in FLAGS:
             if getattr(definition, name):
                 errors.add(index, name, _("Layout items hold no value."))
         return
+    if not definition.label:
+        errors.add(index, "label", _("Enter a title."))
     if definition.multiple and not impl.multiple_allowed:
         errors.add(index, "multiple", _("This field type cannot hold several values."))
     if definition.searchable and not impl.filterable:
         errors.add(index, "searchable", _("This field type cannot be searched."))
-    for prop, message in impl.check_definition(definition):
-        errors.add(index, prop, message)

@@ -20,7 +20,9 @@ LIST_OPS = {"in", "all"}
 
 @dataclass
 class Column:
-    """A list column for one custom field. `render(values, refs)` takes the record's stored dict."""
+    """A list column for one custom field. `render(values, refs)` takes the record's stored dict;
+    for a page of rows pass `refs=display_context(schema, [row.fields for row in page])` so
+    references cost one query per kind, not one per cell."""
 
     key: str  # "cf_<field key>": the column chooser's and the export's name for it
     field_key: str

@@ -29,6 +29,7 @@ from .definitions import (
     MAX_FIELDS,
     DefinitionErrors,
     FieldDef,
+    ParsedSchema,
     check_flags,
     new_key,
     normalize_definition,
@@ -126,6 +127,15 @@ def schema_as_dict(schema):
         "retired_fields": schema.retired_fields,
         "updated_at": schema.updated_at,
     }
+
+
+def preview_schema(*, target, fields):
+    """Check unsaved definitions exactly as `save_schema` would, without saving (the designer's live
+    preview): returns a ParsedSchema that `build_form` renders, or raises ValidationFailed."""
+    _check_target(target)
+    schema = get_schema(target)
+    return ParsedSchema(target, _checked_definitions(fields, schema.parsed), list(schema.parsed.retired),
+                        schema.version)
 
 
 # --- saving -----------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ def validate_values(schema, data, *, partial=False, previous=None, error_prefix=
     """Return the cleaned values to store, or raise ValidationFailed(details={key: [messages]}).
 
     Full mode (`partial=False`): `data` is the whole set; required fields must be present and the
-    result holds only non-empty values (it replaces the stored dict).
+    result replaces the stored dict: the non-empty values, plus the stored values of removed
+    (retired) fields taken from `previous`, so history stays readable.
     Partial mode: only keys present are checked; an emptied key comes back as None, and
     `merge_values(stored, cleaned)` applies the result.
     `previous` (the stored values) lets unchanged values stand even if an option or a referenced
@@ -43,6 +44,10 @@ def validate_values(schema, data, *, partial=False, previous=None, error_prefix=
             cleaned[field.key] = value
     if errors:
         raise ValidationFailed(details=errors)
+    if not partial:
+        current = {f.key for f in fields}
+        cleaned.update({f.key: previous[f.key] for f in parsed.retired
+                        if f.key in previous and f.key not in current})
     return _store_pending(fields, cleaned)
 
 

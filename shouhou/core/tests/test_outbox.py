@@ -4,10 +4,12 @@ These tests commit for real (`transactional_db`), because "after commit" and "ro
 is under test; the huey queue runs inline (conftest's immediate mode).
 """
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shouhou.core import outbox, tasks
@@ -18,6 +20,7 @@ pytestmark = [pytest.mark.jobs, pytest.mark.django_db(transaction=True)]
 
 EVENT = "test.outbox.ping"
 FLAKY_EVENT = "test.outbox.flaky"
+SLOW_EVENT = "test.outbox.slow"
 received = []  # (event id, tenant active during the handler)
 flaky_failures_left = []
 
@@ -32,6 +35,12 @@ def flaky_handler(event):
     if flaky_failures_left:
         flaky_failures_left.pop()
         raise RuntimeError("gateway unavailable")
+    received.append((event.pk, get_current_tenant()))
+
+
+@outbox.on_event(SLOW_EVENT)
+def slow_handler(event):
+    time.sleep(0.5)  # long enough for a second worker to arrive while this delivery holds the row
     received.append((event.pk, get_current_tenant()))
 
 
@@ -161,3 +170,28 @@ def test_each_event_is_delivered_under_its_own_tenant(company, other_company, qu
 
     assert tasks.sweep_outbox.call_local() == 2
     assert sorted(received, key=lambda item: item[1].pk) == [(first.pk, company[0]), (second.pk, other_company[0])]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_concurrent_deliveries_run_the_handlers_once(company, queue_down):
+    tenant, _owner = company
+    event = emit_committed(tenant, name=SLOW_EVENT)
+    outcomes = []
+    start = threading.Barrier(2)
+
+    def worker():
+        try:
+            start.wait()
+            outcomes.append(outbox.deliver(event.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == [False, True]
+    assert received == [(event.pk, tenant)]
+    assert OutboxEvent.all_tenants.get(pk=event.pk).attempts == 1

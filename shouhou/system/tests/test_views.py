@@ -98,6 +98,18 @@ def test_signup_bad_input_shows_field_error_and_creates_nothing(client, company,
     assert "_auth_user_id" not in client.session
 
 
+def test_signup_duplicate_phone_found_by_the_service_is_shown_on_the_phone_field(client, company, monkeypatch):
+    """A phone registered between the form's check and the write: the service's `phone` error (the
+    owner's field name) lands on the form's contact_phone field."""
+    from shouhou.system import forms
+
+    monkeypatch.setattr(forms, "_registered", lambda **lookup: False)
+    response = client.post(reverse("system:signup"), {**SIGNUP, "contact_phone": company[1].phone})
+    assert response.status_code == 400
+    assert "contact_phone" in response.context["form"].errors
+    assert not Tenant.objects.filter(slug="xiuhaole").exists()
+
+
 def test_signup_redirects_a_signed_in_user_home(admin_client):
     response = admin_client.get(reverse("system:signup"))
     assert response.status_code == 302 and response.url == reverse("core:home")

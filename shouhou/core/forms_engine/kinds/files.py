@@ -15,7 +15,7 @@ from typing import Annotated
 
 from annotated_types import Len
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db.models import F
@@ -73,7 +73,11 @@ def store_file(file, *, name, size, content_type):
         storage_used_bytes=F("storage_used_bytes") + size)
     if not reserved:
         raise QuotaExceeded(_("Your company's storage space is used up."))
-    base, ext = os.path.splitext(get_valid_filename(name) or "file")
+    try:
+        safe_name = get_valid_filename(name)
+    except SuspiciousFileOperation:  # nothing usable left of the name ("???", "..")
+        safe_name = "file"
+    base, ext = os.path.splitext(safe_name)
     path = f"t{tenant.pk}/forms/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{base[:80]}{ext[:10].lower()}"
     file.seek(0)
     saved = default_storage.save(path, file)
@@ -124,7 +128,7 @@ class FileKind(Kind):
     sortable = False
     filterable = False
     importable = False
-    filter_ops = ()
+    filter_ops = ("isnull",)  # "has attachments" / "has none"
     verify_images = False  # images are identified from their bytes
 
     def check_file(self, field, *, name, size, content_type):
@@ -261,7 +265,7 @@ class Signature(Kind):
     sortable = False
     filterable = False
     importable = False
-    filter_ops = ()
+    filter_ops = ("isnull",)
     rules = {"max_size_mb": Rule(float, _("Largest image (MB)"), 2, 0.1, 10)}
 
     def clean(self, field, value, previous=None):
@@ -343,6 +347,9 @@ class FileRefsWidget(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return f"{name}-present" not in data and name not in files
 
+    def use_required_attribute(self, initial):
+        return super().use_required_attribute(initial) and not initial  # stored files satisfy it
+
 
 class FileRefsField(forms.FileField):
     """Cleans to the kept stored references plus the new uploads; the engine checks both."""
@@ -388,6 +395,9 @@ class SignatureWidget(forms.Widget):
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data and name not in files and f"{name}-clear" not in data
+
+    def use_required_attribute(self, initial):
+        return False  # drawing on the pad fills the hidden input; the server checks "required"
 
 
 class SignatureField(forms.FileField):

@@ -121,8 +121,8 @@ class Address(Kind):
              "need_coordinates": Rule(bool, _("Coordinates required"), False)}
 
     def is_empty(self, value):
-        if isinstance(value, dict):
-            return not any(str(value.get(p) or "").strip() for p in ADDRESS_PARTS) and value.get("lat") in (None, "")
+        if isinstance(value, dict):  # an address form posts its parts even when left blank
+            return all(v is None or not str(v).strip() for v in value.values())
         return super().is_empty(value)
 
     def clean(self, field, value, previous=None):

@@ -180,8 +180,7 @@ class ReferenceKind(Kind):
         return list[int] if field.multiple else int
 
     def filter_value(self, field, raw, op):
-        ids = _parse_ids(raw)
-        return ids if op == "in" else ids[0]
+        return _parse_ids(raw)[0]
 
     def filter_q(self, field, op, value, column):
         if not field.multiple:

@@ -1,0 +1,755 @@
+"""Every write to customers, their contacts and addresses (DESIGN §4; CUS-01…06, CUS-08).
+
+Each function checks the permission and the actor's data scope (a customer they cannot see is a
+NotFound), validates everything before writing — so a refusal changes nothing — then writes, keeps
+the customer's copies of its default contact and address in step, records the timeline entry with
+the changed fields, and emits the domain event, in one transaction.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouhou.accounts.models import Team, User
+from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core.errors import Conflict, DomainError, NotFound, QuotaExceeded, ValidationFailed
+from shouhou.core.forms_engine import FieldDef, ParsedSchema
+from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
+from shouhou.core.geo import GeocodingError, geocoder
+from shouhou.core.models import Counter
+from shouhou.core.numbering import next_number
+from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
+from shouhou.system.models import SystemLog
+from shouhou.system.services import log, update_settings
+
+from .models import Address, Contact, Customer
+
+FORM_TARGET = "customer"
+COUNTER_KEY = "customer"
+REQUIRED = gettext_lazy("This field is required.")
+MAX_TAGS, MAX_TAG_LENGTH = 20, 20
+MAX_NOTE = 5000
+PREFIX_RE = re.compile(r"^[A-Za-z0-9-]{1,10}$")
+TAG_SEPARATORS = re.compile(r"[,，;；、\n]+")
+TRACKED = ("name", "status", "service_team", "contact_name", "contact_phone", "province", "city", "district",
+           "address_detail", "latitude", "longitude")
+CONTACT_FIELDS = ("name", "phone", "email", "position", "note")
+ADDRESS_PARTS = ("province", "city", "district", "detail")
+COORDINATE = Decimal("0.000001")
+# the attachments of a note (CUS-04), checked like an attachment field of the form engine
+NOTE_FILES = ParsedSchema.from_definitions([FieldDef(key="files", kind="attachment", label="files",
+                                                     multiple=True)])
+
+
+class _NotGiven:
+    def __repr__(self):
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = _NotGiven()  # "leave unchanged" in updates and batch edits
+
+
+def schema():
+    return forms_engine.get_schema(FORM_TARGET)
+
+
+# === shared checks ===================================================================================
+
+def _lock(actor, customer):
+    """The customer re-read under a row lock, within the actor's scope (NotFound otherwise)."""
+    from .queries import visible_customers
+
+    in_scope = visible_customers(actor).filter(pk=getattr(customer, "pk", customer)).values("pk")
+    locked = Customer.objects.select_for_update().filter(pk__in=in_scope).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def _serialize_name_checks():
+    """Concurrent writes check names one after another: they queue on the customer counter row."""
+    Counter.objects.get_or_create(key=COUNTER_KEY, defaults={"value": 0})
+    Counter.objects.select_for_update().filter(key=COUNTER_KEY).first()
+
+
+def _text(value, limit, key, errors, *, required=False):
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        errors[key] = [REQUIRED]
+    elif len(text) > limit:
+        errors[key] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": limit}]
+    return text
+
+
+def _check_name(name, errors, *, exclude_pk=None):
+    if "name" in errors or company_settings.get("customer.allow_duplicate_names"):
+        return
+    taken = Customer.objects.filter(name=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        errors["name"] = [_("A customer named “%(name)s” already exists.") % {"name": name}]
+
+
+def _check_number(number, errors, *, exclude_pk=None):
+    if not number or "number" in errors:
+        return
+    taken = Customer.objects.filter(number=number)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        errors["number"] = [_("The customer number %(number)s is already used.") % {"number": number}]
+
+
+def _status(value, errors):
+    if value not in Customer.Status.values:
+        errors["status"] = [_("Choose a valid status.")]
+    return value
+
+
+def _team(team_id, errors):
+    if team_id in (None, ""):
+        return None
+    team = Team.objects.filter(pk=_int(team_id)).first()
+    if team is None:
+        errors["service_team"] = [_("The selected team does not exist.")]
+    return team
+
+
+def _owners(owner_ids, errors, current=None):
+    """Active colleagues; an owner already on the customer stays allowed even once disabled."""
+    ids = {_int(i) for i in owner_ids or ()}
+    kept = set(current.owners.values_list("pk", flat=True)) if current is not None else set()
+    owners = list(User.objects.for_tenant().filter(Q(is_active=True) | Q(pk__in=kept), pk__in=ids))
+    if len(owners) != len(ids):
+        errors["owners"] = [_("A selected owner does not exist or is disabled.")]
+    return owners
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def clean_tags(value, errors=None):
+    """A list of distinct short tags from a list or a text separated by commas or 、."""
+    errors = {} if errors is None else errors
+    items = TAG_SEPARATORS.split(value) if isinstance(value, str) else list(value or [])
+    tags = list(dict.fromkeys(str(tag).strip() for tag in items if str(tag).strip()))
+    if len(tags) > MAX_TAGS:
+        errors["tags"] = [_("At most %(n)d tags.") % {"n": MAX_TAGS}]
+    elif any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+        errors["tags"] = [_("A tag has at most %(n)d characters.") % {"n": MAX_TAG_LENGTH}]
+    return tags
+
+
+def valid_phone(number):
+    return bool(MAINLAND_MOBILE.match(number) or LANDLINE.match(number) or SERVICE_NUMBER.match(number))
+
+
+def clean_contact(data, prefix=""):
+    """(values, errors) of one contact; errors are keyed "<prefix><field>"."""
+    errors = {}
+    values = {
+        "name": _text(data.get("name"), 50, f"{prefix}name", errors, required=True),
+        "phone": normalize_phone(data.get("phone")),
+        "email": _text(data.get("email"), 254, f"{prefix}email", errors).lower(),
+        "position": _text(data.get("position"), 50, f"{prefix}position", errors),
+        "note": _text(data.get("note"), 200, f"{prefix}note", errors),
+        "is_default": bool(data.get("is_default")),
+    }
+    if values["phone"] and not valid_phone(values["phone"]):
+        errors[f"{prefix}phone"] = [_("Enter a valid phone number: a mobile number or a landline with area code.")]
+    if values["email"] and f"{prefix}email" not in errors:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors[f"{prefix}email"] = [_("Enter a valid e-mail address.")]
+    return values, errors
+
+
+def _coordinate(value, limit, key, errors):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip()).quantize(COORDINATE)
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or abs(number) > limit:
+        errors[key] = [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]
+        return None
+    return number
+
+
+def clean_address(data, prefix=""):
+    """(values, errors) of one address; an address needs a province, city or detail."""
+    errors = {}
+    values = {part: _text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
+              for part in ADDRESS_PARTS}
+    values["latitude"] = _coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
+    values["longitude"] = _coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
+    values["is_default"] = bool(data.get("is_default"))
+    if not any(values[part] for part in ("province", "city", "detail")) and not errors:
+        errors[f"{prefix}detail"] = [_("Enter at least a province, a city or a detailed address.")]
+    if (values["latitude"] is None) != (values["longitude"] is None) and not errors:
+        errors[f"{prefix}latitude"] = [_("Give both latitude and longitude, or neither.")]
+    return values, errors
+
+
+def has_address(data):
+    return any(str(data.get(part) or "").strip() for part in ADDRESS_PARTS)
+
+
+def locate(values):
+    """Fill in missing coordinates from the address (maps adapter); returns True when located."""
+    if values.get("latitude") is not None and values.get("longitude") is not None:
+        return True
+    try:
+        found = geocoder().geocode(**{part: values.get(part, "") for part in ADDRESS_PARTS})
+    except GeocodingError:
+        return False
+    values["latitude"], values["longitude"] = found.latitude, found.longitude
+    return True
+
+
+def _clean_fields(fields, *, partial, previous, errors):
+    try:
+        return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
+                                            error_prefix="fields.")
+    except ValidationFailed as exc:
+        errors.update(exc.details)
+        return None
+
+
+def _raise_if(errors):
+    if errors:
+        raise ValidationFailed(details=errors)
+
+
+# === keeping the customer's copies of its default contact and address in step ==========================
+
+def _sync_defaults(customer):
+    """Exactly one default contact and address (the first when none is marked), copied onto the row."""
+    contact = Contact.objects.filter(customer=customer).order_by("-is_default", "id").first()
+    address = Address.objects.filter(customer=customer).order_by("-is_default", "id").first()
+    for model, default in ((Contact, contact), (Address, address)):
+        others = model.objects.filter(customer=customer, is_default=True)
+        if default is not None:
+            others = others.exclude(pk=default.pk)
+            if not default.is_default:
+                model.objects.filter(pk=default.pk).update(is_default=True)
+        others.update(is_default=False)
+    customer.contact_name = contact.name if contact else ""
+    customer.contact_phone = contact.phone if contact else ""
+    for part in ("province", "city", "district"):
+        setattr(customer, part, getattr(address, part) if address else "")
+    customer.address_detail = address.detail if address else ""
+    customer.latitude = address.latitude if address else None
+    customer.longitude = address.longitude if address else None
+    customer.save(update_fields=["contact_name", "contact_phone", "province", "city", "district",
+                                 "address_detail", "latitude", "longitude", "updated_at"])
+
+
+def _make_default(model, customer, record):
+    if record.is_default:
+        model.objects.filter(customer=customer, is_default=True).exclude(pk=record.pk).update(is_default=False)
+
+
+# === customers ============================================================================================
+
+def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", service_team_id=None,
+                    owner_ids=(), tags=(), fields=None, contacts=(), addresses=(), request=None,
+                    check_perm=True, geocode=True):
+    """A new customer with its contacts and addresses (the first of each is the default unless one
+    is marked). The number comes from the company's counter with its prefix unless one is given."""
+    if check_perm:
+        permissions.require(actor, "customer.create")
+    errors = {}
+    values = {"name": _text(name, 100, "name", errors, required=True),
+              "number": _text(number, 30, "number", errors), "status": _status(status, errors)}
+    team, owners = _team(service_team_id, errors), _owners(owner_ids, errors)
+    values["tags"] = clean_tags(tags, errors)
+    contact_rows = _clean_rows(contacts, "contacts", clean_contact, errors)
+    address_rows = _clean_rows(addresses, "addresses", clean_address, errors)
+    if not address_rows and company_settings.get("customer.address_required") and "addresses" not in errors:
+        errors["addresses"] = [_("Enter the customer's address.")]
+    if geocode and not errors:
+        for row in address_rows:
+            locate(row)
+    with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
+        _serialize_name_checks()
+        _check_name(values["name"], errors)
+        _check_number(values["number"], errors)
+        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
+        _raise_if(errors)
+        if not values["number"]:
+            prefix = company_settings.get("customer.number_prefix") or "CUS"
+            values["number"] = next_number(COUNTER_KEY, prefix)
+        customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
+        customer.owners.set(owners)
+        _insert_children(customer, contact_rows, address_rows)
+        _sync_defaults(customer)
+        timeline.record(actor=actor, obj=customer, verb="customer.created", summary=_("Created the customer"))
+        outbox.emit("customer.created", customer_id=customer.pk, actor_id=getattr(actor, "pk", None))
+    return customer
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _clean_rows(rows, key, cleaner, errors):
+    cleaned = []
+    for index, row in enumerate(rows or ()):
+        if not isinstance(row, dict):
+            errors[f"{key}.{index}"] = [_("Enter an object.")]
+            continue
+        values, row_errors = cleaner(row, prefix=f"{key}.{index}.")
+        errors.update(row_errors)
+        cleaned.append(values)
+    return cleaned
+
+
+def _insert_children(customer, contact_rows, address_rows):
+    for model, rows in ((Contact, contact_rows), (Address, address_rows)):
+        marked = next((i for i, row in enumerate(rows) if row["is_default"]), 0)
+        model.objects.bulk_create([
+            model(tenant_id=customer.tenant_id, customer=customer, **{**row, "is_default": i == marked})
+            for i, row in enumerate(rows)])
+
+
+def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, service_team_id=NOT_GIVEN,
+                    owner_ids=NOT_GIVEN, tags=NOT_GIVEN, fields=NOT_GIVEN, replace_fields=False,
+                    default_contact=NOT_GIVEN, default_address=NOT_GIVEN, request=None):
+    """Change what is given. `fields` is merged into the stored values (None removes a key) unless
+    `replace_fields` (the console form, which sends the whole set). `default_contact` and
+    `default_address` (dicts) change the default contact/address, adding one if there is none;
+    `default_address=None` removes the default address (refused when an address is required)."""
+    permissions.require(actor, "customer.edit")
+    with transaction.atomic():
+        customer = _lock(actor, customer)
+        errors, changes = {}, {}
+        if name is not NOT_GIVEN:
+            changes["name"] = _text(name, 100, "name", errors, required=True)
+        if status is not NOT_GIVEN:
+            changes["status"] = _status(status, errors)
+        if service_team_id is not NOT_GIVEN:
+            changes["service_team"] = _team(service_team_id, errors)
+        owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors, current=customer)
+        if tags is not NOT_GIVEN:
+            changes["tags"] = clean_tags(tags, errors)
+        new_fields = None
+        if fields is not NOT_GIVEN:
+            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors)
+            if cleaned is not None:
+                new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
+        contact = _default_contact_values(default_contact, errors)
+        address = _default_address_values(default_address, errors)
+        _raise_if(errors)
+        if "name" in changes and changes["name"] != customer.name:
+            _serialize_name_checks()
+            _check_name(changes["name"], errors, exclude_pk=customer.pk)
+            _raise_if(errors)
+        _write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
+                      contact=contact, address=address)
+    return customer
+
+
+def _default_contact_values(data, errors):
+    if data is NOT_GIVEN:
+        return NOT_GIVEN
+    values, row_errors = clean_contact(data or {}, prefix="contact.")
+    errors.update(row_errors)
+    return values
+
+
+def _default_address_values(data, errors):
+    if data is NOT_GIVEN:
+        return NOT_GIVEN
+    if data is None or not (has_address(data) or data.get("latitude") not in (None, "")):
+        if company_settings.get("customer.address_required"):
+            errors["address.detail"] = [_("Enter the customer's address.")]
+        return None
+    values, row_errors = clean_address(data, prefix="address.")
+    errors.update(row_errors)
+    if not row_errors:
+        locate(values)
+    return values
+
+
+def _write_update(actor, customer, changes, *, owners=None, new_fields=None, contact=NOT_GIVEN,
+                  address=NOT_GIVEN, verb="customer.updated", summary=None):
+    """Apply checked changes to a locked customer; records what changed (nothing: no entry)."""
+    before = timeline.snapshot(customer, TRACKED)
+    before_tags, before_fields = list(customer.tags), dict(customer.fields or {})
+    before_owners = list(customer.owners.all()) if owners is not None else None
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    if new_fields is not None:
+        customer.fields = new_fields
+    customer.save()
+    if owners is not None:
+        customer.owners.set(owners)
+    if contact is not NOT_GIVEN:
+        _upsert_default(Contact, customer, contact)
+    if address is not NOT_GIVEN:
+        _upsert_default(Address, customer, address)
+    if contact is not NOT_GIVEN or address is not NOT_GIVEN:
+        _sync_defaults(customer)
+    recorded = timeline.diff(customer, before, TRACKED)
+    recorded += _list_change("tags", _("Tags"), before_tags, customer.tags)
+    if owners is not None:
+        recorded += _list_change("owners", _("Customer owners"), [u.name for u in before_owners],
+                                 [u.name for u in owners])
+    if new_fields is not None:
+        recorded += forms_engine.diff_values(schema(), before_fields, customer.fields)
+    if recorded:
+        timeline.record(actor=actor, obj=customer, verb=verb, summary=summary or _("Edited the customer"),
+                        changes=recorded)
+        outbox.emit("customer.updated", customer_id=customer.pk, actor_id=getattr(actor, "pk", None),
+                    fields=[change["field"] for change in recorded])
+    return recorded
+
+
+def _list_change(key, label, old, new):
+    if sorted(old) == sorted(new):
+        return []
+    return [{"field": key, "label": str(label), "old": "、".join(old), "new": "、".join(new)}]
+
+
+def _upsert_default(model, customer, values):
+    current = model.objects.filter(customer=customer, is_default=True).first()
+    if values is None:
+        if current is not None:
+            current.delete()
+        return
+    values = {**values, "is_default": True}
+    if current is None:
+        model.objects.create(tenant_id=customer.tenant_id, customer=customer, **values)
+        return
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+
+
+def delete_customers(*, actor, customers, request=None):
+    """Delete customers (and their contacts and addresses); refused — for all — while any has work orders."""
+    permissions.require(actor, "customer.delete")
+    with transaction.atomic():
+        locked = [_lock(actor, customer) for customer in customers]
+        busy = [customer.name for customer in locked if _has_work_orders(customer)]
+        if busy:
+            raise Conflict(_("These customers have work orders and cannot be deleted: %(names)s")
+                           % {"names": "、".join(busy[:10])})
+        _forget_reminders(locked)
+        for customer in locked:
+            log(SystemLog.Kind.DELETE, user=actor, request=request,
+                action=_("Deleted customer %(name)s (%(number)s)") % {"name": customer.name,
+                                                                    "number": customer.number},
+                detail={"object": "customer", "id": customer.pk, "name": customer.name, "number": customer.number})
+            outbox.emit("customer.deleted", customer_id=customer.pk, number=customer.number,
+                        actor_id=getattr(actor, "pk", None))
+            customer.delete()
+    return len(locked)
+
+
+def delete_customer(*, actor, customer, request=None):
+    return delete_customers(actor=actor, customers=[customer], request=request)
+
+
+def _forget_reminders(customers):
+    """Reminders point at their record generically; a deleted customer's reminders go with it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Reminder
+
+    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+                            object_id__in=[customer.pk for customer in customers]).delete()
+
+
+def _has_work_orders(customer):
+    related = getattr(customer, "work_orders", None)
+    return related is not None and related.exists()
+
+
+# === batch edit and SMS (CUS-01) ==========================================================================
+
+OWNER_MODES = ("add", "remove", "set")
+
+
+def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVEN, owner_ids=NOT_GIVEN,
+                 owners_mode="set", tags=NOT_GIVEN, tags_mode="add", field_key=None, field_value=NOT_GIVEN,
+                 request=None):
+    """Change the same things on several customers: all of them, or — on any error — none."""
+    permissions.require(actor, "customer.edit")
+    errors, changes = {}, {}
+    if status is not NOT_GIVEN:
+        changes["status"] = _status(status, errors)
+    if service_team_id is not NOT_GIVEN:
+        changes["service_team"] = _team(service_team_id, errors)
+    owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors)
+    new_tags = None if tags is NOT_GIVEN else clean_tags(tags, errors)
+    for mode, key in ((owners_mode, "owners"), (tags_mode, "tags")):
+        if mode not in OWNER_MODES:
+            errors[key] = [_("Choose add, remove or replace.")]
+    definition = _batch_field(field_key, errors) if field_key else None
+    _raise_if(errors)
+    with transaction.atomic():
+        locked = [_lock(actor, customer) for customer in customers]
+        for customer in locked:
+            new_fields = _batch_fields(customer, definition, field_value, errors) if definition else None
+            _raise_if(errors)
+            per_customer = dict(changes)
+            if new_tags is not None:
+                per_customer["tags"] = _combine(customer.tags, new_tags, tags_mode)
+            combined = None
+            if owners is not None:
+                combined = _combine_owners(customer, owners, owners_mode)
+            _write_update(actor, customer, per_customer, owners=combined, new_fields=new_fields,
+                          verb="customer.batch_updated", summary=_("Batch edit"))
+    return len(locked)
+
+
+def _batch_field(key, errors):
+    definition = schema().parsed.get(key)
+    if definition is None or not definition.has_value:
+        errors["field_key"] = [_("Unknown field.")]
+    return definition
+
+
+def _batch_fields(customer, definition, value, errors):
+    data = {definition.key: None if value is NOT_GIVEN else value}
+    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors)
+    return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
+
+
+def _combine(current, given, mode):
+    if mode == "set":
+        return list(given)
+    if mode == "remove":
+        return [item for item in current if item not in given]
+    return list(dict.fromkeys([*current, *given]))
+
+
+def _combine_owners(customer, owners, mode):
+    current = list(customer.owners.filter(is_active=True))
+    if mode == "set":
+        return owners
+    if mode == "remove":
+        return [user for user in current if user not in owners]
+    return list({user.pk: user for user in [*current, *owners]}.values())
+
+
+@dataclass
+class SmsReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # no default contact with a mobile number
+    errors: list = field(default_factory=list)
+
+
+def send_sms_to_customers(*, actor, customers, content):
+    """Text each customer's default contact (mobile numbers only), counted against the SMS quota.
+
+    Sends what the quota allows; once it is used up the rest count as failed. Each sent message is
+    recorded on its customer's timeline.
+    """
+    from shouhou.messaging.models import SmsMessage
+    from shouhou.messaging.services import send_sms
+
+    permissions.require(actor, "customer.sms")
+    content = (content or "").strip()
+    if not content:
+        raise ValidationFailed(details={"content": [REQUIRED]})
+    if len(content) > 500:
+        raise ValidationFailed(details={"content": [_("Ensure this value has at most %(limit)d characters.")
+                                                    % {"limit": 500}]})
+    from .queries import visible_customers
+
+    report = SmsReport()
+    for customer in visible_customers(actor).filter(pk__in=[c.pk for c in customers]).order_by("pk"):
+        if not MAINLAND_MOBILE.match(customer.contact_phone or ""):
+            report.skipped += 1
+            continue
+        if report.errors and isinstance(report.errors[-1], QuotaExceeded):
+            report.failed += 1
+            continue
+        try:
+            message = send_sms(phone=customer.contact_phone, content=content, actor=actor, purpose="customer")
+        except DomainError as exc:
+            report.failed += 1
+            report.errors.append(exc)
+            continue
+        if message is not None and message.status == SmsMessage.Status.SENT:
+            report.sent += 1
+            timeline.record(actor=actor, obj=customer, verb="customer.sms",
+                            summary=_("Sent an SMS to %(contact)s") % {"contact": customer.contact_name},
+                            note=content)
+        else:
+            report.failed += 1
+    return report
+
+
+# === contacts and addresses (CUS-05) =====================================================================
+
+@transaction.atomic
+def add_contact(*, actor, customer, **data):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, customer)
+    values, errors = clean_contact(data)
+    _raise_if(errors)
+    first = not Contact.objects.filter(customer=customer).exists()
+    contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
+                                     **{**values, "is_default": values["is_default"] or first})
+    _make_default(Contact, customer, contact)
+    _sync_defaults(customer)
+    _record_child(actor, customer, "customer.contact_added", _("Added the contact %(name)s") % {"name": contact})
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, actor, contact, **data):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, contact.customer_id)
+    contact = _child(Contact, customer, contact)
+    values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
+    _raise_if(errors)
+    before = timeline.snapshot(contact, (*CONTACT_FIELDS, "is_default"))
+    for name, value in values.items():
+        setattr(contact, name, value if name != "is_default" else value or contact.is_default)
+    contact.save()
+    _make_default(Contact, customer, contact)
+    _sync_defaults(customer)
+    changes = timeline.diff(contact, before, (*CONTACT_FIELDS, "is_default"))
+    if changes:
+        _record_child(actor, customer, "customer.contact_updated",
+                      _("Edited the contact %(name)s") % {"name": contact.name}, changes)
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, actor, contact):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, contact.customer_id)
+    contact = _child(Contact, customer, contact)
+    label = str(contact)
+    contact.delete()
+    _sync_defaults(customer)
+    _record_child(actor, customer, "customer.contact_deleted", _("Deleted the contact %(name)s") % {"name": label})
+
+
+@transaction.atomic
+def add_address(*, actor, customer, geocode=True, **data):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, customer)
+    values, errors = clean_address(data)
+    _raise_if(errors)
+    if geocode:
+        locate(values)
+    first = not Address.objects.filter(customer=customer).exists()
+    address = Address.objects.create(tenant_id=customer.tenant_id, customer=customer,
+                                     **{**values, "is_default": values["is_default"] or first})
+    _make_default(Address, customer, address)
+    _sync_defaults(customer)
+    _record_child(actor, customer, "customer.address_added", _("Added the address %(address)s") % {"address": address})
+    return address
+
+
+@transaction.atomic
+def update_address(*, actor, address, geocode=True, **data):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, address.customer_id)
+    address = _child(Address, customer, address)
+    fields = (*ADDRESS_PARTS, "latitude", "longitude", "is_default")
+    current = {name: getattr(address, name) for name in fields}
+    if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
+        current.update(latitude=None, longitude=None)  # a moved address is located again
+    values, errors = clean_address({**current, **data})
+    _raise_if(errors)
+    if geocode:
+        locate(values)
+    before = timeline.snapshot(address, fields)
+    for name, value in values.items():
+        setattr(address, name, value if name != "is_default" else value or address.is_default)
+    address.save()
+    _make_default(Address, customer, address)
+    _sync_defaults(customer)
+    changes = timeline.diff(address, before, fields)
+    if changes:
+        _record_child(actor, customer, "customer.address_updated",
+                      _("Edited the address %(address)s") % {"address": address}, changes)
+    return address
+
+
+@transaction.atomic
+def delete_address(*, actor, address):
+    permissions.require(actor, "customer.edit")
+    customer = _lock(actor, address.customer_id)
+    address = _child(Address, customer, address)
+    if company_settings.get("customer.address_required") and \
+            not Address.objects.filter(customer=customer).exclude(pk=address.pk).exists():
+        raise DomainError(_("A customer needs an address: add another one before deleting this one."))
+    label = str(address)
+    address.delete()
+    _sync_defaults(customer)
+    _record_child(actor, customer, "customer.address_deleted", _("Deleted the address %(address)s") % {"address": label})
+
+
+def _child(model, customer, record):
+    found = model.objects.select_for_update().filter(customer=customer, pk=getattr(record, "pk", record)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _record_child(actor, customer, verb, summary, changes=None):
+    timeline.record(actor=actor, obj=customer, verb=verb, summary=summary, changes=changes)
+    outbox.emit("customer.updated", customer_id=customer.pk, actor_id=getattr(actor, "pk", None), what=verb)
+
+
+# === notes with attachments on the timeline (CUS-04) ======================================================
+
+def add_note(*, actor, customer, content="", files=()):
+    """A note on the customer's 信息动态, with attachments (checked and stored like an attachment field)."""
+    permissions.require(actor, "customer.edit")
+    content = (content or "").strip()
+    files = [f for f in files or () if f]
+    errors = {}
+    if not content and not files:
+        errors["content"] = [_("Write a note or attach a file.")]
+    elif len(content) > MAX_NOTE:
+        errors["content"] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_NOTE}]
+    _raise_if(errors)
+    with transaction.atomic():
+        customer = _lock(actor, customer)
+        attachments = []
+        if files:
+            attachments = forms_engine.validate_values(NOTE_FILES, {"files": files})["files"]
+        entry = timeline.record(actor=actor, obj=customer, verb="customer.note", summary=_("Added a note"),
+                                note=content, attachments=attachments)
+        outbox.emit("customer.note_added", customer_id=customer.pk, actor_id=actor.pk, activity_id=entry.pk)
+    return entry
+
+
+# === settings (客户管理设置) ============================================================================
+
+def update_customer_settings(*, actor, values, request=None):
+    """The customer toggles and the number prefix; the system log records the change."""
+    permissions.require(actor, "customer.settings")
+    values = dict(values)
+    if "customer.number_prefix" in values:
+        prefix = str(values["customer.number_prefix"] or "").strip().upper()
+        if not PREFIX_RE.match(prefix):
+            raise ValidationFailed(details={"customer.number_prefix": [
+                _("Use 1–10 letters, digits or hyphens.")]})
+        values["customer.number_prefix"] = prefix
+    return update_settings(actor=actor, values=values, request=request, permission="customer.settings")

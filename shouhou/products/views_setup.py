@@ -1,0 +1,330 @@
+"""Console pages that set products up: templates (PRD-07), product types (PRD-11) and the product
+settings (产品管理设置, PRD-09)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from shouhou.accounts.views import finished, render_modal
+from shouhou.core import company_settings, forms_engine, timeline
+from shouhou.core.errors import DomainError, NotFound, PermissionDenied
+from shouhou.core.http import back, domain_errors
+from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
+from shouhou.core.permissions import get_visible_or_404, has_perm, require
+
+from . import queries, services
+from .forms import (
+    ProductTypeForm,
+    SettingsForm,
+    TemplateBatchForm,
+    template_form_class,
+    template_initial,
+)
+from .models import ProductTemplate
+from .views import NumberFilter, can, local_time, selected_ids
+
+# --- templates (PRD-07) -------------------------------------------------------------------------------------
+
+
+class TemplateList(StandardList):
+    key = "product_templates"
+    title = gettext_lazy("Product templates")
+    toolbar_template = "products/_template_toolbar.html"
+    search_fields = ["name", "number"]
+    search_placeholder = gettext_lazy("Product name or number")
+    default_sort = "-created_at"
+    export_perm = "product.export"
+    columns = [
+        Column("name", gettext_lazy("Product name"), sortable=True,
+               link=lambda t: reverse("products:template_detail", args=[t.pk])),
+        Column("number", gettext_lazy("Product number"), sortable=True),
+        Column("product_type", gettext_lazy("Product type"),
+               value=lambda t: t.product_type.name if t.product_type_id else "",
+               sortable=True, sort_field="product_type__sort_order"),
+        Column("warranty_months", gettext_lazy("Warranty (months)"), sortable=True),
+        Column("created_by", gettext_lazy("Created by"), value=lambda t: t.created_by.name if t.created_by_id else ""),
+        Column("created_at", gettext_lazy("Created at"), sortable=True,
+               value=lambda t: local_time(t.created_at), export=lambda t: t.created_at),
+    ]
+    filters = [
+        NumberFilter("type", gettext_lazy("Product type"), "product_type",
+                     choices=lambda request: queries.product_type_choices()),
+        Filter("created", gettext_lazy("Created at"), "created_at", kind="date_range"),
+    ]
+    batch_actions = [
+        BatchAction(gettext_lazy("Batch edit"), "products:template_batch_edit", perm="product.settings", modal=True),
+        BatchAction(gettext_lazy("Delete"), "products:template_batch_delete", perm="product.settings",
+                    style="outline-danger",
+                    confirm=gettext_lazy("Delete the selected templates? Products made from them keep their data.")),
+    ]
+
+    def base_queryset(self, request):
+        return queries.templates(request.user)
+
+    def extra_context(self, request):
+        return {"can": can(request.user, "product.settings", "product.create")}
+
+
+@login_required
+@domain_errors
+def template_list(request):
+    return render_list(request, TemplateList)
+
+
+def selected_templates(request):
+    ids = selected_ids(request)
+    found = list(queries.templates(request.user).filter(pk__in=ids))
+    if len(found) != len(ids):
+        raise NotFound()
+    return found
+
+
+@login_required
+@domain_errors
+def template_detail(request, pk):
+    template = queries.get_template(request.user, pk)
+    schema = forms_engine.get_schema(queries.FORM_TARGET)
+    return render(request, "products/template_detail.html", {
+        "template_obj": template,
+        "custom_values": forms_engine.display_values(schema, template.fields, include_empty=False),
+        "entries": timeline.entries_for(template, 100),
+        "product_count": template.products.count(),
+        "can": can(request.user, "product.settings", "product.create"),
+    })
+
+
+@login_required
+@domain_errors
+def template_create(request):
+    require(request.user, "product.settings")
+    form = template_form_class()(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            template = services.create_template(actor=request.user, request=request, **form.service_values())
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Template %(name)s created.") % {"name": template.name})
+            return HttpResponseRedirect(reverse("products:template_detail", args=[template.pk]))
+    return _template_form_page(request, form, title=_("New product template"),
+                               action=reverse("products:template_create"))
+
+
+@login_required
+@domain_errors
+def template_edit(request, pk):
+    require(request.user, "product.settings")
+    template = queries.get_template(request.user, pk)
+    form = template_form_class(template.fields)(request.POST or None, request.FILES or None,
+                                                initial=template_initial(template))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_template(actor=request.user, template=template, request=request,
+                                     **form.service_values())
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Template %(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return HttpResponseRedirect(reverse("products:template_detail", args=[template.pk]))
+    return _template_form_page(request, form, template=template, title=_("Edit product template"),
+                               action=reverse("products:template_edit", args=[template.pk]))
+
+
+def _show_error(form, exc):
+    if isinstance(exc, NotFound):
+        raise exc
+    form.add_domain_error(exc)
+
+
+def _template_form_page(request, form, *, title, action, template=None):
+    system = ["name", "number", "product_type", "warranty_months", "description"]
+    return render(request, "products/template_form.html", {
+        "form": form, "title": title, "action": action, "template_obj": template,
+        "system_fields": [form[name] for name in system],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@domain_errors
+def template_delete(request, pk):
+    template = queries.get_template(request.user, pk)
+    services.delete_templates(actor=request.user, templates=[template], request=request)
+    messages.success(request, _("Template %(name)s deleted.") % {"name": template.name})
+    return HttpResponseRedirect(reverse("products:templates"))
+
+
+@login_required
+@require_POST
+@domain_errors
+def template_batch_delete(request):
+    count = services.delete_templates(actor=request.user, templates=selected_templates(request), request=request)
+    messages.success(request, ngettext("Deleted %(n)s template.", "Deleted %(n)s templates.", count) % {"n": count})
+    return back(request, reverse("products:templates"))
+
+
+@login_required
+@domain_errors
+def template_batch_edit(request):
+    require(request.user, "product.settings")
+    templates = selected_templates(request)
+    form = TemplateBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.batch_update_templates(actor=request.user, templates=templates, request=request,
+                                                    **form.service_values())
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, ngettext("Updated %(n)s template.", "Updated %(n)s templates.", count)
+                             % {"n": count})
+            return finished(request)
+    return render_modal(request, "products/_template_batch_edit.html", {
+        "form": form, "templates": templates, "title": _("Batch edit templates"),
+        "action": reverse("products:template_batch_edit"),
+    }, status=400 if form.errors else 200)
+
+
+# --- product types (PRD-11) ----------------------------------------------------------------------------------
+
+def _types_page(request, *, add_form=None, row_error=None, status=200):
+    require(request.user, "product.view")
+    counts = queries.type_usage_counts()
+    rows = []
+    for product_type in queries.product_types():
+        form = row_error[1] if row_error and row_error[0] == product_type.pk else ProductTypeForm(
+            initial={"name": product_type.name}, prefix=f"t{product_type.pk}")
+        rows.append({"type": product_type, "form": form, "count": counts.get(product_type.pk, 0)})
+    return render(request, "products/types.html", {
+        "rows": rows, "add_form": add_form or ProductTypeForm(prefix="new"),
+        "can_manage": has_perm(request.user, "product.settings"),
+    }, status=status)
+
+
+@login_required
+@domain_errors
+def type_list(request):
+    return _types_page(request)
+
+
+def _type(request, pk):
+    return get_visible_or_404(queries.product_types(), pk=pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def type_add(request):
+    require(request.user, "product.settings")
+    form = ProductTypeForm(request.POST, prefix="new")
+    if form.is_valid():
+        try:
+            services.create_product_type(actor=request.user, name=form.cleaned_data["name"], request=request)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Product type added."))
+            return HttpResponseRedirect(reverse("products:types"))
+    return _types_page(request, add_form=form, status=400)
+
+
+@login_required
+@require_POST
+@domain_errors
+def type_edit(request, pk):
+    require(request.user, "product.settings")
+    product_type = _type(request, pk)
+    form = ProductTypeForm(request.POST, prefix=f"t{product_type.pk}")
+    if form.is_valid():
+        try:
+            services.rename_product_type(actor=request.user, product_type=product_type,
+                                         name=form.cleaned_data["name"], request=request)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Product type saved."))
+            return HttpResponseRedirect(reverse("products:types"))
+    return _types_page(request, row_error=(product_type.pk, form), status=400)
+
+
+@login_required
+@require_POST
+@domain_errors
+def type_delete(request, pk):
+    require(request.user, "product.settings")
+    product_type = _type(request, pk)
+    try:
+        services.delete_product_type(actor=request.user, product_type=product_type, request=request)
+    except DomainError as exc:
+        if isinstance(exc, (NotFound, PermissionDenied)):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Product type %(name)s deleted.") % {"name": product_type.name})
+    return HttpResponseRedirect(reverse("products:types"))
+
+
+@login_required
+@require_POST
+@domain_errors
+def type_move(request, pk):
+    """The ↑/↓ buttons: move one place up or down."""
+    require(request.user, "product.settings")
+    product_type = _type(request, pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    services.move_product_type(actor=request.user, product_type=product_type, offset=offset, request=request)
+    return HttpResponseRedirect(reverse("products:types"))
+
+
+@login_required
+@require_POST
+@domain_errors
+def type_reorder(request):
+    """Called by the drag-and-drop list with the ids in their new order (`ids`, repeated)."""
+    require(request.user, "product.settings")
+    try:
+        services.reorder_product_types(actor=request.user, ordered_ids=request.POST.getlist("ids"), request=request)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse({"ok": True, "message": _("Order saved.")})
+
+
+# --- settings (PRD-09) ------------------------------------------------------------------------------------------
+
+def designer_url():
+    """The custom-field designer (PRD-04), when the form designer is installed."""
+    for kwargs in ({"target": queries.FORM_TARGET}, None):
+        try:
+            if kwargs is None:
+                return reverse("core:form_designer", args=[queries.FORM_TARGET])
+            return reverse("core:form_designer", kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+@login_required
+@domain_errors
+def product_settings(request):
+    require(request.user, "product.settings")
+    current = company_settings.values(group="product")
+    form = SettingsForm(request.POST if request.method == "POST" else None, current=current)
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_product_settings(actor=request.user, values=form.setting_values(), request=request)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Product settings saved."))
+            return HttpResponseRedirect(reverse("products:settings"))
+    return render(request, "products/settings.html", {
+        "form": form, "designer_url": designer_url(), "type_count": queries.product_types().count(),
+        "template_count": ProductTemplate.objects.count(),
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,637 @@
+"""REST API of work-order types, work orders, their actions, timelines, notes and approvals (DESIGN §11).
+
+Thin: parse, call one service or query, render. A transition that is not allowed now (or a stale
+`expected_version`) answers 409 {"code": "conflict", ...}; another company's object is a 404.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from shouhou.core import forms_engine, permissions
+from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
+from shouhou.core.errors import PermissionDenied, ValidationFailed
+
+from . import flow, queries, services
+from .models import Status as OrderStatus
+
+router = Router()
+types_router = Router(tags=["work-order types"])
+orders_router = Router(tags=["work orders"])
+approvals_router = Router(tags=["approvals"])
+
+
+# --- schemas ------------------------------------------------------------------------------------------
+
+class RefOut(Schema):
+    id: int
+    name: str
+
+
+class FileRefIn(Schema):
+    name: str = Field(max_length=200)
+    url: str = Field(max_length=500)
+    size: int = Field(ge=0)
+    content_type: str = Field("", max_length=100)
+
+
+class StepOut(Schema):
+    node: str
+    status: str
+    label: str
+
+
+class TypeOut(Schema):
+    id: int
+    name: str
+    color: str
+    is_enabled: bool
+    sort_order: int
+    team_ids: list[int]
+    component_ids: list[int]
+    flow: dict[str, Any]
+    timeout_reminder: dict[str, Any]
+    receipt_options: dict[str, Any]
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_team_ids(obj):
+        return [team.pk for team in obj.teams.all()]
+
+    @staticmethod
+    def resolve_component_ids(obj):
+        return [component.pk for component in obj.components.all()]
+
+    @staticmethod
+    def resolve_flow(obj):
+        return flow.normalize(obj.flow)
+
+    @staticmethod
+    def resolve_steps(obj):
+        return [{"node": node, "status": status, "label": str(flow.NODE_LABELS[node])}
+                for node, status in flow.enabled_steps(flow.normalize(obj.flow))]
+
+
+class TypeIn(Schema):
+    name: str = Field(max_length=50)
+    color: str = Field("#1677ff", max_length=20)
+    is_enabled: bool = True
+    team_ids: list[int] = []
+    component_ids: list[int] = []
+    flow: dict[str, Any] | None = Field(None, description="Per node: enabled, timeout_hours, approval")
+    timeout_reminder: dict[str, Any] | None = Field(
+        None, description='WOSET-F2: {"related": [...], "user_ids": [...], "when": "before"|"after", "minutes": n}')
+    receipt_options: dict[str, Any] | None = None
+
+
+class TypePatchIn(Schema):
+    name: str | None = Field(None, max_length=50)
+    color: str | None = Field(None, max_length=20)
+    is_enabled: bool | None = None
+    team_ids: list[int] | None = None
+    component_ids: list[int] | None = None
+    flow: dict[str, Any] | None = None
+    timeout_reminder: dict[str, Any] | None = None
+    receipt_options: dict[str, Any] | None = None
+
+
+class WorkOrderOut(Schema):
+    id: int
+    number: str
+    order_type: RefOut
+    customer: RefOut
+    contact_id: int | None
+    contact_name: str
+    contact_phone: str
+    address_id: int | None
+    address_text: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    product: RefOut | None
+    priority: str
+    service_type: RefOut | None
+    service_content: RefOut | None
+    planned_at: datetime | None
+    description: str
+    attachments: list[dict[str, Any]]
+    fields: dict[str, Any]
+    status: str
+    status_label: str
+    assignee: RefOut | None
+    created_by_id: int | None
+    dispatcher_id: int | None
+    is_paused: bool
+    is_overdue: bool
+    is_rejected: bool
+    awaiting_approval: bool
+    location_anomaly: bool
+    is_exception: bool
+    deadline_node: str
+    deadline_at: datetime | None
+    assigned_at: datetime | None
+    accepted_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return str(OrderStatus(obj.status).label)
+
+
+class ReceiptOut(Schema):
+    content: str
+    attachments: list[dict[str, Any]]
+    signature: dict[str, Any]
+    fields: dict[str, Any]
+    is_draft: bool
+    submitted_at: datetime | None
+
+
+class WorkOrderDetailOut(WorkOrderOut):
+    collaborators: list[RefOut]
+    actions: list[str]
+    receipt: ReceiptOut | None
+
+    @staticmethod
+    def resolve_collaborators(obj):
+        return list(obj.collaborators.all())
+
+    @staticmethod
+    def resolve_actions(obj, context):
+        return queries.actions_for(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_receipt(obj):
+        return getattr(obj, "receipt", None)  # None when no receipt was saved yet
+
+
+class WorkOrderFilters(PageQuery):
+    tab: Literal[tuple(queries.TAB_BY_KEY)] | None = None
+    scope: Literal[tuple(queries.SCOPES)] | None = None
+    type_id: int | None = None
+    q: str | None = Field(None, max_length=100, description="Part of the number or the customer's name")
+    assignee_id: int | None = None
+    customer_id: int | None = None
+    product_id: int | None = None
+    status: str | None = Field(None, description="One status, or several separated by commas")
+    priority: str | None = None
+
+
+class TabCountsOut(Schema):
+    counts: dict[str, int]
+
+
+class WorkOrderIn(Schema):
+    order_type_id: int
+    customer_id: int
+    contact_id: int | None = None
+    address_id: int | None = None
+    product_id: int | None = None
+    priority: str = "normal"
+    service_type_id: int | None = None
+    service_content_id: int | None = None
+    planned_at: datetime | None = None
+    description: str = Field("", max_length=5000)
+    attachments: list[FileRefIn] = []
+    fields: dict[str, Any] = {}
+    collaborator_ids: list[int] = []
+    assignee_id: int | None = Field(None, description="Assign at once (保存并派单)")
+    dispatch: bool = False
+
+
+class WorkOrderPatchIn(Schema):
+    expected_version: int | None = None
+    customer_id: int | None = None
+    contact_id: int | None = None
+    contact_name: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=30)
+    address_id: int | None = None
+    address_text: str | None = Field(None, max_length=300)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    product_id: int | None = None
+    priority: str | None = None
+    service_type_id: int | None = None
+    service_content_id: int | None = None
+    planned_at: datetime | None = None
+    description: str | None = Field(None, max_length=5000)
+    attachments: list[FileRefIn] | None = None
+    fields: dict[str, Any] | None = Field(None, description="Custom fields to change; null removes a value")
+    collaborator_ids: list[int] | None = None
+
+
+class VersionIn(Schema):
+    expected_version: int | None = Field(None, description="409 if the order changed since you read it")
+
+
+class AssignIn(VersionIn):
+    assignee_id: int
+    note: str = Field("", max_length=500)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(max_length=500)
+
+
+class CloseIn(VersionIn):
+    note: str = Field("", max_length=500)
+
+
+class PositionIn(VersionIn):
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class CompleteIn(PositionIn):
+    content: str = Field(max_length=5000)
+    attachments: list[FileRefIn] = []
+    signature: FileRefIn | str | None = Field(None, description="A stored file reference or a PNG/JPEG data URL")
+    fields: dict[str, Any] | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    verb: str
+    summary: str
+    actor: RefOut | None
+    changes: list[dict[str, Any]]
+    note: str
+    attachments: list[dict[str, Any]]
+    created_at: datetime
+
+
+class NoteOut(Schema):
+    id: int
+    author: RefOut | None
+    content: str
+    attachments: list[dict[str, Any]]
+    sms_phone: str
+    created_at: datetime
+
+
+class NoteIn(Schema):
+    content: str = Field(max_length=2000)
+    attachments: list[FileRefIn] = []
+    sms_to_contact: bool = False
+
+
+class OrderRefOut(Schema):
+    id: int
+    number: str
+
+
+class ApprovalOut(Schema):
+    id: int
+    order: OrderRefOut
+    node: str
+    action: str
+    action_label: str
+    payload: dict[str, Any]
+    state: str
+    requested_by: RefOut | None
+    approvers: list[RefOut]
+    decided_by: RefOut | None
+    decided_at: datetime | None
+    decision_note: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return str(flow.ACTION_LABELS.get(obj.action, obj.action))
+
+    @staticmethod
+    def resolve_approvers(obj):
+        return list(obj.approvers.all())
+
+
+class ApprovalFilters(PageQuery):
+    state: Literal["pending", "approved", "refused", "withdrawn", "all"] = "pending"
+    requested: bool = Field(False, description="true: the requests you made instead of those you decide")
+
+
+class DecisionIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class CandidateOut(Schema):
+    id: int
+    name: str
+    teams: list[str]
+    work_status: str | None
+    done_today: int
+    open_count: int
+
+
+class TimeOut(Schema):
+    per_status: dict[str, float]
+    paused_seconds: float
+    total_seconds: float
+    working_seconds: float
+
+
+# --- work-order types --------------------------------------------------------------------------------
+
+def _require_type_reader(actor):
+    if not (permissions.has_perm(actor, "workorder.view")
+            or permissions.has_perm(actor, "workorder_settings.manage")):
+        raise PermissionDenied()
+
+
+def _type(actor, type_id):
+    _require_type_reader(actor)
+    return permissions.get_visible_or_404(queries.all_types(), pk=type_id)
+
+
+@types_router.get("", response={200: page_of(TypeOut), **ERRORS})
+def list_types(request, filters: Query[PageQuery]):
+    """The company's work-order types in their order."""
+    _require_type_reader(request.auth)
+    return paginate(queries.all_types(), filters)
+
+
+@types_router.post("", response={201: TypeOut, **ERRORS})
+@idempotent(TypeOut)
+def create_type(request, payload: TypeIn):
+    order_type = services.save_type(actor=request.auth, **payload.dict())
+    return Status(201, _type(request.auth, order_type.pk))
+
+
+@types_router.get("/{int:type_id}", response={200: TypeOut, **ERRORS})
+def get_type(request, type_id: int):
+    return _type(request.auth, type_id)
+
+
+@types_router.patch("/{int:type_id}", response={200: TypeOut, **ERRORS})
+def update_type(request, type_id: int, payload: TypePatchIn):
+    """Change the fields you send; `flow` replaces the whole flow (missing nodes take their defaults)."""
+    order_type = _type(request.auth, type_id)
+    current = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
+               "team_ids": [t.pk for t in order_type.teams.all()],
+               "component_ids": [c.pk for c in order_type.components.all()],
+               "flow": order_type.flow, "timeout_reminder": order_type.timeout_reminder,
+               "receipt_options": order_type.receipt_options}
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    services.save_type(actor=request.auth, type=order_type, **{**current, **changes})
+    return _type(request.auth, type_id)
+
+
+# --- work orders ----------------------------------------------------------------------------------------
+
+def _require_view(actor):
+    permissions.require(actor, "workorder.view")
+
+
+def _order(actor, order_id):
+    _require_view(actor)
+    return queries.get_work_order(actor, order_id)
+
+
+def _filtered(request, filters, *, with_tab=True):
+    _require_view(request.auth)
+    custom = {}
+    if filters.type_id is not None:
+        order_type = queries.all_types().filter(pk=filters.type_id).first()
+        if order_type is not None:
+            schema = forms_engine.get_schema(order_type.form_target)
+            custom = forms_engine.filters_from_params(schema, request.GET)
+    elif any(name.startswith("cf_") for name in request.GET):
+        raise ValidationFailed(details={"type_id": [_choose_type_message()]})
+    statuses = [s.strip() for s in filters.status.split(",") if s.strip()] if filters.status else None
+    return queries.filter_work_orders(
+        request.auth, tab=filters.tab if with_tab else None, scope=filters.scope, type_id=filters.type_id,
+        q=filters.q, assignee_id=filters.assignee_id, customer_id=filters.customer_id,
+        product_id=filters.product_id, status=statuses, priority=filters.priority, fields=custom or None)
+
+
+def _choose_type_message():
+    from django.utils.translation import gettext
+
+    return gettext("Choose a work-order type to filter by its fields.")
+
+
+@orders_router.get("", response={200: page_of(WorkOrderOut), **ERRORS})
+def list_work_orders(request, filters: Query[WorkOrderFilters]):
+    """Work orders in your data scope, newest first. Custom fields filter as `cf_<key>[__op]=value`
+    together with `type_id` (ops: exact, icontains, in, all, gte, lte, isnull)."""
+    return paginate(_filtered(request, filters), filters)
+
+
+@orders_router.get("/counts", response={200: TabCountsOut, **ERRORS})
+def work_order_counts(request, filters: Query[WorkOrderFilters]):
+    """The tab counts (待指派, 已指派 … 已取消) for the same filters, in one query."""
+    return {"counts": queries.tab_counts(request.auth, _filtered(request, filters, with_tab=False))}
+
+
+@orders_router.post("", response={201: WorkOrderOut, **ERRORS})
+@idempotent(WorkOrderOut)
+def create_work_order(request, payload: WorkOrderIn):
+    data = payload.dict()
+    order = services.create_work_order(
+        actor=request.auth, order_type=data["order_type_id"], customer=data["customer_id"],
+        contact=data["contact_id"], address=data["address_id"], product=data["product_id"],
+        priority=data["priority"], service_type=data["service_type_id"],
+        service_content=data["service_content_id"], planned_at=data["planned_at"],
+        description=data["description"], attachments=data["attachments"], fields=data["fields"],
+        collaborator_ids=data["collaborator_ids"], assignee=data["assignee_id"], dispatch=data["dispatch"])
+    return Status(201, order)
+
+
+@orders_router.get("/{int:order_id}", response={200: WorkOrderDetailOut, **ERRORS})
+def get_work_order(request, order_id: int):
+    return _order(request.auth, order_id)
+
+
+PATCH_RENAMES = {"customer_id": "customer", "contact_id": "contact", "address_id": "address",
+                 "product_id": "product", "service_type_id": "service_type",
+                 "service_content_id": "service_content"}
+
+
+@orders_router.patch("/{int:order_id}", response={200: WorkOrderDetailOut, **ERRORS})
+def update_work_order(request, order_id: int, payload: WorkOrderPatchIn):
+    """Change the editable fields you send (null clears a field); `fields` merges into custom fields."""
+    order = _order(request.auth, order_id)
+    changes = payload.dict(exclude_unset=True)
+    expected = changes.pop("expected_version", None)
+    changes = {PATCH_RENAMES.get(key, key): value for key, value in changes.items()}
+    services.update_work_order(actor=request.auth, order=order, expected_version=expected, **changes)
+    return _order(request.auth, order_id)
+
+
+def _after(request, order):
+    """The order after an action; the actor may have lost sight of it (a reject), then as the service left it."""
+    found = queries.list_work_orders(request.auth).filter(pk=order.pk).first()
+    return found or order
+
+
+@orders_router.post("/{int:order_id}/assign", response={200: WorkOrderDetailOut, **ERRORS})
+def assign(request, order_id: int, payload: AssignIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.assign(actor=request.auth, order=order, assignee=payload.assignee_id,
+                                           note=payload.note, expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/accept", response={200: WorkOrderDetailOut, **ERRORS})
+def accept(request, order_id: int, payload: VersionIn | None = None):
+    order = _order(request.auth, order_id)
+    return _after(request, services.accept(actor=request.auth, order=order, expected_version=_version(payload)))
+
+
+@orders_router.post("/{int:order_id}/reject", response={200: WorkOrderDetailOut, **ERRORS})
+def reject(request, order_id: int, payload: ReasonIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.reject(actor=request.auth, order=order, reason=payload.reason,
+                                           expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/transfer", response={200: WorkOrderDetailOut, **ERRORS})
+def transfer(request, order_id: int, payload: AssignIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.transfer(actor=request.auth, order=order, assignee=payload.assignee_id,
+                                             note=payload.note, expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/start", response={200: WorkOrderDetailOut, **ERRORS})
+def start(request, order_id: int, payload: PositionIn | None = None):
+    order = _order(request.auth, order_id)
+    payload = payload or PositionIn()
+    return _after(request, services.start(actor=request.auth, order=order, latitude=payload.latitude,
+                                          longitude=payload.longitude, expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/pause", response={200: WorkOrderDetailOut, **ERRORS})
+def pause(request, order_id: int, payload: ReasonIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.pause(actor=request.auth, order=order, reason=payload.reason,
+                                          expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/resume", response={200: WorkOrderDetailOut, **ERRORS})
+def resume(request, order_id: int, payload: VersionIn | None = None):
+    order = _order(request.auth, order_id)
+    return _after(request, services.resume(actor=request.auth, order=order, expected_version=_version(payload)))
+
+
+@orders_router.post("/{int:order_id}/complete", response={200: WorkOrderDetailOut, **ERRORS})
+def complete(request, order_id: int, payload: CompleteIn):
+    """Submit the receipt and complete the order (回执并完成); files are references from an upload."""
+    order = _order(request.auth, order_id)
+    signature = payload.signature.dict() if isinstance(payload.signature, FileRefIn) else payload.signature
+    return _after(request, services.complete(
+        actor=request.auth, order=order, content=payload.content,
+        attachments=[ref.dict() for ref in payload.attachments], signature=signature, fields=payload.fields,
+        latitude=payload.latitude, longitude=payload.longitude, expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/close", response={200: WorkOrderDetailOut, **ERRORS})
+def close(request, order_id: int, payload: CloseIn | None = None):
+    order = _order(request.auth, order_id)
+    payload = payload or CloseIn()
+    return _after(request, services.close(actor=request.auth, order=order, note=payload.note,
+                                          expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/cancel", response={200: WorkOrderDetailOut, **ERRORS})
+def cancel(request, order_id: int, payload: ReasonIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.cancel(actor=request.auth, order=order, reason=payload.reason,
+                                           expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/reopen", response={200: WorkOrderDetailOut, **ERRORS})
+def reopen(request, order_id: int, payload: ReasonIn):
+    order = _order(request.auth, order_id)
+    return _after(request, services.reopen(actor=request.auth, order=order, reason=payload.reason,
+                                           expected_version=payload.expected_version))
+
+
+def _version(payload):
+    return payload.expected_version if payload is not None else None
+
+
+@orders_router.get("/{int:order_id}/timeline", response={200: page_of(ActivityOut), **ERRORS})
+def order_timeline(request, order_id: int, filters: Query[PageQuery]):
+    """The order's timeline, newest first: who did what, the changed fields and the note."""
+    return paginate(list(queries.timeline_of(_order(request.auth, order_id), limit=1000)), filters)
+
+
+@orders_router.get("/{int:order_id}/notes", response={200: page_of(NoteOut), **ERRORS})
+def list_notes(request, order_id: int, filters: Query[PageQuery]):
+    return paginate(queries.notes_of(_order(request.auth, order_id)), filters)
+
+
+@orders_router.post("/{int:order_id}/notes", response={201: NoteOut, **ERRORS})
+def add_note(request, order_id: int, payload: NoteIn):
+    """Add a note (备注); `sms_to_contact` also texts it to the order's contact."""
+    order = _order(request.auth, order_id)
+    note = services.add_note(actor=request.auth, order=order, content=payload.content,
+                             attachments=[ref.dict() for ref in payload.attachments],
+                             sms_to_contact=payload.sms_to_contact)
+    return Status(201, note)
+
+
+@orders_router.get("/{int:order_id}/approvals", response={200: page_of(ApprovalOut), **ERRORS})
+def order_approvals(request, order_id: int, filters: Query[PageQuery]):
+    return paginate(queries.order_approvals(_order(request.auth, order_id)), filters)
+
+
+@orders_router.get("/{int:order_id}/assignee-candidates", response={200: list[CandidateOut], **ERRORS})
+def assignee_candidates(request, order_id: int, q: str = ""):
+    """People to assign or transfer to, with work status and today's done / open counts (MOB-13)."""
+    order = _order(request.auth, order_id)
+    return [{"id": c.user.pk, "name": c.user.name, "teams": c.teams,
+             "work_status": c.work_status.name if c.work_status else None, "done_today": c.done_today,
+             "open_count": c.open_count}
+            for c in queries.candidates_for_assignment(request.auth, order, search=q[:50])]
+
+
+@orders_router.get("/{int:order_id}/time", response={200: TimeOut, **ERRORS})
+def order_time(request, order_id: int):
+    """Time in each status and in total, pauses excluded (WO-32), in seconds."""
+    return queries.time_in_statuses(_order(request.auth, order_id))
+
+
+# --- approvals -------------------------------------------------------------------------------------------
+
+@approvals_router.get("", response={200: page_of(ApprovalOut), **ERRORS})
+def approvals_inbox(request, filters: Query[ApprovalFilters]):
+    """Approvals you decide (待审批 / 已审批 / 已拒绝), or with `requested=true` those you asked for."""
+    return paginate(queries.approvals_inbox(request.auth, filters.state, requested=filters.requested), filters)
+
+
+@approvals_router.get("/{int:approval_id}", response={200: ApprovalOut, **ERRORS})
+def get_approval(request, approval_id: int):
+    return queries.get_approval(request.auth, approval_id)
+
+
+@approvals_router.post("/{int:approval_id}/approve", response={200: ApprovalOut, **ERRORS})
+def approve(request, approval_id: int, payload: DecisionIn | None = None):
+    approval = queries.get_approval(request.auth, approval_id)
+    services.approve(actor=request.auth, approval=approval, note=payload.note if payload else "")
+    return queries.get_approval(request.auth, approval_id)
+
+
+@approvals_router.post("/{int:approval_id}/refuse", response={200: ApprovalOut, **ERRORS})
+def refuse(request, approval_id: int, payload: DecisionIn):
+    approval = queries.get_approval(request.auth, approval_id)
+    services.refuse(actor=request.auth, approval=approval, note=payload.note)
+    return queries.get_approval(request.auth, approval_id)
+
+
+@approvals_router.post("/{int:approval_id}/withdraw", response={200: ApprovalOut, **ERRORS})
+def withdraw(request, approval_id: int):
+    approval = queries.get_approval(request.auth, approval_id)
+    services.withdraw(actor=request.auth, approval=approval)
+    return queries.get_approval(request.auth, approval_id)
+
+
+router.add_router("/work-order-types", types_router)
+router.add_router("/work-orders", orders_router)
+router.add_router("/approvals", approvals_router)

@@ -1,0 +1,366 @@
+"""Scoped reads of work orders, approvals and types (DESIGN §4, §6): lists and details agree.
+
+Data scope of the `workorder` module: own = orders the actor created, is assigned or collaborates on;
+team = also orders whose assignee or creator is in the actor's teams (and sub-teams) or whose
+customer's service team is one of them; all = the whole company.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.accounts.models import Role, Team, User
+from shouhou.core import company_settings, forms_engine, permissions, timeline
+from shouhou.core.errors import ValidationFailed
+from shouhou.core.tenancy import require_tenant
+
+from . import flow
+from .models import (
+    AddonComponent,
+    Approval,
+    Note,
+    ServiceOption,
+    Status,
+    StatusSpan,
+    WorkOrder,
+    WorkOrderType,
+)
+
+Collaboration = WorkOrder.collaborators.through
+
+
+# --- data scope -------------------------------------------------------------------------------------
+
+def _own(user):
+    collaborating = Collaboration.objects.filter(user_id=user.pk).values("workorder_id")
+    return Q(created_by=user) | Q(assignee=user) | Q(pk__in=collaborating)
+
+
+def _team(team_ids):
+    members = User.objects.filter(Q(teams__in=team_ids) | Q(led_teams__in=team_ids)).values("pk")
+    return Q(assignee__in=members) | Q(created_by__in=members) | Q(customer__service_team__in=team_ids)
+
+
+def visible_work_orders(actor):
+    """Work orders of the actor's company within their data scope (no joins that repeat rows)."""
+    return WorkOrder.objects.filter(permissions.scope_filter(actor, "workorder", own=_own, team=_team))
+
+
+def list_work_orders(actor):
+    """visible_work_orders with what a list row shows, loaded in the same query."""
+    return visible_work_orders(actor).select_related(
+        "order_type", "customer", "assignee", "product", "service_type", "service_content")
+
+
+def get_work_order(actor, pk):
+    return permissions.get_visible_or_404(list_work_orders(actor), pk=pk)
+
+
+# --- tabs and filters -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    condition: Q
+    other: bool = False  # shown under 其他
+
+
+TABS = [
+    Tab("pending", _("To be assigned"), Q(status=Status.PENDING)),
+    Tab("assigned", _("Assigned"), Q(status=Status.ASSIGNED)),
+    Tab("accepted", _("Accepted"), Q(status=Status.ACCEPTED)),
+    Tab("in_progress", _("In progress"), Q(status=Status.IN_PROGRESS)),
+    Tab("exception", _("Exceptions"), Q(is_exception=True, status__in=flow.OPEN_STATUSES)),
+    Tab("all", _("All"), Q()),
+    Tab("finished", _("Finished"), Q(status__in=[Status.FINISHED, Status.SETTLED, Status.VISITED]), other=True),
+    Tab("closed", _("Closed"), Q(status=Status.CLOSED), other=True),
+    Tab("cancelled", _("Cancelled"), Q(status=Status.CANCELLED), other=True),
+]
+TAB_BY_KEY = {tab.key: tab for tab in TABS}
+SCOPES = {
+    "all": _("All"), "created": _("Created by me"), "assigned": _("Assigned to me"),
+    "collaborating": _("I collaborate on"),
+}
+
+
+def tab_condition(key):
+    tab = TAB_BY_KEY.get(key or "all")
+    if tab is None:
+        raise ValidationFailed(details={"tab": [_("Unknown tab.")]})
+    return tab.condition
+
+
+def tab_counts(actor, base_qs=None):
+    """{tab key: count} in ONE aggregate query (conditional counts over the same rows)."""
+    base_qs = visible_work_orders(actor) if base_qs is None else base_qs
+    return base_qs.order_by().aggregate(**{tab.key: Count("pk", filter=tab.condition) for tab in TABS})
+
+
+def scope_condition(actor, scope):
+    if scope in (None, "", "all"):
+        return Q()
+    if scope == "created":
+        return Q(created_by=actor)
+    if scope == "assigned":
+        return Q(assignee=actor)
+    if scope == "collaborating":
+        return Q(pk__in=Collaboration.objects.filter(user_id=actor.pk).values("workorder_id"))
+    raise ValidationFailed(details={"scope": [_("Unknown scope.")]})
+
+
+def filter_work_orders(actor, *, tab=None, scope=None, type_id=None, q=None, assignee_id=None, status=None,
+                       customer_id=None, product_id=None, priority=None, fields=None, base_qs=None):
+    """The list's filters (AND). `fields` filters custom fields of the chosen type through the engine."""
+    qs = list_work_orders(actor) if base_qs is None else base_qs
+    qs = qs.filter(scope_condition(actor, scope)).filter(tab_condition(tab) if tab else Q())
+    if type_id is not None:
+        qs = qs.filter(order_type_id=type_id)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(customer__number__iexact=q)
+                       | Q(contact_phone__contains=q))
+    for column, value in (("assignee_id", assignee_id), ("customer_id", customer_id),
+                          ("product_id", product_id), ("priority", priority)):
+        if value is not None:
+            qs = qs.filter(**{column: value})
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        unknown = [s for s in statuses if s not in Status.values]
+        if unknown:
+            raise ValidationFailed(details={"status": [_("Unknown status.")]})
+        qs = qs.filter(status__in=statuses)
+    if fields:
+        qs = qs.filter(_custom_field_condition(type_id, fields))
+    return qs
+
+
+def _custom_field_condition(type_id, fields):
+    if type_id is None:
+        raise ValidationFailed(details={"type_id": [_("Choose a work-order type to filter by its fields.")]})
+    order_type = WorkOrderType.objects.filter(pk=type_id).first()
+    if order_type is None:
+        raise ValidationFailed(details={"type_id": [_("Choose a valid option; that one does not exist.")]})
+    return forms_engine.filter_q(forms_engine.get_schema(order_type.form_target), fields)
+
+
+# --- types, options, components ---------------------------------------------------------------------
+
+def all_types():
+    return WorkOrderType.objects.prefetch_related("teams", "components")
+
+
+def usable_types(actor):
+    """Enabled types the actor may create orders of (types limited to teams need one of them)."""
+    types = WorkOrderType.objects.filter(is_enabled=True)
+    if permissions.has_perm(actor, "workorder_settings.manage"):
+        return types
+    mine = set(actor.teams.values_list("pk", flat=True)) | set(actor.led_teams.values_list("pk", flat=True))
+    restricted = WorkOrderType.teams.through.objects.filter(workordertype_id=OuterRef("pk"))
+    allowed_ids = [
+        type_id for type_id, team_ids in _type_team_ids().items() if Team.descendant_ids(team_ids) & mine
+    ]
+    return types.filter(~Exists(restricted) | Q(pk__in=allowed_ids))
+
+
+def _type_team_ids():
+    result = {}
+    for type_id, team_id in WorkOrderType.teams.through.objects.filter(
+            workordertype__tenant=require_tenant()).values_list("workordertype_id", "team_id"):
+        result.setdefault(type_id, set()).add(team_id)
+    return result
+
+
+def service_options(kind=None, *, active_only=True):
+    options = ServiceOption.objects.all()
+    if kind:
+        options = options.filter(kind=kind)
+    return options.filter(is_active=True) if active_only else options
+
+
+def components(*, enabled_only=False):
+    items = AddonComponent.objects.all()
+    return items.filter(is_enabled=True) if enabled_only else items
+
+
+# --- detail parts -----------------------------------------------------------------------------------
+
+def timeline_of(order, limit=200):
+    return timeline.entries_for(order, limit=limit)
+
+
+def notes_of(order):
+    return Note.objects.filter(order=order).select_related("author")
+
+
+def order_approvals(order):
+    return Approval.objects.filter(order=order).select_related("requested_by", "decided_by").prefetch_related(
+        "approvers")
+
+
+def approvals_inbox(actor, state="pending", *, requested=False):
+    """Approvals the actor decides (待审批 / 已审批 / 已拒绝), or with `requested` the ones they asked for."""
+    states = {"pending": [Approval.State.PENDING], "approved": [Approval.State.APPROVED],
+              "refused": [Approval.State.REFUSED], "withdrawn": [Approval.State.WITHDRAWN],
+              "all": list(Approval.State.values)}
+    if state not in states:
+        raise ValidationFailed(details={"state": [_("Unknown state.")]})
+    if requested:
+        mine = Q(requested_by=actor)
+    else:
+        mine = Q(Exists(Approval.approvers.through.objects.filter(approval_id=OuterRef("pk"), user_id=actor.pk)))
+    return (Approval.objects.filter(mine, state__in=states[state])
+            .select_related("order", "order__customer", "requested_by", "decided_by"))
+
+
+def get_approval(actor, pk):
+    """An approval the actor decides, requested, or whose order they can see; else NotFound."""
+    visible = visible_work_orders(actor).values("pk")
+    approver = Approval.approvers.through.objects.filter(approval_id=OuterRef("pk"), user_id=actor.pk)
+    qs = Approval.objects.filter(Q(Exists(approver)) | Q(requested_by=actor) | Q(order__in=visible))
+    return permissions.get_visible_or_404(qs.select_related("order", "requested_by", "decided_by"), pk=pk)
+
+
+def pending_approval(order):
+    return Approval.objects.filter(order=order, state=Approval.State.PENDING).first()
+
+
+# --- what the actor may do now ------------------------------------------------------------------------
+
+BUILT_ACTIONS = ("assign", "accept", "reject", "transfer", "start", "pause", "resume", "complete", "close",
+                 "cancel", "reopen")
+FIELD_ACTIONS = {"accept", "reject", "start", "pause", "resume", "complete"}
+CODE_ACTIONS = {"assign": "workorder.assign", "close": "workorder.close", "cancel": "workorder.cancel",
+                "reopen": "workorder.reopen"}
+
+
+def actions_for(actor, order):
+    """Actions the flow table allows now AND the actor may perform (header buttons, API hints)."""
+    allowed = flow.allowed_actions(order, flow.normalize(order.order_type.flow))
+    is_assignee = order.assignee_id == actor.pk and permissions.has_perm(actor, "workorder.execute")
+    result = []
+    for action in allowed:
+        if action not in BUILT_ACTIONS:
+            continue
+        if action in FIELD_ACTIONS:
+            permitted = is_assignee and (action != "reject" or company_settings.get("workorder.allow_reject"))
+        elif action == "transfer":
+            permitted = permissions.has_perm(actor, "workorder.transfer") or (
+                order.assignee_id == actor.pk and company_settings.get("workorder.allow_transfer"))
+        else:
+            permitted = permissions.has_perm(actor, CODE_ACTIONS[action])
+        if permitted:
+            result.append(action)
+    return result
+
+
+def approval_actions(actor, approval):
+    if approval.state != Approval.State.PENDING:
+        return []
+    actions = []
+    if approval.approvers.filter(pk=actor.pk).exists():
+        actions += ["approve", "refuse"]
+    if approval.requested_by_id == actor.pk:
+        actions.append("withdraw")
+    return actions
+
+
+# --- time tracking (WO-32) ------------------------------------------------------------------------------
+
+@dataclass
+class TimeReport:
+    per_status: dict = field(default_factory=dict)  # status -> seconds, pauses excluded
+    paused_seconds: float = 0
+    total_seconds: float = 0  # from creation to completion (or now), pauses excluded
+    working_seconds: float = 0  # accepted + in progress, pauses excluded
+
+
+def time_in_statuses(order, now=None):
+    """Time spent in each status and in total, pauses excluded, from the order's StatusSpans."""
+    now = now or timezone.now()
+    report = TimeReport()
+    for span in StatusSpan.objects.filter(order=order).order_by("started_at", "pk"):
+        seconds = max(((span.ended_at or now) - span.started_at).total_seconds(), 0)
+        if span.paused:
+            report.paused_seconds += seconds
+            continue
+        report.per_status[span.status] = report.per_status.get(span.status, 0) + seconds
+        if span.status in flow.OPEN_STATUSES:
+            report.total_seconds += seconds
+        if span.status in flow.WORKING_STATUSES:
+            report.working_seconds += seconds
+    return report
+
+
+# --- the assignee picker (WO-07, MOB-13; WOSET-D1, D3) ------------------------------------------------------
+
+@dataclass
+class Candidate:
+    user: User
+    teams: list
+    work_status: object
+    done_today: int = 0
+    open_count: int = 0
+
+
+OPEN_WORK = [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS]
+
+
+def candidates_for_assignment(actor, order=None, *, search=""):
+    """People the order can be assigned to, with work status and today's done / open counts.
+
+    D1 on: only members of teams (the type's teams when it is limited, and the actor's own teams when
+    their data scope is "team"), each with their team names for grouping. D3: people in the hidden
+    work statuses are left out. Counts come from one aggregate query for all candidates.
+    """
+    users = _candidate_users(actor, order)
+    if search:
+        users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
+    users = list(users.select_related("work_status").prefetch_related("teams")[:500])
+    counts = _today_counts([user.pk for user in users])
+    return [
+        Candidate(user, [team.name for team in user.teams.all()], user.work_status,
+                  counts.get(user.pk, {}).get("done", 0), counts.get(user.pk, {}).get("open", 0))
+        for user in users
+    ]
+
+
+def _candidate_users(actor, order):
+    role_ids = [role.pk for role in Role.objects.all() if "workorder.view" in (role.permissions or [])]
+    users = User.objects.for_tenant().filter(is_active=True, roles__in=role_ids)
+    hidden = company_settings.get("workorder.hide_statuses") or []
+    if hidden:
+        users = users.exclude(work_status_id__in=hidden)
+    if company_settings.get("workorder.dispatch_by_team"):
+        team_ids = _dispatch_team_ids(actor, order)
+        users = users.filter(Q(teams__in=team_ids) | Q(led_teams__in=team_ids))
+    if order is not None and order.assignee_id:
+        users = users.exclude(pk=order.assignee_id)
+    return users.distinct().order_by("name", "pk")
+
+
+def _dispatch_team_ids(actor, order):
+    team_ids = set(Team.objects.values_list("pk", flat=True))
+    if order is not None:
+        type_teams = set(order.order_type.teams.values_list("pk", flat=True))
+        if type_teams:
+            team_ids &= Team.descendant_ids(type_teams)
+    if permissions.data_scope(actor, "workorder") == permissions.SCOPE_TEAM:
+        team_ids &= permissions.user_team_ids(actor)
+    return team_ids
+
+
+def _today_counts(user_ids):
+    if not user_ids:
+        return {}
+    tenant = require_tenant()
+    zone = ZoneInfo(tenant.time_zone or "Asia/Shanghai")
+    today = datetime.combine(timezone.localtime(timezone.now(), zone).date(), time.min, tzinfo=zone)
+    rows = (WorkOrder.objects.filter(assignee_id__in=user_ids).order_by().values("assignee_id")
+            .annotate(done=Count("pk", filter=Q(finished_at__gte=today)),
+                      open=Count("pk", filter=Q(status__in=OPEN_WORK))))
+    return {row["assignee_id"]: row for row in rows}

@@ -1,0 +1,1410 @@
+"""Every write to work orders, their types, receipts, approvals and notes (DESIGN §4, §8).
+
+Each action locks the order row, checks the actor's data scope (an order they cannot see is a
+NotFound), the optional `expected_version`, the permission and the flow table (flow.py), then writes
+the change, the StatusSpan time tracking, the deadline, the timeline entry and the outbox event in
+one transaction. A refused action raises before anything is written, so it changes nothing.
+A node with an approval rule does not act: it records an Approval, and `approve` applies it later.
+"""
+
+import base64
+import binascii
+import os
+import re
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from shouhou.accounts.models import Role, Team, User
+from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    QuotaExceeded,
+    ValidationFailed,
+)
+from shouhou.core.forms_engine.kinds import FieldError
+from shouhou.core.forms_engine.kinds.files import BLOCKED_EXTENSIONS, clean_ref
+from shouhou.core.geo import distance_km
+from shouhou.core.models import Tenant
+from shouhou.core.numbering import next_value
+from shouhou.core.tenancy import require_tenant
+from shouhou.customers.models import Address, Contact, Customer
+from shouhou.products.models import Product
+from shouhou.system.models import SystemLog
+from shouhou.system.services import log
+
+from . import flow
+from .models import (
+    AddonComponent,
+    Approval,
+    ComponentEntry,
+    Note,
+    Priority,
+    Receipt,
+    ServiceOption,
+    Status,
+    StatusSpan,
+    TimeoutReminder,
+    WorkOrder,
+    WorkOrderType,
+)
+
+MB = 1024 * 1024
+MAX_TEXT = 5000
+MAX_REASON = 500
+MAX_FILES = 20
+UPLOAD_MAX_MB = 20
+IMAGE_MAX_MB = 10
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+SIGNATURE_DATA_URL = re.compile(r"^data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+FLAG_FIELDS = ("is_paused", "is_overdue", "is_rejected", "awaiting_approval", "location_anomaly")
+TRACKED = ("status", "assignee", *FLAG_FIELDS)
+EDITABLE = ("customer", "contact", "contact_name", "contact_phone", "address", "address_text", "latitude",
+            "longitude", "product", "priority", "service_type", "service_content", "planned_at", "description",
+            "attachments", "fields", "collaborator_ids")
+SYSTEM_FIELDS = [name for name in EDITABLE if name not in ("fields", "collaborator_ids")]
+
+
+# === shared helpers =================================================================================
+
+def _now():
+    return timezone.now()
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _can_see(actor, order):
+    from .queries import visible_work_orders
+
+    return actor is not None and visible_work_orders(actor).filter(pk=order.pk).exists()
+
+
+def _lock(actor, order, expected_version=None, *, check_scope=True):
+    """The order, locked for this transaction; NotFound outside the actor's scope; Conflict on a stale version."""
+    locked = WorkOrder.objects.select_for_update().filter(pk=_pk(order)).first()
+    if locked is None or (check_scope and not _can_see(actor, locked)):
+        raise NotFound()
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise Conflict(_("The work order has changed; reload it and try again."),
+                       details={"version": locked.version})
+    return locked
+
+
+def _flow_of(order):
+    return flow.normalize(order.order_type.flow)
+
+
+def _save(order, fields=()):
+    """Write the changed fields; keeps is_exception in step and bumps the version."""
+    order.is_exception = any(getattr(order, name) for name in FLAG_FIELDS)
+    order.version += 1
+    order.save(update_fields=sorted({*fields, *FLAG_FIELDS, "is_exception", "version", "updated_at"}))
+
+
+def _snapshot(order):
+    return {name: getattr(order, name) for name in TRACKED}
+
+
+def _changes(order, before):
+    """Timeline changes of status, assignee and flags, in words."""
+    changes = []
+    for name in TRACKED:
+        old, new = before[name], getattr(order, name)
+        if old == new:
+            continue
+        label = str(WorkOrder._meta.get_field(name).verbose_name)
+        if name == "status":
+            old, new = Status(old).label, Status(new).label
+        elif name == "assignee":
+            old, new = (old.name if old else ""), (new.name if new else "")
+        else:
+            old, new = ("✓" if old else "✗"), ("✓" if new else "✗")
+        changes.append({"field": name, "label": label, "old": str(old), "new": str(new)})
+    return changes
+
+
+def _record(actor, order, verb, summary, before=None, *, note="", attachments=None, changes=()):
+    all_changes = [*(_changes(order, before) if before is not None else []), *changes]
+    timeline.record(actor=actor, obj=order, verb=verb, summary=summary, changes=all_changes, note=note,
+                    attachments=attachments)
+
+
+def _emit(name, order, actor, **payload):
+    outbox.emit(name, order_id=order.pk, number=order.number, actor_id=_pk(actor), **payload)
+
+
+def _text(value, field, *, required=False, limit=MAX_REASON, errors=None):
+    """Stripped text; a field error when required and empty or too long."""
+    text = (value or "").strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+    message = None
+    if required and not text:
+        message = _("This field is required.")
+    elif len(text) > limit:
+        message = _("Enter at most %(limit)s characters.") % {"limit": limit}
+    if message:
+        if errors is None:
+            raise ValidationFailed(details={field: [message]})
+        errors[field] = [message]
+    return text
+
+
+def _file_refs(items, field, errors, *, limit=MAX_FILES):
+    items = list(items or [])
+    if len(items) > limit:
+        errors[field] = [_("Attach at most %(limit)d files.") % {"limit": limit}]
+        return []
+    refs = []
+    for item in items:
+        try:
+            refs.append(clean_ref(item))
+        except FieldError as exc:
+            errors[field] = exc.messages
+            return []
+    return refs
+
+
+def _merge_validation(errors, exc):
+    for key, messages in exc.details.items():
+        errors.setdefault(key, []).extend(messages)
+
+
+def _active_user(value, field="assignee"):
+    """An active user of the company who may see work orders, or ValidationFailed."""
+    user = User.objects.for_tenant().filter(pk=_pk(value), is_active=True).first() if value is not None else None
+    if user is None or not permissions.has_perm(user, "workorder.view"):
+        raise ValidationFailed(details={field: [_("Choose an active colleague who may handle work orders.")]})
+    return user
+
+
+def _users(ids, field):
+    ids = {int(_pk(i)) for i in ids or []}
+    users = list(User.objects.for_tenant().filter(pk__in=ids, is_active=True))
+    if len(users) != len(ids):
+        raise ValidationFailed(details={field: [_("Choose active colleagues of your company.")]})
+    return users
+
+
+# === time tracking and deadlines ====================================================================
+
+def _open_span(order, now):
+    StatusSpan.objects.create(tenant_id=order.tenant_id, order=order, status=order.status,
+                              paused=order.is_paused, started_at=now)
+
+
+def _close_span(order, now):
+    StatusSpan.objects.filter(order=order, ended_at=None).update(ended_at=now)
+
+
+def _split_span(order, now):
+    """Close the running span and open the next: on every status change and on pause/resume."""
+    _close_span(order, now)
+    _open_span(order, now)
+
+
+def _set_deadline(order, flow_config, now):
+    """Start the clock of the node the order now waits for (or stop it when nothing follows)."""
+    node = flow.waiting_node(order.status, flow_config) if order.status not in flow.FINAL_STATUSES else None
+    hours = flow.timeout_hours(flow_config, node) if node else None
+    order.deadline_node = node if hours else ""
+    order.deadline_at = now + timedelta(hours=hours) if hours else None
+    order.is_overdue = False
+
+
+def _move(order, status, flow_config, now):
+    """Enter `status` (or re-enter it): new time span, new deadline."""
+    order.status = status
+    if status not in flow.WORKING_STATUSES:
+        order.is_paused = False
+    _split_span(order, now)
+    _set_deadline(order, flow_config, now)
+    return ["status", "deadline_node", "deadline_at"]
+
+
+# === numbers ========================================================================================
+
+def _next_number(now):
+    tenant = require_tenant()
+    day = timezone.localtime(now, ZoneInfo(tenant.time_zone or "Asia/Shanghai")).strftime("%y%m%d")
+    prefix = str(company_settings.get("workorder.number_prefix") or "")
+    return f"{prefix}{day}{next_value(f'workorder:{day}'):04d}"
+
+
+# === order values (create / edit) ===================================================================
+
+def _tenant_row(model, value, field, errors, **extra):
+    if value in (None, ""):
+        return None
+    row = model.objects.filter(pk=_pk(value), **extra).first()
+    if row is None:
+        errors[field] = [_("Choose a valid option; that one does not exist.")]
+    return row
+
+
+def _clean_planned_at(value, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if not isinstance(value, datetime):
+        errors["planned_at"] = [_("Enter a valid date and time.")]
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _clean_coordinate(value, limit, field, errors):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or abs(number) > limit:
+        errors[field] = [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]
+        return None
+    return number
+
+
+def _clean_system_values(data, current, errors):
+    """Model values for the system fields present in `data`; `current` supplies the others (edit)."""
+    values = {}
+    customer = current.get("customer")
+    if "customer" in data:
+        customer = _tenant_row(Customer, data["customer"], "customer", errors)
+        if customer is None and "customer" not in errors:
+            errors["customer"] = [_("This field is required.")]
+        values["customer"] = customer
+    if "contact" in data:
+        contact = _tenant_row(Contact, data["contact"], "contact", errors, customer_id=_pk(customer))
+        values["contact"] = contact
+        if contact is not None:
+            values["contact_name"], values["contact_phone"] = contact.name, contact.phone
+    if "address" in data:
+        address = _tenant_row(Address, data["address"], "address", errors, customer_id=_pk(customer))
+        values["address"] = address
+        if address is not None:
+            values["address_text"] = str(address)
+            values["latitude"], values["longitude"] = address.latitude, address.longitude
+    if "product" in data:
+        product = _tenant_row(Product, data["product"], "product", errors)
+        if product is not None and product.customer_id not in (None, _pk(customer)):
+            errors["product"] = [_("This product belongs to another customer.")]
+        values["product"] = product
+    if "priority" in data:
+        if data["priority"] not in Priority.values:
+            errors["priority"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Priority.values)}]
+        values["priority"] = data["priority"]
+    for name, kind in (("service_type", ServiceOption.Kind.SERVICE_TYPE),
+                       ("service_content", ServiceOption.Kind.SERVICE_CONTENT)):
+        if name in data:
+            values[name] = _tenant_row(ServiceOption, data[name], name, errors, kind=kind, is_active=True)
+    if "planned_at" in data:
+        values["planned_at"] = _clean_planned_at(data["planned_at"], errors)
+    for name, limit in (("contact_name", 50), ("contact_phone", 30), ("address_text", 300),
+                        ("description", MAX_TEXT)):
+        if name in data:
+            values[name] = _text(data[name], name, limit=limit, errors=errors)
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        if name in data:
+            values[name] = _clean_coordinate(data[name], limit, name, errors)
+    if "attachments" in data:
+        values["attachments"] = _file_refs(data["attachments"], "attachments", errors)
+    return values
+
+
+def _customer_defaults(customer, values):
+    """Contact and address copied from the customer's defaults when none was chosen."""
+    if customer is None:
+        return
+    if not values.get("contact_name") and not values.get("contact"):
+        values["contact_name"], values["contact_phone"] = customer.contact_name, customer.contact_phone
+    if not values.get("address_text") and not values.get("address"):
+        values["address_text"] = customer.full_address
+        values["latitude"], values["longitude"] = customer.latitude, customer.longitude
+
+
+def _clean_custom_fields(order_type, data, errors, *, previous=None, partial=False):
+    schema = forms_engine.get_schema(order_type.form_target)
+    try:
+        cleaned = forms_engine.validate_values(schema, data or {}, partial=partial, previous=previous,
+                                               error_prefix="fields.")
+    except ValidationFailed as exc:
+        _merge_validation(errors, exc)
+        return previous or {}
+    return forms_engine.merge_values(previous, cleaned) if partial else cleaned
+
+
+def _usable_type(actor, order_type):
+    order_type = WorkOrderType.objects.filter(pk=_pk(order_type), is_enabled=True).first()
+    if order_type is None:
+        raise ValidationFailed(details={"order_type": [_("Choose an enabled work-order type.")]})
+    team_ids = set(order_type.teams.values_list("pk", flat=True))
+    if team_ids and not permissions.has_perm(actor, "workorder_settings.manage"):
+        allowed = Team.descendant_ids(team_ids)
+        mine = set(actor.teams.values_list("pk", flat=True)) | set(actor.led_teams.values_list("pk", flat=True))
+        if not allowed & mine:
+            raise ValidationFailed(details={"order_type": [_("Your teams may not use this work-order type.")]})
+    return order_type
+
+
+def _link_product(actor, product, customer):
+    """A product picked without a customer becomes that customer's (PRD-02)."""
+    if product is None or product.customer_id is not None:
+        return
+    Product.objects.filter(pk=product.pk, customer=None).update(customer=customer)
+    timeline.record(actor=actor, obj=product, verb="linked", summary=_("Linked to customer %(name)s") % {
+        "name": customer.name})
+
+
+def _collaborators_for(customer, collaborator_ids):
+    users = _users(collaborator_ids, "collaborator_ids")
+    if customer is not None and company_settings.get("customer.owner_as_collaborator"):
+        users += list(customer.owners.filter(is_active=True))
+    return list({user.pk: user for user in users}.values())
+
+
+# === create, edit, copy =============================================================================
+
+@transaction.atomic
+def create_work_order(*, actor, order_type, customer, contact=None, address=None, product=None,
+                      priority=Priority.NORMAL, service_type=None, service_content=None, planned_at=None,
+                      description="", attachments=(), fields=None, collaborator_ids=(), assignee=None,
+                      dispatch=False):
+    """仅保存 (pending) or 保存并派单 (`dispatch` or an `assignee` given: assigned at once)."""
+    permissions.require(actor, "workorder.create")
+    if (dispatch or assignee is not None) and not permissions.has_perm(actor, "workorder.assign"):
+        raise PermissionDenied(_("You may not assign work orders."))
+    if dispatch and assignee is None:
+        raise ValidationFailed(details={"assignee": [_("Choose the assignee to dispatch to.")]})
+    order_type = _usable_type(actor, order_type)
+    errors = {}
+    data = {"customer": customer, "contact": contact, "address": address, "product": product,
+            "priority": priority, "service_type": service_type, "service_content": service_content,
+            "planned_at": planned_at, "description": description, "attachments": attachments}
+    values = _clean_system_values(data, {}, errors)
+    custom = _clean_custom_fields(order_type, fields, errors)
+    collaborators = []
+    try:
+        collaborators = _collaborators_for(values.get("customer"), collaborator_ids)
+    except ValidationFailed as exc:
+        _merge_validation(errors, exc)
+    if errors:
+        raise ValidationFailed(details=errors)
+    _customer_defaults(values["customer"], values)
+    now = _now()
+    order = WorkOrder(number=_next_number(now), order_type=order_type, status=Status.PENDING, created_by=actor,
+                      fields=custom, created_at=now, **values)
+    _set_deadline(order, flow.normalize(order_type.flow), now)
+    order.save()
+    order.collaborators.set(collaborators)
+    _open_span(order, now)
+    _link_product(actor, values.get("product"), values["customer"])
+    _record(actor, order, "created", _("Created the work order"))
+    _emit("workorder.created", order, actor, type_id=order_type.pk)
+    if assignee is not None:
+        order = _perform(actor, order, "assign", {"assignee_id": _active_user(assignee).pk, "note": ""})
+    return order
+
+
+@transaction.atomic
+def update_work_order(*, actor, order, expected_version=None, **changes):
+    """Edit the system and custom fields sent (partial); `fields` merges into the stored values."""
+    order = _lock(actor, order, expected_version)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValidationFailed(details={name: [_("This field cannot be edited.")] for name in unknown})
+    own_new_order = order.created_by_id == actor.pk and order.status == Status.PENDING
+    if not (permissions.has_perm(actor, "workorder.edit") or own_new_order):
+        raise PermissionDenied()
+    if order.status in flow.FINAL_STATUSES:
+        raise flow.NotAllowed(_("A closed or cancelled work order cannot be edited."))
+    errors = {}
+    data = {k: v for k, v in changes.items() if k in SYSTEM_FIELDS}
+    if "customer" in data and _pk(data["customer"]) != order.customer_id:
+        # another customer: its contact and address replace the old one's unless given
+        data.setdefault("contact", None)
+        data.setdefault("address", None)
+    values = _clean_system_values(data, {"customer": order.customer}, errors)
+    if "customer" in data and _pk(data["customer"]) != order.customer_id and not errors:
+        _customer_defaults(values["customer"], values)
+    before_fields = dict(order.fields or {})
+    if "fields" in changes:
+        order.fields = _clean_custom_fields(order.order_type, changes["fields"], errors, previous=before_fields,
+                                            partial=True)
+    collaborators = None
+    if "collaborator_ids" in changes:
+        try:
+            collaborators = _users(changes["collaborator_ids"], "collaborator_ids")
+        except ValidationFailed as exc:
+            _merge_validation(errors, exc)
+    if errors:
+        raise ValidationFailed(details=errors)
+    before = timeline.snapshot(order, SYSTEM_FIELDS)
+    for name, value in values.items():
+        setattr(order, name, value)
+    change_list = timeline.diff(order, before, SYSTEM_FIELDS)
+    schema = forms_engine.get_schema(order.order_type.form_target)
+    change_list += forms_engine.diff_values(schema, before_fields, order.fields)
+    if collaborators is not None:
+        change_list += _collaborator_change(order, collaborators)
+    if not change_list:
+        return order
+    _save(order, [*values, "fields"])
+    _link_product(actor, values.get("product"), order.customer)
+    _record(actor, order, "updated", _("Edited the work order"), changes=change_list)
+    _emit("workorder.updated", order, actor, fields=[c["field"] for c in change_list])
+    return order
+
+
+def _collaborator_change(order, users):
+    before = list(order.collaborators.order_by("pk"))
+    if {u.pk for u in before} == {u.pk for u in users}:
+        return []
+    order.collaborators.set(users)
+    return [{"field": "collaborators", "label": str(WorkOrder._meta.get_field("collaborators").verbose_name),
+             "old": "、".join(u.name for u in before), "new": "、".join(u.name for u in users)}]
+
+
+@transaction.atomic
+def copy_work_order(*, actor, order):
+    """A new pending order with the same customer, product, service and custom fields (复制工单)."""
+    source = _lock(actor, order)
+    copy = create_work_order(
+        actor=actor, order_type=source.order_type, customer=source.customer, contact=source.contact,
+        address=source.address, product=source.product, priority=source.priority,
+        service_type=source.service_type, service_content=source.service_content,
+        planned_at=source.planned_at, description=source.description, attachments=source.attachments,
+        fields=source.fields, collaborator_ids=list(source.collaborators.values_list("pk", flat=True)),
+    )
+    changes = {name: getattr(source, name) for name in ("contact_name", "contact_phone", "address_text",
+                                                        "latitude", "longitude")}
+    WorkOrder.objects.filter(pk=copy.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    _record(actor, copy, "copied", _("Copied from %(number)s") % {"number": source.number})
+    return copy
+
+
+# === the flow: performing an action =================================================================
+
+def _perform(actor, order, action, payload):
+    """Check the table, then apply the action, or record an approval request when its node needs one."""
+    flow_config = _flow_of(order)
+    flow.check(action, order, flow_config)
+    node = flow.ACTION_NODE.get(action)
+    rule = flow.approval_rule(flow_config, node) if node else None
+    if rule is not None:
+        return _request_approval(actor, order, action, node, rule, payload)
+    return APPLY[action](actor, order, payload, flow_config, _now())
+
+
+def _require_assignee(actor, order):
+    if order.assignee_id != actor.pk or not permissions.has_perm(actor, "workorder.execute"):
+        raise PermissionDenied(_("Only the work order's assignee can do this."))
+
+
+@transaction.atomic
+def assign(*, actor, order, assignee, note="", expected_version=None):
+    order = _lock(actor, order, expected_version)
+    permissions.require(actor, "workorder.assign")
+    note = _text(note, "note")
+    return _perform(actor, order, "assign", {"assignee_id": _active_user(assignee).pk, "note": note})
+
+
+@transaction.atomic
+def accept(*, actor, order, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    return _perform(actor, order, "accept", {})
+
+
+@transaction.atomic
+def reject(*, actor, order, reason, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    if not company_settings.get("workorder.allow_reject"):
+        raise PermissionDenied(_("Your company does not allow rejecting work orders."))
+    reason = _text(reason, "reason", required=True)
+    return _perform(actor, order, "reject", {"reason": reason})
+
+
+@transaction.atomic
+def transfer(*, actor, order, assignee, note="", expected_version=None):
+    order = _lock(actor, order, expected_version)
+    return _transfer_locked(actor, order, assignee, note)
+
+
+def _transfer_locked(actor, order, assignee, note):
+    by_assignee = order.assignee_id == actor.pk and company_settings.get("workorder.allow_transfer")
+    if not (permissions.has_perm(actor, "workorder.transfer") or by_assignee):
+        raise PermissionDenied(_("You may not transfer this work order."))
+    note = _text(note, "note", required=company_settings.get("workorder.transfer_note_required"))
+    new_assignee = _active_user(assignee)
+    if new_assignee.pk == order.assignee_id:
+        raise ValidationFailed(details={"assignee": [_("Choose someone other than the current assignee.")]})
+    return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note})
+
+
+@transaction.atomic
+def batch_transfer(*, actor, orders, assignee, note=""):
+    """Transfer several orders (批量转派, admins): all or none."""
+    permissions.require(actor, "workorder.transfer")
+    done = []
+    for order in sorted(orders, key=_pk):  # a fixed lock order: no deadlock between two batches
+        locked = _lock(actor, order)
+        try:
+            done.append(_transfer_locked(actor, locked, assignee, note))
+        except DomainError as exc:
+            exc.details = {**exc.details, "number": locked.number}
+            exc.message = f"{locked.number}: {exc.message}"
+            raise
+    return done
+
+
+@transaction.atomic
+def start(*, actor, order, latitude=None, longitude=None, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    lat, lng = _clean_position(latitude, longitude)
+    return _perform(actor, order, "start", {"latitude": lat, "longitude": lng})
+
+
+@transaction.atomic
+def pause(*, actor, order, reason, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    reason = _text(reason, "reason", required=True)
+    return _perform(actor, order, "pause", {"reason": reason})
+
+
+@transaction.atomic
+def resume(*, actor, order, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    return _perform(actor, order, "resume", {})
+
+
+@transaction.atomic
+def complete(*, actor, order, content, attachments=(), signature=None, fields=None, latitude=None,
+             longitude=None, expected_version=None):
+    """回执并完成: validate the receipt (content, files, signature, custom fields) and finish the order."""
+    order = _lock(actor, order, expected_version)
+    _require_assignee(actor, order)
+    flow.check("complete", order, _flow_of(order))  # refuse before storing a signature image
+    receipt = Receipt.objects.filter(order=order).first()
+    values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
+                            fields=fields, final=True)
+    lat, lng = _clean_position(latitude, longitude)
+    _store_receipt(actor, order, receipt, values, draft=True)
+    return _perform(actor, order, "complete", {**values, "latitude": lat, "longitude": lng})
+
+
+@transaction.atomic
+def save_receipt_draft(*, actor, order, content="", attachments=(), signature=None, fields=None):
+    """暂存: keep the receipt as typed so far; nothing is required yet."""
+    order = _lock(actor, order)
+    _require_assignee(actor, order)
+    if order.status not in flow.WORKING_STATUSES:
+        raise flow.NotAllowed(_("The receipt can be filled in once the work order is accepted."))
+    receipt = Receipt.objects.filter(order=order).first()
+    if receipt is not None and not receipt.is_draft:
+        raise flow.NotAllowed(_("The receipt has already been submitted."))
+    values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
+                            fields=fields, final=False)
+    receipt = _store_receipt(actor, order, receipt, values, draft=True)
+    _record(actor, order, "receipt_draft", _("Saved the receipt draft"))
+    return receipt
+
+
+@transaction.atomic
+def close(*, actor, order, note="", expected_version=None):
+    order = _lock(actor, order, expected_version)
+    permissions.require(actor, "workorder.close")
+    return _perform(actor, order, "close", {"note": _text(note, "note")})
+
+
+@transaction.atomic
+def cancel(*, actor, order, reason, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    permissions.require(actor, "workorder.cancel")
+    return _perform(actor, order, "cancel", {"reason": _text(reason, "reason", required=True)})
+
+
+@transaction.atomic
+def reopen(*, actor, order, reason, expected_version=None):
+    order = _lock(actor, order, expected_version)
+    permissions.require(actor, "workorder.reopen")
+    return _perform(actor, order, "reopen", {"reason": _text(reason, "reason", required=True)})
+
+
+# === the flow: applying an action (also run by `approve`, as the requester) ==========================
+
+def _apply_assign(actor, order, payload, flow_config, now):
+    assignee = _active_user(payload["assignee_id"])
+    before = _snapshot(order)
+    status = flow.next_status("assign", order, flow_config)
+    order.assignee, order.dispatcher, order.assigned_at = assignee, actor, now
+    order.accepted_at = now if status == Status.ACCEPTED else None
+    order.is_rejected = False
+    fields = _move(order, status, flow_config, now)
+    _save(order, [*fields, "assignee", "dispatcher", "assigned_at", "accepted_at"])
+    _record(actor, order, "assigned", _("Assigned the work order to %(name)s") % {"name": assignee.name}, before,
+            note=payload.get("note", ""))
+    _emit("workorder.assigned", order, actor, assignee_id=assignee.pk)
+    return order
+
+
+def _apply_accept(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.accepted_at = now
+    fields = _move(order, flow.next_status("accept", order, flow_config), flow_config, now)
+    _save(order, [*fields, "accepted_at"])
+    _record(actor, order, "accepted", _("Accepted the work order"), before)
+    _emit("workorder.accepted", order, actor, dispatcher_id=order.dispatcher_id)
+    return order
+
+
+def _apply_reject(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    former = order.assignee
+    status = flow.next_status("reject", order, flow_config)
+    order.assignee, order.assigned_at, order.accepted_at, order.is_rejected = None, None, None, True
+    fields = _move(order, status, flow_config, now)
+    _save(order, [*fields, "assignee", "assigned_at", "accepted_at"])
+    _record(actor, order, "rejected", _("Rejected the work order"), before, note=payload["reason"])
+    _emit("workorder.rejected", order, actor, assignee_id=_pk(former), dispatcher_id=order.dispatcher_id,
+          created_by_id=order.created_by_id, reason=payload["reason"])
+    return order
+
+
+def _apply_transfer(actor, order, payload, flow_config, now):
+    new_assignee = _active_user(payload["assignee_id"])
+    keep = bool(company_settings.get("workorder.transfer_keep_status"))
+    before = _snapshot(order)
+    former = order.assignee
+    status = flow.next_status("transfer", order, flow_config, keep_status_on_transfer=keep)
+    order.assignee, order.assigned_at = new_assignee, now
+    fields = ["assignee", "assigned_at", "accepted_at"]
+    if not keep:  # the new assignee starts the step over: fresh clock, no pause carried over
+        order.accepted_at = now if status == Status.ACCEPTED else None
+        order.is_paused = False
+        fields += _move(order, status, flow_config, now)
+    _save(order, fields)
+    _record(actor, order, "transferred", _("Transferred the work order from %(old)s to %(new)s") % {
+        "old": former.name if former else "-", "new": new_assignee.name}, before, note=payload.get("note", ""))
+    _emit("workorder.transferred", order, actor, old_assignee_id=_pk(former), new_assignee_id=new_assignee.pk)
+    return order
+
+
+def _apply_start(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    _check_location(actor, order, "start", payload.get("latitude"), payload.get("longitude"), now)
+    order.started_at = now
+    fields = _move(order, flow.next_status("start", order, flow_config), flow_config, now)
+    _save(order, [*fields, "started_at"])
+    _record(actor, order, "started", _("Started the work"), before)
+    _emit("workorder.started", order, actor)
+    return order
+
+
+def _apply_pause(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.is_paused = True
+    _split_span(order, now)
+    _save(order)
+    _record(actor, order, "paused", _("Paused the work order"), before, note=payload["reason"])
+    _emit("workorder.paused", order, actor, reason=payload["reason"])
+    return order
+
+
+def _apply_resume(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.is_paused = False
+    _split_span(order, now)
+    _save(order)
+    _record(actor, order, "resumed", _("Resumed the work order"), before)
+    _emit("workorder.resumed", order, actor)
+    return order
+
+
+def _apply_complete(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    _check_location(actor, order, "finish", payload.get("latitude"), payload.get("longitude"), now)
+    receipt = Receipt.objects.filter(order=order).first()
+    _store_receipt(actor, order, receipt, payload, draft=False, now=now)
+    order.finished_at = now
+    fields = _move(order, flow.next_status("complete", order, flow_config), flow_config, now)
+    _save(order, [*fields, "finished_at"])
+    _record(actor, order, "finished", _("Completed the work order with the receipt"), before,
+            note=payload.get("content", ""), attachments=payload.get("attachments"))
+    _emit("workorder.finished", order, actor, dispatcher_id=order.dispatcher_id, created_by_id=order.created_by_id)
+    return order
+
+
+def _apply_close(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.closed_at = now
+    fields = _move(order, flow.next_status("close", order, flow_config), flow_config, now)
+    _save(order, [*fields, "closed_at"])
+    _record(actor, order, "closed", _("Closed the work order"), before, note=payload.get("note", ""))
+    _emit("workorder.closed", order, actor)
+    return order
+
+
+def _apply_cancel(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.cancelled_at = now
+    fields = _move(order, flow.next_status("cancel", order, flow_config), flow_config, now)
+    _save(order, [*fields, "cancelled_at"])
+    _record(actor, order, "cancelled", _("Cancelled the work order"), before, note=payload["reason"])
+    _emit("workorder.cancelled", order, actor, assignee_id=order.assignee_id, reason=payload["reason"])
+    return order
+
+
+def _apply_reopen(actor, order, payload, flow_config, now):
+    before = _snapshot(order)
+    order.finished_at = order.closed_at = None
+    fields = _move(order, flow.next_status("reopen", order, flow_config), flow_config, now)
+    Receipt.objects.filter(order=order).update(is_draft=True)
+    _save(order, [*fields, "finished_at", "closed_at"])
+    _record(actor, order, "reopened", _("Reopened the work order"), before, note=payload["reason"])
+    _emit("workorder.reopened", order, actor, assignee_id=order.assignee_id, reason=payload["reason"])
+    return order
+
+
+APPLY = {
+    "assign": _apply_assign, "accept": _apply_accept, "reject": _apply_reject, "transfer": _apply_transfer,
+    "start": _apply_start, "pause": _apply_pause, "resume": _apply_resume, "complete": _apply_complete,
+    "close": _apply_close, "cancel": _apply_cancel, "reopen": _apply_reopen,
+}
+
+
+# === receipts =======================================================================================
+
+def _clean_receipt(order, receipt, *, content, attachments, signature, fields, final):
+    errors = {}
+    options = order.order_type.receipt_options or {}
+    content = _text(content, "content", required=final, limit=MAX_TEXT, errors=errors)
+    refs = _file_refs(attachments, "attachments", errors)
+    if final and options.get("require_attachments") and not refs:
+        errors["attachments"] = [_("Attach at least one photo or file.")]
+    signature_ref = _clean_signature(signature, errors)
+    if final and options.get("require_signature") and not signature_ref:
+        errors["signature"] = [_("The customer's signature is required.")]
+    previous = receipt.fields if receipt is not None else {}
+    schema = forms_engine.get_schema(order.order_type.receipt_target)
+    data = previous if fields is None else fields
+    try:
+        cleaned = forms_engine.validate_values(schema, data or {}, partial=not final, previous=previous,
+                                               error_prefix="fields.")
+        custom = cleaned if final else forms_engine.merge_values(previous, cleaned)
+    except ValidationFailed as exc:
+        _merge_validation(errors, exc)
+        custom = {}
+    if errors:
+        raise ValidationFailed(details=errors)
+    if isinstance(signature_ref, ContentFile):
+        signature_ref = _store(signature_ref, name=signature_ref.name, content_type=signature_ref.content_type)
+    return {"content": content, "attachments": refs, "signature": signature_ref or {}, "fields": custom}
+
+
+def _clean_signature(signature, errors):
+    """A stored-file reference, or a checked data-URL image waiting to be stored (ContentFile)."""
+    if signature in (None, "", {}):
+        return None
+    if isinstance(signature, str):
+        match = SIGNATURE_DATA_URL.match(signature.strip())
+        try:
+            data = base64.b64decode(re.sub(r"\s", "", match.group(2)), validate=True) if match else b""
+        except (binascii.Error, ValueError):
+            data = b""
+        file = ContentFile(data, name="signature.png" if match and match.group(1) == "png" else "signature.jpg")
+        content_type = _image_type(file) if data and len(data) <= 2 * MB else None
+        if content_type not in ("image/png", "image/jpeg"):
+            errors["signature"] = [_("The signature must be a PNG or JPEG image of at most 2 MB.")]
+            return None
+        file.content_type = content_type
+        return file
+    try:
+        return clean_ref(signature)
+    except FieldError as exc:
+        errors["signature"] = exc.messages
+        return None
+
+
+def _store_receipt(actor, order, receipt, values, *, draft, now=None):
+    receipt = receipt or Receipt(tenant_id=order.tenant_id, order=order)
+    receipt.content, receipt.attachments = values["content"], values["attachments"]
+    receipt.signature, receipt.fields, receipt.is_draft = values["signature"], values["fields"], draft
+    if not draft:
+        receipt.submitted_at, receipt.submitted_by = now, actor
+    receipt.save()
+    return receipt
+
+
+# === location (WOSET-C2) ============================================================================
+
+def _clean_position(latitude, longitude):
+    errors = {}
+    lat = _clean_coordinate(latitude, 90, "latitude", errors)
+    lng = _clean_coordinate(longitude, 180, "longitude", errors)
+    if not errors and (lat is None) != (lng is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return (None, None) if lat is None else (str(lat), str(lng))
+
+
+def _check_location(actor, order, node, latitude, longitude, now):
+    """Flag (never block) a position too far from the order's address at the checked nodes."""
+    if latitude is not None and actor is not None:
+        _store_location(actor, latitude, longitude, now)
+    if not company_settings.get("workorder.location_check_enabled"):
+        return
+    if node not in (company_settings.get("workorder.location_check_nodes") or []):
+        return
+    if order.latitude is None or order.longitude is None:
+        return  # no address position to compare with
+    limit = float(company_settings.get("workorder.location_max_km") or 0)
+    if latitude is None:
+        summary = _("Location anomaly: no position was reported")
+    else:
+        km = distance_km(latitude, longitude, order.latitude, order.longitude)
+        if km <= limit:
+            return
+        summary = _("Location anomaly: %(km).2f km from the order address (limit %(limit).2f km)") % {
+            "km": km, "limit": limit}
+    order.location_anomaly = True
+    _record(actor, order, "location_anomaly", summary)
+
+
+def _store_location(user, latitude, longitude, now):
+    User.objects.filter(pk=user.pk).update(last_latitude=latitude, last_longitude=longitude, last_located_at=now)
+    user.last_latitude, user.last_longitude, user.last_located_at = Decimal(latitude), Decimal(longitude), now
+
+
+@transaction.atomic
+def report_location(*, user, latitude, longitude):
+    """The engineer's last position with its time (map dispatch uses it)."""
+    lat, lng = _clean_position(latitude, longitude)
+    if lat is None:
+        raise ValidationFailed(details={"latitude": [_("This field is required.")]})
+    _store_location(user, lat, lng, _now())
+    return user
+
+
+# === approvals ======================================================================================
+
+def _approvers(order, rule, payload):
+    kind = rule["rule"]
+    users = User.objects.for_tenant().filter(is_active=True)
+    if kind == "users":
+        users = users.filter(pk__in=rule.get("user_ids") or [])
+    elif kind == "role":
+        users = users.filter(roles=rule.get("role_id"))
+    elif kind == "team_leader":
+        assignee_id = payload.get("assignee_id") or order.assignee_id
+        users = users.filter(led_teams__members=assignee_id) if assignee_id else users.none()
+    elif kind == "creator":
+        users = users.filter(pk=order.created_by_id)
+    users = list(users.distinct())
+    if not users:
+        raise ValidationFailed(details={"approval": [
+            _("No approver could be found for this step; ask an administrator to check the flow settings.")]})
+    return users
+
+
+def _request_approval(actor, order, action, node, rule, payload):
+    approvers = _approvers(order, rule, payload)
+    before = _snapshot(order)
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(tenant_id=order.tenant_id, order=order, node=node, action=action,
+                                               payload=payload, requested_by=actor)
+    except IntegrityError:
+        raise flow.NotAllowed(_("The work order is waiting for an approval."))
+    approval.approvers.set(approvers)
+    order.awaiting_approval = True
+    _save(order)
+    _record(actor, order, "approval_requested", _("Asked for approval: %(action)s") % {
+        "action": flow.ACTION_LABELS[action]}, before, note=payload.get("reason") or payload.get("note") or "")
+    _emit("workorder.approval_requested", order, actor, approval_id=approval.pk, action=action,
+          approver_ids=[user.pk for user in approvers])
+    return order
+
+
+def _lock_approval(actor, approval):
+    """(approval, order), both locked, the approval still pending."""
+    found = Approval.objects.filter(pk=_pk(approval)).first()
+    if found is None:
+        raise NotFound()
+    order = _lock(actor, found.order_id, check_scope=False)
+    found = Approval.objects.select_for_update().get(pk=found.pk)
+    is_approver = found.approvers.filter(pk=actor.pk).exists()
+    if not (is_approver or found.requested_by_id == actor.pk or _can_see(actor, order)):
+        raise NotFound()
+    if found.state != Approval.State.PENDING:
+        raise Conflict(_("This approval has already been decided."))
+    return found, order, is_approver
+
+
+def _decide(actor, approval, order, state, note):
+    approval.state, approval.decided_by, approval.decided_at = state, actor, _now()
+    approval.decision_note = note
+    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
+    order.awaiting_approval = False
+
+
+@transaction.atomic
+def approve(*, actor, approval, note=""):
+    """Apply the requested action as the requester; refused (409) if the table no longer allows it."""
+    approval, order, is_approver = _lock_approval(actor, approval)
+    if not is_approver:
+        raise PermissionDenied(_("You are not an approver of this request."))
+    note = _text(note, "note")
+    flow_config = _flow_of(order)
+    flow.check(approval.action, order, flow_config, ignore_approval=True)
+    _decide(actor, approval, order, Approval.State.APPROVED, note)
+    _record(actor, order, "approval_approved", _("Approved: %(action)s") % {
+        "action": flow.ACTION_LABELS[approval.action]}, note=note)
+    _emit("workorder.approval_decided", order, actor, approval_id=approval.pk, state=approval.state,
+          requested_by_id=approval.requested_by_id)
+    return APPLY[approval.action](approval.requested_by, order, approval.payload, flow_config, _now())
+
+
+@transaction.atomic
+def refuse(*, actor, approval, note):
+    approval, order, is_approver = _lock_approval(actor, approval)
+    if not is_approver:
+        raise PermissionDenied(_("You are not an approver of this request."))
+    note = _text(note, "note", required=True)
+    before = _snapshot(order)
+    _decide(actor, approval, order, Approval.State.REFUSED, note)
+    _save(order)
+    _record(actor, order, "approval_refused", _("Refused: %(action)s") % {
+        "action": flow.ACTION_LABELS[approval.action]}, before, note=note)
+    _emit("workorder.approval_decided", order, actor, approval_id=approval.pk, state=approval.state,
+          requested_by_id=approval.requested_by_id)
+    return order
+
+
+@transaction.atomic
+def withdraw(*, actor, approval):
+    approval, order, _is_approver = _lock_approval(actor, approval)
+    if approval.requested_by_id != actor.pk:
+        raise PermissionDenied(_("Only the requester can withdraw this request."))
+    before = _snapshot(order)
+    _decide(actor, approval, order, Approval.State.WITHDRAWN, "")
+    _save(order)
+    _record(actor, order, "approval_withdrawn", _("Withdrew the request: %(action)s") % {
+        "action": flow.ACTION_LABELS[approval.action]}, before)
+    return order
+
+
+# === notes and add-on components ====================================================================
+
+@transaction.atomic
+def add_note(*, actor, order, content, attachments=(), sms_to_contact=False):
+    """工单备注, optionally texted to the order's contact after commit (WO-31)."""
+    order = _lock(actor, order)
+    errors = {}
+    content = _text(content, "content", required=True, limit=2000, errors=errors)
+    refs = _file_refs(attachments, "attachments", errors)
+    phone = order.contact_phone if sms_to_contact else ""
+    if sms_to_contact and not phone:
+        errors["sms_to_contact"] = [_("The work order has no contact phone to text.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    note = Note.objects.create(tenant_id=order.tenant_id, order=order, author=actor, content=content,
+                               attachments=refs, sms_phone=phone)
+    _record(actor, order, "note", _("Added a note"), note=content, attachments=refs)
+    _emit("workorder.note_added", order, actor, note_id=note.pk, sms_phone=phone)
+    return note
+
+
+@transaction.atomic
+def save_component_entry(*, actor, order, component, values, entry=None):
+    """Fill in an add-on component of the order's type (one entry, or another one if it repeats)."""
+    order = _lock(actor, order)
+    if not (permissions.has_perm(actor, "workorder.edit") or order.assignee_id == actor.pk):
+        raise PermissionDenied()
+    if order.status in flow.FINAL_STATUSES:
+        raise flow.NotAllowed(_("A closed or cancelled work order cannot be changed."))
+    component = order.order_type.components.filter(pk=_pk(component), is_enabled=True).first()
+    if component is None:
+        raise NotFound()
+    existing = ComponentEntry.objects.filter(order=order, component=component)
+    if entry is not None:
+        entry = existing.filter(pk=_pk(entry)).first()
+        if entry is None:
+            raise NotFound()
+    elif not component.repeatable:
+        entry = existing.first()
+    schema = forms_engine.get_schema(component.form_target)
+    previous = entry.fields if entry is not None else {}
+    cleaned = forms_engine.validate_values(schema, values or {}, previous=previous, error_prefix="fields.")
+    changes = forms_engine.diff_values(schema, previous, cleaned)
+    entry = entry or ComponentEntry(tenant_id=order.tenant_id, order=order, component=component, created_by=actor)
+    entry.fields = cleaned
+    entry.save()
+    _record(actor, order, "component", _("Filled in “%(name)s”") % {"name": component.name}, changes=changes)
+    return entry
+
+
+# === uploads ========================================================================================
+
+def _image_type(file):
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image.verify()
+            kind = IMAGE_TYPES.get(image.format)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        kind = None
+    file.seek(0)
+    return kind
+
+
+def store_upload(*, actor, file, images_only=False):
+    """Store an uploaded photo or file of a work order; returns its reference {name,url,size,content_type}.
+
+    Views call this for each file before the action and pass the references on. Files go under
+    "workorders/<tenant>/<uuid>.<ext>" and count against the company's storage quota.
+    """
+    permissions.require(actor, "workorder.view")
+    name = os.path.basename(getattr(file, "name", "") or "file")[:200]
+    ext = os.path.splitext(name)[1].lower()[:10]
+    if ext in BLOCKED_EXTENSIONS:
+        raise ValidationFailed(details={"file": [_("Files of type %(ext)s are not allowed.") % {"ext": ext}]})
+    content_type = getattr(file, "content_type", "") or "application/octet-stream"
+    if images_only or ext in IMAGE_EXTENSIONS:
+        content_type = _image_type(file)
+        if content_type is None:
+            raise ValidationFailed(details={"file": [
+                _("“%(name)s” is not a valid image (JPEG, PNG, GIF or WebP).") % {"name": name}]})
+    limit = IMAGE_MAX_MB if content_type in IMAGE_TYPES.values() else UPLOAD_MAX_MB
+    if file.size > limit * MB:
+        raise ValidationFailed(details={"file": [
+            _("“%(name)s” is too large; the limit is %(limit)s MB.") % {"name": name, "limit": limit}]})
+    return _store(file, name=name, content_type=content_type)
+
+
+def _store(file, *, name, content_type):
+    tenant = require_tenant()
+    size = file.size
+    ext = os.path.splitext(name)[1].lower()[:10]
+    with transaction.atomic():
+        limit = tenant.storage_limit_mb * MB
+        reserved = Tenant.objects.filter(pk=tenant.pk, storage_used_bytes__lte=limit - size).update(
+            storage_used_bytes=F("storage_used_bytes") + size)
+        if not reserved:
+            raise QuotaExceeded(_("Your company's storage space is used up."))
+        file.seek(0)
+        path = default_storage.save(f"workorders/{tenant.pk}/{uuid.uuid4().hex}{ext}", file)
+    return {"name": name, "url": default_storage.url(path), "size": size, "content_type": content_type}
+
+
+# === node timeouts (run every minute by tasks.check_timeouts) =======================================
+
+def _reminder_exists(kind):
+    return Exists(TimeoutReminder.objects.filter(order=OuterRef("pk"), node=OuterRef("deadline_node"),
+                                                 deadline_at=OuterRef("deadline_at"), kind=kind))
+
+
+def _timeout_candidates(now):
+    """Orders with a reminder or the overdue mark due now and not yet done (exact per type)."""
+    due = Q(deadline_at__lte=now) & (Q(is_overdue=False) | ~_reminder_exists("overdue"))
+    for type_id, rule in WorkOrderType.objects.values_list("pk", "timeout_reminder"):
+        if not _reminder_recipients_configured(rule):
+            continue
+        minutes = timedelta(minutes=int(rule.get("minutes") or 0))
+        if rule.get("when") == "after":
+            due |= Q(order_type_id=type_id, deadline_at__lte=now - minutes) & ~_reminder_exists("after")
+        else:
+            due |= (Q(order_type_id=type_id, deadline_at__gt=now, deadline_at__lte=now + minutes)
+                    & ~_reminder_exists("before"))
+    return WorkOrder.objects.filter(deadline_at__isnull=False).filter(due).order_by("deadline_at")
+
+
+def _reminder_recipients_configured(rule):
+    return bool(rule) and bool(rule.get("related") or rule.get("user_ids"))
+
+
+def process_timeouts(*, now=None, limit=500):
+    """Mark orders past their node deadline overdue and send each F2 reminder once. Idempotent.
+
+    Each order is handled in its own transaction, locked with SKIP LOCKED so parallel workers share
+    the work; the unique TimeoutReminder row is what makes a reminder go out once.
+    """
+    now = now or _now()
+    handled = 0
+    for order_id in list(_timeout_candidates(now).values_list("pk", flat=True)[:limit]):
+        handled += _process_timeout(order_id, now)
+    return handled
+
+
+def _process_timeout(order_id, now):
+    with transaction.atomic():
+        order = (WorkOrder.objects.select_for_update(skip_locked=True)
+                 .filter(pk=order_id, deadline_at__isnull=False).first())
+        if order is None:
+            return 0
+        rule = order.order_type.timeout_reminder or {}
+        sent = 0
+        for kind in _due_reminders(order, rule, now):
+            if _claim_reminder(order, kind):
+                _emit("workorder.timeout", order, None, node=order.deadline_node, kind=kind,
+                      deadline_at=order.deadline_at.isoformat(), minutes=rule.get("minutes"))
+                sent += 1
+        if order.deadline_at <= now and not order.is_overdue:
+            before = _snapshot(order)
+            order.is_overdue = True
+            _save(order)
+            _record(None, order, "overdue", _("Timed out at the step “%(node)s”") % {
+                "node": flow.NODE_LABELS.get(order.deadline_node, order.deadline_node)}, before)
+        return sent
+
+
+def _due_reminders(order, rule, now):
+    kinds = []
+    if order.deadline_at <= now:
+        kinds.append("overdue")
+    if _reminder_recipients_configured(rule):
+        minutes = timedelta(minutes=int(rule.get("minutes") or 0))
+        if rule.get("when") == "after" and now >= order.deadline_at + minutes:
+            kinds.append("after")
+        elif rule.get("when", "before") == "before" and order.deadline_at - minutes <= now < order.deadline_at:
+            kinds.append("before")
+    return kinds
+
+
+def _claim_reminder(order, kind):
+    try:
+        with transaction.atomic():
+            TimeoutReminder.objects.create(tenant_id=order.tenant_id, order=order, node=order.deadline_node,
+                                           deadline_at=order.deadline_at, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+# === type management (WOSET-T1…T4, WO-28) ===========================================================
+
+def _require_settings(actor):
+    permissions.require(actor, "workorder_settings.manage")
+
+
+def _check_flow_references(flow_config, errors):
+    for node, config in flow_config.items():
+        approval = config["approval"]
+        if approval["rule"] == "users" and approval["user_ids"]:
+            found = User.objects.for_tenant().filter(pk__in=approval["user_ids"]).count()
+            if found != len(set(approval["user_ids"])):
+                errors[f"flow.{node}.approval"] = [_("Choose approvers of your company.")]
+        if approval["rule"] == "role" and not Role.objects.filter(pk=approval["role_id"]).exists():
+            errors[f"flow.{node}.approval"] = [_("Choose a role of your company.")]
+
+
+def _clean_type_values(order_type, *, name, color, team_ids, flow_config, timeout_reminder, receipt_options,
+                       component_ids):
+    errors = {}
+    name = _text(name, "name", required=True, limit=50, errors=errors)
+    duplicate = WorkOrderType.objects.filter(name=name).exclude(pk=_pk(order_type)).exists()
+    if name and duplicate:
+        errors["name"] = [_("Another work-order type already has this name.")]
+    if not isinstance(color, str) or not COLOR_RE.match(color):
+        errors["color"] = [_("Enter a colour like #1677ff.")]
+    teams = list(Team.objects.filter(pk__in=set(team_ids or [])))
+    if len(teams) != len(set(team_ids or [])):
+        errors["team_ids"] = [_("Choose teams of your company.")]
+    components = list(AddonComponent.objects.filter(pk__in=set(component_ids or [])))
+    if len(components) != len(set(component_ids or [])):
+        errors["component_ids"] = [_("Choose add-on components of your company.")]
+    cleaned_flow, reminder = flow.default_flow(), {}
+    for key, check in (("flow", lambda: flow.validate(flow_config)),
+                       ("timeout_reminder", lambda: flow.validate_timeout_reminder(timeout_reminder))):
+        try:
+            value = check()
+        except ValidationFailed as exc:
+            _merge_validation(errors, exc)
+            continue
+        if key == "flow":
+            cleaned_flow = value
+        else:
+            reminder = value
+    _check_flow_references(cleaned_flow, errors)
+    if reminder.get("user_ids") and User.objects.for_tenant().filter(pk__in=reminder["user_ids"]).count() != len(
+            reminder["user_ids"]):
+        errors["timeout_reminder.user_ids"] = [_("Choose colleagues of your company.")]
+    options = _clean_receipt_options(receipt_options, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
+    return name, cleaned_flow, reminder, options, teams, components
+
+
+def _clean_receipt_options(raw, errors):
+    raw = raw or {}
+    if not isinstance(raw, dict) or set(raw) - {"require_signature", "require_attachments"} or not all(
+            isinstance(v, bool) for v in raw.values()):
+        errors["receipt_options"] = [_("Send require_signature and require_attachments as true or false.")]
+        return {}
+    return {"require_signature": raw.get("require_signature", False),
+            "require_attachments": raw.get("require_attachments", False)}
+
+
+TYPE_FIELDS = ["name", "color", "is_enabled", "flow", "timeout_reminder", "receipt_options"]
+
+
+@transaction.atomic
+def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_ids=(), flow=None,
+              timeout_reminder=None, receipt_options=None, component_ids=()):
+    """Create or edit a work-order type with its flow (WOSET-F1), reminder rule (F2) and receipt options."""
+    _require_settings(actor)
+    from . import flow as flow_module
+
+    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first() if type else None
+    if type is not None and order_type is None:
+        raise NotFound()
+    flow_config = flow if flow is not None else (order_type.flow if order_type else flow_module.default_flow())
+    reminder = timeout_reminder if timeout_reminder is not None else (order_type.timeout_reminder if order_type
+                                                                        else {})
+    name, flow_config, reminder, options, teams, components = _clean_type_values(
+        order_type, name=name, color=color, team_ids=team_ids, flow_config=flow_config, timeout_reminder=reminder,
+        receipt_options=receipt_options if receipt_options is not None else (
+            order_type.receipt_options if order_type else {}),
+        component_ids=component_ids)
+    creating = order_type is None
+    if creating:
+        top = WorkOrderType.objects.aggregate(top=Max("sort_order"))["top"]
+        order_type = WorkOrderType(sort_order=0 if top is None else top + 1)
+    before = timeline.snapshot(order_type, TYPE_FIELDS) if not creating else {}
+    order_type.name, order_type.color, order_type.is_enabled = name, color, bool(is_enabled)
+    order_type.flow, order_type.timeout_reminder, order_type.receipt_options = flow_config, reminder, options
+    order_type.save()
+    order_type.teams.set(teams)
+    order_type.components.set(components)
+    changes = [] if creating else timeline.diff(order_type, before, TYPE_FIELDS)
+    timeline.record(actor=actor, obj=order_type, verb="created" if creating else "updated",
+                    summary=_("Created the work-order type") if creating else _("Edited the work-order type"),
+                    changes=changes)
+    if not creating and changes:
+        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Edited work-order type “%(name)s”") % {"name": name},
+            detail={"type_id": order_type.pk, "changes": changes})
+    outbox.emit("workorder_type.saved", type_id=order_type.pk, actor_id=actor.pk, created=creating)
+    return order_type
+
+
+@transaction.atomic
+def reorder_types(*, actor, type_ids):
+    _require_settings(actor)
+    ids = [int(i) for i in type_ids]
+    existing = set(WorkOrderType.objects.values_list("pk", flat=True))
+    if len(set(ids)) != len(ids) or set(ids) != existing:
+        raise ValidationFailed(details={"type_ids": [_("Send every work-order type exactly once.")]})
+    for index, type_id in enumerate(ids):
+        WorkOrderType.objects.filter(pk=type_id).update(sort_order=index)
+
+
+@transaction.atomic
+def delete_type(*, actor, type):
+    _require_settings(actor)
+    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first()
+    if order_type is None:
+        raise NotFound()
+    if WorkOrder.objects.filter(order_type=order_type).exists():
+        raise DomainError(_("This type is used by work orders; disable it instead."), code="in_use")
+    log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted work-order type “%(name)s”") % {"name": order_type.name},
+        detail={"type_id": order_type.pk})
+    order_type.delete()
+
+
+def save_type_form(*, actor, order_type, fields, expected_version=None):
+    """The type's form designer (system fields locked), through the form engine."""
+    return forms_engine.save_schema(actor=actor, target=order_type.form_target, fields=fields,
+                                    permission="workorder_settings.manage", expected_version=expected_version)
+
+
+def save_receipt_form(*, actor, order_type, fields, expected_version=None):
+    return forms_engine.save_schema(actor=actor, target=order_type.receipt_target, fields=fields,
+                                    permission="workorder_settings.manage", expected_version=expected_version)
+
+
+def save_component_form(*, actor, component, fields, expected_version=None):
+    return forms_engine.save_schema(actor=actor, target=component.form_target, fields=fields,
+                                    permission="workorder_settings.manage", expected_version=expected_version)
+
+
+@transaction.atomic
+def save_service_option(*, actor, option=None, kind, name, is_active=True):
+    """服务类型 / 服务内容 option lists."""
+    _require_settings(actor)
+    errors = {}
+    if kind not in ServiceOption.Kind.values:
+        errors["kind"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ServiceOption.Kind.values)}]
+    name = _text(name, "name", required=True, limit=50, errors=errors)
+    if not errors and ServiceOption.objects.filter(kind=kind, name=name).exclude(pk=_pk(option)).exists():
+        errors["name"] = [_("This option already exists.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    if option is None:
+        top = ServiceOption.objects.filter(kind=kind).aggregate(top=Max("sort_order"))["top"]
+        option = ServiceOption(kind=kind, sort_order=0 if top is None else top + 1)
+    else:
+        option = ServiceOption.objects.filter(pk=_pk(option)).first()
+        if option is None:
+            raise NotFound()
+        if option.kind != kind:
+            raise ValidationFailed(details={"kind": [_("The kind of an option cannot change.")]})
+    option.name, option.is_active = name, bool(is_active)
+    option.save()
+    return option
+
+
+@transaction.atomic
+def save_component(*, actor, component=None, name, description="", repeatable=False, is_enabled=True):
+    _require_settings(actor)
+    errors = {}
+    name = _text(name, "name", required=True, limit=50, errors=errors)
+    description = _text(description, "description", limit=200, errors=errors)
+    if name and AddonComponent.objects.filter(name=name).exclude(pk=_pk(component)).exists():
+        errors["name"] = [_("Another component already has this name.")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    if component is not None:
+        component = AddonComponent.objects.filter(pk=_pk(component)).first()
+        if component is None:
+            raise NotFound()
+    component = component or AddonComponent()
+    component.name, component.description = name, description
+    component.repeatable, component.is_enabled = bool(repeatable), bool(is_enabled)
+    component.save()
+    return component
+
+
+@transaction.atomic
+def delete_component(*, actor, component):
+    _require_settings(actor)
+    component = AddonComponent.objects.filter(pk=_pk(component)).first()
+    if component is None:
+        raise NotFound()
+    if ComponentEntry.objects.filter(component=component).exists():
+        raise DomainError(_("This component holds entries of work orders; disable it instead."), code="in_use")
+    log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted add-on component “%(name)s”") % {"name": component.name},
+        detail={"component_id": component.pk})
+    component.delete()

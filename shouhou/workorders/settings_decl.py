@@ -1,0 +1,30 @@
+"""Company settings of the work-order centre (WOSET-D*, WOSET-C*), read with company_settings.get."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.company_settings import REGISTRY, declare
+
+GROUP = "workorder"
+
+# dispatch (WOSET-D1, D3, D5, D7, D8)
+declare("workorder.dispatch_by_team", False, _("Assignee picker lists people by team"), group=GROUP)
+declare("workorder.hide_statuses", [], _("Hide people in these work statuses from the assignee picker"),
+        group=GROUP)
+declare("workorder.allow_reject", True, _("Allow the assignee to reject a work order"), group=GROUP)
+declare("workorder.allow_transfer", True, _("Allow the assignee to transfer a work order"), group=GROUP)
+declare("workorder.transfer_keep_status", False,
+        _("Keep the status on transfer (the new assignee need not accept again)"), group=GROUP)
+declare("workorder.transfer_note_required", True, _("A transfer needs a note"), group=GROUP)
+# field work (WOSET-C1, C2)
+declare("workorder.photo_camera_only", False, _("Photos from the camera only (no album)"), group=GROUP)
+declare("workorder.location_check_enabled", False, _("Flag a location anomaly"), group=GROUP)
+declare("workorder.location_check_nodes", ["start", "finish"], _("Check the location at these steps"),
+        group=GROUP)
+declare("workorder.location_max_km", 0.0, _("Largest distance from the order address (km)"), group=GROUP)
+# numbering (GEN-06)
+declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GROUP)
+
+# The customers app owns this one; declared here only when it has not been (apps load in any order).
+if "customer.owner_as_collaborator" not in REGISTRY:
+    declare("customer.owner_as_collaborator", False, _("Add the customer's owner as a collaborator"),
+            group="customer")

@@ -1,0 +1,84 @@
+"""Shared set-up of the work-order tests: a company with a dispatcher, engineers, a customer and a
+factory for types with any flow variant."""
+
+import itertools
+
+import pytest
+
+from shouhou.core.testing import make_team, make_user
+from shouhou.customers.models import Customer
+from shouhou.workorders import flow, services
+from shouhou.workorders.models import Status
+
+_seq = itertools.count(1)
+
+VARIANTS = ["all_on", "accept_off", "start_off", "approval_assign", "approval_complete"]
+
+
+def flow_variant(name, approver=None):
+    """The flow of a named variant of the issue's "done when" list."""
+    config = flow.default_flow()
+    if name == "accept_off":
+        config["accept"]["enabled"] = False
+    elif name == "start_off":
+        config["start"]["enabled"] = False
+    elif name == "approval_assign":
+        config["assign"]["approval"] = {"rule": "users", "user_ids": [approver.pk], "role_id": None}
+    elif name == "approval_complete":
+        config["finish"]["approval"] = {"rule": "users", "user_ids": [approver.pk], "role_id": None}
+    return config
+
+
+def make_customer(tenant, name=None, **extra):
+    n = next(_seq)
+    values = {"number": f"CUS{n:05d}", "name": name or f"客户{n}", "contact_name": "张三",
+              "contact_phone": "13900000000", "city": "上海", "address_detail": "人民路1号",
+              "latitude": "31.230416", "longitude": "121.473701", **extra}
+    return Customer.objects.create(tenant=tenant, **values)
+
+
+class World:
+    """Everyone a flow test needs, in one company (activated by the `tenant` fixture)."""
+
+    def __init__(self, tenant, owner):
+        self.tenant, self.owner = tenant, owner
+        self.team = make_team(tenant, name=f"维修组{next(_seq)}")
+        self.dispatcher = make_user(tenant, roles=("director",), name="调度员")
+        self.engineer = make_user(tenant, roles=("engineer",), teams=[self.team], name="工程师甲")
+        self.engineer2 = make_user(tenant, roles=("engineer",), teams=[self.team], name="工程师乙")
+        self.approver = make_user(tenant, roles=("manager",), name="审批人")
+        self.customer = make_customer(tenant)
+
+    def make_type(self, variant="all_on", **extra):
+        return services.save_type(actor=self.owner, name=f"类型{next(_seq)}",
+                                  flow=extra.pop("flow", None) or flow_variant(variant, self.approver), **extra)
+
+    def make_order(self, order_type=None, *, actor=None, **extra):
+        extra.setdefault("customer", self.customer)
+        extra.setdefault("priority", "normal")
+        return services.create_work_order(actor=actor or self.dispatcher, order_type=order_type or self.make_type(),
+                                          **extra)
+
+    def assigned(self, variant="all_on", assignee=None, order_type=None, **type_extra):
+        """An order of `order_type` (or a fresh type of `variant`), assigned to the engineer (approved when
+        the flow asks for it)."""
+        order = self.make_order(order_type or self.make_type(variant, **type_extra))
+        order = services.assign(actor=self.dispatcher, order=order, assignee=assignee or self.engineer)
+        if order.awaiting_approval:
+            approval = order.approvals.get(state="pending")
+            order = services.approve(actor=self.approver, approval=approval)
+        return order
+
+    def in_progress(self, variant="all_on", order_type=None, **type_extra):
+        """Assigned, accepted and started as far as the flow has those steps."""
+        order = self.assigned(variant, order_type=order_type, **type_extra)
+        if order.status == Status.ASSIGNED:
+            order = services.accept(actor=self.engineer, order=order)
+        if flow.is_enabled(flow.normalize(order.order_type.flow), "start"):
+            order = services.start(actor=self.engineer, order=order)
+        return order
+
+
+@pytest.fixture
+def world(tenant, owner):
+    return World(tenant, owner)

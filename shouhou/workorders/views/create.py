@@ -1,0 +1,248 @@
+"""新建工单 (WO-06) and 编辑 / 复制: pick the type, fill its form; customer and product pickers with inline create."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.http import domain_errors
+from shouhou.core.permissions import has_perm, require
+
+from .. import console_queries, queries, services
+from ..forms import QuickCustomerForm, QuickProductForm, work_order_form_class
+from ..models import Status
+from .common import finished, kept_files, render_modal, show_error, store_uploads
+
+MODAL_DONE = "closeModal"
+
+
+def _picker_context(actor, form):
+    """The customer, its contacts / addresses / products and the chosen ids, for the picker partials."""
+    value = form["customer"].value()
+    customer = console_queries.pickable_customer(actor, value)
+    return {
+        "customer": customer,
+        **_customer_choices(actor, customer, selected={
+            "contact": form["contact"].value(), "address": form["address"].value(),
+            "product": form["product"].value()}),
+    }
+
+
+def _customer_choices(actor, customer, selected=None):
+    selected = {key: str(value or "") for key, value in (selected or {}).items()}
+    product = console_queries.pickable_product(actor, selected.get("product"))
+    products = console_queries.products_for_customer(actor, customer)
+    if product is not None and product.pk not in {p.pk for p in products}:
+        products.insert(0, product)
+    return {
+        "contacts": console_queries.customer_contacts(customer),
+        "addresses": console_queries.customer_addresses(customer),
+        "products": products,
+        "selected": selected,
+        "can_create_product": has_perm(actor, "product.create"),
+    }
+
+
+def _check_picks(actor, form):
+    """The customer and product must be ones the actor may see (the service checks the company only)."""
+    data = form.cleaned_data
+    if console_queries.pickable_customer(actor, data.get("customer")) is None:
+        form.add_error("customer", _("Choose a customer from the list."))
+    if data.get("product") and console_queries.pickable_product(actor, data["product"]) is None:
+        form.add_error("product", _("Choose a product from the list."))
+    return not form.errors
+
+
+def _usable_type(request, type_id):
+    types = queries.usable_types(request.user)
+    try:
+        return types.get(pk=int(type_id))
+    except (types.model.DoesNotExist, TypeError, ValueError):
+        raise NotFound()
+
+
+@login_required
+@domain_errors
+def create(request):
+    """Type cards first (unless one type is usable), then the type's form: 仅保存 or 保存并派单."""
+    require(request.user, "workorder.create")
+    type_id = request.POST.get("order_type") or request.GET.get("type")
+    if not type_id:
+        types = list(queries.usable_types(request.user).order_by("sort_order", "pk"))
+        if len(types) != 1:
+            carry = request.GET.copy()
+            return render(request, "workorders/create_types.html", {"types": types, "carry": carry.urlencode()})
+        type_id = types[0].pk
+    order_type = _usable_type(request, type_id)
+    form_class = work_order_form_class(order_type)
+    initial = {"customer": request.GET.get("customer"), "product": request.GET.get("product")}
+    form = form_class(request.POST or None, request.FILES or None, actor=request.user,
+                      initial={k: v for k, v in initial.items() if v})
+    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+        dispatch = "dispatch" in request.POST
+        try:
+            order = services.create_work_order(
+                actor=request.user, order_type=order_type, **form.system_values(),
+                attachments=store_uploads(request.user, request.FILES.getlist("attachments")),
+                fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Work order %(number)s created.") % {"number": order.number})
+            url = reverse("workorders:detail", args=[order.pk])
+            if dispatch and has_perm(request.user, "workorder.assign"):
+                url += "?then=assign"  # the detail page opens the assign dialog at once
+            return redirect(url)
+    return render(request, "workorders/create.html", {
+        "form": form, "order_type": order_type, **_picker_context(request.user, form),
+        "can_assign": has_perm(request.user, "workorder.assign"),
+        "can_create_customer": has_perm(request.user, "customer.create"),
+        "type_count": queries.usable_types(request.user).count(),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@domain_errors
+def edit(request, pk):
+    order = queries.get_work_order(request.user, pk)
+    if not (has_perm(request.user, "workorder.edit") or (
+            order.created_by_id == request.user.pk and order.status == Status.PENDING)):
+        require(request.user, "workorder.edit")
+    form_class = work_order_form_class(order.order_type, order.fields)
+    form = form_class(request.POST or None, request.FILES or None, actor=request.user, order=order)
+    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+        changes = form.changed_values()
+        if form.custom_values is not None:
+            changes["fields"] = _custom_changes(form, order)
+        new_files = request.FILES.getlist("attachments")
+        kept = kept_files(request, order.attachments)
+        try:
+            if new_files or len(kept) != len(order.attachments or []):
+                changes["attachments"] = kept + store_uploads(request.user, new_files)
+            services.update_work_order(actor=request.user, order=order,
+                                       expected_version=request.POST.get("expected_version") or None, **changes)
+        except DomainError as exc:
+            show_error(form, _stale_as_form_error(exc))
+        else:
+            messages.success(request, _("Work order %(number)s saved.") % {"number": order.number})
+            return redirect("workorders:detail", pk=order.pk)
+    return render(request, "workorders/edit.html", {
+        "form": form, "order": order, "order_type": order.order_type, **_picker_context(request.user, form),
+        "can_create_customer": has_perm(request.user, "customer.create"),
+    }, status=400 if form.errors else 200)
+
+
+def _custom_changes(form, order):
+    """The custom values that differ from the stored ones (None clears a field)."""
+    new, old = form.custom_values or {}, order.fields or {}
+    keys = {f.key for f in form.custom_schema.value_fields()}
+    return {key: new.get(key) for key in keys if new.get(key) != old.get(key)}
+
+
+def _stale_as_form_error(exc):
+    from shouhou.core.errors import Conflict
+
+    from ..flow import NotAllowed
+
+    if isinstance(exc, Conflict) and not isinstance(exc, NotAllowed):
+        return DomainError(_("The work order was changed by someone else; please reload it."))
+    return exc
+
+
+@login_required
+@require_POST
+@domain_errors
+def copy(request, pk):
+    """复制工单: a new pending order with the same customer, product, service and custom fields."""
+    require(request.user, "workorder.create")
+    order = queries.get_work_order(request.user, pk)
+    new = services.copy_work_order(actor=request.user, order=order)
+    messages.success(request, _("Copied to work order %(number)s.") % {"number": new.number})
+    return redirect("workorders:edit", pk=new.pk)
+
+
+# --- pickers (htmx) -----------------------------------------------------------------------------------------
+
+@login_required
+@domain_errors
+def customer_search(request):
+    """Search as you type: matching customers as a list of choices."""
+    require(request.user, "workorder.create")
+    text = request.GET.get("customer_q", "")
+    return render(request, "workorders/_customer_options.html", {
+        "customers": console_queries.search_customers(request.user, text), "text": text,
+        "can_create_customer": has_perm(request.user, "customer.create"),
+    })
+
+
+@login_required
+@domain_errors
+def customer_fields(request):
+    """Contact, address and product choices of the chosen customer (prefilled with its defaults)."""
+    require(request.user, "workorder.create")
+    customer = console_queries.pickable_customer(request.user, request.GET.get("customer"))
+    if request.GET.get("customer") and customer is None:
+        raise NotFound()
+    selected = {"product": request.GET.get("product", "")}
+    return render(request, "workorders/_customer_fields.html", {
+        "customer": customer, **_customer_choices(request.user, customer, selected)})
+
+
+def _created(request, event, payload):
+    """Close the dialog and tell the page what was created (workorders.js fills the picker)."""
+    response = HttpResponse(status=204)
+    response["HX-Trigger"] = json.dumps({MODAL_DONE: True, event: payload})
+    return response
+
+
+@login_required
+@domain_errors
+def customer_create(request):
+    """A small dialog creating a customer through the customers services; it is picked at once."""
+    require(request.user, "workorder.create")
+    require(request.user, "customer.create")
+    from shouhou.customers import services as customer_services
+
+    form = QuickCustomerForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = customer_services.create_customer(actor=request.user, **form.service_values())
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            return _created(request, "customerCreated", {"id": customer.pk, "name": customer.name,
+                                                         "number": customer.number})
+    return render_modal(request, "workorders/_quick_customer.html", {
+        "form": form, "title": _("New customer"), "action": reverse("workorders:customer_create")},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@domain_errors
+def product_create(request):
+    """A dialog creating a product for the chosen customer (linked at once, PRD-02)."""
+    require(request.user, "workorder.create")
+    require(request.user, "product.create")
+    from shouhou.products import services as product_services
+
+    customer = console_queries.pickable_customer(request.user, request.GET.get("customer")
+                                                 or request.POST.get("customer"))
+    form = QuickProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = product_services.create_product(actor=request.user, **form.cleaned_data,
+                                                      customer_id=customer.pk if customer else None)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            return _created(request, "productCreated", {"id": product.pk, "name": str(product)})
+    return render_modal(request, "workorders/_quick_product.html", {
+        "form": form, "title": _("New product"), "customer": customer,
+        "action": reverse("workorders:product_create")}, status=400 if form.errors else 200)
+

@@ -1,0 +1,359 @@
+"""工单详情 (WO-05): header actions by the flow, progress, info, related data, timeline, exceptions,
+approvals, add-on components, notes (WO-31), time tracking (WO-32), the action dialogs and the print view.
+
+Each action dialog posts the `expected_version` the page showed: a stale page gets "changed by someone
+else" and nothing happens; an action the flow no longer allows gets the flow's reason.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shouhou.core import forms_engine
+from shouhou.core.errors import Conflict, DomainError, NotFound
+from shouhou.core.http import domain_errors
+from shouhou.core.permissions import has_perm, require
+
+from .. import console_queries, flow, queries, services
+from ..forms import (
+    AssignForm,
+    ConfirmForm,
+    NoteForm,
+    OrderNoteForm,
+    ReasonForm,
+    TransferForm,
+    component_form_class,
+    receipt_form_class,
+)
+from ..models import Receipt, Status
+from .common import (
+    STATUS_CSS,
+    customer_url,
+    finished,
+    product_url,
+    render_modal,
+    show_error,
+    store_uploads,
+)
+
+STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    form: type
+    icon: str
+    style: str = "outline-secondary"
+    candidates: bool = False
+    confirm_text: str = ""
+
+
+ACTIONS = {
+    "assign": ActionSpec(AssignForm, "bi-person-plus", "primary", candidates=True),
+    "accept": ActionSpec(ConfirmForm, "bi-check2-circle", "primary",
+                         confirm_text=gettext_lazy("Accept this work order?")),
+    "reject": ActionSpec(ReasonForm, "bi-x-circle", "outline-danger"),
+    "transfer": ActionSpec(TransferForm, "bi-arrow-left-right", candidates=True),
+    "start": ActionSpec(ConfirmForm, "bi-play-circle", "primary",
+                        confirm_text=gettext_lazy("Start the work now?")),
+    "pause": ActionSpec(ReasonForm, "bi-pause-circle"),
+    "resume": ActionSpec(ConfirmForm, "bi-play-circle", "primary",
+                         confirm_text=gettext_lazy("Resume the work order?")),
+    "complete": ActionSpec(None, "bi-check2-square", "success"),
+    "close": ActionSpec(NoteForm, "bi-lock", "primary"),
+    "cancel": ActionSpec(ReasonForm, "bi-slash-circle", "outline-danger"),
+    "reopen": ActionSpec(ReasonForm, "bi-arrow-counterclockwise"),
+}
+STEP_TIMES = {"create": "created_at", "assign": "assigned_at", "accept": "accepted_at", "start": "started_at",
+              "finish": "finished_at", "close": "closed_at"}
+
+
+def _order(request, pk):
+    require(request.user, "workorder.view")
+    return queries.get_work_order(request.user, pk)
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+
+def progress_steps(order, flow_config):
+    """The progress bar: the enabled nodes that set a status, with done / current and their times."""
+    steps = flow.enabled_steps(flow_config)
+    statuses = [status for _node, status in steps]
+    current = statuses.index(order.status) if order.status in statuses else (
+        0 if order.status in (Status.PENDING, Status.POOLED) else -1)
+    result = []
+    for index, (node, status) in enumerate(steps):
+        moment = getattr(order, STEP_TIMES[node]) if node in STEP_TIMES else None
+        result.append({"node": node, "label": flow.NODE_LABELS[node], "status": Status(status).label,
+                       "done": 0 <= index <= current and order.status != Status.CANCELLED,
+                       "current": index == current and order.status != Status.CANCELLED, "at": moment})
+    return result
+
+
+def header_actions(request, order):
+    """The header buttons: the flow's actions the actor may take now, in a sensible order."""
+    allowed = queries.actions_for(request.user, order)
+    return [{"key": key, "label": flow.ACTION_LABELS[key], "icon": ACTIONS[key].icon, "style": ACTIONS[key].style,
+             "url": reverse(f"workorders:action_{key}", args=[order.pk])}
+            for key in ACTIONS if key in allowed]
+
+
+def _components(request, order, editable):
+    tabs = []
+    for component in order.order_type.components.filter(is_enabled=True):
+        schema = forms_engine.get_schema(component.form_target)
+        entries = console_queries.component_entries(order, component)
+        refs = forms_engine.display_context(schema, [entry.fields for entry in entries])
+        rows = [{"entry": entry, "values": forms_engine.display_values(schema, entry.fields, refs=refs),
+                 "edit_url": reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk])}
+                for entry in entries]
+        can_add = editable and (component.repeatable or not entries)
+        tabs.append({"component": component, "rows": rows,
+                     "add_url": reverse("workorders:component_add", args=[order.pk, component.pk]) if can_add else ""})
+    return tabs
+
+
+def _receipt(order):
+    receipt = Receipt.objects.filter(order=order).select_related("submitted_by").first()
+    if receipt is None:
+        return None
+    schema = forms_engine.get_schema(order.order_type.receipt_target)
+    return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False)}
+
+
+def _may_edit(user, order):
+    if order.status in flow.FINAL_STATUSES:
+        return False
+    return has_perm(user, "workorder.edit") or (order.created_by_id == user.pk and order.status == Status.PENDING)
+
+
+def _detail_context(request, order):
+    user = request.user
+    flow_config = flow.normalize(order.order_type.flow)
+    schema = forms_engine.get_schema(order.order_type.form_target)
+    approvals = list(queries.order_approvals(order))
+    time_rows, time_report = console_queries.time_rows(order)
+    may_fill = (has_perm(user, "workorder.edit") or order.assignee_id == user.pk) and (
+        order.status not in flow.FINAL_STATUSES)
+    then = request.GET.get("then", "")
+    actions = header_actions(request, order)
+    return {
+        "order": order,
+        "status_css": STATUS_CSS.get(order.status, ""),
+        "actions": actions,
+        "auto_action": next((a["url"] for a in actions if a["key"] == then), ""),
+        "can_edit": _may_edit(user, order),
+        "can_copy": has_perm(user, "workorder.create"),
+        "steps": progress_steps(order, flow_config),
+        "cancelled": order.status == Status.CANCELLED,
+        "custom_values": forms_engine.display_values(schema, order.fields),
+        "collaborators": list(order.collaborators.all()),
+        "customer_url": customer_url(order.customer_id),
+        "product_url": product_url(order.product_id),
+        "other_orders": console_queries.other_orders_of_product(user, order),
+        "entries": queries.timeline_of(order),
+        "flags": console_queries.open_flags(order),
+        "approvals": [{"approval": a, "actions": queries.approval_actions(user, a),
+                       "approvers": list(a.approvers.all())} for a in approvals],
+        "notes": list(queries.notes_of(order)),
+        "note_form": OrderNoteForm(),
+        "receipt": _receipt(order),
+        "time_rows": time_rows,
+        "time_report": time_report,
+        "components": _components(request, order, may_fill),
+        "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_node else "",
+    }
+
+
+@login_required
+@domain_errors
+def detail(request, pk):
+    order = _order(request, pk)
+    return render(request, "workorders/detail.html", _detail_context(request, order))
+
+
+@login_required
+@domain_errors
+def print_view(request, pk):
+    """A clean printable page; the browser prints it (WO-33)."""
+    order = _order(request, pk)
+    schema = forms_engine.get_schema(order.order_type.form_target)
+    return render(request, "workorders/print.html", {
+        "order": order, "custom_values": forms_engine.display_values(schema, order.fields, include_empty=False),
+        "receipt": _receipt(order), "collaborators": list(order.collaborators.all()),
+        "steps": progress_steps(order, flow.normalize(order.order_type.flow)),
+    })
+
+
+# --- action dialogs -----------------------------------------------------------------------------------------
+
+def _conflict(form, exc):
+    """A stale page or an action the flow no longer allows: say so, change nothing."""
+    if isinstance(exc, flow.NotAllowed):
+        form.add_error(None, str(exc.message))
+    else:
+        form.add_error(None, str(STALE_MESSAGE))
+    form.stale = True
+
+
+def _perform(actor, order, action, data, version):
+    if action == "assign":
+        return services.assign(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
+                               expected_version=version)
+    if action == "transfer":
+        return services.transfer(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
+                                 expected_version=version)
+    if action in ("reject", "pause", "cancel", "reopen"):
+        return getattr(services, action)(actor=actor, order=order, reason=data["reason"], expected_version=version)
+    if action == "close":
+        return services.close(actor=actor, order=order, note=data["note"], expected_version=version)
+    return getattr(services, action)(actor=actor, order=order, expected_version=version)
+
+
+@login_required
+@domain_errors
+def action(request, pk, action):
+    order = _order(request, pk)
+    if action == "complete":
+        return _complete(request, order)
+    spec = ACTIONS[action]
+    form = spec.form(request.POST or None, initial={"expected_version": order.version})
+    if spec.candidates:
+        form.set_candidates(queries.candidates_for_assignment(request.user, order, search=request.GET.get("q", "")))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            _perform(request.user, order, action, form.cleaned_data, form.cleaned_data["expected_version"])
+        except Conflict as exc:
+            _conflict(form, exc)
+            status = 409
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": flow.ACTION_LABELS[action]})
+            return finished(request, reverse("workorders:detail", args=[order.pk]))
+    if form.errors and status == 200:
+        status = 400
+    return render_modal(request, "workorders/_action.html", {
+        "form": form, "order": order, "action_key": action, "spec": spec,
+        "title": flow.ACTION_LABELS[action], "action": reverse(f"workorders:action_{action}", args=[order.pk]),
+        "available": action in queries.actions_for(request.user, order),
+        "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
+    }, status=status)
+
+
+@login_required
+@domain_errors
+def candidates(request, pk):
+    """The candidate list of the assign / transfer dialog, filtered by a name or phone (htmx)."""
+    order = _order(request, pk)
+    found = queries.candidates_for_assignment(request.user, order, search=request.GET.get("q", ""))
+    return render(request, "workorders/_candidates.html", {"candidates": found, "field_name": "assignee"})
+
+
+def _complete(request, order):
+    """完成: the receipt (content, photos and files, signature, custom fields); 暂存 keeps a draft."""
+    draft = Receipt.objects.filter(order=order).first()
+    form_class = receipt_form_class(order.order_type, draft.fields if draft else None)
+    initial = {"expected_version": order.version, "content": draft.content if draft else ""}
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        saving_draft = "draft" in request.POST
+        try:
+            values = _receipt_values(request, form, draft)
+            if saving_draft:
+                services.save_receipt_draft(actor=request.user, order=order, **values)
+            else:
+                services.complete(actor=request.user, order=order, expected_version=form.cleaned_data[
+                    "expected_version"], **values)
+        except Conflict as exc:
+            _conflict(form, exc)
+            status = 409
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("Receipt draft saved.") if saving_draft else _("The work order is complete."))
+            return finished(request, reverse("workorders:detail", args=[order.pk]))
+    if form.errors and status == 200:
+        status = 400
+    return render_modal(request, "workorders/_complete.html", {
+        "form": form, "order": order, "draft": draft, "title": _("Receipt and complete"),
+        "action": reverse("workorders:action_complete", args=[order.pk]),
+        "available": "complete" in queries.actions_for(request.user, order),
+        "options": order.order_type.receipt_options or {},
+    }, status=status)
+
+
+def _receipt_values(request, form, draft):
+    keep = set(request.POST.getlist("attachments-keep"))
+    kept = [ref for ref in (draft.attachments if draft else []) if ref.get("url") in keep]
+    signature = form.cleaned_data.get("signature") or None
+    if signature is None and draft and draft.signature and not request.POST.get("signature-clear"):
+        signature = draft.signature
+    return {"content": form.cleaned_data.get("content") or "",
+            "attachments": kept + store_uploads(request.user, request.FILES.getlist("attachments")),
+            "signature": signature, "fields": form.custom_values or {}}
+
+
+# --- notes and add-on components ------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+@domain_errors
+def note_add(request, pk):
+    order = _order(request, pk)
+    form = OrderNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note first."))
+    else:
+        services.add_note(actor=request.user, order=order, content=form.cleaned_data["content"],
+                          attachments=store_uploads(request.user, request.FILES.getlist("files")),
+                          sms_to_contact=form.cleaned_data["sms_to_contact"])
+        messages.success(request, _("Note added.") if not form.cleaned_data["sms_to_contact"]
+                         else _("Note added and texted to %(phone)s.") % {"phone": order.contact_phone})
+    return HttpResponseRedirect(reverse("workorders:detail", args=[order.pk]) + "#tab-notes")
+
+
+def _component_dialog(request, order, component, entry=None):
+    form_class = component_form_class(component, entry.fields if entry else None)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_component_entry(actor=request.user, order=order, component=component,
+                                          values=form.custom_values or {}, entry=entry)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
+            return finished(request, reverse("workorders:detail", args=[order.pk]))
+    url = (reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk]) if entry
+           else reverse("workorders:component_add", args=[order.pk, component.pk]))
+    return render_modal(request, "workorders/_component_entry.html", {
+        "form": form, "order": order, "component": component, "title": component.name, "action": url,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@domain_errors
+def component_add(request, pk, component_id):
+    order = _order(request, pk)
+    return _component_dialog(request, order, console_queries.type_of_order_component(order, component_id))
+
+
+@login_required
+@domain_errors
+def component_edit(request, pk, component_id, entry_id):
+    order = _order(request, pk)
+    component = console_queries.type_of_order_component(order, component_id)
+    entry = next((e for e in console_queries.component_entries(order, component) if e.pk == entry_id), None)
+    if entry is None:
+        raise NotFound()
+    return _component_dialog(request, order, component, entry)

@@ -1,0 +1,434 @@
+"""The work-order list (WO-01…04), the assign page (WO-07), batch actions and other apps' order tabs."""
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from shouhou.accounts.forms import user_choices
+from shouhou.accounts.queries import pickable_users
+from shouhou.core import forms_engine
+from shouhou.core.errors import DomainError, ValidationFailed
+from shouhou.core.forms_engine.listing import COLUMN_PREFIX
+from shouhou.core.http import domain_errors
+from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
+from shouhou.core.permissions import has_perm, require
+
+from .. import console_queries, console_services, queries
+from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
+from ..models import Priority, ServiceOption, WorkOrderType
+from .common import (
+    PRIORITY_CSS,
+    can,
+    customer_url,
+    finished,
+    render_modal,
+    selected_orders,
+    show_error,
+    status_badge,
+    type_chip,
+)
+
+OTHER_TABS = {tab.key for tab in queries.TABS if tab.other}
+FLAG_FILTERS = {"paused": "is_paused", "overdue": "is_overdue", "rejected": "is_rejected",
+                "approval": "awaiting_approval", "location": "location_anomaly"}
+
+
+def detail_url(order):
+    return reverse("workorders:detail", args=[order.pk])
+
+
+def _local(moment, pattern="%Y-%m-%d %H:%M"):
+    return timezone.localtime(moment).strftime(pattern) if moment else ""
+
+
+def _flags(order):
+    labels = [label for key, label in console_queries.FLAG_LABELS.items() if getattr(order, key)]
+    return format_html_join("", ' <span class="badge flag-badge">{}</span>', ((label,) for label in labels))
+
+
+def status_cell(order):
+    return format_html("{}{}", status_badge(order), _flags(order))
+
+
+def _priority_cell(order):
+    return format_html('<span class="{}">{}</span>', PRIORITY_CSS.get(order.priority, ""), order.get_priority_display())
+
+
+def _name(obj):
+    return obj.name if obj is not None else ""
+
+
+SYSTEM_COLUMNS = [
+    Column("number", gettext_lazy("Work-order number"), link=detail_url, sortable=True, css="text-nowrap"),
+    Column("order_type", gettext_lazy("Work-order type"), value=lambda o: type_chip(o.order_type), html=True,
+           export=lambda o: o.order_type.name, sortable=True, sort_field="order_type__sort_order"),
+    Column("customer", gettext_lazy("Customer"), value=lambda o: o.customer.name,
+           link=lambda o: customer_url(o.customer_id)),
+    Column("contact_name", gettext_lazy("Contact")),
+    Column("contact_phone", gettext_lazy("Phone")),
+    Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
+    Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product)),
+    Column("priority", gettext_lazy("Priority"), value=_priority_cell, html=True, sortable=True,
+           export=lambda o: str(o.get_priority_display())),
+    Column("service_type", gettext_lazy("Service type"), value=lambda o: _name(o.service_type)),
+    Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content)),
+    Column("status", gettext_lazy("Work-order status"), value=status_cell, html=True, sortable=True,
+           export=lambda o: str(o.get_status_display())),
+    Column("assignee", gettext_lazy("Assignee"), value=lambda o: _name(o.assignee)),
+    Column("collaborators", gettext_lazy("Collaborators"), default=False,
+           value=lambda o: "、".join(u.name for u in o.collaborators.all())),
+    Column("created_by", gettext_lazy("Created by"), default=False, value=lambda o: _name(o.created_by)),
+    Column("planned_at", gettext_lazy("Planned time"), sortable=True, value=lambda o: _local(o.planned_at),
+           export=lambda o: o.planned_at),
+    Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda o: _local(o.created_at),
+           export=lambda o: o.created_at),
+    Column("updated_at", gettext_lazy("Last updated"), sortable=True, value=lambda o: _local(o.updated_at),
+           export=lambda o: o.updated_at),
+    Column("finished_at", gettext_lazy("Finished at"), sortable=True, default=False,
+           value=lambda o: _local(o.finished_at), export=lambda o: o.finished_at),
+    Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, css="text-end"),
+]
+
+
+class IdFilter(Filter):
+    """A select of ids: a value that is not an id (a hand-edited URL) matches nothing instead of failing."""
+
+    def apply(self, qs, params):
+        value = params.get(f"f_{self.key}", "").strip()
+        if value and not value.isdigit():
+            return qs.none()
+        return super().apply(qs, params)
+
+
+class FlagFilter(Filter):
+    def apply(self, qs, params):
+        column = FLAG_FILTERS.get(params.get(f"f_{self.key}", "").strip())
+        return qs.filter(**{column: True}) if column else qs
+
+
+class CustomFieldFilter(Filter):
+    """An advanced filter on a searchable custom field of the chosen type, through the engine's filter_q."""
+
+    def __init__(self, definition, schema, choices=None, kind="text"):
+        super().__init__(COLUMN_PREFIX + definition.key, definition.label, lookup="fields", choices=choices,
+                         kind=kind)
+        self.definition, self.schema = definition, schema
+
+    def apply(self, qs, params):
+        key = self.definition.key
+        if self.kind == "date_range":
+            wanted = {f"{key}__gte": params.get(f"f_{self.key}_from"), f"{key}__lte": params.get(f"f_{self.key}_to")}
+            wanted = {name: value for name, value in wanted.items() if value}
+        else:
+            value = params.get(f"f_{self.key}", "").strip()
+            wanted = {key: value} if value else {}
+        if not wanted:
+            return qs
+        try:
+            return qs.filter(forms_engine.filter_q(self.schema, wanted))
+        except ValidationFailed:
+            return qs.none()  # a value that cannot match this field matches nothing
+
+
+def custom_filters(schema):
+    found = []
+    for definition in forms_engine.filterable_fields(schema):
+        kind, ops = definition.kind, definition.impl.filter_ops
+        if definition.options:
+            choices = [(o["value"], o["label"]) for o in definition.options]
+            found.append(CustomFieldFilter(definition, schema, choices=lambda r, c=choices: c, kind="select"))
+        elif kind in ("date", "datetime") and "gte" in ops:
+            found.append(CustomFieldFilter(definition, schema, kind="date_range"))
+        elif kind not in ("customer", "product", "user"):
+            found.append(CustomFieldFilter(definition, schema))
+    return found
+
+
+def _options(kind):
+    return lambda request: [(o.pk, o.name) for o in queries.service_options(kind, active_only=False)]
+
+
+def _people(request):
+    return user_choices(pickable_users(request.user).order_by("name"))
+
+
+SYSTEM_FILTERS = [
+    Filter("priority", gettext_lazy("Priority"), "priority", choices=lambda r: Priority.choices),
+    IdFilter("assignee", gettext_lazy("Assignee"), "assignee", choices=_people),
+    IdFilter("created_by", gettext_lazy("Created by"), "created_by", choices=_people),
+    IdFilter("service_type", gettext_lazy("Service type"), "service_type",
+             choices=_options(ServiceOption.Kind.SERVICE_TYPE)),
+    IdFilter("service_content", gettext_lazy("Service content"), "service_content",
+             choices=_options(ServiceOption.Kind.SERVICE_CONTENT)),
+    FlagFilter("flag", gettext_lazy("Exception"), "flag", choices=lambda r: [
+        (key, console_queries.FLAG_LABELS[column]) for key, column in FLAG_FILTERS.items()]),
+    Filter("planned", gettext_lazy("Planned time"), "planned_at", kind="date_range"),
+    Filter("created", gettext_lazy("Created at"), "created_at", kind="date_range"),
+    Filter("finished", gettext_lazy("Finished at"), "finished_at", kind="date_range"),
+]
+
+
+class _CustomCell:
+    """A custom-field cell rendered when the template shows it, after the page's references are loaded."""
+
+    def __init__(self, column, values, refs):
+        self.column, self.values, self.refs = column, values, refs
+
+    def __html__(self):
+        return self.column.render(self.values, self.refs)
+
+    def __str__(self):
+        return str(self.__html__())
+
+
+def _id_param(params, name):
+    value = (params.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+class WorkOrderList(StandardList):
+    key = "workorders"
+    title = gettext_lazy("Work orders")
+    template = "workorders/list.html"
+    toolbar_template = "workorders/_list_toolbar.html"
+    more_actions_template = "workorders/_list_more_actions.html"
+    search_fields = ["number"]  # the search itself is queries.filter_work_orders (customer name, phone …)
+    search_placeholder = gettext_lazy("Number, customer name or phone")
+    default_sort = "-created_at"
+    export_perm = "workorder.export"
+    tabs = [Tab(tab.key, tab.label, tab.condition) for tab in queries.TABS]
+    scopes = [Scope(key, label, lambda request, key=key: queries.scope_condition(request.user, key))
+              for key, label in queries.SCOPES.items()]
+    batch_actions = [
+        BatchAction(gettext_lazy("Batch assign"), "workorders:batch_assign", perm="workorder.assign", modal=True),
+        BatchAction(gettext_lazy("Batch transfer"), "workorders:batch_transfer", perm="workorder.transfer",
+                    modal=True),
+        BatchAction(gettext_lazy("Batch edit"), "workorders:batch_edit", perm="workorder.edit", modal=True),
+    ]
+
+    def __init__(self, request):
+        super().__init__(request)
+        type_id = _id_param(self.params, "type")
+        self.order_type = WorkOrderType.objects.filter(pk=type_id).first() if type_id else None
+        self.customer_id = _id_param(self.params, "customer")
+        self.product_id = _id_param(self.params, "product")
+        self.columns, self.filters = list(SYSTEM_COLUMNS), list(SYSTEM_FILTERS)
+        self.schema, self.custom, self.refs = None, {}, forms_engine.References()
+        if self.order_type is not None:
+            self.schema = forms_engine.get_schema(self.order_type.form_target)
+            self.custom = {column.key: column for column in forms_engine.list_columns(self.schema)}
+            self.columns += [self._custom_column(column) for column in self.custom.values()]
+            self.filters += custom_filters(self.schema)
+
+    def _custom_column(self, column):
+        definition = column.definition
+        return Column(column.key, column.label, default=column.default_visible, html=True,
+                      sortable=column.sortable, value=lambda o: _CustomCell(column, o.fields, self.refs),
+                      export=lambda o: forms_engine.export_cell(definition, (o.fields or {}).get(definition.key),
+                                                                self.refs))
+
+    def state(self):
+        state = super().state()
+        if not self.params.get("tab"):
+            state = replace(state, tab="all")  # 全部 first; 待指派 etc. are one click away
+        return state
+
+    def base_queryset(self, request):
+        require(request.user, "workorder.view")
+        return queries.list_work_orders(request.user).select_related("created_by").prefetch_related("collaborators")
+
+    def filtered_queryset(self, state, *, with_tab=True):
+        qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
+        if self.order_type is not None:
+            qs = qs.filter(order_type=self.order_type)
+        elif self.params.get("type"):
+            qs = qs.none()  # a type that does not exist (or another company's) matches nothing
+        if self.customer_id is not None:
+            qs = qs.filter(customer_id=self.customer_id)
+        if self.product_id is not None:
+            qs = qs.filter(product_id=self.product_id)
+        if state.q:
+            qs = queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
+        return qs
+
+    def tab_counts(self, state):
+        """Every tab's count in ONE aggregate query over the filtered rows."""
+        return queries.tab_counts(self.request.user, self.filtered_queryset(state, with_tab=False))
+
+    def ordered(self, qs, state):
+        key = state.sort.lstrip("-")
+        if key in self.custom:
+            expression = self.custom[key].sort_expression(descending=state.sort.startswith("-"))
+            if expression is not None:
+                return qs.order_by(expression, "-pk")
+        return super().ordered(qs, state)
+
+    def context(self):
+        context = super().context()
+        if self.schema is not None:  # one query per reference kind for the whole page
+            self.refs.load_for(self.schema.parsed.fields, [row["obj"].fields or {} for row in context["rows"]])
+        main = [tab for tab in context["tabs"] if tab["key"] not in OTHER_TABS]
+        other = [tab for tab in context["tabs"] if tab["key"] in OTHER_TABS]
+        context.update(main_tabs=main, other_tabs=other, other_active=next((t for t in other if t["active"]), None))
+        return context
+
+    def extra_context(self, request):
+        user = request.user
+        return {
+            "type_choices": console_queries.type_choices(user),
+            "chosen_type": self.order_type,
+            "filter_customer": console_queries.pickable_customer(user, self.customer_id) if self.customer_id else None,
+            "filter_product": console_queries.pickable_product(user, self.product_id) if self.product_id else None,
+            "can": can(user, "workorder.create", "workorder.import", "workorder.assign"),
+        }
+
+
+@login_required
+def index(request):
+    return redirect("workorders:list")
+
+
+@login_required
+@domain_errors
+def order_list(request):
+    return render_list(request, WorkOrderList)
+
+
+# --- 指派工单 (WO-07) ----------------------------------------------------------------------------------
+
+def _assign_cell(order):
+    url = reverse("workorders:action_assign", args=[order.pk])
+    return format_html('<a class="btn btn-sm btn-primary py-0" href="{}" data-modal-url="{}">{}</a>', url, url,
+                       _("Assign"))
+
+
+class AssignList(WorkOrderList):
+    key = "workorders_assign"
+    title = gettext_lazy("Assign work orders")
+    toolbar_template = ""
+    more_actions_template = ""
+    tabs = []
+    export_perm = None
+    batch_actions = [BatchAction(gettext_lazy("Batch assign"), "workorders:batch_assign", perm="workorder.assign",
+                                 modal=True)]
+    default_sort = "created_at"
+    ASSIGN_COLUMNS = ("number", "order_type", "customer", "product", "service_type", "service_content",
+                      "created_at", "status", "planned_at", "updated_at")
+
+    def __init__(self, request):
+        super().__init__(request)
+        by_key = {column.key: column for column in self.columns}
+        self.columns = [by_key[key] for key in self.ASSIGN_COLUMNS] + [
+            Column("assign_action", gettext_lazy("Operation"), value=_assign_cell, html=True, css="text-nowrap")]
+        for column in self.columns:
+            column.default = True
+
+    def state(self):
+        return StandardList.state(self)
+
+    def base_queryset(self, request):
+        require(request.user, "workorder.assign")
+        return console_queries.assignable_orders(request.user)
+
+
+@login_required
+@domain_errors
+def assign_list(request):
+    return render_list(request, AssignList)
+
+
+# --- batch actions ------------------------------------------------------------------------------------
+
+def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, with_candidates=False):
+    orders = selected_orders(request)
+    form = form_class(request.POST or None)
+    if with_candidates:
+        form.set_candidates(queries.candidates_for_assignment(request.user, None,
+                                                              search=request.GET.get("q", "")))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = len(perform(orders, form.cleaned_data))
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, done_message(count))
+            return finished(request)
+    return render_modal(request, "workorders/_batch_dialog.html", {
+        "form": form, "orders": orders, "title": title, "action": reverse(url_name),
+        "candidates": getattr(form, "candidates", None),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@domain_errors
+def batch_assign(request):
+    require(request.user, "workorder.assign")
+    return _batch_dialog(
+        request, form_class=BatchAssignForm, title=_("Batch assign"), url_name="workorders:batch_assign",
+        with_candidates=True,
+        perform=lambda orders, data: console_services.batch_assign(
+            actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
+        done_message=lambda n: ngettext("Assigned %(n)s work order.", "Assigned %(n)s work orders.", n) % {"n": n})
+
+
+@login_required
+@domain_errors
+def batch_transfer(request):
+    require(request.user, "workorder.transfer")
+    from .. import services
+
+    return _batch_dialog(
+        request, form_class=BatchTransferForm, title=_("Batch transfer"), url_name="workorders:batch_transfer",
+        with_candidates=True,
+        perform=lambda orders, data: services.batch_transfer(
+            actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
+        done_message=lambda n: ngettext("Transferred %(n)s work order.", "Transferred %(n)s work orders.", n)
+        % {"n": n})
+
+
+@login_required
+@domain_errors
+def batch_edit(request):
+    require(request.user, "workorder.edit")
+    return _batch_dialog(
+        request, form_class=BatchEditForm, title=_("Batch edit"), url_name="workorders:batch_edit",
+        perform=lambda orders, data: console_services.batch_update(actor=request.user, orders=orders,
+                                                                   **BatchEditForm.changes_of(data)),
+        done_message=lambda n: ngettext("Updated %(n)s work order.", "Updated %(n)s work orders.", n) % {"n": n})
+
+
+# --- work-order tabs of customers and products -------------------------------------------------------------
+
+def _orders_for(request, *, customer=None, product=None):
+    orders, total, open_count = console_queries.orders_for(request.user, customer=customer, product=product)
+    params = f"customer={customer.pk}" if customer is not None else f"product={product.pk}"
+    create_params = params + (f"&customer={product.customer_id}" if product is not None and product.customer_id
+                              else "")
+    return render(request, "workorders/_orders_for.html", {
+        "orders": orders, "total": total, "open_count": open_count,
+        "list_url": f"{reverse('workorders:list')}?{params}",
+        "create_url": f"{reverse('workorders:create')}?{create_params}" if has_perm(
+            request.user, "workorder.create") else "",
+    })
+
+
+@login_required
+@domain_errors
+def orders_for_customer(request, customer_id):
+    require(request.user, "workorder.view")
+    return _orders_for(request, customer=console_queries.customer_for_tab(request.user, customer_id))
+
+
+@login_required
+@domain_errors
+def orders_for_product(request, product_id):
+    require(request.user, "workorder.view")
+    return _orders_for(request, product=console_queries.product_for_tab(request.user, product_id))
+
