@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["shouhou.browser_fixtures"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _huey_immediate():

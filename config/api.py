@@ -92,3 +92,9 @@ api.add_router("", workorders_router, url_name_prefix="workorders")
 from shouhou.customers.api import router as customers_router  # noqa: E402
 
 api.add_router("", customers_router, url_name_prefix="customers")
+from shouhou.core.forms_api import router as form_schemas_router  # noqa: E402
+
+api.add_router("", form_schemas_router, url_name_prefix="forms")
+from shouhou.products.api import router as products_router  # noqa: E402
+
+api.add_router("", products_router, url_name_prefix="products")

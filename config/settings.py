@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "shouhou.customers",
     "shouhou.products",
     "shouhou.workorders",
+    "shouhou.mobile",
 ]
 
 MIDDLEWARE = [

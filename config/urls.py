@@ -12,6 +12,11 @@ urlpatterns = [
     path("system/", include("shouhou.system.urls")),
     path("messages/", include("shouhou.messaging.urls")),
     path("customers/", include("shouhou.customers.urls")),
+    path("reminders/", include("shouhou.customers.reminder_urls")),
+    path("work-orders/", include("shouhou.workorders.urls")),
+    path("m/", include("shouhou.mobile.urls")),
+    path("products/", include("shouhou.products.urls")),
+    path("q/", include("shouhou.products.public_urls")),
     path("", include("shouhou.core.urls")),
 ]
 if settings.DEBUG:

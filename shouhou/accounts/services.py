@@ -39,7 +39,17 @@ def install_tenant_defaults(tenant):
 
 
 def sync_system_roles():
-    """Create missing system roles; give existing ones the defaults of modules added since."""
+    """Create missing system roles; give existing ones the defaults of modules added since.
+
+    Names are stored in the company's language (Chinese), whatever language the request that
+    created the company was in; companies rename roles freely afterwards."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        _sync_system_roles()
+
+
+def _sync_system_roles():
     existing = {role.system_key: role for role in Role.objects.exclude(system_key="")}
     for index, (key, label, description) in enumerate(SYSTEM_ROLES):
         codes, scopes = permissions.default_grants(key)

@@ -41,7 +41,7 @@ class TeamList(StandardList):
     search_fields = ["name", "area", "address", "service_phone"]
     search_placeholder = gettext_lazy("Team name, area, location or phone")
     export_perm = "team.view"
-    default_sort = ""
+    default_sort = "sort_order"
 
     def __init__(self, request):
         super().__init__(request)

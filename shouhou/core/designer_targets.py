@@ -45,11 +45,11 @@ register_designable("customer", permission="customer.settings", read_permission=
                     back=("customers:settings", "customers:list"))
 register_designable("product", permission="product.settings", read_permission="product.view",
                     back=("products:settings", "products:list"))
-for _prefix, _model, _page in (("workorder_type", "workorders.WorkOrderType", "workorders:type_edit"),
-                               ("receipt", "workorders.WorkOrderType", "workorders:type_edit"),
-                               ("component", "workorders.AddonComponent", "workorders:component_edit")):
+for _prefix, _model, _page in (("workorder_type", "workorders.WorkOrderType", "workorders:type_form"),
+                               ("receipt", "workorders.WorkOrderType", "workorders:type_receipt"),
+                               ("component", "workorders.AddonComponent", "workorders:components")):
     register_designable(_prefix, permission="workorder_settings.manage", read_permission="workorder.view",
-                        model=_model, back=(_page, "workorders:types", "workorders:settings"))
+                        model=_model, back=(_page, "workorders:types"))
 
 
 @dataclass
@@ -117,7 +117,7 @@ KIND_ICONS = {
 }
 GROUPS = [
     ("basic", _("Basic fields")),
-    ("choice", _("Choices")),
+    ("choice", _("Choice fields")),
     ("advanced", _("Advanced fields")),
     ("reference", _("Linked records")),
     ("layout", _("Layout")),

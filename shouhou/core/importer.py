@@ -125,7 +125,10 @@ def get_importer(key):
 # --- starting and confirming (the service layer of DataJob imports) -------------------------------
 
 def start_import(*, actor, importer_class, upload):
-    """Store the upload as a DataJob and queue the check of every row. Returns the job."""
+    """Store the upload as a DataJob and queue the check of every row. Returns the job.
+
+    Call it outside a transaction (as a view does): the queued task must find the committed job.
+    """
     from shouhou.system.models import DataJob
 
     require(actor, importer_class.permission)
@@ -162,18 +165,26 @@ def commit_import(*, actor, job):
 
 @tenant_task()
 def validate_import_task(tenant, job_id):
-    _run_step(job_id, check_job)
+    from shouhou.system.models import DataJob
+
+    _run_step(job_id, check_job, DataJob.Status.PENDING)
 
 
 @tenant_task()
 def commit_import_task(tenant, job_id):
-    _run_step(job_id, commit_job)
+    from shouhou.system.models import DataJob
+
+    _run_step(job_id, commit_job, DataJob.Status.RUNNING)
 
 
-def _run_step(job_id, step):
+def _run_step(job_id, step, expected_status):
+    """Run one step of a job; a task delivered twice finds the job moved on and does nothing."""
     from shouhou.system.models import DataJob
 
     job = DataJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != expected_status:
+        logger.info("import job %s is %s, not %s: skipped", job_id, job.status, expected_status)
+        return
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             step(job)
@@ -316,7 +327,8 @@ def _messages(exc, columns):
     messages = []
     for field, field_messages in (getattr(exc, "details", None) or {}).items():
         for message in field_messages if isinstance(field_messages, (list, tuple)) else [field_messages]:
-            messages.append(f"{headers[field]}: {message}" if field in headers else str(message))
+            messages.append(_("%(column)s: %(message)s") % {"column": headers[field], "message": message}
+                            if field in headers else str(message))
     return messages or [str(exc.message)]
 
 

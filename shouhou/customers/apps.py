@@ -11,3 +11,4 @@ class CustomersConfig(AppConfig):
 
         forms.register_form_target()
         queries.register_customer_reference()
+        from . import reminder_menu, reminder_tasks  # noqa: F401  (reminders: navigation, periodic jobs)

@@ -71,10 +71,10 @@ class CustomerForm(EngineErrorsMixin, ConsoleForm):
     city = forms.CharField(label=_("City"), max_length=30, required=False)
     district = forms.CharField(label=_("District"), max_length=30, required=False)
     address_detail = forms.CharField(label=_("Detailed address"), max_length=200, required=False)
-    latitude = forms.CharField(label=_("Latitude"), required=False, widget=forms.TextInput(
-        attrs={"inputmode": "decimal", "placeholder": "31.230416"}))
-    longitude = forms.CharField(label=_("Longitude"), required=False, widget=forms.TextInput(
-        attrs={"inputmode": "decimal", "placeholder": "121.473701"}))
+    latitude = forms.CharField(label=_("Latitude"), required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    longitude = forms.CharField(label=_("Longitude"), required=False,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
     field_aliases = {
         "service_team": "service_team", "owners": "owner_ids",
@@ -103,20 +103,40 @@ class CustomerForm(EngineErrorsMixin, ConsoleForm):
             people += [user for user in customer.owners.all() if user.pk not in listed]
         self.fields["owner_ids"].choices = user_choices(people)
 
+    def clean(self):
+        """The contact's and address's own checks here too, so every error shows at once."""
+        data = super().clean()
+        contact = self.contact_values()
+        if contact is not None:
+            for key, messages in services.clean_contact(contact, prefix="contact.")[1].items():
+                self._add_aliased(key, messages)
+        address = self.address_values()
+        if address is not None:
+            for key, messages in services.clean_address(address, prefix="address.")[1].items():
+                self._add_aliased(key, messages)
+        return data
+
+    def _add_aliased(self, key, messages):
+        name = self.field_aliases.get(key, key)
+        if name in self.fields and name not in self.errors:
+            for message in messages:
+                self.add_error(name, str(message))
+
     # -- what the services take ------------------------------------------------------------------------
     def contact_values(self):
         data = self.cleaned_data
         if not any(data.get(name) for name in self.contact_inputs):
             return None
-        return {"name": data["contact_name"], "phone": data["contact_phone"], "position": data["contact_position"]}
+        return {"name": data.get("contact_name", ""), "phone": data.get("contact_phone", ""),
+                "position": data.get("contact_position", "")}
 
     def address_values(self):
         data = self.cleaned_data
         if not any(data.get(name) for name in self.address_inputs):
             return None
-        return {"province": data["province"], "city": data["city"], "district": data["district"],
-                "detail": data["address_detail"], "latitude": data["latitude"] or None,
-                "longitude": data["longitude"] or None}
+        return {"province": data.get("province", ""), "city": data.get("city", ""),
+                "district": data.get("district", ""), "detail": data.get("address_detail", ""),
+                "latitude": data.get("latitude") or None, "longitude": data.get("longitude") or None}
 
     def common_values(self):
         data = self.cleaned_data

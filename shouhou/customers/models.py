@@ -57,11 +57,20 @@ class Customer(CustomFieldsMixin, TenantModel):
 
     @property
     def region(self):
-        return " ".join(filter(None, [self.province, self.city, self.district]))
+        return " ".join(_region_parts(self.province, self.city, self.district))
 
     @property
     def full_address(self):
-        return "".join(filter(None, [self.province, self.city, self.district, self.address_detail]))
+        return "".join([*_region_parts(self.province, self.city, self.district), self.address_detail])
+
+
+def _region_parts(province, city, district):
+    """Province, city, district without repeats: 上海市 is both the province and the city."""
+    parts = []
+    for part in (province, city, district):
+        if part and part not in parts:
+            parts.append(part)
+    return parts
 
 
 class Contact(TenantModel):
@@ -98,7 +107,7 @@ class Address(TenantModel):
         ordering = ["-is_default", "id"]
 
     def __str__(self):
-        return "".join(filter(None, [self.province, self.city, self.district, self.detail]))
+        return "".join([*_region_parts(self.province, self.city, self.district), self.detail])
 
 
 class ReminderRule(TenantModel):
@@ -153,6 +162,8 @@ class Reminder(TenantModel):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     next_due = models.DateField(_("next reminder"), null=True, blank=True, db_index=True)
+    # the due date of the last sending: the next one is after it, so a date is never reminded twice
+    last_due = models.DateField(_("last reminded for"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
@@ -166,11 +177,26 @@ class Reminder(TenantModel):
 class ReminderDelivery(TenantModel):
     """One sending of a reminder for one due date; the unique key makes the task send it once."""
 
+    class SmsStatus(models.TextChoices):
+        NONE = "", _("No SMS")
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
     reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
-    due_date = models.DateField()
-    recipients = models.JSONField(default=list, blank=True)
+    due_date = models.DateField(_("due date"))
+    recipients = models.JSONField(default=list, blank=True)  # [{"id", "name"}] of the people notified
+    sms_phone = models.CharField(_("SMS to"), max_length=20, blank=True)
+    sms_content = models.CharField(_("SMS text"), max_length=500, blank=True)
+    sms_status = models.CharField(_("SMS status"), max_length=10, choices=SmsStatus.choices, blank=True,
+                                  default=SmsStatus.NONE, db_index=True)
+    sms_error = models.CharField(_("SMS error"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("reminder delivery")
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "reminder", "due_date"], name="uniq_reminder_delivery")
         ]

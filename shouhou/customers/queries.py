@@ -174,6 +174,16 @@ def nearby_of(actor, customer, km, *, limit=NEARBY_LIMIT):
     return nearby_customers(actor, customer.latitude, customer.longitude, km, exclude_id=customer.pk, limit=limit)
 
 
+def reminder_count(customer):
+    """How many reminder rules are attached to the customer (the 客户提醒 tab's count)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Reminder
+
+    return Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+                                   object_id=customer.pk).count()
+
+
 # --- related records of other apps (their tabs appear when the apps provide them) ----------------------
 
 def products_of(actor, customer):

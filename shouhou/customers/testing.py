@@ -37,3 +37,5 @@ for name in ("get_contact", "update_contact", "delete_contact"):
     route_params(f"api:customers_{name}", customer_id=CUSTOMER, contact_id=CONTACT)
 for name in ("get_address", "update_address", "delete_address"):
     route_params(f"api:customers_{name}", customer_id=CUSTOMER, address_id=ADDRESS)
+
+from . import reminder_testing  # noqa: E402,F401  (reminder rules and reminders)

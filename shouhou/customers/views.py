@@ -34,13 +34,14 @@ from . import importers, queries, services
 from .forms import BatchEditForm, SettingsForm, SmsForm, settings_initial
 from .models import Customer
 
-# URL names other apps provide; their buttons appear once the URLs exist.
-REMINDER_BATCH_URL = "customers:reminder_batch"
+# URL names of the reminders feature (reminder_urls.py); their buttons appear when the URLs exist.
+REMINDER_BATCH_URL = "reminders:attach_customers"
+REMINDERS_TAB_URL = "reminders:for_object"
 
 
-def url_or_empty(name, *args):
+def url_or_empty(name, *args, **kwargs):
     try:
-        return reverse(name, args=args)
+        return reverse(name, args=args or None, kwargs=kwargs or None)
     except NoReverseMatch:
         return ""
 

@@ -19,7 +19,7 @@ from shouhou.core.permissions import has_perm, require
 from . import queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
-from .views import REMINDER_BATCH_URL, can, finished, render_modal, show_error, status_badge, url_or_empty
+from .views import REMINDER_BATCH_URL, REMINDERS_TAB_URL, can, finished, render_modal, show_error, status_badge, url_or_empty
 
 NEARBY_CHOICES = (1, 3, 5, 10, 20, 50)
 NEARBY_DEFAULT = 5
@@ -69,6 +69,7 @@ def customer_detail(request, pk):
     km = _km(request)
     nearby = queries.nearby_of(actor, customer, km)
     reminder_url = url_or_empty(REMINDER_BATCH_URL)
+    reminders_tab = url_or_empty(REMINDERS_TAB_URL, customer_id=customer.pk)
     return render(request, "customers/detail.html", {
         "customer": customer,
         "status_badge": status_badge(customer),
@@ -85,6 +86,7 @@ def customer_detail(request, pk):
         "note_form": NoteForm(),
         "quick_links": _quick_links(customer),
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
+        "reminders_tab": {"url": reminders_tab, "count": queries.reminder_count(customer)} if reminders_tab else None,
         "can": can(actor, "customer.edit", "customer.delete", "customer.remind", "customer.sms"),
     })
 

@@ -7,7 +7,7 @@ class ProductsConfig(AppConfig):
     verbose_name = "Products"
 
     def ready(self):
-        from . import permissions, settings_decl  # noqa: F401
+        from . import importers, menu, permissions, settings_decl  # noqa: F401
         from .queries import register_product_form
 
         register_product_form()

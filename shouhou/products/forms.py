@@ -31,13 +31,29 @@ class ProductsForm(ConsoleForm):
 
     field_aliases = {"product_type_id": "product_type", "customer_id": "customer", "template_id": "template"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_pickers()
+
+    def label_pickers(self):
+        """Texts of the search box products.js puts above each picker select."""
+        for field in self.fields.values():
+            attrs = field.widget.attrs
+            if "data-search-url" in attrs:
+                attrs.setdefault("data-search-placeholder", _("Type to search"))
+                attrs.setdefault("data-found-message", _("%s found; choose below"))
+                attrs.setdefault("data-none-message", _("Nothing found"))
+
+    custom_error_field = None  # where custom-field errors go when the form has no "cf_" fields
+
     def add_domain_error(self, exc):
         details = getattr(exc, "details", None) or {}
         if details:
             renamed = {}
             for key, messages in details.items():
-                name = CUSTOM_PREFIX + key[len("fields."):] if key.startswith("fields.") else key
-                renamed[name] = messages
+                if key.startswith("fields."):
+                    key = self.custom_error_field or CUSTOM_PREFIX + key[len("fields."):]
+                renamed.setdefault(key, []).extend(messages if isinstance(messages, (list, tuple)) else [messages])
             exc.details = renamed
         super().add_domain_error(exc)
 
@@ -45,6 +61,9 @@ class ProductsForm(ConsoleForm):
         """The bound custom fields (layout items included), in form order."""
         names = self.custom_field_names() if hasattr(self, "custom_field_names") else []
         return [self[name] for name in names]
+
+
+TOGGLE = forms.CheckboxInput(attrs={"data-part-toggle": "1"})  # products.js enables the part's inputs
 
 
 class PickerSelect(forms.Select):
@@ -78,6 +97,7 @@ class ProductForm(ProductsForm):
         widget = self.fields["customer"].widget
         widget.choices = customer_choices
         widget.attrs.update({"data-search-url": reverse("products:customer_options"), "data-picker": "customer"})
+        self.label_pickers()
         if template is not None:
             self.fields["number"].required = False
             self.fields["number"].help_text = _("Empty: numbered %(prefix)s-0001, -0002 … from the template.") % {
@@ -157,9 +177,9 @@ def template_initial(template):
 
 
 class TemplateBatchForm(ProductsForm):
-    set_type = forms.BooleanField(label=_("Change the product type"), required=False)
+    set_type = forms.BooleanField(label=_("Change the product type"), required=False, widget=TOGGLE)
     product_type = forms.TypedChoiceField(label=_("Product type"), coerce=int, required=False, empty_value=None)
-    set_warranty = forms.BooleanField(label=_("Change the warranty"), required=False)
+    set_warranty = forms.BooleanField(label=_("Change the warranty"), required=False, widget=TOGGLE)
     warranty_months = forms.IntegerField(label=_("Warranty (months)"), min_value=0, max_value=600, required=False)
 
     field_aliases = {"product_type_id": "product_type"}
@@ -194,11 +214,13 @@ class ProductTypeForm(ProductsForm):
 class BatchEditForm(ProductsForm):
     """What to change on the selected products; unticked parts stay as they are."""
 
-    set_type = forms.BooleanField(label=_("Change the product type"), required=False)
+    custom_error_field = "field_value"
+
+    set_type = forms.BooleanField(label=_("Change the product type"), required=False, widget=TOGGLE)
     product_type = forms.TypedChoiceField(label=_("Product type"), coerce=int, required=False, empty_value=None)
-    set_customer = forms.BooleanField(label=_("Change the customer"), required=False)
+    set_customer = forms.BooleanField(label=_("Change the customer"), required=False, widget=TOGGLE)
     customer = forms.IntegerField(label=_("Customer"), required=False, widget=PickerSelect)
-    set_warranty = forms.BooleanField(label=_("Change the warranty end date"), required=False)
+    set_warranty = forms.BooleanField(label=_("Change the warranty end date"), required=False, widget=TOGGLE)
     warranty_end = _date_field(_("Warranty end date"))
     field_key = forms.ChoiceField(label=_("Custom field"), required=False)
     field_value = forms.CharField(label=_("New value"), required=False, max_length=500,
@@ -212,6 +234,7 @@ class BatchEditForm(ProductsForm):
         widget = self.fields["customer"].widget
         widget.choices = [("", _("No customer"))]
         widget.attrs.update({"data-search-url": reverse("products:customer_options"), "data-picker": "customer"})
+        self.label_pickers()
         self.fields["field_key"].choices = [("", _("Do not change a custom field"))] + [
             (column.key, column.header) for column in forms_engine.excel_columns(self.parsed, for_import=True)]
 

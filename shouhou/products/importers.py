@@ -54,8 +54,8 @@ class ProductImporter(Importer):
 
     def get_columns(self):
         self.schema = forms_engine.get_schema(queries.FORM_TARGET)
-        custom = [ImportColumn(f"{CUSTOM_PREFIX}{column.key}", column.header, required=False,
-                               help=column.definition.help, aliases=(column.key,))
+        custom = [ImportColumn(f"{CUSTOM_PREFIX}{column.key}", column.header, help=_custom_help(column.definition),
+                               aliases=(column.key,))
                   for column in forms_engine.excel_columns(self.schema, for_import=True)]
         return [*self.columns, *custom]
 
@@ -86,7 +86,7 @@ class ProductImporter(Importer):
             errors["name"] = [_("This field is required.")]
         if template is None and not kwargs["number"]:
             errors["number"] = [_("This field is required.")]
-        kwargs["fields"] = self._custom_values(values, errors)
+        kwargs["fields"] = self._custom_values(values, errors, template)
         if errors:
             raise ValidationFailed(details=errors)
         kwargs["customer_text"] = self.text(values.get("customer"))
@@ -103,10 +103,20 @@ class ProductImporter(Importer):
             errors["template"] = [_("Unknown template: %(name)s") % {"name": text}]
         return template
 
-    def _custom_values(self, values, errors):
+    def _custom_values(self, values, errors, template=None):
+        """The row's custom values; with a template, empty cells take the template's values, and the
+        combination must be complete (required fields) as the product will be."""
         row = {column.header: values.get(f"{CUSTOM_PREFIX}{column.key}") for column in self.custom}
         try:
-            return forms_engine.parse_excel_row(self.schema, row, refs=self.refs)
+            if template is None:
+                return forms_engine.parse_excel_row(self.schema, row, refs=self.refs)
+            filled = {header: cell for header, cell in row.items() if self.text(cell)}
+            given = forms_engine.parse_excel_row(self.schema, filled, partial=True, refs=self.refs)
+            current = {field.key for field in self.schema.parsed.value_fields()}
+            inherited = {key: value for key, value in (template.fields or {}).items() if key in current}
+            merged = {**inherited, **{key: value for key, value in given.items() if value is not None}}
+            forms_engine.validate_values(self.schema, merged)
+            return {key: value for key, value in given.items() if value is not None}
         except ValidationFailed as exc:
             for key, messages in exc.details.items():
                 errors[f"{CUSTOM_PREFIX}{key}"] = messages
@@ -147,6 +157,14 @@ class ProductImporter(Importer):
         if "template_id" in kwargs:
             return services.create_from_template(actor=actor, check_perm=False, **kwargs)
         return services.create_product(actor=actor, check_perm=False, **kwargs)
+
+
+def _custom_help(definition):
+    """A custom column's note in the template: required (the column itself may be left out when a
+    template fills it), its options, its description."""
+    parts = [str(_("Required")) if definition.required else "",
+             "、".join(option["label"] for option in definition.options[:20]), definition.help]
+    return "; ".join(part for part in parts if part)
 
 
 def _date_cell(cell, key, errors):

@@ -6,6 +6,7 @@ page is one label-sized page, for label printers.
 """
 
 import io
+import logging
 from dataclasses import dataclass
 from itertools import batched
 
@@ -15,8 +16,11 @@ from django.template.loader import render_to_string
 COLUMNS, ROWS = 3, 7
 LABELS_PER_PAGE = COLUMNS * ROWS
 LABEL_WIDTH_MM, LABEL_HEIGHT_MM = 63.5, 38.1  # the common 3 × 7 A4 label stock
-MAX_LABELS = 600  # one request renders at most this many (about 29 pages)
+MAX_LABELS = 500  # one request renders at most this many (24 pages, a few seconds)
 FONT = "Noto Sans CJK SC"
+
+# WeasyPrint logs every layout step at INFO; one label download would fill the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def qr_code(url):

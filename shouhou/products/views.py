@@ -47,9 +47,20 @@ def customer_url(customer):
     return optional_url("customers:detail", customer.pk) or optional_url("customers:customer_detail", customer.pk)
 
 
+REMINDER_BATCH_URL = "reminders:attach_products"  # 批量提醒 (PRD-10), built with the reminder rules
+
+
 def reminder_url():
-    """批量提醒 (PRD-10) is built with the reminder rules; the button appears once its page exists."""
-    return optional_url("customers:reminder_attach") or optional_url("customers:reminders_attach")
+    """The reminder dialog for products ("" until the reminders module provides it)."""
+    return optional_url(REMINDER_BATCH_URL)
+
+
+def optional_tab(name, **kwargs):
+    """A detail tab another module serves as a fragment, or "" when it does not (yet)."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
 
 
 def can(user, *codes):
@@ -168,6 +179,7 @@ def custom_columns(schema, refs):
 class ProductList(StandardList):
     key = "products"
     title = gettext_lazy("Products")
+    template = "products/list.html"
     toolbar_template = "products/_list_toolbar.html"
     search_fields = ["name"]  # replaced by queries.search_condition in filtered_queryset
     search_placeholder = gettext_lazy("Product name, number, serial number or customer")
@@ -209,6 +221,8 @@ class ProductList(StandardList):
         BatchAction(gettext_lazy("Delete"), "products:batch_delete", perm="product.delete", style="outline-danger",
                     confirm=gettext_lazy("Delete the selected products? This cannot be undone.")),
     ]
+    reminder_action = BatchAction(gettext_lazy("Batch reminder"), REMINDER_BATCH_URL, perm="product.remind",
+                                  modal=True)
 
     def __init__(self, request):
         super().__init__(request)
@@ -217,6 +231,8 @@ class ProductList(StandardList):
         self.columns = [*self.base_columns, *custom_columns(self.schema, self.refs)]
         self.filters = [*self.base_filters(), *(CustomFieldFilter(self.schema, definition)
                                                 for definition in forms_engine.filterable_fields(self.schema))]
+        if self.key == ProductList.key and reminder_url():
+            self.batch_actions = [*self.batch_actions[:1], self.reminder_action, *self.batch_actions[1:]]
 
     @staticmethod
     def base_filters():
@@ -245,8 +261,7 @@ class ProductList(StandardList):
         return qs.filter(queries.search_condition(query)) if query else qs
 
     def extra_context(self, request):
-        return {"can": can(request.user, "product.create", "product.import", "product.settings", "product.remind"),
-                "reminder_url": reminder_url()}
+        return {"can": can(request.user, "product.create", "product.import", "product.settings")}
 
 
 
@@ -275,6 +290,9 @@ def product_detail(request, pk):
         "can": can(request.user, "product.edit", "product.delete", "product.qrcode", "product.create",
                    "product.remind"),
         "reminder_url": reminder_url(),
+        "reminders_tab": optional_tab("reminders:for_object", product_id=product.pk),
+        "history_tab": optional_tab("workorders:orders_for_product", product_id=product.pk)
+        if has_perm(request.user, "workorder.view") else "",
     })
 
 

@@ -4,7 +4,7 @@ regeneration, and the public page `/q/<token>` that a scan opens (no login)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from shouhou.core import company_settings
 from shouhou.core.errors import DomainError
 from shouhou.core.http import domain_errors
-from shouhou.core.lists import BatchAction, Column, StandardList, render_list
+from shouhou.core.lists import BatchAction, Column, render_list
 from shouhou.core.permissions import has_perm, require
 from shouhou.core.tenancy import require_tenant, tenant_context
 
@@ -147,10 +147,7 @@ def public_page(request, token):
         return _invalid(request, status=404)
     product = found.product
     with tenant_context(product.tenant):
-        response = render(request, "products/public.html", _public_context(request, product))
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+        return _public_response("products/public.html", _public_context(request, product))
 
 
 def _public_context(request, product):
@@ -173,6 +170,13 @@ def _public_context(request, product):
 
 
 def _invalid(request, *, status, replaced=False):
-    response = render(request, "products/public_invalid.html", {"replaced": replaced}, status=status)
+    return _public_response("products/public_invalid.html", {"replaced": replaced}, status=status)
+
+
+def _public_response(template, context, status=200):
+    """Rendered without the request: the console's context processors (menu, notifications of a
+    signed-in visitor's own company) have no place on a public page."""
+    response = HttpResponse(render_to_string(template, context), status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
     return response

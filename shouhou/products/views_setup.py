@@ -34,6 +34,7 @@ from .views import NumberFilter, can, local_time, selected_ids
 class TemplateList(StandardList):
     key = "product_templates"
     title = gettext_lazy("Product templates")
+    template = "products/list.html"
     toolbar_template = "products/_template_toolbar.html"
     search_fields = ["name", "number"]
     search_placeholder = gettext_lazy("Product name or number")

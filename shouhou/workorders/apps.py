@@ -10,3 +10,4 @@ class WorkordersConfig(AppConfig):
         from . import handlers, permissions, settings_decl, tasks  # noqa: F401
 
         permissions.register_forms()
+        from . import menu  # noqa: F401  (console navigation, counters, hub cards)

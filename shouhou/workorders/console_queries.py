@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import permissions
 from shouhou.core.models import Activity
-from shouhou.customers.models import Address, Contact, Customer
-from shouhou.products.models import Product
+from shouhou.customers.models import Address, Contact
 
 from . import flow, queries
 from .models import AddonComponent, Approval, ComponentEntry, ServiceOption, Status, StatusSpan, WorkOrderType

@@ -26,7 +26,10 @@ def datetime_field(label, **kwargs):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT), **kwargs)
 
 
-def option_choices(kind, current=None, blank=_("(none)")):
+NONE_LABEL = _("(none)")
+
+
+def option_choices(kind, current=None, blank=NONE_LABEL):
     """Enabled options of a list, plus the current one even if it was disabled since."""
     options = list(queries.service_options(kind))
     if current is not None and current.pk not in {o.pk for o in options}:
@@ -72,10 +75,10 @@ class WorkOrderForm(EngineErrorsMixin, ConsoleForm):
     contact = forms.IntegerField(label=_("Contact"), required=False, widget=forms.HiddenInput)
     address = forms.IntegerField(label=_("Address"), required=False, widget=forms.HiddenInput)
     product = forms.IntegerField(label=_("Product"), required=False, widget=forms.HiddenInput)
-    contact_name = forms.CharField(label=_("Contact"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+    contact_name = forms.CharField(label=_("Contact name on the order"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Phone on the order"), max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-    address_text = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address_text = forms.CharField(label=_("Address on the order"), max_length=300, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     service_type = forms.TypedChoiceField(label=_("Service type"), coerce=int, required=False, empty_value=None)
     service_content = forms.TypedChoiceField(label=_("Service content"), coerce=int, required=False,
@@ -276,7 +279,7 @@ class BatchEditForm(ConsoleForm):
 
 class QuickCustomerForm(ConsoleForm):
     name = forms.CharField(label=_("Customer name"), max_length=100)
-    contact_name = forms.CharField(label=_("Contact"), max_length=50, required=False)
+    contact_name = forms.CharField(label=_("Contact name on the order"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     province = forms.CharField(label=_("Province"), max_length=30, required=False)
@@ -300,8 +303,7 @@ class QuickCustomerForm(ConsoleForm):
 
 class QuickProductForm(ConsoleForm):
     name = forms.CharField(label=_("Product name"), max_length=100)
-    number = forms.CharField(label=_("Product number"), max_length=50, required=False,
-                             help_text=_("Leave empty to number it automatically."))
+    number = forms.CharField(label=_("Product number"), max_length=50)
     serial_number = forms.CharField(label=_("Serial number"), max_length=80, required=False)
 
 
@@ -378,9 +380,11 @@ class FlowForm(ConsoleForm):
                 widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": _("none")}))
         if node in flow.APPROVAL_NODES:
             self.fields[f"{node}_rule"] = forms.ChoiceField(choices=APPROVAL_CHOICES, disabled=node in LATER_NODES)
-            self.fields[f"{node}_users"] = ChecklistField(choices=people, disabled=node in LATER_NODES)
-            self.fields[f"{node}_role"] = forms.TypedChoiceField(choices=roles, coerce=int, required=False,
-                                                                 empty_value=None, disabled=node in LATER_NODES)
+            self.fields[f"{node}_users"] = ChecklistField(label=_("Approvers"), choices=people,
+                                                          disabled=node in LATER_NODES)
+            self.fields[f"{node}_role"] = forms.TypedChoiceField(label=_("Approving role"), choices=roles, coerce=int,
+                                                                 required=False, empty_value=None,
+                                                                 disabled=node in LATER_NODES)
 
     def rows(self):
         """One row per node for the template: its label and bound inputs."""

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouhou.core import forms_engine
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.importer import ImportColumn, Importer, register
 
@@ -56,6 +57,7 @@ class WorkOrderImporter(Importer):
 
     def prepare(self):
         self.types = {t.name: t for t in queries.usable_types(self.actor)}
+        self.needs_fields = {t.pk for t in self.types.values() if _has_required_fields(t)}
         self.options = {kind: {o.name: o for o in queries.service_options(kind)} for kind in ServiceOption.Kind.values}
         self.priorities = _priority_words()
         self.customers = console_queries.visible_customers(self.actor)
@@ -68,6 +70,9 @@ class WorkOrderImporter(Importer):
         if order_type is None:
             errors["order_type"] = [_("Unknown or unusable work-order type: %(name)s") % {
                 "name": text.get("order_type") or "—"}]
+        elif order_type.pk in self.needs_fields:
+            errors["order_type"] = [_("%(name)s has required custom fields; create its work orders in the "
+                                      "console.") % {"name": order_type.name}]
         customer = self._customer(text, errors)
         product = self._product(text, customer, errors)
         priority = self._priority(text.get("priority", ""), errors)
@@ -149,15 +154,24 @@ class WorkOrderImporter(Importer):
         return order
 
 
+CHINESE_PRIORITIES = {"低": Priority.LOW, "中": Priority.NORMAL, "普通": Priority.NORMAL, "高": Priority.HIGH,
+                      "紧急": Priority.URGENT}
+
+
 def _priority_words():
     """Every spelling of every priority: its value and its label in each language."""
-    words = {}
+    words = dict(CHINESE_PRIORITIES)
     for value, label in Priority.choices:
         words[value] = value
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 words[str(label).lower()] = value
     return words
+
+
+def _has_required_fields(order_type):
+    schema = forms_engine.get_schema(order_type.form_target)
+    return any(field.required for field in schema.parsed.value_fields())
 
 
 def _parse_text(text):

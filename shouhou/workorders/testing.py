@@ -28,3 +28,41 @@ for name in ("get_type", "update_type"):
     route_params(f"api:workorders_{name}", type_id=TYPE)
 for name in ("get_approval", "approve", "refuse", "withdraw"):
     route_params(f"api:workorders_{name}", approval_id=APPROVAL)
+
+
+# --- console pages (views/, urls.py) ---------------------------------------------------------------------
+
+@populator
+def workorders_console_data(tenant, owner, marker):
+    """A component with an entry and a service option, so the console's settings routes have B's rows."""
+    from shouhou.workorders import console_services, services
+    from shouhou.workorders.models import WorkOrder
+
+    component = services.save_component(actor=owner, name=f"{marker}组件", repeatable=True)
+    services.save_service_option(actor=owner, kind="service_type", name=f"{marker}保内")
+    order = WorkOrder.objects.order_by("pk").first()
+    console_services.update_type(actor=owner, type=order.order_type, component_ids=[component.pk])
+    services.save_component_entry(actor=owner, order=order, component=component, values={})
+
+
+_CONSOLE_ORDER_ROUTES = ("detail", "edit", "copy", "print", "note_add", "action_assign", "action_accept",
+                         "action_reject", "action_transfer", "action_start", "action_pause", "action_resume",
+                         "action_complete", "action_close", "action_cancel", "action_reopen")
+for _name in _CONSOLE_ORDER_ROUTES:
+    route_params(f"workorders:{_name}", pk=ORDER)
+route_params("workorders:component_add", pk=ORDER, component_id="workorders.AddonComponent")
+route_params("workorders:component_edit", pk=ORDER, component_id="workorders.AddonComponent",
+             entry_id="workorders.ComponentEntry")
+for _name in ("approval_approve", "approval_refuse", "approval_withdraw"):
+    route_params(f"workorders:{_name}", approval_id=APPROVAL)
+route_params("workorders:orders_for_customer", customer_id="customers.Customer")
+route_params("workorders:orders_for_product", product_id="products.Product")
+for _name in ("type_form", "type_flow", "type_receipt", "type_components", "type_teams", "type_toggle",
+              "type_move", "type_delete"):
+    route_params(f"workorders:{_name}", type_id=TYPE)
+for _name in ("component_update", "component_toggle", "component_delete"):
+    route_params(f"workorders:{_name}", component_id="workorders.AddonComponent")
+for _name in ("option_update", "option_toggle", "option_move"):
+    route_params(f"workorders:{_name}", option_id="workorders.ServiceOption")
+for _name in ("import_job", "import_status", "import_commit", "import_errors"):
+    route_params(f"workorders:{_name}", job_id="system.DataJob")

@@ -52,14 +52,14 @@ def text(response):
     return response.content.decode()
 
 
-def zh(message, plural=None, count=None, context=None, **values):
+def zh(msgid, plural=None, count=None, context=None, **values):
     """A message as the pages show it (zh-hans, the default language), so tests hold with or without
     the compiled catalogue."""
     with translation.override("zh-hans"):
         if context:
-            result = translation.pgettext(context, message)
+            result = translation.pgettext(context, msgid)
         else:
-            result = translation.ngettext(message, plural, count) if plural else translation.gettext(message)
+            result = translation.ngettext(msgid, plural, count) if plural else translation.gettext(msgid)
     return result % values if values else result
 
 
@@ -538,15 +538,18 @@ def test_import_with_bad_rows_imports_nothing_and_lists_every_bad_row(tenant, ow
     assert [e["row"] for e in job.errors] == [3, 4, 5, 6, 7, 8, 9, 10]
     reasons = {e["row"]: e["messages"] for e in job.errors}
     phone = zh("Mobile phone")
-    assert reasons[4][0].startswith(f"{phone}: ")
+    assert reasons[4][0].startswith(zh("%(column)s: %(message)s", column=phone, message=""))
     assert reasons[5] == [zh("The %(what)s %(value)s also appears in row %(row)s of the file.",
                              what=zh("mobile phone"), value="13922220001", row=2)]
     assert reasons[6] == [zh("This mobile phone is already registered.")]
-    assert reasons[7] == [f"{zh('Roles')}: " + zh("Unknown role: %(name)s", name="不存在的角色")]
-    assert reasons[8] == [f"{zh('Teams')}: " + zh("Unknown team: %(name)s", name="没有这个团队")]
-    assert reasons[9] == [f"{zh('Teams')}: "
-                          + zh("Several teams are called %(name)s; write it as parent/%(name)s.", name="一组")]
-    assert reasons[3] == [f"{zh('Name', context='person')}: " + zh("This field is required.")]
+    def on(column, message):
+        return zh("%(column)s: %(message)s", column=column, message=message)
+
+    assert reasons[7] == [on(zh("Roles"), zh("Unknown role: %(name)s", name="不存在的角色"))]
+    assert reasons[8] == [on(zh("Teams"), zh("Unknown team: %(name)s", name="没有这个团队"))]
+    assert reasons[9] == [on(zh("Teams"), zh("Several teams are called %(name)s; write it as parent/%(name)s.",
+                                             name="一组"))]
+    assert reasons[3] == [on(zh("Name", context="person"), zh("This field is required."))]
     assert User.objects.count() == count
 
     page = text(admin.get(url("users_import_job", job.pk)))

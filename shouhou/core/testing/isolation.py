@@ -30,3 +30,8 @@ def route_params(name, **params):
 
 def public_route(*names):
     PUBLIC_ROUTES.update(names)
+
+
+def load_core_declarations():
+    """core's own declarations: the walk imports `<app>.testing`, which for core is this package."""
+    from . import core_routes  # noqa: F401 (registers)

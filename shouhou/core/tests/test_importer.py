@@ -71,8 +71,11 @@ class WorkStatusImporter(Importer):
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media_and_english(settings, tmp_path):
+    """Uploads go to a temporary folder; jobs are started in English, so messages read as below."""
     settings.MEDIA_ROOT = tmp_path
+    with translation.override("en"):
+        yield
 
 
 def upload(headers, rows, name="statuses.xlsx"):
@@ -104,8 +107,7 @@ def test_a_good_file_is_ready_with_a_preview(tenant, owner):
 
 
 def test_headers_match_aliases_translations_and_any_order(tenant, owner):
-    with translation.override("en"):
-        english = start(owner, ["colour", " NAME * "], [["#abcdef", "甲"]])
+    english = start(owner, ["colour", " NAME * "], [["#abcdef", "甲"]])
     chinese = start(owner, ["颜色", "状态名称*", "备注"], [["#abcdef", "乙", "ignored"]])
     assert english.status == chinese.status == DataJob.Status.READY
     assert chinese.preview["rows"][0]["cells"] == ["乙", "#abcdef"]
@@ -245,10 +247,11 @@ def test_an_unexpected_error_fails_the_job_without_importing(tenant, owner):
 
 
 def test_messages_follow_the_language_of_the_upload(tenant, owner):
-    with translation.override("en"):
+    with translation.override("zh-hans"):
         job = start(owner, ["Colour"], [["#000000"]])
-    assert job.language == "en"
-    assert job.errors[0]["messages"][0].startswith("The file lacks the required columns")
+        expected = translation.gettext("The file lacks the required columns: %(names)s. Download the template.")
+    assert job.language == "zh-hans"
+    assert job.errors[0]["messages"] == [expected % {"names": "Name"}]
 
 
 # --- through the real queue ----------------------------------------------------------------------
@@ -267,6 +270,7 @@ def queued():
 
 
 @pytest.mark.jobs
+@pytest.mark.django_db(transaction=True)  # a Huey db_task closes the connection after it runs
 def test_checking_and_committing_run_as_background_jobs(tenant, owner, queued):
     job = start(owner, ["Name"], [["后台一"], ["后台二"]])
     assert job.status == DataJob.Status.PENDING and queued.pending_count() == 1
@@ -280,3 +284,8 @@ def test_checking_and_committing_run_as_background_jobs(tenant, owner, queued):
     queued.execute(queued.dequeue())
     job.refresh_from_db()
     assert job.status == DataJob.Status.DONE and {"后台一", "后台二"} <= statuses()
+
+    importer_module.commit_import_task(job.tenant_id, job.pk)  # delivered a second time
+    queued.execute(queued.dequeue())
+    job.refresh_from_db()
+    assert job.status == DataJob.Status.DONE and job.errors == [], "a repeated task changes nothing"

@@ -18,7 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from shouhou.core.models import TenantModel
 from shouhou.core.tenancy import NoActiveTenant, tenant_context
 from shouhou.core.testing import api_client_for, client_for, make_company
-from shouhou.core.testing.isolation import PARAM_MODELS, POPULATORS, PUBLIC_ROUTES, ROUTE_PARAMS
+from shouhou.core.testing.isolation import (
+    PARAM_MODELS,
+    POPULATORS,
+    PUBLIC_ROUTES,
+    ROUTE_PARAMS,
+    load_core_declarations,
+)
 
 MARKER_A, MARKER_B = "甲方标记", "乙方隔离标记"
 SKIP_PREFIXES = ("i18n/", "static/", "media/")
@@ -28,6 +34,7 @@ GET_SKIP = {"accounts:logout", "api:logout"}
 
 
 def _load_app_declarations():
+    load_core_declarations()
     for app in apps.get_app_configs():
         if app.name.startswith("shouhou."):
             try:

@@ -157,9 +157,7 @@ def test_random_action_sequences_keep_the_flow_invariants(world):
         max_examples=40, stateful_step_count=20, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     seen = FlowMachine.seen
-    print(seen)
     assert seen["done"] > 40 and seen["refused"] > 40
-    print(seen)
     assert {Status.ASSIGNED, Status.ACCEPTED, Status.FINISHED, Status.CANCELLED} <= seen["statuses"]
 
 

@@ -17,7 +17,7 @@ from shouhou.core.permissions import has_perm, require
 from .. import console_queries, queries, services
 from ..forms import QuickCustomerForm, QuickProductForm, work_order_form_class
 from ..models import Status
-from .common import finished, kept_files, render_modal, show_error, store_uploads
+from .common import kept_files, render_modal, show_error, store_uploads
 
 MODAL_DONE = "closeModal"
 
@@ -35,18 +35,30 @@ def _picker_context(actor, form):
 
 
 def _customer_choices(actor, customer, selected=None):
-    selected = {key: str(value or "") for key, value in (selected or {}).items()}
+    selected = {key: str(value) for key, value in (selected or {}).items() if value not in (None, "")}
     product = console_queries.pickable_product(actor, selected.get("product"))
     products = console_queries.products_for_customer(actor, customer)
     if product is not None and product.pk not in {p.pk for p in products}:
         products.insert(0, product)
+    contacts = console_queries.customer_contacts(customer)
+    addresses = console_queries.customer_addresses(customer)
+    # prefilled with the customer's defaults (the first is the default: they are ordered so)
+    if customer is not None and "contact" not in selected and contacts:
+        selected["contact"] = str(contacts[0].pk)
+    if customer is not None and "address" not in selected and addresses:
+        selected["address"] = str(addresses[0].pk)
     return {
-        "contacts": console_queries.customer_contacts(customer),
-        "addresses": console_queries.customer_addresses(customer),
-        "products": products,
-        "selected": selected,
-        "can_create_product": has_perm(actor, "product.create"),
+        "contacts": contacts, "addresses": addresses, "products": products, "selected": selected,
+        "can_create_product": has_perm(actor, "product.create") and _products_creatable(),
     }
+
+
+def _products_creatable():
+    try:
+        from shouhou.products import services as product_services
+    except ImportError:
+        return False
+    return hasattr(product_services, "create_product")
 
 
 def _check_picks(actor, form):

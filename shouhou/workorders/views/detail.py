@@ -115,7 +115,7 @@ def _components(request, order, editable):
                  "edit_url": reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk])}
                 for entry in entries]
         can_add = editable and (component.repeatable or not entries)
-        tabs.append({"component": component, "rows": rows,
+        tabs.append({"component": component, "rows": rows, "editable": editable,
                      "add_url": reverse("workorders:component_add", args=[order.pk, component.pk]) if can_add else ""})
     return tabs
 
@@ -161,6 +161,7 @@ def _detail_context(request, order):
         "entries": queries.timeline_of(order),
         "flags": console_queries.open_flags(order),
         "approvals": [{"approval": a, "actions": queries.approval_actions(user, a),
+                       "action_label": flow.ACTION_LABELS.get(a.action, a.action),
                        "approvers": list(a.approvers.all())} for a in approvals],
         "notes": list(queries.notes_of(order)),
         "note_form": OrderNoteForm(),
@@ -247,15 +248,6 @@ def action(request, pk, action):
         "available": action in queries.actions_for(request.user, order),
         "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
     }, status=status)
-
-
-@login_required
-@domain_errors
-def candidates(request, pk):
-    """The candidate list of the assign / transfer dialog, filtered by a name or phone (htmx)."""
-    order = _order(request, pk)
-    found = queries.candidates_for_assignment(request.user, order, search=request.GET.get("q", ""))
-    return render(request, "workorders/_candidates.html", {"candidates": found, "field_name": "assignee"})
 
 
 def _complete(request, order):

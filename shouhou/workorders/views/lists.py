@@ -71,17 +71,17 @@ SYSTEM_COLUMNS = [
            export=lambda o: o.order_type.name, sortable=True, sort_field="order_type__sort_order"),
     Column("customer", gettext_lazy("Customer"), value=lambda o: o.customer.name,
            link=lambda o: customer_url(o.customer_id)),
-    Column("contact_name", gettext_lazy("Contact")),
-    Column("contact_phone", gettext_lazy("Phone")),
-    Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
-    Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product)),
-    Column("priority", gettext_lazy("Priority"), value=_priority_cell, html=True, sortable=True,
-           export=lambda o: str(o.get_priority_display())),
-    Column("service_type", gettext_lazy("Service type"), value=lambda o: _name(o.service_type)),
-    Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content)),
     Column("status", gettext_lazy("Work-order status"), value=status_cell, html=True, sortable=True,
            export=lambda o: str(o.get_status_display())),
     Column("assignee", gettext_lazy("Assignee"), value=lambda o: _name(o.assignee)),
+    Column("priority", gettext_lazy("Priority"), value=_priority_cell, html=True, sortable=True,
+           export=lambda o: str(o.get_priority_display())),
+    Column("service_type", gettext_lazy("Service type"), value=lambda o: _name(o.service_type), default=False),
+    Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content)),
+    Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product)),
+    Column("contact_name", gettext_lazy("Contact"), default=False),
+    Column("contact_phone", gettext_lazy("Phone"), default=False),
+    Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
     Column("collaborators", gettext_lazy("Collaborators"), default=False,
            value=lambda o: "、".join(u.name for u in o.collaborators.all())),
     Column("created_by", gettext_lazy("Created by"), default=False, value=lambda o: _name(o.created_by)),
@@ -89,8 +89,8 @@ SYSTEM_COLUMNS = [
            export=lambda o: o.planned_at),
     Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda o: _local(o.created_at),
            export=lambda o: o.created_at),
-    Column("updated_at", gettext_lazy("Last updated"), sortable=True, value=lambda o: _local(o.updated_at),
-           export=lambda o: o.updated_at),
+    Column("updated_at", gettext_lazy("Last updated"), sortable=True, default=False,
+           value=lambda o: _local(o.updated_at), export=lambda o: o.updated_at),
     Column("finished_at", gettext_lazy("Finished at"), sortable=True, default=False,
            value=lambda o: _local(o.finished_at), export=lambda o: o.finished_at),
     Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, css="text-end"),
@@ -325,10 +325,8 @@ class AssignList(WorkOrderList):
     def __init__(self, request):
         super().__init__(request)
         by_key = {column.key: column for column in self.columns}
-        self.columns = [by_key[key] for key in self.ASSIGN_COLUMNS] + [
+        self.columns = [replace(by_key[key], default=True) for key in self.ASSIGN_COLUMNS] + [
             Column("assign_action", gettext_lazy("Operation"), value=_assign_cell, html=True, css="text-nowrap")]
-        for column in self.columns:
-            column.default = True
 
     def state(self):
         return StandardList.state(self)

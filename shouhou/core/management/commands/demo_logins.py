@@ -4,6 +4,7 @@
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from shouhou.accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SLUG, display_width, pad
 from shouhou.accounts.models import Role, User
@@ -21,11 +22,12 @@ class Command(BaseCommand):
     def handle(self, *args, company, **options):
         tenant = Tenant.objects.filter(slug=company).first()
         if tenant is None:
-            self.stdout.write(f"No company '{company}' yet: run `manage.py seed_demo`.")
+            self.stdout.write(_("No company %(slug)s yet: run manage.py seed_demo.") % {"slug": company})
             return
         rows = login_per_role(tenant)
         width = max((display_width(role) for role, _phone, _name in rows), default=0)
-        self.stdout.write(f"Demo logins of {tenant.name}, one per role (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(_("Demo logins of %(company)s, one per role (password for all: %(password)s):")
+                          % {"company": tenant.name, "password": DEMO_PASSWORD})
         for role, login, name in rows:
             self.stdout.write(f"  {pad(role, width)}  {login}  {name}")
 

@@ -1,0 +1,22 @@
+"""Isolation-walk declarations of core's own routes and data (see core/testing/isolation.py).
+
+The form designer and the form-schemas API take a form target ("customer", "workorder_type:7"),
+not an object id, so the walk cannot fill them with company B's ids; they are checked separately
+in core/tests/test_designer.py (company A's designer and API never show B's definitions, and B's
+work-order type ids are 404s).
+"""
+
+from shouhou.core.testing.isolation import populator, public_route
+
+
+@populator
+def form_schemas(tenant, owner, marker):
+    from shouhou.core.forms_engine import get_schema, save_schema
+
+    level = {"label": f"{marker}客户等级", "kind": "select", "options": [f"{marker}A", f"{marker}B"]}
+    save_schema(actor=owner, target="customer", permission="customer.settings",
+                fields=[*get_schema("customer").fields, level])
+
+
+public_route("core:form_designer", "core:form_designer_preview", "core:form_designer_save",
+             "api:forms_get_form_schema", "api:forms_save_form_schema")

@@ -1,0 +1,48 @@
+"""Small helpers of the phone templates: status colours, flag tags, action icons, file kinds."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# the card tags beside the status (MOB-11: 暂停中, overdue …)
+FLAG_TAGS = [
+    ("is_paused", _("Paused"), "warn"),
+    ("is_overdue", _("Overdue"), "danger"),
+    ("awaiting_approval", _("Awaiting approval"), "info"),
+    ("is_rejected", _("Rejected back"), "danger"),
+    ("location_anomaly", _("Location anomaly"), "danger"),
+]
+ACTION_ICONS = {
+    "accept": "bi-check2-circle", "reject": "bi-x-circle", "start": "bi-play-circle", "pause": "bi-pause-circle",
+    "resume": "bi-play-circle", "complete": "bi-check2-square", "transfer": "bi-arrow-left-right",
+}
+
+
+@register.filter
+def flag_tags(order):
+    """[(label, tone)] of the order's open flags."""
+    return [(label, tone) for key, label, tone in FLAG_TAGS if getattr(order, key, False)]
+
+
+@register.filter
+def action_icon(action):
+    return ACTION_ICONS.get(action, "bi-dot")
+
+
+@register.filter
+def is_image(ref):
+    return str((ref or {}).get("content_type", "")).startswith("image/")
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key, "")
+
+
+@register.simple_tag
+def js_format(msgid, *names):
+    """A translated "%(name)s" message as "{name}" text for mobile.js to fill in (no % escaping games)."""
+    from django.utils.translation import gettext
+
+    return gettext(msgid) % {name: "{" + name + "}" for name in names}

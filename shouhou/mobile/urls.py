@@ -1,0 +1,37 @@
+from django.urls import path
+
+from .views import account, actions, create, inbox, orders, receipt
+
+app_name = "mobile"
+urlpatterns = [
+    path("", account.home, name="home"),
+    path("login/", account.login_view, name="login"),
+    path("logout/", account.logout_view, name="logout"),
+    path("me/", account.me, name="me"),
+    path("me/status/", account.work_status, name="work_status"),
+    path("location/", account.report_location, name="location"),
+    # work orders
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/new/", create.create, name="create"),
+    path("orders/new/customers/", create.customer_search, name="customer_search"),
+    path("orders/new/customer/", create.customer_pick, name="customer_pick"),
+    path("orders/new/customers/create/", create.customer_create, name="customer_create"),
+    path("orders/new/products/create/", create.product_create, name="product_create"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    *[path(f"orders/<int:pk>/{key}/", actions.order_action, {"action": key}, name=f"action_{key}")
+      for key in actions.SIMPLE_ACTIONS],
+    path("orders/<int:pk>/transfer/", actions.transfer, name="transfer"),
+    path("orders/<int:pk>/receipt/", receipt.receipt, name="receipt"),
+    path("orders/<int:pk>/notes/", actions.note_add, name="note_add"),
+    path("orders/<int:pk>/components/<int:component_id>/", actions.component_add, name="component_add"),
+    path("orders/<int:pk>/components/<int:component_id>/<int:entry_id>/", actions.component_edit,
+         name="component_edit"),
+    # approvals and notifications
+    path("approvals/", inbox.approvals, name="approvals"),
+    path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),
+    path("approvals/<int:approval_id>/refuse/", inbox.approval_refuse, name="approval_refuse"),
+    path("approvals/<int:approval_id>/withdraw/", inbox.approval_withdraw, name="approval_withdraw"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/<int:pk>/", inbox.notification_open, name="notification_open"),
+    path("notifications/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
+]

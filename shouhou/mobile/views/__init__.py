@@ -1,0 +1,1 @@
+"""The phone pages under /m/, split by subject (DESIGN §3)."""

@@ -1,0 +1,100 @@
+"""Sign-in on the phone, 首页 (MOB-01), 我的 (MOB-19), and the engineer's reported position."""
+
+from django.contrib import messages
+from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.accounts import queries as account_queries
+from shouhou.accounts import services as account_services
+from shouhou.core.errors import DomainError, NotFound, ValidationFailed
+from shouhou.core.permissions import has_perm
+from shouhou.core.views import safe_next
+from shouhou.messaging.queries import unread_count
+from shouhou.workorders import services as workorder_services
+
+from .. import queries
+from .common import first_message, mobile_view
+
+
+def login_view(request):
+    """登录: the same credentials, throttling and login log as the console (accounts.services.login)."""
+    home = reverse("mobile:home")
+    if request.user.is_authenticated:
+        return redirect(home)
+    error, username = "", ""
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        try:
+            user = account_services.login(request=request, username=username,
+                                          password=request.POST.get("password", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            django_login(request, user, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
+            if user.language:
+                request.session["_language"] = user.language
+            return redirect(safe_next(request, home))
+    return render(request, "mobile/login.html", {"error": error, "username": username,
+                                                 "next": request.GET.get("next", "")},
+                  status=400 if error else 200)
+
+
+@require_POST
+def logout_view(request):
+    django_logout(request)
+    return redirect("mobile:login")
+
+
+@mobile_view
+def home(request):
+    user = request.user
+    can_view = has_perm(user, "workorder.view")
+    return render(request, "mobile/home.html", {
+        "tab": "home",
+        "can_view": can_view,
+        "counters": queries.home_counters(user) if can_view else None,
+        "can_create": has_perm(user, "workorder.create"),
+        "approvals": queries.pending_approvals(user) if can_view else 0,
+        "unread": unread_count(user),
+    })
+
+
+@mobile_view
+def me(request):
+    user = request.user
+    return render(request, "mobile/me.html", {
+        "tab": "me",
+        "statuses": list(account_queries.work_statuses()),
+        "finished_today": queries.finished_today(user) if has_perm(user, "workorder.view") else 0,
+        "teams": list(user.teams.all()),
+        "roles": list(user.roles.all()),
+    })
+
+
+@mobile_view
+@require_POST
+def work_status(request):
+    """工作状态切换 (ACC-05): what dispatchers see beside the name in the assignee picker."""
+    status_id = request.POST.get("status", "").strip()
+    if status_id and not status_id.isdigit():
+        raise NotFound()
+    account_services.set_work_status(user=request.user, status_id=int(status_id) if status_id else None)
+    messages.success(request, _("Work status changed."))
+    return redirect("mobile:me")
+
+
+@mobile_view
+@require_POST
+def report_location(request):
+    """Each position the phone reads (at 开始 / 完成 and on demand) is the engineer's last location."""
+    try:
+        workorder_services.report_location(user=request.user, latitude=request.POST.get("latitude"),
+                                           longitude=request.POST.get("longitude"))
+    except ValidationFailed as exc:
+        return JsonResponse({"ok": False, "message": first_message(exc)}, status=400)
+    return JsonResponse({"ok": True, "located_at": request.user.last_located_at.isoformat()})

@@ -1,0 +1,153 @@
+"""The engineer's actions on one order (MOB-14…16): 接受 / 拒绝, 开始, 暂停 / 继续, 转派, notes, add-on components.
+
+Each action posts the `expected_version` the page showed. A stale page gets "工单已被他人修改" and the
+detail is loaded afresh; an action the flow no longer allows gets the flow's reason. Either way the
+service refused before writing anything.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core import company_settings
+from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from shouhou.workorders import console_queries, flow, services
+from shouhou.workorders import queries as wo_queries
+from shouhou.workorders.forms import component_form_class
+
+from .common import STALE_MESSAGE, expected_version, first_message, get_order, mobile_view, store_files
+
+SIMPLE_ACTIONS = ("accept", "reject", "start", "pause", "resume")
+
+
+def detail_url(order, anchor=""):
+    return reverse("mobile:order_detail", args=[order.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def refusal_message(exc):
+    """What the phone says when a service refuses: stale page, the flow's reason, or the field error."""
+    if isinstance(exc, Conflict) and not isinstance(exc, flow.NotAllowed):
+        return str(STALE_MESSAGE)
+    return first_message(exc)
+
+
+def _run(request, order, action):
+    data, version = request.POST, expected_version(request)
+    if action == "start":
+        return services.start(actor=request.user, order=order, latitude=data.get("latitude") or None,
+                              longitude=data.get("longitude") or None, expected_version=version)
+    if action in ("reject", "pause"):
+        return getattr(services, action)(actor=request.user, order=order, reason=data.get("reason", ""),
+                                         expected_version=version)
+    return getattr(services, action)(actor=request.user, order=order, expected_version=version)
+
+
+@mobile_view
+@require_POST
+def order_action(request, pk, action):
+    """接受 / 拒绝 (reason) / 开始 (with the position) / 暂停 (reason) / 继续, then back to the detail."""
+    order = get_order(request, pk)
+    try:
+        order = _run(request, order, action)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, refusal_message(exc))
+    else:
+        if order.awaiting_approval:
+            messages.info(request, _("%(action)s is waiting for approval.") % {"action": flow.ACTION_LABELS[action]})
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": flow.ACTION_LABELS[action]})
+        if order.location_anomaly and action == "start":
+            messages.warning(request, _("Your position is far from the order address; it was flagged."))
+    return HttpResponseRedirect(detail_url(order))
+
+
+@mobile_view
+def transfer(request, pk):
+    """转派 (MOB-15): pick a colleague (work status, today's done / open counts), with the note."""
+    order = get_order(request, pk)
+    search = request.GET.get("q", "").strip()[:30]
+    if request.method == "POST":
+        try:
+            assignee = int(request.POST.get("assignee") or 0)
+            if not assignee:
+                raise ValidationFailed(details={"assignee": [_("Choose the colleague to transfer to.")]})
+            order = services.transfer(actor=request.user, order=order, assignee=assignee,
+                                      note=request.POST.get("note", ""), expected_version=expected_version(request))
+        except ValueError:
+            messages.error(request, _("Choose the colleague to transfer to."))
+        except NotFound:
+            raise
+        except Conflict as exc:
+            messages.error(request, refusal_message(exc))
+            return HttpResponseRedirect(detail_url(order))
+        except DomainError as exc:
+            messages.error(request, first_message(exc))
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": flow.ACTION_LABELS["transfer"]})
+            return HttpResponseRedirect(detail_url(order))
+    return render(request, "mobile/transfer.html", {
+        "tab": "orders", "order": order, "search": search,
+        "available": "transfer" in wo_queries.actions_for(request.user, order),
+        "candidates": wo_queries.candidates_for_assignment(request.user, order, search=search)[:100],
+        "note_required": company_settings.get("workorder.transfer_note_required"),
+        "chosen": request.POST.get("assignee", ""), "note": request.POST.get("note", ""),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@mobile_view
+@require_POST
+def note_add(request, pk):
+    """备注 with photos from the phone (WO-31)."""
+    order = get_order(request, pk)
+    try:
+        photos = store_files(request.user, request.FILES.getlist("photos"), field="photos", images_only=True)
+        services.add_note(actor=request.user, order=order, content=request.POST.get("content", ""),
+                          attachments=photos)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, first_message(exc))
+    else:
+        messages.success(request, _("Note added."))
+    return HttpResponseRedirect(detail_url(order, "notes"))
+
+
+def _component_page(request, order, component, entry=None):
+    form_class = component_form_class(component, entry.fields if entry else None)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_component_entry(actor=request.user, order=order, component=component,
+                                          values=form.custom_values or {}, entry=entry)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
+            return HttpResponseRedirect(detail_url(order, f"component-{component.pk}"))
+    return render(request, "mobile/component.html", {
+        "tab": "orders", "order": order, "component": component, "form": form, "entry": entry,
+    }, status=400 if form.errors else 200)
+
+
+@mobile_view
+def component_add(request, pk, component_id):
+    """Fill in an add-on component of the order (WO-28)."""
+    order = get_order(request, pk)
+    return _component_page(request, order, console_queries.type_of_order_component(order, component_id))
+
+
+@mobile_view
+def component_edit(request, pk, component_id, entry_id):
+    order = get_order(request, pk)
+    component = console_queries.type_of_order_component(order, component_id)
+    entry = next((e for e in console_queries.component_entries(order, component) if e.pk == entry_id), None)
+    if entry is None:
+        raise NotFound()
+    return _component_page(request, order, component, entry)

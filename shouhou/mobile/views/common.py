@@ -1,0 +1,88 @@
+"""What every phone page shares: the sign-in decorator, order lookup, uploads, durations, link mapping."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouhou.core.errors import Conflict, ValidationFailed
+from shouhou.core.http import domain_errors
+from shouhou.core.permissions import require
+from shouhou.workorders import queries, services
+
+STALE_MESSAGE = gettext_lazy("The work order has been changed by someone else.")
+CONSOLE_ORDER_URL = re.compile(r"^/work-orders/(\d+)/(?:[?#].*)?$")
+CONSOLE_APPROVALS_URL = re.compile(r"^/work-orders/approvals/(?:[?#].*)?$")
+
+
+def mobile_view(view):
+    """Signed in (else the phone's login page), domain errors as 404 / 403 / a message and back."""
+    return login_required(domain_errors(view), login_url="mobile:login")
+
+
+def get_order(request, pk):
+    """One work order within the actor's data scope; another engineer's or company's is a 404."""
+    require(request.user, "workorder.view")
+    return queries.get_work_order(request.user, pk)
+
+
+def expected_version(request):
+    """The version the page showed; a form without one is treated as stale."""
+    try:
+        return int(request.POST.get("expected_version", ""))
+    except ValueError:
+        raise Conflict(STALE_MESSAGE)
+
+
+def store_files(actor, files, *, field, images_only=False):
+    """Stored references of uploaded files (the backend's file helper), errors on `field`."""
+    refs = []
+    for file in files:
+        try:
+            refs.append(services.store_upload(actor=actor, file=file, images_only=images_only))
+        except ValidationFailed as exc:
+            raise ValidationFailed(details={field: exc.details.get("file") or [exc.message]})
+    return refs
+
+
+def first_message(exc):
+    """One line for a flash message: the first field error of a ValidationFailed, else the message."""
+    for messages in (getattr(exc, "details", None) or {}).values():
+        if isinstance(messages, (list, tuple)) and messages:
+            return str(messages[0])
+    return str(exc.message)
+
+
+def duration_text(seconds):
+    """2天3小时 / 3小时15分钟 / 12分钟 (the console's wording)."""
+    seconds = max(int(seconds or 0), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)smin") % {"h": hours, "m": minutes}
+    return _("%(m)smin") % {"m": minutes}
+
+
+def countdown_text(deadline, now=None):
+    """距超时还有36分钟 / 已超时5分钟; mobile.js keeps it ticking from the same deadline."""
+    now = now or timezone.now()
+    seconds = (deadline - now).total_seconds()
+    if seconds >= 0:
+        return _("%(time)s left before the timeout") % {"time": duration_text(seconds + 59)}
+    return _("Overdue by %(time)s") % {"time": duration_text(-seconds)}
+
+
+def mobile_url(url):
+    """A notification's link on the phone: console work-order pages map to their /m/ pages."""
+    match = CONSOLE_ORDER_URL.match(url or "")
+    if match:
+        return reverse("mobile:order_detail", args=[int(match.group(1))])
+    if CONSOLE_APPROVALS_URL.match(url or ""):
+        return reverse("mobile:approvals")
+    return url or ""

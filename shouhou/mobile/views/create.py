@@ -1,0 +1,192 @@
+"""新建工单 on the phone (MOB-12): "+" → type picker → the type's form, with the customer picker (search,
+inline create), contact / address prefilled from the customer, products (inline create, linked to the
+customer), the dispatch tab 工单负责人, and 仅保存 / 保存并派单.
+
+The pool (工单池) and automatic dispatch (自动派单) tabs stay hidden: the backend has no service for
+them yet. The customer block is one partial that htmx swaps: search state or chosen state.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.permissions import has_perm, require
+from shouhou.workorders import console_queries, services
+from shouhou.workorders import queries as wo_queries
+from shouhou.workorders.forms import QuickCustomerForm, QuickProductForm
+
+from ..forms import order_form_class
+from .common import mobile_view, store_files
+
+CUSTOMER_PREFIX, PRODUCT_PREFIX = "qc", "qp"
+
+
+# --- the customer block ---------------------------------------------------------------------------------
+
+def customer_block(actor, customer, selected=None, *, customer_form=None, product_form=None):
+    """Context of `_customer_block.html`: the chosen customer with its contacts, addresses and products
+    (its defaults preselected), or the search box with the inline "new customer" form."""
+    selected = {key: str(value) for key, value in (selected or {}).items() if value not in (None, "")}
+    context = {
+        "customer": customer, "selected": selected,
+        "can_create_customer": has_perm(actor, "customer.create"),
+        "can_create_product": has_perm(actor, "product.create"),
+        # inside the order's form: no `required` attributes, or the browser would stop 仅保存 for them
+        "customer_form": customer_form or QuickCustomerForm(prefix=CUSTOMER_PREFIX, use_required_attribute=False),
+        "product_form": product_form or QuickProductForm(prefix=PRODUCT_PREFIX, use_required_attribute=False),
+    }
+    if customer is None:
+        return context
+    contacts = console_queries.customer_contacts(customer)
+    addresses = console_queries.customer_addresses(customer)
+    products = console_queries.products_for_customer(actor, customer)
+    chosen_product = console_queries.pickable_product(actor, selected.get("product"))
+    if chosen_product is not None and chosen_product.pk not in {p.pk for p in products}:
+        products.insert(0, chosen_product)
+    if contacts and "contact" not in selected:
+        selected["contact"] = str(contacts[0].pk)  # the default contact is listed first
+    if addresses and "address" not in selected:
+        selected["address"] = str(addresses[0].pk)
+    return {**context, "contacts": contacts, "addresses": addresses, "products": products}
+
+
+def _render_block(request, context):
+    return render(request, "mobile/_customer_block.html", context)
+
+
+@mobile_view
+def customer_search(request):
+    """Customers matching what is typed (name, number, phone), as tappable rows."""
+    require(request.user, "workorder.create")
+    text = request.GET.get("customer_q", "").strip()[:50]
+    return render(request, "mobile/_customer_results.html", {
+        "customers": console_queries.search_customers(request.user, text, limit=15), "text": text})
+
+
+@mobile_view
+def customer_pick(request):
+    """The block for the tapped customer (or, without one, the search state again)."""
+    require(request.user, "workorder.create")
+    value = request.GET.get("customer", "")
+    customer = console_queries.pickable_customer(request.user, value)
+    if value and customer is None:
+        raise NotFound()
+    return _render_block(request, customer_block(request.user, customer))
+
+
+@mobile_view
+@require_POST
+def customer_create(request):
+    """新建客户 inline: created through the customers services and chosen at once."""
+    require(request.user, "workorder.create")
+    require(request.user, "customer.create")
+    from shouhou.customers import services as customer_services
+
+    form = QuickCustomerForm(request.POST, prefix=CUSTOMER_PREFIX, use_required_attribute=False)
+    if form.is_valid():
+        try:
+            customer = customer_services.create_customer(actor=request.user, **form.service_values())
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            return _render_block(request, customer_block(request.user, customer))
+    return _render_block(request, {**customer_block(request.user, None, customer_form=form), "creating": True})
+
+
+@mobile_view
+@require_POST
+def product_create(request):
+    """新建产品 inline for the chosen customer: linked to it at once (PRD-02) and selected."""
+    require(request.user, "workorder.create")
+    require(request.user, "product.create")
+    from shouhou.products import services as product_services
+
+    customer = console_queries.pickable_customer(request.user, request.POST.get("customer"))
+    if customer is None:
+        raise NotFound()
+    form = QuickProductForm(request.POST, prefix=PRODUCT_PREFIX, use_required_attribute=False)
+    selected = {"contact": request.POST.get("contact"), "address": request.POST.get("address")}
+    if form.is_valid():
+        try:
+            product = product_services.create_product(actor=request.user, **form.cleaned_data,
+                                                      customer_id=customer.pk)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            return _render_block(request, customer_block(request.user, customer, {**selected, "product": product.pk}))
+    return _render_block(request, {**customer_block(request.user, customer, selected, product_form=form),
+                                   "adding_product": True})
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+def _usable_type(request, type_id):
+    types = wo_queries.usable_types(request.user)
+    try:
+        return types.get(pk=int(type_id))
+    except (types.model.DoesNotExist, TypeError, ValueError):
+        raise NotFound()
+
+
+def _check_picks(actor, form):
+    """The customer and product must be ones the actor may see (the service checks the company only)."""
+    data = form.cleaned_data
+    if console_queries.pickable_customer(actor, data.get("customer")) is None:
+        form.add_error("customer", _("Choose a customer from the list."))
+    if data.get("product") and console_queries.pickable_product(actor, data["product"]) is None:
+        form.add_error("product", _("Choose a product from the list."))
+    return not form.errors
+
+
+def _save(request, order_type, form):
+    dispatch = "dispatch" in request.POST
+    assignee = form.cleaned_data.get("assignee") if dispatch else None
+    if dispatch and assignee is None:
+        form.add_error("assignee", _("Choose the assignee to dispatch to."))
+        return None
+    return services.create_work_order(
+        actor=request.user, order_type=order_type, **form.system_values(),
+        attachments=store_files(request.user, request.FILES.getlist("attachments"), field="attachments"),
+        fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"],
+        assignee=assignee, dispatch=dispatch)
+
+
+@mobile_view
+def create(request):
+    """The type picker first (unless only one type is usable), then the type's form."""
+    require(request.user, "workorder.create")
+    type_id = request.POST.get("order_type") or request.GET.get("type")
+    if not type_id:
+        types = list(wo_queries.usable_types(request.user).order_by("sort_order", "pk"))
+        if len(types) != 1:
+            return render(request, "mobile/create_types.html", {"tab": "orders", "types": types})
+        type_id = types[0].pk
+    order_type = _usable_type(request, type_id)
+    can_assign = has_perm(request.user, "workorder.assign")
+    candidates = wo_queries.candidates_for_assignment(request.user) if can_assign else []
+    form = order_form_class(order_type)(request.POST or None, request.FILES or None, actor=request.user,
+                                        candidates=candidates)
+    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+        try:
+            order = _save(request, order_type, form)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            if order is not None:
+                messages.success(request, _("Work order %(number)s created.") % {"number": order.number})
+                return HttpResponseRedirect(reverse("mobile:order_detail", args=[order.pk]))
+    customer = console_queries.pickable_customer(request.user, form["customer"].value())
+    selected = {name: form[name].value() for name in ("contact", "address", "product")} if form.is_bound else {}
+    return render(request, "mobile/create.html", {
+        "tab": "orders", "form": form, "order_type": order_type, "can_assign": can_assign,
+        "candidates": candidates, "chosen_assignee": str(form["assignee"].value() or ""),
+        "chosen_collaborators": {str(v) for v in (form["collaborator_ids"].value() or [])},
+        "customer_errors": form["customer"].errors,
+        **customer_block(request.user, customer, selected),
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,99 @@
+"""工单回执 on the phone (MOB-17): content, camera photos, files, the customer's signature drawn on the
+screen, the type's custom receipt fields; 暂存 keeps a draft, 回执并完成 completes the order.
+
+WOSET-C1 (photos from the camera only): the photo input opens the camera (`capture`), mobile.js refuses
+pictures that were not taken just now, and the file input takes documents only — checked here too.
+WOSET-C2: 回执并完成 sends the phone's position; the backend flags an anomaly, it never blocks.
+"""
+
+import os
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from shouhou.core import company_settings
+from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from shouhou.workorders import flow, services
+from shouhou.workorders import queries as wo_queries
+from shouhou.workorders.forms import receipt_form_class
+
+from .. import queries
+from .actions import detail_url, refusal_message
+from .common import STALE_MESSAGE, get_order, mobile_view, store_files
+
+CAMERA_MAX_AGE_MINUTES = 5  # a "camera" photo older than this came from the album
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff"}
+
+
+def _is_image(file):
+    content_type = (getattr(file, "content_type", "") or "").lower()
+    return content_type.startswith("image/") or os.path.splitext(file.name or "")[1].lower() in IMAGE_EXTENSIONS
+
+
+def _attachments(request, draft, camera_only):
+    """Kept draft files, then the new photos and files, stored through the backend's file helper."""
+    files = request.FILES.getlist("files")
+    if camera_only and any(_is_image(file) for file in files):
+        raise ValidationFailed(details={"attachments": [
+            _("Photos must be taken with the camera; add pictures with “Take a photo”.")]})
+    keep = set(request.POST.getlist("attachments-keep"))
+    kept = [ref for ref in (draft.attachments if draft else []) if ref.get("url") in keep]
+    photos = store_files(request.user, request.FILES.getlist("photos"), field="attachments", images_only=True)
+    return kept + photos + store_files(request.user, files, field="attachments")
+
+
+def _signature(form, request, draft):
+    drawn = form.cleaned_data.get("signature") or None
+    if drawn is None and draft and draft.signature and not request.POST.get("signature-clear"):
+        return draft.signature
+    return drawn
+
+
+def _save(request, order, form, draft, camera_only):
+    values = {"content": form.cleaned_data.get("content") or "",
+              "attachments": _attachments(request, draft, camera_only),
+              "signature": _signature(form, request, draft), "fields": form.custom_values or {}}
+    if "draft" in request.POST:
+        services.save_receipt_draft(actor=request.user, order=order, **values)
+        return _("Receipt draft saved.")
+    services.complete(actor=request.user, order=order, latitude=request.POST.get("latitude") or None,
+                      longitude=request.POST.get("longitude") or None,
+                      expected_version=form.cleaned_data["expected_version"], **values)
+    return _("The work order is complete.")
+
+
+@mobile_view
+def receipt(request, pk):
+    order = get_order(request, pk)
+    draft = queries.receipt_of(order)
+    if draft is not None and not draft.is_draft:
+        messages.info(request, _("The receipt has already been submitted."))
+        return HttpResponseRedirect(detail_url(order))
+    camera_only = bool(company_settings.get("workorder.photo_camera_only"))
+    form_class = receipt_form_class(order.order_type, draft.fields if draft else None)
+    form = form_class(request.POST or None, request.FILES or None,
+                      initial={"expected_version": order.version, "content": draft.content if draft else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["expected_version"] != order.version:
+                raise Conflict(STALE_MESSAGE)  # before any photo is stored
+            done = _save(request, order, form, draft, camera_only)
+        except NotFound:
+            raise
+        except Conflict as exc:
+            messages.error(request, refusal_message(exc))
+            return HttpResponseRedirect(detail_url(order))
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(detail_url(order))
+    actions = wo_queries.actions_for(request.user, order)
+    return render(request, "mobile/receipt.html", {
+        "tab": "orders", "order": order, "form": form, "draft": draft, "camera_only": camera_only,
+        "camera_max_age": CAMERA_MAX_AGE_MINUTES, "can_complete": "complete" in actions,
+        "can_draft": order.assignee_id == request.user.pk and order.status in flow.WORKING_STATUSES,
+        "options": order.order_type.receipt_options or {},
+    }, status=400 if form.errors else 200)

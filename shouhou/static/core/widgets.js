@@ -1,0 +1,420 @@
+/* Behaviours of the form engine's inputs (DESIGN §7), on every page and on content htmx loads:
+ *   select[data-search-url]       reference fields: type to search, pick from the results
+ *   select[data-cascade-options]  cascade fields: one select per level, writing the path back
+ *   [data-address-part]           address parts laid out together, with a "locate" button
+ *   [data-location-part]          a point: "use my position" fills latitude and longitude
+ *   input[data-scan-code]         camera scanning where the browser has BarcodeDetector
+ *   [data-signature-pad]          draw a signature; the PNG data URL goes into the hidden input
+ *   Django's CheckboxSelectMultiple (multiple-choice fields) gets Bootstrap's check styling.
+ * The texts come from data-t-* attributes of this script's tag (translated by its template). */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var T = {
+    search: "Search…", noResults: "Nothing found", remove: "Remove", choose: "Choose…", locate: "Locate",
+    locating: "Locating…", located: "Located", notLocated: "No coordinates yet", myPosition: "Use my position",
+    scan: "Scan", scanHint: "Point the camera at the code", close: "Close", clear: "Clear", noCamera: "The camera could not be opened."
+  };
+  Object.keys(T).forEach(function (key) {  // data-t-no-results="…" → T.noResults
+    var text = script && script.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)];
+    if (text) T[key] = text;
+  });
+  var geocodeUrl = script ? script.dataset.geocodeUrl || "" : "";
+
+  function h(tag, attrs, children) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "class") el.className = value;
+      else if (name === "text") el.textContent = value;
+      else el.setAttribute(name, value === true ? "" : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return el;
+  }
+
+  function once(el, name) {
+    var flag = "widget" + name;
+    if (el.dataset[flag]) return false;
+    el.dataset[flag] = "1";
+    return true;
+  }
+
+  function fire(el, type) { el.dispatchEvent(new Event(type, { bubbles: true })); }
+
+  function debounce(fn, wait) {
+    var timer;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, wait);
+    };
+  }
+
+  // --- reference search selects -------------------------------------------------------------------
+  function referencePicker(select) {
+    if (select.disabled || !once(select, "Ref")) return;
+    var multiple = select.multiple;
+    var box = h("div", { "class": "cf-ref" });
+    var chips = h("div", { "class": "cf-ref-chips" });
+    var input = h("input", { type: "search", "class": "form-control", autocomplete: "off", placeholder: T.search,
+      "aria-label": T.search, role: "combobox", "aria-expanded": "false", "aria-autocomplete": "list" });
+    var menu = h("div", { "class": "cf-ref-menu list-group shadow-sm d-none", role: "listbox" });
+    select.parentNode.insertBefore(box, select);
+    box.appendChild(chips); box.appendChild(input); box.appendChild(menu); box.appendChild(select);
+    select.classList.add("d-none");
+    if (select.classList.contains("is-invalid")) input.classList.add("is-invalid");
+
+    function chosen() {
+      return Array.prototype.filter.call(select.options, function (o) { return o.selected && o.value; });
+    }
+
+    function drawChips() {
+      chips.replaceChildren.apply(chips, chosen().map(function (option) {
+        var remove = h("button", { type: "button", "class": "btn-close", "aria-label": T.remove + " " + option.text });
+        remove.addEventListener("click", function () {
+          option.selected = false;
+          if (!multiple) select.value = "";
+          drawChips(); fire(select, "change");
+        });
+        return h("span", { "class": "cf-ref-chip" }, [h("span", { text: option.text }), remove]);
+      }));
+      input.placeholder = !multiple && chosen().length ? T.choose : T.search;
+    }
+
+    function pick(id, label) {
+      var option = Array.prototype.filter.call(select.options, function (o) { return o.value === String(id); })[0];
+      if (!option) { option = h("option", { value: String(id), text: label }); select.appendChild(option); }
+      if (!multiple) Array.prototype.forEach.call(select.options, function (o) { o.selected = false; });
+      option.selected = true;
+      input.value = "";
+      closeMenu(); drawChips(); fire(select, "change");
+    }
+
+    function closeMenu() { menu.classList.add("d-none"); input.setAttribute("aria-expanded", "false"); }
+
+    function showResults(results) {
+      menu.replaceChildren.apply(menu, results.length ? results.map(function (item) {
+        var label = item.label || item.name || item.text || String(item.id);
+        var extra = item.number || item.phone || "";
+        var button = h("button", { type: "button", "class": "list-group-item list-group-item-action", role: "option" },
+          [h("span", { text: label }), extra ? h("small", { "class": "text-muted ms-2", text: extra }) : null]);
+        button.addEventListener("click", function () { pick(item.id, label); });
+        return button;
+      }) : [h("div", { "class": "list-group-item text-muted small", text: T.noResults })]);
+      menu.classList.remove("d-none");
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    var search = debounce(function () {
+      var text = input.value.trim();
+      var url = select.dataset.searchUrl + (select.dataset.searchUrl.indexOf("?") === -1 ? "?" : "&") + "q=" + encodeURIComponent(text);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+        .then(function (data) { if (input.value.trim() === text) showResults(data.results || []); })
+        .catch(function () { showResults([]); });
+    }, 250);
+
+    input.addEventListener("input", search);
+    input.addEventListener("focus", function () { if (!input.value) search(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") closeMenu();
+      if (event.key === "Enter") {  // Enter picks the first result instead of submitting the form
+        var first = menu.querySelector("button");
+        if (first && !menu.classList.contains("d-none")) { event.preventDefault(); first.click(); }
+      }
+      if (event.key === "ArrowDown") {
+        var button = menu.querySelector("button");
+        if (button) { event.preventDefault(); button.focus(); }
+      }
+    });
+    menu.addEventListener("keydown", function (event) {
+      var current = document.activeElement;
+      if (event.key === "ArrowDown" && current.nextElementSibling) { event.preventDefault(); current.nextElementSibling.focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (current.previousElementSibling || input).focus(); }
+      if (event.key === "Escape") { closeMenu(); input.focus(); }
+    });
+    document.addEventListener("click", function (event) { if (!box.contains(event.target)) closeMenu(); });
+    drawChips();
+  }
+
+  // --- cascade selects --------------------------------------------------------------------------------
+  function cascadeSelect(select) {
+    if (!once(select, "Cascade")) return;
+    var tree;
+    try { tree = JSON.parse(select.dataset.cascadeOptions); } catch (e) { return; }
+    var chain = h("div", { "class": "cf-cascade" });
+    select.parentNode.insertBefore(chain, select);
+    select.classList.add("d-none");
+    var path = [];
+    try { path = select.value ? JSON.parse(select.value) : []; } catch (e) { path = []; }
+
+    function levelSelect(options, depth) {
+      var level = h("select", { "class": "form-select", "aria-label": (select.getAttribute("aria-label") || "") + " " + (depth + 1) });
+      if (select.disabled) level.disabled = true;
+      if (select.classList.contains("is-invalid")) level.classList.add("is-invalid");
+      level.appendChild(h("option", { value: "", text: T.choose }));
+      options.forEach(function (option) {
+        var item = h("option", { value: option.value, text: option.label });
+        if (path[depth] === option.value) item.selected = true;
+        level.appendChild(item);
+      });
+      level.addEventListener("change", function () {
+        path = path.slice(0, depth);
+        if (level.value) path.push(level.value);
+        draw(); write();
+      });
+      return level;
+    }
+
+    function draw() {
+      var levels = [];
+      var options = tree;
+      for (var depth = 0; options && options.length; depth++) {
+        levels.push(levelSelect(options, depth));
+        var node = options.filter(function (o) { return o.value === path[depth]; })[0];
+        options = node ? node.children : null;
+      }
+      chain.replaceChildren.apply(chain, levels);
+    }
+
+    function write() {
+      var encoded = path.length ? JSON.stringify(path) : "";
+      var match = Array.prototype.some.call(select.options, function (o) { return o.value === encoded; });
+      select.value = match ? encoded : "";
+      fire(select, "change");
+    }
+
+    draw();
+  }
+
+  // --- address and location parts -----------------------------------------------------------------
+  function partsOf(input, attribute) {
+    var base = input.name.replace(/_\d+$/, "");
+    return Array.prototype.filter.call(input.form ? input.form.elements : document.querySelectorAll("[" + attribute + "]"),
+      function (el) { return el.hasAttribute(attribute) && el.name.replace(/_\d+$/, "") === base; });
+  }
+
+  function addressParts(first) {
+    var inputs = partsOf(first, "data-address-part");
+    if (!inputs.length || !once(inputs[0], "Address")) return;
+    var part = {};
+    inputs.forEach(function (input) { part[input.dataset.addressPart] = input; });
+    var grid = h("div", { "class": "cf-address" });
+    inputs[0].parentNode.insertBefore(grid, inputs[0]);
+    inputs.forEach(function (input) {
+      if (input.type !== "hidden") input.classList.add("cf-part-" + input.dataset.addressPart);
+      grid.appendChild(input);
+    });
+    if (!part.lat || !part.lng) return;
+    var status = h("span", { "class": "cf-coordinates small text-muted" });
+    var bar = h("div", { "class": "cf-parts-bar" }, [status]);
+    grid.parentNode.insertBefore(bar, grid.nextSibling);
+
+    function showPoint() {
+      var has = part.lat.value && part.lng.value;
+      status.textContent = has ? T.located + " " + Number(part.lat.value).toFixed(5) + ", " + Number(part.lng.value).toFixed(5) : T.notLocated;
+    }
+    inputs.forEach(function (input) {
+      if (input.type === "hidden") return;
+      input.addEventListener("change", function () { part.lat.value = ""; part.lng.value = ""; showPoint(); });
+    });
+    if (geocodeUrl && !first.disabled) {
+      var button = h("button", { type: "button", "class": "btn btn-sm btn-outline-secondary" }, [h("i", { "class": "bi bi-geo-alt" }), " " + T.locate]);
+      bar.insertBefore(button, status);
+      button.addEventListener("click", function () {
+        var query = ["province", "city", "district", "detail"].map(function (name) {
+          return name + "=" + encodeURIComponent(part[name] ? part[name].value : "");
+        }).join("&");
+        button.disabled = true;
+        status.textContent = T.locating;
+        fetch(geocodeUrl + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+          .then(function (result) {
+            if (result.ok) { part.lat.value = result.data.lat; part.lng.value = result.data.lng; showPoint(); }
+            else status.textContent = result.data.message || T.notLocated;
+          })
+          .catch(function () { status.textContent = T.notLocated; })
+          .then(function () { button.disabled = false; });
+      });
+    }
+    showPoint();
+  }
+
+  function locationParts(first) {
+    var inputs = partsOf(first, "data-location-part");
+    if (!inputs.length || !once(inputs[0], "Location")) return;
+    var part = {};
+    inputs.forEach(function (input) { part[input.dataset.locationPart] = input; });
+    var grid = h("div", { "class": "cf-location" });
+    inputs[0].parentNode.insertBefore(grid, inputs[0]);
+    inputs.forEach(function (input) { input.classList.add("cf-part-" + input.dataset.locationPart); grid.appendChild(input); });
+    if (!navigator.geolocation || !window.isSecureContext || first.disabled) return;
+    var status = h("span", { "class": "small text-muted" });
+    var button = h("button", { type: "button", "class": "btn btn-sm btn-outline-secondary" }, [h("i", { "class": "bi bi-crosshair" }), " " + T.myPosition]);
+    grid.parentNode.insertBefore(h("div", { "class": "cf-parts-bar" }, [button, status]), grid.nextSibling);
+    button.addEventListener("click", function () {
+      status.textContent = T.locating;
+      navigator.geolocation.getCurrentPosition(function (position) {
+        part.lat.value = position.coords.latitude.toFixed(6);
+        part.lng.value = position.coords.longitude.toFixed(6);
+        status.textContent = T.located;
+        fire(part.lat, "change");
+      }, function () { status.textContent = T.notLocated; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+  }
+
+  // --- scan codes -------------------------------------------------------------------------------------
+  function scanCode(input) {
+    if (input.disabled || !once(input, "Scan")) return;
+    var group = h("div", { "class": "input-group" });
+    input.parentNode.insertBefore(group, input);
+    group.appendChild(input);
+    var canScan = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+    if (!canScan) return;  // manual entry: the input stays as it is
+    var button = h("button", { type: "button", "class": "btn btn-outline-secondary", title: T.scan, "aria-label": T.scan },
+      [h("i", { "class": "bi bi-upc-scan" })]);
+    group.appendChild(button);
+    button.addEventListener("click", function () { openScanner(input); });
+  }
+
+  function openScanner(input) {
+    var video = h("video", { playsinline: true, muted: true, "class": "cf-scanner-video" });
+    var message = h("div", { "class": "cf-scanner-hint", text: T.scanHint });
+    var close = h("button", { type: "button", "class": "btn btn-light" }, [T.close]);
+    var overlay = h("div", { "class": "cf-scanner", role: "dialog", "aria-modal": "true", "aria-label": T.scan },
+      [video, h("div", { "class": "cf-scanner-frame" }), message, close]);
+    document.body.appendChild(overlay);
+    var stream = null;
+    var timer = null;
+
+    function stop() {
+      clearInterval(timer);
+      if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+      overlay.remove();
+      document.removeEventListener("keydown", onKey);
+      input.focus();
+    }
+    function onKey(event) { if (event.key === "Escape") stop(); }
+    close.addEventListener("click", stop);
+    document.addEventListener("keydown", onKey);
+
+    var detector;
+    Promise.resolve(window.BarcodeDetector.getSupportedFormats ? window.BarcodeDetector.getSupportedFormats() : undefined)
+      .then(function (formats) {
+        detector = formats && formats.length ? new window.BarcodeDetector({ formats: formats }) : new window.BarcodeDetector();
+        return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+      })
+      .then(function (media) {
+        stream = media;
+        video.srcObject = media;
+        return video.play();
+      })
+      .then(function () {
+        timer = setInterval(function () {
+          detector.detect(video).then(function (codes) {
+            if (!codes.length) return;
+            input.value = codes[0].rawValue;
+            fire(input, "input"); fire(input, "change");
+            stop();
+          }).catch(function () { /* a frame that could not be read: try the next */ });
+        }, 250);
+      })
+      .catch(function () { message.textContent = T.noCamera; });
+  }
+
+  // --- signature pads ---------------------------------------------------------------------------------
+  function signaturePad(box) {
+    if (!once(box, "Signature")) return;
+    var canvas = box.querySelector("canvas");
+    var hidden = box.querySelector("[data-signature-data]");
+    if (!canvas || !hidden) return;
+    var clear = h("button", { type: "button", "class": "btn btn-sm btn-link px-0 cf-signature-clear" }, [h("i", { "class": "bi bi-eraser" }), " " + T.clear]);
+    canvas.parentNode.insertBefore(clear, canvas.nextSibling);
+    var context = canvas.getContext("2d");
+    var drawing = false;
+    var empty = true;
+
+    function fit() {  // the bitmap matches the displayed size, so strokes are not stretched
+      var ratio = window.devicePixelRatio || 1;
+      var width = Math.round(canvas.clientWidth * ratio);
+      var height = Math.round(canvas.clientHeight * ratio);
+      if (!width || (canvas.width === width && canvas.height === height)) return;
+      canvas.width = width; canvas.height = height;
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      context.lineWidth = 2.2; context.lineCap = "round"; context.lineJoin = "round"; context.strokeStyle = "#111";
+      empty = true; hidden.value = "";
+    }
+
+    function point(event) {
+      var rect = canvas.getBoundingClientRect();
+      return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    }
+
+    canvas.addEventListener("pointerdown", function (event) {
+      if (empty) fit();
+      drawing = true;
+      canvas.setPointerCapture(event.pointerId);
+      var p = point(event);
+      context.beginPath(); context.moveTo(p.x, p.y);
+      context.lineTo(p.x + 0.1, p.y + 0.1); context.stroke();
+      event.preventDefault();
+    });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) return;
+      var p = point(event);
+      context.lineTo(p.x, p.y); context.stroke();
+    });
+    function finish() {
+      if (!drawing) return;
+      drawing = false; empty = false;
+      hidden.value = canvas.toDataURL("image/png");
+      fire(hidden, "change");
+    }
+    canvas.addEventListener("pointerup", finish);
+    canvas.addEventListener("pointercancel", finish);
+    clear.addEventListener("click", function () {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      empty = true; hidden.value = "";
+      fire(hidden, "change");
+    });
+  }
+
+  // --- multiple-choice check lists (Django's CheckboxSelectMultiple markup) -----------------------
+  function checkList(input) {
+    var label = input.parentNode;
+    var row = label && label.parentNode;
+    var list = row && row.parentNode;
+    if (!label || label.tagName !== "LABEL" || !row || row.tagName !== "DIV" || !list || !list.id) return;
+    if (input.className || !once(input, "Check")) return;
+    list.classList.add("cf-checks");
+    row.classList.add("form-check", "form-check-inline");
+    input.classList.add("form-check-input");
+    label.classList.add("form-check-label");
+  }
+
+  // --- wiring -------------------------------------------------------------------------------------------
+  function init(scope) {
+    var rootEl = scope && scope.querySelectorAll ? scope : document;
+    function each(selector, fn) {
+      if (rootEl.matches && rootEl.matches(selector)) fn(rootEl);
+      rootEl.querySelectorAll(selector).forEach(fn);
+    }
+    each("select[data-search-url]", referencePicker);
+    each("select[data-cascade-options]", cascadeSelect);
+    each("[data-address-part]", addressParts);
+    each("[data-location-part]", locationParts);
+    each("input[data-scan-code]", scanCode);
+    each("[data-signature-pad]", signaturePad);
+    each("div[id] > div > label > input[type=checkbox]", checkList);
+  }
+
+  window.shouhouWidgets = { init: init };
+  if (window.htmx && htmx.onLoad) htmx.onLoad(init);  // the page, then every piece htmx swaps in
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(document); });
+  else init(document);
+})();
