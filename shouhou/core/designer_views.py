@@ -83,8 +83,7 @@ def designer_config(design, schema):
         "target": design.target,
         "version": schema.version,
         "fields": schema.fields,
-        "retired": [{k: v for k, v in f.items() if k in PROPS} | {"retired_at": f.get("retired_at", "")}
-                    for f in schema.retired_fields],
+        "retired": retired_definitions(schema),
         "kinds": kinds,
         "props": list(PROPS),
         "limits": TEXT_LIMITS,
@@ -94,6 +93,12 @@ def designer_config(design, schema):
         "ruleChoices": {"any": _("Any number"), "mobile": _("Mobile numbers only"),
                         "landline": _("Landlines only")},
     }
+
+
+def retired_definitions(schema):
+    """Removed fields as the designer can restore them: their definition plus when they were removed."""
+    return [{k: v for k, v in f.items() if k in PROPS} | {"retired_at": f.get("retired_at", "")}
+            for f in schema.retired_fields]
 
 
 def designer_texts():
@@ -233,7 +238,7 @@ def form_designer_save(request, target):
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
     saved = forms_engine.schema_as_dict(schema)
-    return JsonResponse({**saved, "retired_fields": designer_config(design, schema)["retired"]})
+    return JsonResponse({**saved, "retired_fields": retired_definitions(schema)})
 
 
 def _json_body(request):

@@ -49,7 +49,7 @@ class RuleForm(ConsoleForm):
         if rule is not None and rule.target not in targets:
             targets.append(rule.target)
         self.fields["target"].choices = [(t, label) for t, label in Rule.Target.choices if t in targets]
-        if len(targets) == 1:
+        if rule is None and targets:
             self.fields["target"].initial = targets[0]
         fixed = [(FIXED_DATE, _("A fixed date"))]
         for target in Rule.Target.values:
@@ -57,6 +57,8 @@ class RuleForm(ConsoleForm):
             field.choices = [*queries.anchor_choices(target), *fixed]
             if rule is not None and rule.target == target and rule.anchor_field not in dict(field.choices):
                 field.choices.insert(0, (rule.anchor_field, queries.anchor_label(target, rule.anchor_field)))
+            if rule is None or rule.target != target:  # the other target's select starts on its first date field
+                self.initial.setdefault(f"anchor_{target}", field.choices[0][0])
         kept = list(rule.users.all()) if rule is not None else []
         people = {user.pk: user for user in [*pickable_users(actor), *kept]}
         self.fields["user_ids"].choices = user_choices(sorted(people.values(), key=lambda u: (u.name, u.pk)))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import User
 from shouhou.core import outbox, timeline
-from shouhou.core.errors import NotFound, QuotaExceeded, ValidationFailed
+from shouhou.core.errors import NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.forms_engine.kinds.temporal import company_zone
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
 from shouhou.system.models import SystemLog
@@ -120,7 +120,10 @@ def save_rule(*, actor, rule=None, name, target, kind, description="", anchor_fi
               unit=Rule.Unit.MONTH, lead_days=0, notify_owner=False, notify_team_leader=False, user_ids=(),
               sms_contact=False, sms_template="", request=None):
     """Create a rule (rule=None) or change one; a changed schedule reschedules its reminders."""
-    queries.require_remind(actor, target)
+    if target in queries.REMIND_PERMS:
+        queries.require_remind(actor, target)
+    elif not queries.remindable_targets(actor):  # an unknown target is a field error, for those who may remind
+        raise PermissionDenied()
     with transaction.atomic():
         if rule is not None:
             rule = _lock_rule(actor, rule)

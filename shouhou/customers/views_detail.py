@@ -19,7 +19,16 @@ from shouhou.core.permissions import has_perm, require
 from . import queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
-from .views import REMINDER_BATCH_URL, REMINDERS_TAB_URL, can, finished, render_modal, show_error, status_badge, url_or_empty
+from .views import (
+    REMINDER_BATCH_URL,
+    REMINDERS_TAB_URL,
+    can,
+    finished,
+    render_modal,
+    show_error,
+    status_badge,
+    url_or_empty,
+)
 
 NEARBY_CHOICES = (1, 3, 5, 10, 20, 50)
 NEARBY_DEFAULT = 5
@@ -101,7 +110,7 @@ def customer_nearby(request, pk):
                "km_choices": NEARBY_CHOICES}
     if request.htmx:
         return render(request, "customers/_nearby.html", context)
-    return redirect(reverse("customers:detail", args=[customer.pk]) + f"?km={km:g}#tab-nearby")
+    return redirect(reverse("customers:detail", args=[customer.pk]) + f"?km={km:g}#nearby")
 
 
 # --- create and edit --------------------------------------------------------------------------------------
@@ -168,7 +177,7 @@ def customer_delete(request, pk):
 def note_create(request, pk):
     customer = _customer(request, pk)
     form = NoteForm(request.POST, request.FILES)
-    target = reverse("customers:detail", args=[customer.pk]) + "#tab-activity"
+    target = reverse("customers:detail", args=[customer.pk]) + "#activity"
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(target)
@@ -192,7 +201,7 @@ def _child(model, customer, child_id):
 
 
 def _detail_tab(customer, tab):
-    return reverse("customers:detail", args=[customer.pk]) + f"#tab-{tab}"
+    return reverse("customers:detail", args=[customer.pk]) + f"#{tab}"
 
 
 def _child_form(request, customer, *, form, template, title, action, save, done_message, tab):

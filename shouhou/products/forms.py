@@ -31,19 +31,6 @@ class ProductsForm(ConsoleForm):
 
     field_aliases = {"product_type_id": "product_type", "customer_id": "customer", "template_id": "template"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.label_pickers()
-
-    def label_pickers(self):
-        """Texts of the search box products.js puts above each picker select."""
-        for field in self.fields.values():
-            attrs = field.widget.attrs
-            if "data-search-url" in attrs:
-                attrs.setdefault("data-search-placeholder", _("Type to search"))
-                attrs.setdefault("data-found-message", _("%s found; choose below"))
-                attrs.setdefault("data-none-message", _("Nothing found"))
-
     custom_error_field = None  # where custom-field errors go when the form has no "cf_" fields
 
     def add_domain_error(self, exc):
@@ -67,7 +54,8 @@ TOGGLE = forms.CheckboxInput(attrs={"data-part-toggle": "1"})  # products.js ena
 
 
 class PickerSelect(forms.Select):
-    """A select that lists only the current choice; products.js fills it from `data-search-url`."""
+    """A select that lists only the current choice; the form engine's widgets.js turns a select with
+    `data-search-url` into a search box."""
 
 
 class ProductForm(ProductsForm):
@@ -96,8 +84,7 @@ class ProductForm(ProductsForm):
             customer_choices.append((customer.pk, f"{customer.name}（{customer.number}）"))
         widget = self.fields["customer"].widget
         widget.choices = customer_choices
-        widget.attrs.update({"data-search-url": reverse("products:customer_options"), "data-picker": "customer"})
-        self.label_pickers()
+        widget.attrs["data-search-url"] = reverse("customers:pick")
         if template is not None:
             self.fields["number"].required = False
             self.fields["number"].help_text = _("Empty: numbered %(prefix)s-0001, -0002 … from the template.") % {
@@ -233,8 +220,7 @@ class BatchEditForm(ProductsForm):
         self.fields["product_type"].choices = [("", _("No type"))] + queries.product_type_choices()
         widget = self.fields["customer"].widget
         widget.choices = [("", _("No customer"))]
-        widget.attrs.update({"data-search-url": reverse("products:customer_options"), "data-picker": "customer"})
-        self.label_pickers()
+        widget.attrs["data-search-url"] = reverse("customers:pick")
         self.fields["field_key"].choices = [("", _("Do not change a custom field"))] + [
             (column.key, column.header) for column in forms_engine.excel_columns(self.parsed, for_import=True)]
 

@@ -97,18 +97,6 @@ def pick_products(actor, text, customer_id=None, limit=PICK_LIMIT):
     return found.order_by("name", "id")[:limit]
 
 
-def pick_customers(actor, text, limit=PICK_LIMIT):
-    """Customers the actor may see, for the product form's customer picker."""
-    from shouhou.customers import queries as customer_queries
-
-    permissions.require(actor, "customer.view")
-    found = customer_queries.visible_customers(actor)
-    text = (text or "").strip()
-    if text:
-        found = found.filter(customer_queries.search_condition(text))
-    return found.order_by("name", "id")[:limit]
-
-
 def visible_customer(actor, customer_id):
     """The customer with this id if the actor may see it, else None (another company's too)."""
     from shouhou.customers.queries import visible_customers

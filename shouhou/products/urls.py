@@ -16,7 +16,6 @@ urlpatterns = [
     path("batch/edit/", views.batch_edit, name="batch_edit"),
     path("batch/delete/", views.batch_delete, name="batch_delete"),
     path("pick/", views.product_options, name="pick"),
-    path("pick/customers/", views.customer_options, name="customer_options"),
     *import_urls(ProductImporter, "import/", "import"),
     # QR codes (PRD-08)
     path("qrcodes/", views_qr.qrcode_list, name="qrcodes"),

@@ -418,18 +418,7 @@ def batch_edit(request):
     }, status=400 if form.errors else 200)
 
 
-# --- pickers (the product form's customer select, and fields of kind "product") -------------------------
-
-def _options(rows):
-    return JsonResponse({"results": rows})
-
-
-@login_required
-@domain_errors
-def customer_options(request):
-    found = queries.pick_customers(request.user, request.GET.get("q", "")[:100])
-    return _options([{"id": c.pk, "text": f"{c.name}（{c.number}）"} for c in found])
-
+# --- the picker of fields of kind "product" (the form engine's widgets.js) -----------------------------------
 
 @login_required
 @domain_errors
@@ -437,4 +426,4 @@ def product_options(request):
     customer = request.GET.get("customer", "")
     found = queries.pick_products(request.user, request.GET.get("q", "")[:100],
                                   customer_id=int(customer) if customer.isdigit() else None)
-    return _options([{"id": p.pk, "text": str(p)} for p in found])
+    return JsonResponse({"results": [{"id": p.pk, "label": p.name, "number": p.number} for p in found]})

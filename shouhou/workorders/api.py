@@ -350,11 +350,18 @@ def _type(actor, type_id):
     return permissions.get_visible_or_404(queries.all_types(), pk=type_id)
 
 
+class TypeFilters(PageQuery):
+    usable: bool = Field(False, description="true: only enabled types you may create orders of")
+
+
 @types_router.get("", response={200: page_of(TypeOut), **ERRORS})
-def list_types(request, filters: Query[PageQuery]):
+def list_types(request, filters: Query[TypeFilters]):
     """The company's work-order types in their order."""
     _require_type_reader(request.auth)
-    return paginate(queries.all_types(), filters)
+    types = queries.all_types()
+    if filters.usable:
+        types = types.filter(pk__in=queries.usable_types(request.auth).values("pk"))
+    return paginate(types, filters)
 
 
 @types_router.post("", response={201: TypeOut, **ERRORS})

@@ -102,14 +102,21 @@ def normalize(flow):
         config = _node_defaults(node)
         if isinstance(raw.get("enabled"), bool) and node not in LOCKED_NODES:
             config["enabled"] = raw["enabled"]
-        if node in TIMEOUT_NODES and raw.get("timeout_hours") not in (None, ""):
-            config["timeout_hours"] = float(raw["timeout_hours"])
+        if node in TIMEOUT_NODES:
+            config["timeout_hours"] = _hours(raw.get("timeout_hours"))
         approval = raw.get("approval") if isinstance(raw.get("approval"), dict) else {}
         if node in APPROVAL_NODES and approval.get("rule") in APPROVAL_RULES:
             config["approval"] = {"rule": approval["rule"], "user_ids": list(approval.get("user_ids") or []),
                                   "role_id": approval.get("role_id")}
         result[node] = config
     return result
+
+
+def _hours(value):
+    """A positive number of hours, or None (stored flows are validated; this only keeps reads safe)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return float(value)
 
 
 def is_enabled(flow, node):
@@ -125,8 +132,7 @@ def approval_rule(flow, node):
 
 
 def timeout_hours(flow, node):
-    value = ((flow or {}).get(node) or {}).get("timeout_hours")
-    return float(value) if value not in (None, "") and node in TIMEOUT_NODES else None
+    return _hours(((flow or {}).get(node) or {}).get("timeout_hours")) if node in TIMEOUT_NODES else None
 
 
 def node_status(node, flow):

@@ -279,7 +279,7 @@ class BatchEditForm(ConsoleForm):
 
 class QuickCustomerForm(ConsoleForm):
     name = forms.CharField(label=_("Customer name"), max_length=100)
-    contact_name = forms.CharField(label=_("Contact name on the order"), max_length=50, required=False)
+    contact_name = forms.CharField(label=_("Contact"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     province = forms.CharField(label=_("Province"), max_length=30, required=False)

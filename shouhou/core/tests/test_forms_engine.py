@@ -423,18 +423,18 @@ def base_fields():
 
 
 def test_get_schema_creates_once_per_company(tenant, other_company):
-    schema = get_schema("customer")
+    schema = get_schema("engine_test")
     assert schema.pk and schema.fields == [] and schema.version == 0
-    assert get_schema("customer").pk == schema.pk
+    assert get_schema("engine_test").pk == schema.pk
     with tenant_context(other_company[0]):
-        assert get_schema("customer").pk != schema.pk
-    assert FormSchema.all_tenants.filter(target="customer").count() == 2
+        assert get_schema("engine_test").pk != schema.pk
+    assert FormSchema.all_tenants.filter(target="engine_test").count() == 2
     with pytest.raises(ValueError):
         get_schema("bad target!")
 
 
 def test_save_schema_records_version_timeline_log_and_event(tenant, owner):
-    schema = save_schema(actor=owner, target="customer", fields=base_fields(), permission=PERMISSION)
+    schema = save_schema(actor=owner, target="engine_test", fields=base_fields(), permission=PERMISSION)
     assert schema.version == 1 and [f["key"] for f in schema.fields] == ["model", "color", "power"]
     assert schema.fields[1]["options"] == COLORS and schema.updated_by == owner
     entry = timeline.entries_for(schema)[0]
@@ -446,26 +446,26 @@ def test_save_schema_records_version_timeline_log_and_event(tenant, owner):
     fields = base_fields()
     fields[0]["label"] = "产品型号"
     fields.reverse()
-    schema = save_schema(actor=owner, target="customer", fields=fields, permission=PERMISSION, expected_version=1)
+    schema = save_schema(actor=owner, target="engine_test", fields=fields, permission=PERMISSION, expected_version=1)
     changes = timeline.entries_for(schema)[0].changes
     assert {c["field"] for c in changes} == {"model", "order"}
     assert "产品型号" in next(c["new"] for c in changes if c["field"] == "model")
 
-    unchanged = save_schema(actor=owner, target="customer", fields=fields, permission=PERMISSION)
+    unchanged = save_schema(actor=owner, target="engine_test", fields=fields, permission=PERMISSION)
     assert unchanged.version == 2  # nothing changed: no new version, no entry
     with pytest.raises(Conflict):
-        save_schema(actor=owner, target="customer", fields=fields, permission=PERMISSION, expected_version=1)
+        save_schema(actor=owner, target="engine_test", fields=fields, permission=PERMISSION, expected_version=1)
 
 
 def test_save_schema_needs_the_permission(tenant):
     engineer = make_user(tenant, roles=("engineer",))
     with pytest.raises(PermissionDenied):
-        save_schema(actor=engineer, target="customer", fields=base_fields(), permission=PERMISSION)
-    assert get_schema("customer").version == 0
+        save_schema(actor=engineer, target="engine_test", fields=base_fields(), permission=PERMISSION)
+    assert get_schema("engine_test").version == 0
 
 
 def test_new_fields_get_generated_keys_and_bare_option_labels(tenant, owner):
-    schema = save_schema(actor=owner, target="product", permission=PERMISSION, fields=[
+    schema = save_schema(actor=owner, target="engine_test", permission=PERMISSION, fields=[
         {"label": "等级", "kind": "select", "options": ["A级", "B级"]}])
     field = schema.fields[0]
     assert field["key"].startswith("f_") and field["options"] == [{"value": "A级", "label": "A级"},
@@ -509,18 +509,18 @@ DEFINITION_REFUSALS = [
                          ids=[loc + "-" + str(i) for i, (_f, loc, _m) in enumerate(DEFINITION_REFUSALS)])
 def test_save_schema_refuses_bad_definitions(tenant, owner, fields, location, fragment):
     with pytest.raises(ValidationFailed) as exc:
-        save_schema(actor=owner, target="customer", fields=fields, permission=PERMISSION)
+        save_schema(actor=owner, target="engine_test", fields=fields, permission=PERMISSION)
     messages = [str(m) for m in exc.value.details.get(location, [])]
     assert any(fragment in m for m in messages), exc.value.details
-    assert get_schema("customer").version == 0
+    assert get_schema("engine_test").version == 0
 
 
 def test_removed_fields_are_retired_and_their_values_stay_readable(tenant, owner):
-    save_schema(actor=owner, target="customer", fields=base_fields(), permission=PERMISSION)
+    save_schema(actor=owner, target="engine_test", fields=base_fields(), permission=PERMISSION)
     values = {"model": "X1", "color": "red", "power": 5}
     fields = base_fields()
     fields[1]["options"] = COLORS[1:]  # "red" is dropped from the options
-    schema = save_schema(actor=owner, target="customer", fields=[fields[0], fields[1]], permission=PERMISSION)
+    schema = save_schema(actor=owner, target="engine_test", fields=[fields[0], fields[1]], permission=PERMISSION)
     assert [f["key"] for f in schema.retired_fields] == ["power"]
     assert schema.retired_fields[0]["retired_at"]
     assert schema.fields[1]["retired_options"] == [COLORS[0]]
@@ -536,35 +536,35 @@ def test_removed_fields_are_retired_and_their_values_stay_readable(tenant, owner
     assert validate_values(schema, {"model": "X2", "color": "blue"}, previous=values) == {
         "model": "X2", "color": "blue", "power": 5}  # the removed field's value is kept
 
-    schema = save_schema(actor=owner, target="customer", fields=base_fields(), permission=PERMISSION)
+    schema = save_schema(actor=owner, target="engine_test", fields=base_fields(), permission=PERMISSION)
     assert schema.retired_fields == [] and schema.fields[1].get("retired_options") is None
 
     with pytest.raises(ValidationFailed) as exc:
-        save_schema(actor=owner, target="customer", permission=PERMISSION,
+        save_schema(actor=owner, target="engine_test", permission=PERMISSION,
                     fields=[base_fields()[0], one("date", "color", label="颜色")])
     assert "cannot be changed" in str(exc.value.details["fields.1.kind"][0])
 
-    save_schema(actor=owner, target="customer", permission=PERMISSION, fields=base_fields()[:1])
+    save_schema(actor=owner, target="engine_test", permission=PERMISSION, fields=base_fields()[:1])
     with pytest.raises(ValidationFailed) as exc:
-        save_schema(actor=owner, target="customer", permission=PERMISSION,
+        save_schema(actor=owner, target="engine_test", permission=PERMISSION,
                     fields=[base_fields()[0], one("date", "power", label="功率")])
     assert "removed field of another type" in str(exc.value.details["fields.1.kind"][0])
 
 
 def test_preview_checks_unsaved_definitions_without_saving(tenant, owner):
-    preview = preview_schema(target="customer", fields=[{"label": "等级", "kind": "select", "options": ["A级", "B级"]}])
+    preview = preview_schema(target="engine_test", fields=[{"label": "等级", "kind": "select", "options": ["A级", "B级"]}])
     key = preview.fields[0].key
     form = build_form(preview)({key: "B级"})
     assert form.is_valid() and form.custom_values == {key: "B级"}
     with pytest.raises(ValidationFailed) as exc:
-        preview_schema(target="customer", fields=[one("select", "a")])
+        preview_schema(target="engine_test", fields=[one("select", "a")])
     assert "fields.0.options" in exc.value.details
-    assert get_schema("customer").version == 0 and get_schema("customer").fields == []
+    assert get_schema("engine_test").version == 0 and get_schema("engine_test").fields == []
 
 
 def test_compatible_kind_change_is_allowed(tenant, owner):
-    save_schema(actor=owner, target="customer", fields=[one("text", "note")], permission=PERMISSION)
-    schema = save_schema(actor=owner, target="customer", fields=[one("textarea", "note")], permission=PERMISSION)
+    save_schema(actor=owner, target="engine_test", fields=[one("text", "note")], permission=PERMISSION)
+    schema = save_schema(actor=owner, target="engine_test", fields=[one("textarea", "note")], permission=PERMISSION)
     assert schema.fields[0]["kind"] == "textarea"
 
 

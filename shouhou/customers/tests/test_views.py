@@ -16,7 +16,7 @@ from shouhou.core.testing import client_for, make_team, make_user
 from shouhou.customers.models import Address, Contact, Customer
 from shouhou.messaging.models import SmsMessage
 
-from .conftest import SHANGHAI, at, make_customer
+from .conftest import at, make_customer
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -199,7 +199,7 @@ def test_note_with_attachment(tenant, owner, admin):
     customer = make_customer(owner)
     upload = SimpleUploadedFile("现场照片.pdf", b"%PDF-1.4", content_type="application/pdf")
     response = admin.post(url("note_create", customer.pk), {"content": "已电话确认", "files": [upload]})
-    assert response.status_code == 302 and response["Location"].endswith("#tab-activity")
+    assert response.status_code == 302 and response["Location"].endswith("#activity")
     entry = Activity.objects.get(verb="customer.note")
     assert entry.note == "已电话确认" and entry.attachments[0]["name"] == "现场照片.pdf"
     assert "现场照片.pdf" in text(admin.get(url("detail", customer.pk)))
@@ -213,7 +213,7 @@ def test_contact_and_address_dialogs(tenant, owner, admin):
     assert response.status_code == 200 and "invalid-feedback" in text(response)
     response = admin.post(url("contact_create", customer.pk), {"name": "乙", "phone": "13800000002",
                                                                 "is_default": "on"}, **HTMX)
-    assert response.status_code == 200 and response["HX-Redirect"].endswith("#tab-contacts")
+    assert response.status_code == 200 and response["HX-Redirect"].endswith("#contacts")
     customer.refresh_from_db()
     assert customer.contact_name == "乙"
     first = Contact.objects.get(customer=customer, name="甲")

@@ -205,10 +205,12 @@ def test_pickers_only_offer_what_the_actor_sees(tenant, owner, admin, other_comp
     with tenant_context(other_tenant):
         make_customer(other_owner, name="别家客户")
         make_product(other_owner, name="别家产品")
-    customers = admin.get(url("customer_options") + "?q=客户").json()["results"]
-    assert [c["text"].split("（")[0] for c in customers] == ["本公司客户"]
     products = admin.get(url("pick") + "?q=产品").json()["results"]
-    assert len(products) == 1 and "本公司产品" in products[0]["text"]
+    assert [p["label"] for p in products] == ["本公司产品"]
+    form = text(admin.get(url("create")))
+    assert f'data-search-url="{reverse("customers:pick")}"' in form  # the customer picker: visible customers
+    customers = admin.get(reverse("customers:pick") + "?q=客户").json()["results"]
+    assert [c["label"] for c in customers] == ["本公司客户"]
 
 
 def test_types_page_actions(tenant, owner, admin):

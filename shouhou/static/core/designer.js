@@ -268,9 +268,6 @@
 
   function renderCanvas() {
     canvas.replaceChildren.apply(canvas, state.fields.map(canvasItem));
-    var empty = root.querySelector("[data-canvas-empty]");
-    empty.classList.toggle("d-none", state.fields.length > 0);
-    empty.querySelector("span").textContent = T.empty;
     var count = state.fields.filter(hasValue).length;
     root.querySelector("[data-field-count]").textContent = fmt(T.fieldCount, { n: count });
     renderRetired();
@@ -819,6 +816,7 @@
   });
 
   // --- start -----------------------------------------------------------------------------------------
+  canvas.setAttribute("data-empty-text", T.empty);  // shown by CSS while the list (the drop zone) is empty
   renderCanvas();
   renderProps();
   updateStatus();

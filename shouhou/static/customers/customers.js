@@ -59,6 +59,16 @@
       .then(function () { button.disabled = false; });
   });
 
+  // Typing a new address drops the old coordinates, so a moved address is located again on saving.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var block = input.closest && input.closest("[data-address-block]");
+    if (!block || !input.matches("[name=province], [name=city], [name=district], [name=detail], [name=address_detail]")) return;
+    var lat = part(block, ["latitude"]), lng = part(block, ["longitude"]);
+    if (lat) lat.value = "";
+    if (lng) lng.value = "";
+  });
+
   // Check lists (owners): typing in the filter hides the options that do not match.
   document.addEventListener("input", function (event) {
     var input = event.target;
@@ -69,66 +79,29 @@
     });
   });
 
-  // Reference fields (e.g. a "customer" custom field): a search box above the select fetches choices.
-  function enhancePickers(root) {
-    (root || document).querySelectorAll("select[data-search-url]:not([data-picker-ready])").forEach(function (select) {
-      select.setAttribute("data-picker-ready", "1");
-      var search = document.createElement("input");
-      search.type = "search";
-      search.className = "form-control form-control-sm mb-1";
-      search.placeholder = select.dataset.searchPlaceholder || "…";
-      search.setAttribute("aria-label", search.placeholder);
-      select.parentNode.insertBefore(search, select);
-      var timer = null;
-      search.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { fillChoices(select, search.value.trim()); }, 250);
-      });
-    });
-  }
-
-  function fillChoices(select, text) {
-    var url = select.dataset.searchUrl + (select.dataset.searchUrl.indexOf("?") === -1 ? "?" : "&") +
-      "q=" + encodeURIComponent(text);
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (body) {
-      Array.prototype.slice.call(select.options).forEach(function (option) {
-        if (!option.selected && option.value !== "") option.remove();
-      });
-      var present = {};
-      Array.prototype.forEach.call(select.options, function (option) { present[option.value] = true; });
-      (body.results || []).forEach(function (item) {
-        if (present[String(item.id)]) return;
-        var option = document.createElement("option");
-        option.value = item.id;
-        option.textContent = item.number ? item.label + " (" + item.number + ")" : item.label;
-        select.appendChild(option);
-      });
-    });
-  }
-
-  // Detail tabs follow the address bar (#tab-contacts), so redirects and links open the right tab.
+  // Detail tabs follow the address bar (#contacts opens the tab #tab-contacts), so redirects and links open
+  // the right tab; the hash names no element, so the browser does not jump down the page.
   function showHashTab() {
-    if (!window.bootstrap || !location.hash || location.hash.indexOf("#tab-") !== 0) return;
-    var button = document.querySelector("[data-hash-tabs] [data-bs-target='" + location.hash + "']");
-    if (button) bootstrap.Tab.getOrCreateInstance(button).show();
+    if (!window.bootstrap || !location.hash || location.hash.length < 2) return;
+    var button = document.querySelector("[data-hash-tabs] [data-bs-target='#tab-" + location.hash.slice(1) + "']");
+    if (!button) return;
+    bootstrap.Tab.getOrCreateInstance(button).show();
+    var strip = button.closest("[data-hash-tabs]");
+    strip.scrollLeft = button.offsetLeft - (strip.clientWidth - button.offsetWidth) / 2;
   }
 
   document.addEventListener("shown.bs.tab", function (event) {
     if (event.target.closest("[data-hash-tabs]") && history.replaceState) {
-      history.replaceState(null, "", event.target.dataset.bsTarget);
+      history.replaceState(null, "", "#" + event.target.dataset.bsTarget.replace("#tab-", ""));
     }
   });
 
   // The nearby tab's count follows the distance chosen.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    enhancePickers(event.target);
+  document.addEventListener("htmx:afterSwap", function () {
     var panel = document.getElementById("nearby-panel");
     var count = document.querySelector("[data-nearby-count]");
     if (panel && count) count.textContent = panel.dataset.nearbyTotal;
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    enhancePickers(document);
-    showHashTab();
-  });
+  document.addEventListener("DOMContentLoaded", showHashTab);
 })();

@@ -71,7 +71,8 @@
     event.preventDefault();
     var url = button.dataset.quickCreate;
     var source = button.dataset.nameFrom && document.querySelector(button.dataset.nameFrom);
-    if (source && source.value.trim()) {
+    var picked = document.querySelector("[data-customer-picker] input[name=customer]");
+    if (source && source.value.trim() && !(picked && picked.value)) {  // a typed name, not a picked one
       url += (url.indexOf("?") === -1 ? "?" : "&") + "name=" + encodeURIComponent(source.value.trim());
     }
     openModal(url);
@@ -123,65 +124,11 @@
   }
   on("change", "select[name$=_rule]", function () { syncApprovalRows(); });
 
-  // --- signature pad (receipt): draw with mouse, pen or finger; the image goes in a hidden input ------
-  function initSignaturePads(root) {
-    (root || document).querySelectorAll("[data-signature-pad]").forEach(function (pad) {
-      if (pad.dataset.bound) return;
-      pad.dataset.bound = "1";
-      var canvas = pad.querySelector("canvas");
-      var output = pad.querySelector("[data-signature-data]");
-      if (!canvas || !output) return;
-      var context = canvas.getContext("2d");
-      var drawing = false, drawn = false;
-
-      function resize() {
-        var width = canvas.clientWidth;
-        if (width && canvas.width !== width) { canvas.width = width; drawn = false; output.value = ""; }
-        context.lineWidth = 2.2; context.lineCap = "round"; context.strokeStyle = "#111";
-      }
-      function point(event) {
-        var box = canvas.getBoundingClientRect();
-        return { x: event.clientX - box.left, y: event.clientY - box.top };
-      }
-      canvas.addEventListener("pointerdown", function (event) {
-        resize();
-        drawing = true;
-        canvas.setPointerCapture(event.pointerId);
-        var p = point(event);
-        context.beginPath();
-        context.moveTo(p.x, p.y);
-      });
-      canvas.addEventListener("pointermove", function (event) {
-        if (!drawing) return;
-        var p = point(event);
-        context.lineTo(p.x, p.y);
-        context.stroke();
-        drawn = true;
-      });
-      function finish() {
-        if (!drawing) return;
-        drawing = false;
-        if (drawn) output.value = canvas.toDataURL("image/png");
-      }
-      canvas.addEventListener("pointerup", finish);
-      canvas.addEventListener("pointercancel", finish);
-      var clear = pad.querySelector("[data-signature-clear]");
-      if (clear) clear.addEventListener("click", function () {
-        context.clearRect(0, 0, canvas.width, canvas.height);
-        drawn = false;
-        output.value = "";
-      });
-      resize();
-    });
-  }
-
   function init(root) {
-    initSignaturePads(root);
-    syncApprovalRows(root);
+    syncApprovalRows(root);  // the receipt's signature pad is core/widgets.js's [data-signature-pad]
   }
 
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
-  document.addEventListener("shown.bs.modal", function () { initSignaturePads(); });
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     var auto = document.querySelector("[data-auto-modal]");

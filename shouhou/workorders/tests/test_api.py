@@ -57,6 +57,7 @@ def test_types_crud_with_flow(world, api):
     assert api["dispatcher"].post("/work-order-types", {"name": "维修"}).status_code == 403
     listed = ok(api["engineer"].get("/work-order-types"))
     assert [item["name"] for item in listed["results"]] == ["安装"]
+    assert ok(api["engineer"].get("/work-order-types", usable="true"))["count"] == 0  # disabled above
 
 
 def test_the_whole_life_of_an_order_over_the_api(world, api):

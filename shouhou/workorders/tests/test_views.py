@@ -16,7 +16,14 @@ from shouhou.products.models import Product
 from shouhou.system.models import DataJob
 from shouhou.workorders import console_services, flow, services
 from shouhou.workorders.importers import WorkOrderImporter
-from shouhou.workorders.models import AddonComponent, Approval, ServiceOption, Status, WorkOrder, WorkOrderType
+from shouhou.workorders.models import (
+    AddonComponent,
+    Approval,
+    ServiceOption,
+    Status,
+    WorkOrder,
+    WorkOrderType,
+)
 
 from .conftest import make_customer
 

@@ -78,7 +78,7 @@ SYSTEM_COLUMNS = [
            export=lambda o: str(o.get_priority_display())),
     Column("service_type", gettext_lazy("Service type"), value=lambda o: _name(o.service_type), default=False),
     Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content)),
-    Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product)),
+    Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product), default=False),
     Column("contact_name", gettext_lazy("Contact"), default=False),
     Column("contact_phone", gettext_lazy("Phone"), default=False),
     Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
