@@ -155,6 +155,8 @@ def create_user(*, actor, name, phone="", email="", password="", service_phone="
     if is_active:
         _check_seats(tenant)
     roles, teams = _scoped_ids(Role, role_ids), _scoped_ids(Team, team_ids)
+    if check_perm:
+        _check_grantable(actor, roles)
     user = User(tenant=tenant, name=name, phone=phone, email=email, account=phone or email,
                 service_phone=service_phone or "", job_title=job_title or "", is_active=is_active,
                 work_status=WorkStatus.objects.first())
@@ -288,6 +290,8 @@ def assign_roles(*, actor, users, role_ids, mode="add", request=None):
     if _touches_admin(role_ids) or (mode == "set" and _any_admin(users)):
         permissions.require(actor, "role.manage")  # granting or taking away full control
     roles = _scoped_ids(Role, role_ids)
+    if mode != "remove":
+        _check_grantable(actor, roles)
     for user in users:
         user = _lock_user(actor, user)
         before = sorted(user.roles.values_list("name", flat=True))
@@ -308,6 +312,21 @@ def assign_roles(*, actor, users, role_ids, mode="add", request=None):
                                       "new": "、".join(after)}])
             outbox.emit("account.roles_changed", user_id=user.pk, roles=after)
         permissions.forget(user)
+
+
+def _check_grantable(actor, roles):
+    """Without role.manage, an actor may only hand out roles that grant nothing beyond his own
+    permissions and data scopes — otherwise a team administrator could make anyone an administrator."""
+    if permissions.has_perm(actor, "role.manage"):
+        return
+    own_codes, own_scopes = permissions._grants(actor)
+    rank = {"own": 1, "team": 2, "all": 3}
+    for role in roles:
+        wider = any(rank.get(scope, 0) > rank.get(own_scopes.get(module), 0) for module, scope in role.scopes.items()
+                    if f"{module}.view" in role.permissions)
+        if not set(role.permissions) <= own_codes or wider:
+            raise PermissionDenied(_("You cannot grant the role %(name)s: it has permissions you do not have.")
+                                   % {"name": role.name})
 
 
 def _touches_admin(role_ids):

@@ -22,6 +22,7 @@ selection and Excel export — and answers htmx requests with only the table par
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
@@ -98,7 +99,10 @@ class Filter:
             return qs
         if self.kind == "bool":
             value = value in {"1", "true", "on"}
-        qs = qs.filter(**{self.lookup: value})
+        try:
+            qs = qs.filter(**{self.lookup: value})
+        except (ValueError, TypeError, DjangoValidationError):
+            return qs.none()  # a malformed value (typed into the URL) matches nothing rather than crashing
         return qs.distinct() if self.distinct else qs
 
     def is_active(self, params):

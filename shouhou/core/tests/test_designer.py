@@ -338,3 +338,50 @@ def test_geocode_gives_coordinates_of_an_address(admin):
 
 def test_geocode_needs_a_login(client):
     assert client.get(reverse("core:form_geocode"), {"city": "深圳"}).status_code == 302
+
+
+# --- in the browser -------------------------------------------------------------------------------------------
+
+def _drag(page, source, target):
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 12, start["y"] + start["height"] / 2 + 12, steps=4)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 6, steps=20)
+    page.mouse.up()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_designing_a_customer_field_in_the_browser(page, phone, company, admin):
+    from shouhou.browser_fixtures import login, shot
+    from shouhou.core.testing import DEMO_PASSWORD
+
+    login(page, admin.phone, DEMO_PASSWORD)
+    page.goto(designer_url("customer"))
+    page.wait_for_selector(".canvas-item")
+    _drag(page, page.locator('.palette-item[data-kind="select"]'), page.locator(".canvas-item").nth(2))
+    page.wait_for_selector(".canvas-item.is-selected")
+    assert "is-selected" in page.locator(".canvas-item").nth(2).get_attribute("class")  # dropped at index 2
+    page.fill("#prop-label", "客户等级")
+    page.click("[data-props] button:has(.bi-card-text)")  # bulk edit of the options
+    page.fill("[data-bulk-options]", "A级\nB级\nC级")
+    page.click("[data-props] .btn-primary")
+    page.wait_for_selector("#designer-preview select option:has-text('C级')", state="attached")
+    shot(page, "designer-pc")
+    page.click("[data-designer-save]")
+    page.wait_for_selector("[data-designer-status].text-success")
+    with tenant_context(company[0]):
+        schema = get_schema("customer")
+    level = schema.fields[2]
+    assert schema.version == 1 and level["label"] == "客户等级"
+    assert [o["label"] for o in level["options"]] == ["A级", "B级", "C级"]
+    assert page.locator("[data-designer-version]").inner_text() == "1"
+
+    login(phone, admin.phone, DEMO_PASSWORD)
+    phone.goto(designer_url("customer"))
+    phone.wait_for_selector(".canvas-item")
+    palette, canvas = phone.locator(".designer-palette").bounding_box(), phone.locator(".designer-canvas").bounding_box()
+    assert canvas["y"] > palette["y"] + palette["height"] - 1 and canvas["width"] > 300  # the panes stack
+    shot(phone, "designer-phone")
+    assert not page.js_errors and not phone.js_errors

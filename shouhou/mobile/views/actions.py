@@ -66,6 +66,12 @@ def order_action(request, pk, action):
     return HttpResponseRedirect(detail_url(order))
 
 
+def _my_teams_first(user, candidates):
+    """Colleagues of the engineer's own teams first (they are the likely takers), then the rest by name."""
+    mine = set(user.teams.values_list("name", flat=True))
+    return sorted(candidates, key=lambda candidate: not mine.intersection(candidate.teams))
+
+
 @mobile_view
 def transfer(request, pk):
     """转派 (MOB-15): pick a colleague (work status, today's done / open counts), with the note."""
@@ -93,7 +99,8 @@ def transfer(request, pk):
     return render(request, "mobile/transfer.html", {
         "tab": "orders", "order": order, "search": search,
         "available": "transfer" in wo_queries.actions_for(request.user, order),
-        "candidates": wo_queries.candidates_for_assignment(request.user, order, search=search)[:100],
+        "candidates": _my_teams_first(request.user, wo_queries.candidates_for_assignment(
+            request.user, order, search=search))[:100],
         "note_required": company_settings.get("workorder.transfer_note_required"),
         "chosen": request.POST.get("assignee", ""), "note": request.POST.get("note", ""),
     }, status=400 if request.method == "POST" else 200)

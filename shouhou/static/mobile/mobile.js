@@ -342,6 +342,7 @@
     });
     var wanted = (location.hash || "").slice(1);
     if (!show(wanted, !!wanted) && links.length) show(links[0].dataset.mTab, false);
+    window.addEventListener("hashchange", function () { show((location.hash || "").slice(1), true); });
   }
 
   function autosubmit(select) {

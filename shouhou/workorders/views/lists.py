@@ -321,12 +321,14 @@ class AssignList(WorkOrderList):
     default_sort = "created_at"
     ASSIGN_COLUMNS = ("number", "order_type", "customer", "product", "service_type", "service_content",
                       "created_at", "status", "planned_at", "updated_at")
+    HIDDEN_BY_DEFAULT = {"order_type", "created_at", "updated_at"}  # the 指派 button must stay in sight
 
     def __init__(self, request):
         super().__init__(request)
         by_key = {column.key: column for column in self.columns}
-        self.columns = [replace(by_key[key], default=True) for key in self.ASSIGN_COLUMNS] + [
-            Column("assign_action", gettext_lazy("Operation"), value=_assign_cell, html=True, css="text-nowrap")]
+        self.columns = [replace(by_key[key], default=key not in self.HIDDEN_BY_DEFAULT)
+                        for key in self.ASSIGN_COLUMNS] + [
+            Column("assign_action", gettext_lazy("Operation"), value=_assign_cell, html=True, css="col-sticky-end")]
 
     def state(self):
         return StandardList.state(self)
