@@ -10,7 +10,8 @@ someone just created without a team does not vanish from their list.
 import json
 import math
 
-from django.db.models import BooleanField, Expression, F, Q
+from django.db import connection
+from django.db.models import BooleanField, CharField, Expression, F, Func, Q
 from django.db.utils import NotSupportedError
 from django.urls import reverse_lazy
 
@@ -130,15 +131,24 @@ def tag_condition(tag):
     return Q(HasTag(tag))
 
 
+class _TagItems(Func):
+    """PostgreSQL: one row per tag of the JSON list (a set-returning function in the select list)."""
+
+    function = "jsonb_array_elements_text"
+    output_field = CharField()
+
+
 def tags_in_use(actor, limit=200):
     """The distinct tags of the customers the actor sees, for filter choices."""
-    seen = {}
-    for tags in visible_customers(actor).exclude(tags=[]).values_list("tags", flat=True)[:5000]:
-        for tag in tags or []:
-            seen[tag] = None
-            if len(seen) >= limit:
-                return sorted(seen)
-    return sorted(seen)
+    customers = visible_customers(actor).exclude(tags=[])
+    if connection.vendor == "postgresql":
+        rows = (customers.annotate(tag=_TagItems("tags")).order_by("tag").values_list("tag", flat=True)
+                .distinct()[:limit])
+        return list(rows)
+    seen = set()
+    for tags in customers.order_by("-created_at").values_list("tags", flat=True)[:2000]:
+        seen.update(tag for tag in tags or [] if isinstance(tag, str))
+    return sorted(seen)[:limit]
 
 
 # --- nearby customers (CUS-09) ------------------------------------------------------------------------
@@ -210,7 +220,7 @@ def work_orders_of(actor, customer):
         return None
     if not permissions.has_perm(actor, "workorder.view"):
         return None
-    return visible_work_orders(actor).filter(customer=customer)
+    return visible_work_orders(actor).filter(customer=customer).select_related("order_type")
 
 
 # --- the "customer" reference kind of the form engine ---------------------------------------------------

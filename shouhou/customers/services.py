@@ -291,9 +291,7 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         _check_number(values["number"], errors)
         values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
         _raise_if(errors)
-        if not values["number"]:
-            prefix = company_settings.get("customer.number_prefix") or "CUS"
-            values["number"] = next_number(COUNTER_KEY, prefix)
+        values["number"] = values["number"] or _next_free_number()
         customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
         customer.owners.set(owners)
         _insert_children(customer, contact_rows, address_rows)
@@ -301,6 +299,15 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         timeline.record(actor=actor, obj=customer, verb="customer.created", summary=_("Created the customer"))
         outbox.emit("customer.created", customer_id=customer.pk, actor_id=getattr(actor, "pk", None))
     return customer
+
+
+def _next_free_number():
+    """The counter's next number, skipping numbers already given by hand (e.g. imported ones)."""
+    prefix = company_settings.get("customer.number_prefix") or "CUS"
+    while True:
+        number = next_number(COUNTER_KEY, prefix)
+        if not Customer.objects.filter(number=number).exists():
+            return number
 
 
 def _user(actor):

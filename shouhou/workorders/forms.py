@@ -203,8 +203,12 @@ class ReceiptForm(EngineErrorsMixin, ActionForm):
         return [self[name] for name in self.fields if name.startswith(COLUMN_PREFIX)]
 
 
-def receipt_form_class(order_type, values=None):
-    return with_custom_fields(ReceiptForm, forms_engine.get_schema(order_type.receipt_target), values)
+def receipt_form_class(order_type, values=None, *, draft=False):
+    """The receipt form; for 暂存 (a draft) nothing is required yet, so required fields are relaxed."""
+    schema = forms_engine.get_schema(order_type.receipt_target)
+    if draft:
+        schema = [{**definition, "required": False} for definition in schema.fields]
+    return with_custom_fields(ReceiptForm, schema, values)
 
 
 class OrderNoteForm(ConsoleForm):

@@ -53,6 +53,8 @@ def test_create_numbers_from_the_counter_with_the_company_prefix(tenant, owner):
     update_settings(actor=owner, values={"customer.number_prefix": "KH"}, permission="customer.settings")
     assert make_customer(owner).number == "KH00003"
     assert make_customer(owner, number="OLD-7").number == "OLD-7"
+    make_customer(owner, number="KH00005")  # given by hand, e.g. imported
+    assert [make_customer(owner).number for _ in range(2)] == ["KH00004", "KH00006"]
 
 
 def test_create_copies_the_default_contact_and_address_onto_the_customer(tenant, owner, english):

@@ -459,3 +459,27 @@ def test_home_counters_follow_the_scope(world):
     assert (counters["open"], counters["pending"]) == (4, 1)
     body = page_text(client_for(world.engineer).get(reverse("mobile:home")))
     assert re.search(r"You have 2 work orders in progress|您有2个工单正在进行中", body)
+
+
+def test_addon_component_tab_is_filled_from_the_phone(world):
+    component = services.save_component(actor=world.owner, name="电表读数", repeatable=False)
+    services.save_component_form(actor=world.owner, component=component,
+                                 fields=[{"key": "reading", "label": "读数", "kind": "text", "required": True}])
+    services.save_type(actor=world.owner, type=world.order_type, name=world.order_type.name,
+                       color=world.order_type.color, component_ids=[component.pk])
+    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    client = client_for(world.engineer)
+    detail = client.get(reverse("mobile:order_detail", args=[order.pk]))
+    assert [tab["add_url"] for tab in detail.context["components"]] == [
+        reverse("mobile:component_add", args=[order.pk, component.pk])]
+    response = client.post(reverse("mobile:component_add", args=[order.pk, component.pk]), {"cf_reading": ""})
+    assert response.status_code == 400
+    response = client.post(reverse("mobile:component_add", args=[order.pk, component.pk]), {"cf_reading": "1234.5"})
+    assert response.status_code == 302
+    detail = client.get(reverse("mobile:order_detail", args=[order.pk]))
+    tab = detail.context["components"][0]
+    assert tab["add_url"] == "" and "1234.5" in page_text(detail)  # single: filled once, then edited
+    entry = tab["entries"][0]["entry"]
+    client.post(reverse("mobile:component_edit", args=[order.pk, component.pk, entry.pk]), {"cf_reading": "1300"})
+    entry.refresh_from_db()
+    assert entry.fields == {"reading": "1300"}

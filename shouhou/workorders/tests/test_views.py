@@ -81,7 +81,7 @@ def test_every_page_renders_for_an_admin(world, admin):
         url("approvals"), url("approvals") + "?tab=mine", url("settings"), url("types"), url("type_form", order_type.pk),
         url("type_flow", order_type.pk), url("type_receipt", order_type.pk), url("type_components", order_type.pk),
         url("type_teams", order_type.pk), url("type_create"), url("components"), url("component_create"),
-        url("component_update", component.pk), url("options"), url("import"),
+        url("component_update", component.pk), url("options"), url("import"), url("import_template"),
         url("orders_for_customer", world.customer.pk), url("orders_for_product", product.pk),
         url("customer_search") + "?customer_q=客户", url("customer_fields") + f"?customer={world.customer.pk}",
         url("customer_create"), url("product_create") + f"?customer={world.customer.pk}",
@@ -236,6 +236,24 @@ def test_complete_saves_a_draft_then_submits_with_signature(world, engineer):
                                                        "signature": SIGNATURE}), 302)
     order = refreshed(order)
     assert order.status == Status.FINISHED and order.receipt.signature["content_type"] == "image/png"
+
+
+def test_a_draft_needs_no_required_receipt_field_but_completing_does(world, engineer):
+    order = world.in_progress()
+    system = [{"key": f["key"], "system": True}
+              for f in forms_engine.get_schema(order.order_type.receipt_target).fields]
+    services.save_receipt_form(actor=world.owner, order_type=order.order_type, fields=system + [
+        {"key": "meter", "label": "电表读数", "kind": "number", "required": True}])
+    base = {"expected_version": order.version, "content": "巡检完成"}
+    ok(engineer.post(url("action_complete", order.pk), {**base, "draft": "1"}), 302)
+    order = refreshed(order)
+    assert order.receipt.is_draft and order.status == Status.IN_PROGRESS
+    missing = ok(engineer.post(url("action_complete", order.pk), {**base, "expected_version": order.version}), 400)
+    assert "cf_meter" in missing.context["form"].errors and refreshed(order).status == Status.IN_PROGRESS
+    ok(engineer.post(url("action_complete", order.pk), {**base, "expected_version": order.version,
+                                                       "cf_meter": "1234"}), 302)
+    order = refreshed(order)
+    assert order.status == Status.FINISHED and order.receipt.fields == {"meter": 1234}
 
 
 def test_approval_on_complete_and_the_inbox(world, engineer):

@@ -253,7 +253,8 @@ def action(request, pk, action):
 def _complete(request, order):
     """完成: the receipt (content, photos and files, signature, custom fields); 暂存 keeps a draft."""
     draft = Receipt.objects.filter(order=order).first()
-    form_class = receipt_form_class(order.order_type, draft.fields if draft else None)
+    form_class = receipt_form_class(order.order_type, draft.fields if draft else None,
+                                    draft=request.method == "POST" and "draft" in request.POST)
     initial = {"expected_version": order.version, "content": draft.content if draft else ""}
     form = form_class(request.POST or None, request.FILES or None, initial=initial)
     status = 200
