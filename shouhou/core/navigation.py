@@ -72,9 +72,20 @@ def menu_for(user, current_path=""):
             url = item.url()
             items.append({"label": item.label, "url": url, "active": _is_active(url, current_path)})
         if items:
+            _keep_longest_match(items, current_path)
             menu.append({"key": key, "label": label, "icon": icon, "items": items,
                          "active": any(i["active"] for i in items)})
     return menu
+
+
+def _keep_longest_match(items, path):
+    """Of several items whose URL prefixes the page (产品管理 /products/ and 产品模板 /products/templates/),
+    only the most specific stays highlighted."""
+    active = [i for i in items if i["active"]]
+    if len(active) > 1:
+        best = max(active, key=lambda i: len(i["url"]))
+        for item in active:
+            item["active"] = item is best
 
 
 def _is_active(url, path):
