@@ -54,7 +54,7 @@ lint: python
 	$(PY) manage.py makemigrations --check --dry-run --no-input
 
 messages: python
-	$(PY) manage.py makemessages --locale=zh_Hans --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(PY) scripts/build_catalogue.py
 	$(PY) manage.py compilemessages --locale=zh_Hans $(MAKEMESSAGES_IGNORE)
 
 setup: python frontend translations

@@ -16,3 +16,8 @@ def my_customer_count(user):
 
 register_home_counter("my_customers", _("My customers"), my_customer_count, "customers:mine",
                       perm="customer.view", order=30, icon="bi-people")
+
+from shouhou.system.menu import register_hub_card  # noqa: E402
+
+register_hub_card("customers", _("Customer settings"), "customers:settings", perm="customer.settings",
+                  icon="bi-people", description=_("Custom fields, numbering, address and duplicate rules"), order=10)

@@ -26,3 +26,8 @@ def company_product_count(tenant):
 register_home_counter("products", _("Products"), visible_product_count, "products:list", perm="product.view",
                       order=30, icon="bi-box-seam")
 register_usage_counter("products", _("Products"), company_product_count, order=50)
+
+from shouhou.system.menu import register_hub_card  # noqa: E402
+
+register_hub_card("customers", _("Product settings"), "products:settings", perm="product.settings",
+                  icon="bi-box", description=_("Custom fields, QR codes and mobile search"), order=20)

@@ -18,6 +18,8 @@ from shouhou.core.permissions import has_perm
 
 # SYS-01 groups, in the document's order.
 HUB_GROUPS = [
+    ("workorders", _("Work-order settings")),
+    ("customers", _("Customer and product settings")),
     ("analytics", _("Operations analytics settings")),
     ("info", _("Information settings")),
     ("messages", _("Message settings")),
