@@ -22,34 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
+from customer_data import LEVELS, REGIONS, STREETS, TAGS, company_names, define_custom_fields  # noqa: E402
 
-PROVINCES = [("上海市", "上海市", "浦东新区", 31.23, 121.47), ("北京市", "北京市", "朝阳区", 39.92, 116.44),
-             ("广东省", "广州市", "天河区", 23.13, 113.32), ("广东省", "深圳市", "南山区", 22.53, 113.93),
-             ("浙江省", "杭州市", "西湖区", 30.26, 120.13), ("江苏省", "南京市", "鼓楼区", 32.07, 118.77),
-             ("四川省", "成都市", "武侯区", 30.64, 104.04), ("湖北省", "武汉市", "洪山区", 30.50, 114.34)]
-STREETS = ["张江路", "建国路", "天河路", "科技园路", "文三路", "中山路", "人民南路", "珞喻路"]
-LEVELS = [{"value": "a", "label": "A 级"}, {"value": "b", "label": "B 级"}, {"value": "c", "label": "C 级"}]
-TAGS = ["VIP", "华东", "华南", "新客户", "代理商", "重点"]
-
-
-def define_custom_fields(owner):
-    """客户等级 (required select), 合同金额 (number), 签约日期 (date) on the customer form."""
-    from shouhou.core.forms_engine import get_schema, save_schema
-
-    built_in = [{"key": f["key"], "system": True} for f in get_schema("customer").fields if f.get("system")]
-    save_schema(actor=owner, target="customer", permission="customer.settings", fields=[
-        *built_in,
-        {"key": "level", "label": "客户等级", "kind": "select", "options": LEVELS, "required": True,
-         "searchable": True, "show_in_list": True},
-        {"key": "amount", "label": "合同金额", "kind": "number", "searchable": True},
-        {"key": "signed_on", "label": "签约日期", "kind": "date"},
-    ])
-
-
-def row_values(index, rng):
-    province, city, district, lat, lng = PROVINCES[index % len(PROVINCES)]
+def row_values(index, name, rng):
+    province, city, district, lat, lng = REGIONS[index % len(REGIONS)]
     return {
-        "name": f"基准客户{index:06d}有限公司",
+        "name": name,
         "status": rng.choice(["正常", "正常", "正常", "潜在", "停用"]),
         "contact_name": f"联系人{index}",
         "contact_phone": f"13{rng.randint(100000000, 999999999)}",
@@ -71,7 +49,8 @@ def build_workbook(columns, rows, seed=7):
     rng = random.Random(seed)
     headers = [f"{c.header}*" if c.required else str(c.header) for c in columns]
     keys = [c.key for c in columns]
-    data = ([row_values(i, rng).get(key) for key in keys] for i in range(1, rows + 1))
+    names = company_names(rows)
+    data = ([row_values(i, name, rng).get(key) for key in keys] for i, name in enumerate(names, start=1))
     handle = io.BytesIO()
     write_xlsx(handle, headers, data, "客户")
     return handle.getvalue()
