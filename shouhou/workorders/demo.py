@@ -170,28 +170,27 @@ class Cast:
         for user in users:
             for role in user.roles.all():
                 by_role.setdefault(role.system_key, []).append(user)
+        self.people = {user.pk: user for user in users}
         self.manager = by_role["manager"][0]  # 普通管理员: approves 回访 assignments, closes, reopens
         self.director = by_role["director"][0]
         self.desk_admin = by_role["desk_admin"][0]  # 服务台主管: creates and dispatches
         self.desk_agent = by_role["desk_agent"][0]  # 服务台坐席: creates only
         self.teams = {}
+        by_pk = {team.pk: team for team in teams.values()}
         for team in teams.values():
             if team.parent_id is None:
                 continue
-            workers = sorted({u.pk: u for u in [*team.leaders.all(), *team.members.all()]
-                              if u.is_active and permissions.has_perm(u, "workorder.execute")}.values(),
-                             key=lambda u: u.pk)
+            leader_ids = set(team.leaders.values_list("pk", flat=True))
+            member_ids = leader_ids | set(team.members.values_list("pk", flat=True))
+            workers = [self.people[pk] for pk in sorted(member_ids)
+                       if pk in self.people and permissions.has_perm(self.people[pk], "workorder.execute")]
+            centre_ids = by_pk[team.parent_id].leaders.values_list("pk", flat=True)
+            centre_leaders = [self.people[pk] for pk in sorted(centre_ids) if pk in self.people] or [self.manager]
             if workers:
-                centre = teams_by_pk(teams)[team.parent_id]
-                self.teams[team.pk] = TeamCast(team, workers, list(centre.leaders.all()) or [self.manager],
-                                               {u.pk for u in team.leaders.all()})
+                self.teams[team.pk] = TeamCast(team, workers, centre_leaders, leader_ids)
 
     def of(self, customer):
         return self.teams.get(customer.service_team_id) or next(iter(self.teams.values()))
-
-
-def teams_by_pk(teams):
-    return {team.pk: team for team in teams.values()}
 
 
 @dataclass
@@ -225,9 +224,10 @@ class Plan:
 def make_plans(total, rng):
     """The plans of `total` orders in a fixed order; their times are drawn when they are lived."""
     weights = {t.name: t.weight for t in demo_types(None)}
+    counts = allocate(total)
     plans = []
     for outcome in OUTCOMES:
-        for number in range(allocate(total)[outcome.name]):
+        for number in range(counts[outcome.name]):
             type_name = rng.choices(outcome.types, weights=[weights[name] for name in outcome.types])[0]
             plan = Plan(len(plans), outcome, type_name, rng.getrandbits(48))
             plan.stalled = outcome.open and (number == 0 or rng.random() < 0.3)
@@ -247,25 +247,27 @@ class Step:
 class Script:
     """The steps of one order and their gaps, from its outcome and its type's flow."""
 
-    def __init__(self, plan, order_type, rng, dispatch_at_once):
+    def __init__(self, plan, order_type, rng, *, creator_dispatches):
         self.plan, self.rng = plan, rng
         config = flow.normalize(order_type.flow)
         self.accept = flow.is_enabled(config, "accept")
         self.start = flow.is_enabled(config, "start")
         self.assign_approval = flow.approval_rule(config, "assign") is not None
         self.finish_approval = flow.approval_rule(config, "finish") is not None
-        self.steps = [Step("create", 0, {"dispatch": dispatch_at_once})]
-        self.build()
+        self.steps = [Step("create", 0, {"dispatch": False})]
+        self.build(creator_dispatches)
 
     def add(self, action, low, high, **options):
         self.steps.append(Step(action, self.rng.uniform(low, high), options))
 
-    def build(self):
+    def build(self, creator_dispatches):
         outcome, rng = self.plan.outcome.name, self.rng
         if outcome == "pending" or (outcome == "cancelled" and rng.random() < 0.4):
             if outcome == "cancelled":
                 self.add("cancel", 30, 2880)
             return
+        # 保存并派单: a creator who may assign usually dispatches at once
+        self.steps[0].options["dispatch"] = creator_dispatches and rng.random() < 0.8
         self.assignment(first=True)
         if outcome == "approval_assign":
             return
@@ -341,22 +343,24 @@ def schedule(plan, script, rng, now):
     """When each step happens: done orders anywhere in the 90 days, open ones recently — or, stalled,
     days ago — always ending before now. Gaps are shrunk evenly when the story would not fit."""
     gaps = [step.gap for step in script.steps]
+    total = timedelta(minutes=sum(gaps))
     window_start = now - timedelta(days=HISTORY_DAYS)
     if plan.outcome.open:
         idle = timedelta(days=rng.uniform(1.5, 6)) if plan.stalled else timedelta(minutes=rng.uniform(10, 240))
         end = now - idle
-        created = working_moment(rng, max(window_start, end - timedelta(minutes=sum(gaps) * rng.uniform(1, 1.5))))
+        created = end - total * rng.uniform(1, 1.3)
     else:
         end = now - timedelta(minutes=rng.uniform(30, 600))
-        recent = plan.outcome.name == "finished" and rng.random() < 0.6
+        recent = plan.outcome.name == "finished" and rng.random() < 0.6  # closing lags behind finishing
         start = now - timedelta(days=30 if recent else HISTORY_DAYS)
-        created = working_moment(rng, start + (end - start) * rng.random())
+        created = start + (max(start, end - total) - start) * rng.random()
+    created = max(window_start, working_moment(rng, created))
     created = min(created, end - timedelta(minutes=len(gaps)))
     room = (end - created).total_seconds() / 60
     factor = min(1.0, room / sum(gaps)) if sum(gaps) else 1.0
     moments, at = [], created
     for gap in gaps:
-        at += timedelta(minutes=max(gap * factor, 0.5) if gap else 0)
+        at += timedelta(minutes=max(gap * factor, 0.5)) if gap else timedelta(0)
         moments.append(at)
     return Timing(created, moments)
 
@@ -380,15 +384,14 @@ class OrderLife:
         self.order_type = demo.types[plan.type_name]
         self.customer = demo.pick_customer(self.rng)
         self.crew = demo.cast.of(self.customer)
-        self.product = demo.pick_product(self.rng, self.customer, plan.type_name)
-        self.order = None
-        creator = self.pick_creator()
-        self.creator = creator
-        self.dispatcher = creator if permissions.has_perm(creator, "workorder.assign") else self.pick_dispatcher()
-        dispatch_at_once = self.dispatcher is creator and self.rng.random() < 0.8
-        self.script = Script(plan, self.order_type, self.rng, dispatch_at_once)
-        self.timing = schedule(plan, self.script, self.rng, demo.now)
         self.engineers = self.crew.available(plan.outcome.open)
+        self.product = demo.pick_product(self.rng, self.customer, plan.type_name)
+        self.order, self.rejected_by = None, None
+        self.creator = self.pick_creator()
+        may_assign = permissions.has_perm(self.creator, "workorder.assign")
+        self.dispatcher = self.creator if may_assign else self.pick_dispatcher()
+        self.script = Script(plan, self.order_type, self.rng, creator_dispatches=may_assign)
+        self.timing = schedule(plan, self.script, self.rng, demo.now)
 
     # --- people -------------------------------------------------------------------------------
     def pick_creator(self):
@@ -426,7 +429,6 @@ class OrderLife:
 
     def do_create(self, dispatch):
         rng, kind = self.rng, self.plan.type_name
-        planned = self.timing.moments[min(len(self.timing.moments) - 1, 3)] + timedelta(minutes=rng.randint(-40, 40))
         consulting = kind in ("维修", "回访") and rng.random() < 0.15
         assignee = self.pick_engineer() if dispatch else None
         collaborators = []
@@ -436,56 +438,50 @@ class OrderLife:
             actor=self.creator, order_type=self.order_type, customer=self.customer, product=self.product,
             priority=self.priority(), service_type=self.demo.service_type(kind, self.product, rng),
             service_content=self.demo.contents["咨询" if consulting else self.demo.type_specs[kind].content],
-            planned_at=max(planned, self.timing.created + timedelta(minutes=30)),
-            description=self.description(consulting), collaborator_ids=[c for c in collaborators
-                                                                       if c != getattr(assignee, "pk", None)],
+            planned_at=self.planned_at(), description=self.description(consulting), collaborator_ids=collaborators,
             assignee=assignee)
 
     def do_assign(self):
-        return services.assign(actor=self.dispatcher, order=self.order, assignee=self.pick_engineer(
-            other_than=self.last_assignee()))
+        return services.assign(actor=self.dispatcher, order=self.order,
+                               assignee=self.pick_engineer(other_than=self.rejected_by))
 
     def do_approve(self):
-        approval = Approval.objects.filter(order=self.order, state=Approval.State.PENDING).first()
-        approver = approval.approvers.order_by("pk").first()
+        approval, approver = self.pending_approval()
         return services.approve(actor=approver, approval=approval)
 
     def do_refuse(self):
-        approval = Approval.objects.filter(order=self.order, state=Approval.State.PENDING).first()
-        services.refuse(actor=approval.approvers.order_by("pk").first(), approval=approval,
-                        note=self.rng.choice(REFUSE_NOTES))
-        return WorkOrder.objects.get(pk=self.order.pk)
+        approval, approver = self.pending_approval()
+        return services.refuse(actor=approver, approval=approval, note=self.rng.choice(REFUSE_NOTES))
 
     def do_accept(self):
-        return services.accept(actor=self.order.assignee, order=self.order)
+        return services.accept(actor=self.assignee(), order=self.order)
 
     def do_reject(self):
-        self.rejected_by = self.order.assignee
-        return services.reject(actor=self.order.assignee, order=self.order, reason=self.rng.choice(REJECT_REASONS))
+        self.rejected_by = self.assignee()
+        return services.reject(actor=self.rejected_by, order=self.order, reason=self.rng.choice(REJECT_REASONS))
 
     def do_transfer(self, by_assignee):
-        actor = self.order.assignee if by_assignee else self.rng.choice(self.crew.centre_leaders)
+        actor = self.assignee() if by_assignee else self.rng.choice(self.crew.centre_leaders)
         return services.transfer(actor=actor, order=self.order, assignee=self.pick_engineer(
-            other_than=self.order.assignee), note=self.rng.choice(TRANSFER_NOTES))
+            other_than=self.assignee()), note=self.rng.choice(TRANSFER_NOTES))
 
     def do_start(self, anomaly):
-        return services.start(actor=self.order.assignee, order=self.order, **self.position(anomaly))
+        return services.start(actor=self.assignee(), order=self.order, **self.position(anomaly))
 
     def do_pause(self):
-        return services.pause(actor=self.order.assignee, order=self.order, reason=self.rng.choice(PAUSE_REASONS))
+        return services.pause(actor=self.assignee(), order=self.order, reason=self.rng.choice(PAUSE_REASONS))
 
     def do_resume(self):
-        return services.resume(actor=self.order.assignee, order=self.order)
+        return services.resume(actor=self.assignee(), order=self.order)
 
     def do_note(self):
-        author = self.order.assignee if self.rng.random() < 0.5 else self.creator
+        author = self.assignee() if self.rng.random() < 0.5 else self.creator
         services.add_note(actor=author, order=self.order, content=self.rng.choice(NOTES))
-        return WorkOrder.objects.get(pk=self.order.pk)
+        return self.order  # a note leaves the order as it is
 
     def do_complete(self, anomaly):
         content = self.rng.choice(RECEIPTS[self.plan.type_name])
-        return services.complete(actor=self.order.assignee, order=self.order, content=content,
-                                 **self.position(anomaly))
+        return services.complete(actor=self.assignee(), order=self.order, content=content, **self.position(anomaly))
 
     def do_close(self):
         closer = self.administrator() if self.rng.random() < 0.9 else self.demo.cast.director
@@ -498,8 +494,23 @@ class OrderLife:
         return services.reopen(actor=self.demo.cast.manager, order=self.order, reason=REOPEN_REASON)
 
     # --- values -------------------------------------------------------------------------------
-    def last_assignee(self):
-        return getattr(self, "rejected_by", None)
+    def assignee(self):
+        """The assignee as the cast's own object: its permissions are loaded once per run, not per step."""
+        return self.demo.cast.people[self.order.assignee_id]
+
+    def pending_approval(self):
+        """(approval, its first approver) of the order's open request."""
+        approval = Approval.objects.filter(order=self.order, state=Approval.State.PENDING).first()
+        approver_id = approval.approvers.order_by("pk").values_list("pk", flat=True).first()
+        return approval, self.demo.cast.people[approver_id]
+
+    def planned_at(self):
+        """The visit: when the work starts (or is done, without a start step), give or take half an hour."""
+        visit = next((moment for step, moment in zip(self.script.steps, self.timing.moments, strict=True)
+                      if step.action in ("start", "complete")), None)
+        if visit is None:  # not that far yet: the visit is still ahead
+            visit = self.timing.created + timedelta(hours=self.rng.uniform(12, 72))
+        return max(visit + timedelta(minutes=self.rng.randint(-40, 40)), self.timing.created + timedelta(minutes=30))
 
     def position(self, anomaly):
         """Where the engineer reports from: on site, or several kilometres off for a location anomaly."""
