@@ -10,6 +10,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -22,7 +23,13 @@ from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
 from shouhou.core.errors import DomainError
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
+from shouhou.customers import demo as customer_demo
+from shouhou.customers.models import Customer
+from shouhou.products import demo as product_demo
+from shouhou.products.models import Product
 from shouhou.system import services as system_services
+from shouhou.workorders import demo as workorder_demo
+from shouhou.workorders.models import WorkOrder
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "shouhou-demo"
@@ -232,8 +239,25 @@ def seed_login_history():
         account_services.login(request=request, username=demo_phone(index), password=DEMO_PASSWORD)
 
 
-def seed_all():
-    """Run every step in one transaction; returns the demo tenant."""
+def seed_business_data(owner, teams, scale):
+    """Customers, products, reminder rules and work orders (issues 3 and 4), each adding what is missing.
+    They commit in batches of their own: ~2,000 work orders are too many for one transaction."""
+    if scale <= 0:
+        return
+    customers = customer_demo.seed(owner, teams=teams, scale=scale)
+    products = product_demo.seed(owner, customers=customers, scale=scale)
+    customer_demo.seed_reminders(owner, customers=customers, products=products)
+    workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
+
+
+def demo_scale():
+    """The share of the full demo data to make: settings.DEMO_SEED_SCALE (the tests make a sliver), else 1."""
+    return float(getattr(settings, "DEMO_SEED_SCALE", 1.0))
+
+
+def seed_all(scale=None):
+    """Run the company steps in one transaction, then the business data; returns the demo tenant.
+    `scale` sizes the business data (1 = ~300 customers, ~600 products, ~2,000 work orders)."""
     with transaction.atomic():
         tenant, owner, created = seed_company()
         with tenant_context(tenant):
@@ -242,6 +266,8 @@ def seed_all():
             seed_team_leaders(owner, teams, users)
             if created:
                 seed_login_history()
+    with tenant_context(tenant):
+        seed_business_data(owner, teams, demo_scale() if scale is None else scale)
     return tenant
 
 
@@ -274,15 +300,22 @@ class Command(BaseCommand):
         "it is demo data only."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=None,
+                            help="Size of the customers, products and work orders, 1 = full (the default).")
+
     def handle(self, *args, **options):
         before = self.counts()
         try:
-            tenant = seed_all()
+            tenant = seed_all(scale=options["scale"])
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.as_dict()['details'] or ''}".strip())
         added = {key: value - before.get(key, 0) for key, value in self.counts().items()}
         if any(added.values()):
             self.stdout.write(_("Created %(users)s users and %(teams)s teams.") % added)
+            if added["customers"] or added["products"] or added["work_orders"]:
+                self.stdout.write(_("Created %(customers)s customers, %(products)s products and %(work_orders)s "
+                                    "work orders.") % added)
         else:
             self.stdout.write(_("The demo company is already complete; nothing was changed."))
         self.print_logins(tenant)
@@ -291,8 +324,11 @@ class Command(BaseCommand):
     def counts():
         tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
         if tenant is None:
-            return {"users": 0, "teams": 0}
-        return {"users": User.objects.filter(tenant=tenant).count(), "teams": Team.all_tenants.filter(tenant=tenant).count()}
+            return {"users": 0, "teams": 0, "customers": 0, "products": 0, "work_orders": 0}
+        return {"users": User.objects.filter(tenant=tenant).count(), "teams": Team.all_tenants.filter(tenant=tenant).count(),
+                "customers": Customer.all_tenants.filter(tenant=tenant).count(),
+                "products": Product.all_tenants.filter(tenant=tenant).count(),
+                "work_orders": WorkOrder.all_tenants.filter(tenant=tenant).count()}
 
     def print_logins(self, tenant):
         header = (_("Mobile phone"), _("Name"), _("Roles"), _("Teams"))
