@@ -27,6 +27,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _small_demo_seed():
+    """`manage.py seed_demo` makes ~2,000 work orders (a minute or two); tests that run it get 1% of the
+    business data unless they pass a scale themselves."""
+    from django.test import override_settings
+
+    with override_settings(DEMO_SEED_SCALE=0.01):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tests_in_english(settings):
     """Tests assert English msgids, whether or not the zh-hans catalogue is compiled; the

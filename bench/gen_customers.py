@@ -77,23 +77,28 @@ ADDRESS_COLUMNS = ("tenant_id, created_at, updated_at, province, city, district,
                    "is_default, customer_id")
 
 
+def copy_table(cursor, table, columns, rows):
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def copy_rows(count, tenant, owner, colleagues):
+    """COPY the tables one after another (a connection runs one COPY at a time)."""
     from django.db import connection
 
+    customers, contacts, addresses, owners = [], [], [], []
+    for customer, contact_rows, address, owner_ids in generate(count, tenant, owner, colleagues):
+        customers.append(customer)
+        contacts.extend(contact_rows)
+        addresses.append(address)
+        owners.extend((customer[0], user_id) for user_id in owner_ids)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        with (cursor.copy(f"COPY customers_customer ({CUSTOMER_COLUMNS}) FROM STDIN") as customers,
-              cursor.connection.cursor().copy(f"COPY customers_contact ({CONTACT_COLUMNS}) FROM STDIN") as contacts,
-              cursor.connection.cursor().copy(f"COPY customers_address ({ADDRESS_COLUMNS}) FROM STDIN") as addresses,
-              cursor.connection.cursor().copy("COPY customers_customer_owners (customer_id, user_id) FROM STDIN")
-              as owners):
-            for customer, contact_rows, address, owner_ids in generate(count, tenant, owner, colleagues):
-                customers.write_row(customer)
-                for row in contact_rows:
-                    contacts.write_row(row)
-                addresses.write_row(address)
-                for user_id in owner_ids:
-                    owners.write_row((customer[0], user_id))
+        copy_table(cursor, "customers_customer", CUSTOMER_COLUMNS, customers)
+        copy_table(cursor, "customers_contact", CONTACT_COLUMNS, contacts)
+        copy_table(cursor, "customers_address", ADDRESS_COLUMNS, addresses)
+        copy_table(cursor, "customers_customer_owners", "customer_id, user_id", owners)
         for table in ("customers_customer", "customers_contact", "customers_address", "customers_customer_owners"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"(SELECT coalesce(max(id), 1) FROM {table}))")

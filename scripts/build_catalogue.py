@@ -40,32 +40,46 @@ def main():
     for part in sorted(LC.glob("*.po.part")):
         known.update(parse(part.read_text(encoding="utf-8")))
     po = LC / "django.po"
-    text = po.read_text(encoding="utf-8")
-    existing = parse(text)
-    missing = []
-
-    def fill(match):
-        ctx, msgid, plural, strs = match.groups()
-        key = (_join(ctx), _join(msgid))
-        if not key[1]:
-            return match.group(0)
-        values = existing.get(key) or known.get(key)
-        if not values:
-            missing.append(key[1])
-            return match.group(0)
-        head = f'{ctx}msgid {msgid.strip()}\n'
-        if plural:
-            head += f"msgid_plural {plural.strip()}\n"
-            return head + "".join(f'msgstr[{i}] "{v}"\n' for i, v in enumerate(values[:1] or [""])) + "\n"
-        return head + f'msgstr "{values[0]}"\n\n'
-
-    text = ENTRY.sub(fill, text)
-    text = text.replace("#, fuzzy\n", "", 1)
+    header, *blocks = po.read_text(encoding="utf-8").split("\n\n")
+    missing, out = [], [header.replace("#, fuzzy\n", "")]
+    for block in blocks:
+        out.append(_fill_block(block, known, missing))
+    text = "\n\n".join(out)
     text = re.sub(r'"Plural-Forms: .*?\\n"', '"Plural-Forms: nplurals=1; plural=0;\\\\n"', text)
     po.write_text(text, encoding="utf-8")
     print(f"{len(missing)} untranslated")
     for msgid in missing:
         print("  ", msgid)
+
+
+def _fill_block(block, known, missing):
+    """One PO entry: the parts' translation wins; a makemessages fuzzy guess is never kept."""
+    match = ENTRY.search(block)
+    if match is None:
+        return block
+    ctx, msgid, plural, strs = match.groups()
+    key = (_join(ctx), _join(msgid))
+    comments = [line for line in block[: match.start()].splitlines() if line.strip()]
+    fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in comments)
+    comments = [_unfuzzy(line) for line in comments]
+    comments = [line for line in comments if line.strip() != "#,"]
+    current = None if fuzzy else (parse(block).get(key))
+    values = known.get(key) or current
+    if not values:
+        missing.append(key[1])
+        values = [""]
+    head = "\n".join(comments + [f"{ctx}msgid {msgid.strip()}"]) if comments else f"{ctx}msgid {msgid.strip()}"
+    head = head.replace("\nmsgctxt", "\nmsgctxt")
+    if plural:
+        return head + f"\nmsgid_plural {plural.strip()}\n" + f'msgstr[0] "{values[0]}"'
+    return head + f'\nmsgstr "{values[0]}"'
+
+
+def _unfuzzy(line):
+    if not line.startswith("#,"):
+        return line
+    flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
 
 
 if __name__ == "__main__":

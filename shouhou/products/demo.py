@@ -166,7 +166,8 @@ def seed(actor, *, customers, scale=1.0):
     """The demo product types, templates and products (missing ones created); returns the products."""
     today = timezone.localdate()
     specs = ProductFactory(random.Random(SEED + 2), today).specs(customers, scaled(TARGET_PRODUCTS, scale))
-    existing = {p.serial_number: p for p in Product.objects.filter(serial_number__in=[s.serial for s in specs])}
+    existing = {p.serial_number: p for p in Product.objects.filter(serial_number__in=[s.serial for s in specs])
+                .select_related("product_type")}
     clock = HistoryClock()
     products = []
     with jobs_inline(), clock.running():

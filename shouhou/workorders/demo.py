@@ -113,6 +113,10 @@ REFUSE_NOTES = ("回访对象选择不当，请安排客户负责人回访", "�
 CLOSE_NOTES = ("", "", "回执已核对，工单关闭", "客户确认完工")
 REOPEN_REASON = "客户反馈问题复现，重新处理"
 
+# the product types an order type is for (维修 and 回访: any)
+SERVICED_KINDS = {"安装": {"空调", "净水器", "机械类", "电脑办公"}, "巡检": {"空调", "净水器", "机械类"},
+                  "保养": {"空调", "净水器", "机械类"}}
+
 # === outcomes ======================================================================================
 
 ALL_TYPES = ("安装", "维修", "巡检", "保养", "回访")
@@ -230,7 +234,7 @@ def make_plans(total, rng):
         for number in range(counts[outcome.name]):
             type_name = rng.choices(outcome.types, weights=[weights[name] for name in outcome.types])[0]
             plan = Plan(len(plans), outcome, type_name, rng.getrandbits(48))
-            plan.stalled = outcome.open and (number == 0 or rng.random() < 0.3)
+            plan.stalled = outcome.open and (number == 0 or rng.random() < 0.12)
             plan.anomaly = rng.random() < 0.03 or (outcome.name == "in_progress" and number == 0)
             plans.append(plan)
     rng.shuffle(plans)  # outcomes mixed through the batches
@@ -247,8 +251,9 @@ class Step:
 class Script:
     """The steps of one order and their gaps, from its outcome and its type's flow."""
 
-    def __init__(self, plan, order_type, rng, *, creator_dispatches):
+    def __init__(self, plan, order_type, rng, *, creator_dispatches, colleagues=True):
         self.plan, self.rng = plan, rng
+        self.colleagues = colleagues  # someone to transfer to
         config = flow.normalize(order_type.flow)
         self.accept = flow.is_enabled(config, "accept")
         self.start = flow.is_enabled(config, "start")
@@ -298,7 +303,7 @@ class Script:
         rng = self.rng
         if self.accept:
             self.add("accept", 5, 100)
-        if rng.random() < 0.04:
+        if self.colleagues and rng.random() < 0.04:
             self.add("transfer", 30, 600, by_assignee=rng.random() < 0.7)
             if self.accept:
                 self.add("accept", 5, 60)
@@ -339,14 +344,18 @@ class Timing:
     moments: list  # one per step
 
 
+OFFICE_HOURS = (8, 20)  # people act between 8:00 and 20:00 local time
+
+
 def schedule(plan, script, rng, now):
     """When each step happens: done orders anywhere in the 90 days, open ones recently — or, stalled,
-    days ago — always ending before now. Gaps are shrunk evenly when the story would not fit."""
+    days ago — always ending before now, every step in office hours. A story that does not fit starts
+    earlier; one that cannot start earlier has its gaps shrunk (and may then run into the evening)."""
     gaps = [step.gap for step in script.steps]
     total = timedelta(minutes=sum(gaps))
     window_start = now - timedelta(days=HISTORY_DAYS)
     if plan.outcome.open:
-        idle = timedelta(days=rng.uniform(1.5, 6)) if plan.stalled else timedelta(minutes=rng.uniform(10, 240))
+        idle = timedelta(days=rng.uniform(1.5, 6)) if plan.stalled else timedelta(minutes=rng.uniform(10, 120))
         end = now - idle
         created = end - total * rng.uniform(1, 1.3)
     else:
@@ -354,23 +363,50 @@ def schedule(plan, script, rng, now):
         recent = plan.outcome.name == "finished" and rng.random() < 0.6  # closing lags behind finishing
         start = now - timedelta(days=30 if recent else HISTORY_DAYS)
         created = start + (max(start, end - total) - start) * rng.random()
-    created = max(window_start, working_moment(rng, created))
-    created = min(created, end - timedelta(minutes=len(gaps)))
-    room = (end - created).total_seconds() / 60
-    factor = min(1.0, room / sum(gaps)) if sum(gaps) else 1.0
+    created = working_moment(rng, max(window_start, created))
+    if created < window_start:  # moved to an earlier hour or off a weekend
+        created = in_office_hours(window_start + timedelta(hours=rng.uniform(1, 12)), rng)
+    for _attempt in range(6):
+        moments = place(created, gaps, rng)
+        overflow = moments[-1] - end
+        if overflow <= timedelta(0):
+            return Timing(created, moments)
+        earlier = working_moment(rng, created - overflow - timedelta(hours=12))
+        if earlier < window_start:
+            break
+        created = earlier
+    created = max(window_start, min(created, end - timedelta(minutes=len(gaps))))
+    factor = (end - created) / total if total else 1
+    return Timing(created, place(created, [gap * factor for gap in gaps], rng, office_hours=False))
+
+
+def place(created, gaps, rng, office_hours=True):
+    """The moments of steps `gaps` minutes apart, each moved forward into office hours if need be."""
     moments, at = [], created
     for gap in gaps:
-        at += timedelta(minutes=max(gap * factor, 0.5)) if gap else timedelta(0)
+        if gap:
+            at = at + timedelta(minutes=max(gap, 0.5))
+            if office_hours:
+                at = in_office_hours(at, rng)
         moments.append(at)
-    return Timing(created, moments)
+    return moments
+
+
+def in_office_hours(moment, rng):
+    local = timezone.localtime(moment)
+    opens, closes = OFFICE_HOURS
+    if opens <= local.hour < closes:
+        return moment
+    day = local.date() + timedelta(days=1 if local.hour >= closes else 0)
+    return local_moment(day, opens, 0) + timedelta(minutes=rng.uniform(10, 120))
 
 
 def working_moment(rng, moment):
-    """`moment` moved into office hours (8:00–19:59) of its day, weekends half as likely."""
+    """`moment` moved into office hours of its day, weekends half as likely."""
     day = timezone.localtime(moment).date()
     if day.weekday() >= 5 and rng.random() < 0.5:
         day -= timedelta(days=day.weekday() - 4)
-    return local_moment(day, rng.randint(8, 19), rng.randint(0, 59))
+    return local_moment(day, rng.randint(OFFICE_HOURS[0], OFFICE_HOURS[1] - 1), rng.randint(0, 59))
 
 
 # === living an order through the services ================================================================
@@ -390,7 +426,8 @@ class OrderLife:
         self.creator = self.pick_creator()
         may_assign = permissions.has_perm(self.creator, "workorder.assign")
         self.dispatcher = self.creator if may_assign else self.pick_dispatcher()
-        self.script = Script(plan, self.order_type, self.rng, creator_dispatches=may_assign)
+        self.script = Script(plan, self.order_type, self.rng, creator_dispatches=may_assign,
+                             colleagues=len(self.engineers) > 1)
         self.timing = schedule(plan, self.script, self.rng, demo.now)
 
     # --- people -------------------------------------------------------------------------------
@@ -509,17 +546,17 @@ class OrderLife:
         visit = next((moment for step, moment in zip(self.script.steps, self.timing.moments, strict=True)
                       if step.action in ("start", "complete")), None)
         if visit is None:  # not that far yet: the visit is still ahead
-            visit = self.timing.created + timedelta(hours=self.rng.uniform(12, 72))
-        return max(visit + timedelta(minutes=self.rng.randint(-40, 40)), self.timing.created + timedelta(minutes=30))
+            visit = in_office_hours(self.timing.created + timedelta(hours=self.rng.uniform(12, 72)), self.rng)
+        planned = visit + timedelta(minutes=self.rng.randint(-40, 10))
+        return max(planned, self.timing.created + timedelta(minutes=30)).replace(second=0, microsecond=0)
 
     def position(self, anomaly):
         """Where the engineer reports from: on site, or several kilometres off for a location anomaly."""
         if self.order.latitude is None:
             return {}
         low, high = FAR if anomaly else NEAR
-        return {name: str((getattr(self.order, name) + Decimal(str(self.rng.choice((-1, 1)) *
-                                                                     self.rng.uniform(low, high))))
-                          .quantize(Decimal("0.000001"))) for name in ("latitude", "longitude")}
+        return {name: shifted(getattr(self.order, name), self.rng.choice((-1, 1)) * self.rng.uniform(low, high))
+                for name in ("latitude", "longitude")}
 
     def priority(self):
         weights = (10, 50, 28, 12) if self.plan.type_name == "维修" else (20, 65, 12, 3)
@@ -530,7 +567,7 @@ class OrderLife:
         if consulting:
             return self.rng.choice(CONSULTATIONS).format(product=product)
         if self.plan.type_name == "维修":
-            kind = self.product.product_type.name if self.product and self.product.product_type else None
+            kind = self.demo.kind_of(self.product) if self.product else None
             fault = self.rng.choice(FAULTS.get(kind) or ("设备故障，无法正常使用",))
             return f"{product}{fault}，客户来电报修" if self.product else f"{fault}，客户来电报修"
         return self.rng.choice(DESCRIPTIONS[self.plan.type_name]).format(product=product)
@@ -579,9 +616,14 @@ class Demo:
         return rng.choices(self.customers, weights=self.customer_weights)[0]
 
     def pick_product(self, rng, customer, type_name):
-        owned = self.products.get(customer.pk)
+        kinds = SERVICED_KINDS.get(type_name)
+        owned = [p for p in self.products.get(customer.pk, ()) if kinds is None or self.kind_of(p) in kinds]
         share = 0.5 if type_name == "回访" else 0.85
         return rng.choice(owned) if owned and rng.random() < share else None
+
+    @staticmethod
+    def kind_of(product):
+        return product.product_type.name if product.product_type else None
 
     def service_type(self, type_name, product, rng):
         if type_name in ("安装", "回访"):
@@ -622,6 +664,11 @@ def seed(actor, *, teams, customers, products, scale=1.0):
     return len(plans)
 
 
+def shifted(coordinate, degrees):
+    """A coordinate moved by `degrees`, as the services take it (a string with six decimals)."""
+    return str((Decimal(coordinate) + Decimal(str(degrees))).quantize(Decimal("0.000001")))
+
+
 def deliver_events(clock):
     """Deliver the events just written, each at the moment it happened, so notifications carry that time
     (the after-commit delivery then finds them done)."""
@@ -646,10 +693,8 @@ def report_positions(demo):
             team = crew.team
             if team.latitude is None:
                 continue
-            services.report_location(user=user, latitude=str(team.latitude + Decimal(str(rng.uniform(-0.03, 0.03)))
-                                                              .quantize(Decimal("0.000001"))),
-                                     longitude=str(team.longitude + Decimal(str(rng.uniform(-0.03, 0.03)))
-                                                   .quantize(Decimal("0.000001"))))
+            services.report_location(user=user, latitude=shifted(team.latitude, rng.uniform(-0.03, 0.03)),
+                                     longitude=shifted(team.longitude, rng.uniform(-0.03, 0.03)))
 
 
 def read_old_notifications(demo):

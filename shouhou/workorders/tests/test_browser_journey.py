@@ -106,8 +106,9 @@ def close_order(page, order):
     dialog = page.locator("#modal-content")
     dialog.locator("textarea[name=note]").fill("客户确认，已关闭。")
     dialog.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(rf"/work-orders/{order.pk}/$"))
-    page.wait_for_selector("#modal", state="hidden")
+    # the dialog reloads the same page: wait for the reloaded one, which has no close button any more
+    page.wait_for_selector("a[data-action=close]", state="detached")
+    page.wait_for_selector(".wo-progress")
 
 
 # --- the engineer on the phone -----------------------------------------------------------------------------
@@ -120,11 +121,12 @@ def mobile_login(phone, user):
     phone.wait_for_url(lambda url: "/m/login/" not in url)
 
 
-def tap_action(phone, order, action):
-    """One of the phone's action buttons (a form posting to /m/orders/<pk>/<action>/), then back on the
-    detail page."""
+def tap_action(phone, order, action, status):
+    """One of the phone's action buttons (a form posting to /m/orders/<pk>/<action>/); the action redirects
+    to the detail page it was tapped on, so wait for the new status there rather than for the URL."""
     phone.click(f".m-actionbar form[action$='/{order.pk}/{action}/'] button[type=submit]")
-    phone.wait_for_url(re.compile(rf"/m/orders/{order.pk}/$"))
+    phone.wait_for_selector(f".m-summary .m-status-{status}")
+    assert order_status(order) == status
 
 
 def sign(phone):
@@ -151,10 +153,8 @@ def engineer_works(phone, order, engineer):
     phone.wait_for_url(re.compile(rf"/m/orders/{order.pk}/$"))
     shot(phone, "issue4-04-phone-order-assigned")
 
-    tap_action(phone, order, "accept")
-    assert order_status(order) == Status.ACCEPTED
-    tap_action(phone, order, "start")  # the page reads the position first
-    assert order_status(order) == Status.IN_PROGRESS
+    tap_action(phone, order, "accept", Status.ACCEPTED)
+    tap_action(phone, order, "start", Status.IN_PROGRESS)  # the page reads the position first
     shot(phone, "issue4-05-phone-in-progress")
 
     phone.click(f".m-actionbar a[href$='/m/orders/{order.pk}/receipt/']")

@@ -295,7 +295,8 @@ def login_rows(tenant):
 class Command(BaseCommand):
     help = (
         "Create the demo company 'demo' (演示科技) with teams and about 30 users over all system roles, "
-        "then list their logins. Idempotent: only what is missing is created. Every demo user's password is "
+        "about 300 customers, 600 products and 2,000 work orders of the last 90 days (--scale sizes these), "
+        "then list the logins. Idempotent: only what is missing is created. Every demo user's password is "
         f"'{DEMO_PASSWORD}'; it is set directly, without the password validators (which refuse it), because "
         "it is demo data only."
     )
