@@ -105,11 +105,10 @@ def customer_refs():
         return cursor.fetchall()
 
 
-def order_rows(count, refs, seed=5):
+def order_rows(count, refs, customers, seed=5):
     """Yield (work-order row, collaborator id or None); ids from 1, created_at ascending."""
     rng = random.Random(seed)
     tenant_id = refs["tenant"].pk
-    customers = customer_refs()
     type_ids, type_weights = [t.pk for t in refs["types"]], [w for _n, _c, w in TYPES]
     engineers = [user.pk for user in refs["engineers"]]
     engineer_weights = [1 / (rank + 3) for rank in range(len(engineers))]  # a long tail of busy people
@@ -183,7 +182,7 @@ def secondary_indexes(cursor):
 def load_orders(count, refs):
     from django.db import connection, transaction
 
-    collaborators = []
+    collaborators, customers = [], customer_refs()  # read before the COPY: it holds the connection
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor
         indexes = secondary_indexes(cursor)
@@ -193,7 +192,7 @@ def load_orders(count, refs):
             cursor.execute(f'DROP INDEX "{name}"')
         with common.stopwatch() as copying:
             with cursor.copy(f"COPY workorders_workorder ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                for row, collaborator in order_rows(count, refs):
+                for row, collaborator in order_rows(count, refs, customers):
                     copy.write_row(row)
                     if collaborator:
                         collaborators.append((row[0], collaborator))

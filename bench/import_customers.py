@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from customer_data import LEVELS, REGIONS, STREETS, TAGS, company_names, define_custom_fields  # noqa: E402
 
+
 def row_values(index, name, rng):
     province, city, district, lat, lng = REGIONS[index % len(REGIONS)]
     return {
@@ -97,7 +98,7 @@ def run(db, rows):
     common.flush_bench_queue()
     total = check_time() + commit_time()
     peak = common.peak_rss_mb()
-    print(f"database: {connection.vendor} ({db})")
+    print(f"database: {connection.vendor} ({db}); load average {common.load_average()}")
     print(f"created: {counts[0]} customers, {counts[1]} contacts, {counts[2]} addresses")
     print(f"check:  {check_time():6.1f} s  ({rows / check_time():,.0f} rows/s)")
     print(f"commit: {commit_time():6.1f} s  ({rows / commit_time():,.0f} rows/s)")

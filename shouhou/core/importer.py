@@ -14,6 +14,7 @@ An app declares what one row is and which service creates it, registers it, and 
         def parse_row(self, values): ...            # {column key: cell} -> service kwargs, or raise ValidationFailed
         def check_batch(self, rows): ...            # [(row number, kwargs)] -> {row number: [messages]}
         def create(self, actor, kwargs): ...        # call the app's service
+        def create_many(self, actor, rows): ...     # optional: create all rows in bulk (big files)
 
     urlpatterns += import_urls(UserImporter, "users/import/", "users_import")
 
@@ -96,6 +97,18 @@ class Importer:
 
     def create(self, actor, kwargs):
         raise NotImplementedError
+
+    def create_many(self, actor, rows):
+        """Create the checked rows [(row number, kwargs)]; returns {row number: DomainError} of the rows that
+        failed. Each row gets its own savepoint so every failure is reported; override to create in bulk."""
+        failures = {}
+        for row, kwargs in rows:
+            try:
+                with transaction.atomic():
+                    self.create(actor, kwargs)
+            except DomainError as exc:
+                failures[row] = exc
+        return failures
 
     @staticmethod
     def text(value):
@@ -260,17 +273,12 @@ def commit_job(job):
 
 
 def _create_all(importer, actor, columns, rows, good):
-    """Create each row in its own savepoint so every failing row is reported, then roll back if any did."""
+    """Create the rows (Importer.create_many), then roll back if any failed, reporting every failing row."""
     cells = dict(rows)
-    failures = []
-    for row, kwargs in good:
-        try:
-            with transaction.atomic():
-                importer.create(actor, kwargs)
-        except DomainError as exc:
-            failures.append(_row_error(row, _messages(exc, columns), cells[row], columns))
+    failures = importer.create_many(actor, good)
     if failures:
-        raise _Rejected(failures)
+        raise _Rejected([_row_error(row, _messages(exc, columns), cells[row], columns)
+                         for row, exc in sorted(failures.items())])
 
 
 # --- reading and checking -------------------------------------------------------------------------

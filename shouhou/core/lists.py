@@ -19,8 +19,9 @@ search, advanced filters, the column chooser remembered per user, sort, page siz
 selection and Excel export — and answers htmx requests with only the table part.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
@@ -237,7 +238,10 @@ class StandardList:
     def context(self):
         state = self.state()
         qs = self.ordered(self.filtered_queryset(state), state)
+        counts = self.tab_counts(state)
         paginator = Paginator(qs, state.page_size)
+        if counts.get(state.tab) is not None:
+            paginator.count = counts[state.tab]  # the active tab's count is the page's total: no second COUNT
         page = paginator.get_page(state.page)
         columns = self.visible_columns(state)
         rows = [
@@ -246,7 +250,6 @@ class StandardList:
                         "html": c.html} for c in columns]}
             for obj in page.object_list
         ]
-        counts = self.tab_counts(state)
         user = self.request.user
         return {
             "list": self,

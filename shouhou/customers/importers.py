@@ -26,7 +26,7 @@ from shouhou.core.importer import ImportColumn, Importer, register
 from shouhou.core.jobs import tenant_task
 from shouhou.core.permissions import has_perm, require
 
-from . import services
+from . import bulk_services, services
 from .models import Customer
 
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -253,6 +253,16 @@ class CustomerImporter(Importer):
         except ValidationFailed as exc:
             exc.details = {_column_for(key): messages for key, messages in exc.details.items()}
             raise
+
+    def create_many(self, actor, rows):
+        """All rows in a few statements per thousand (bulk_services); addresses were located while checking."""
+        try:
+            bulk_services.create_customers(actor=actor, rows=[kwargs for _row, kwargs in rows], check_perm=False)
+        except bulk_services.RowsRefused as refused:
+            return {rows[index][0]: ValidationFailed(details={_column_for(key): messages
+                                                              for key, messages in errors.items()})
+                    for index, errors in refused.details.items()}
+        return {}
 
 
 def _team_path(team, by_id):

@@ -50,6 +50,8 @@ class Customer(CustomFieldsMixin, TenantModel):
             models.Index(fields=["tenant", "name"]),
             models.Index(fields=["tenant", "latitude", "longitude"]),
             models.Index(fields=["tenant", "status", "-created_at"], name="customer_status_idx"),
+            # the tag filter's choices walk the distinct tag lists through it (queries.tags_in_use)
+            models.Index(fields=["tenant", "tags"], name="customer_tags_idx"),
         ]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django.db.utils import NotSupportedError
 from django.urls import reverse_lazy
 
 from shouhou.core import company_settings, geo, permissions
+from shouhou.core.tenancy import require_tenant
 from shouhou.core.validators import normalize_phone
 
 from .models import Address, Contact, Customer
@@ -90,7 +91,10 @@ def search_condition(text):
     text = (text or "").strip()
     if not text:
         return Q()
-    condition = Q(name__icontains=text) | Q(number__icontains=text)
+    # Text without letters that have a case (Chinese, digits) matches the same rows case-sensitively,
+    # which skips upper-casing every name (about a third of the search's cost on PostgreSQL).
+    lookup = "contains" if text.upper() == text.lower() else "icontains"
+    condition = Q(**{f"name__{lookup}": text}) | Q(**{f"number__{lookup}": text})
     digits = normalize_phone(text)
     if digits.isdigit() and len(digits) >= PHONE_SEARCH_MIN_DIGITS:
         phones = Contact.objects.filter(phone__contains=digits).values("customer_id")
@@ -138,9 +142,27 @@ class _TagItems(Func):
     output_field = CharField()
 
 
+# Walks the index (tenant, tags) from one distinct tag list to the next (a "loose index scan"): one
+# index probe per distinct list instead of reading every customer.
+DISTINCT_TAG_LISTS_SQL = """
+WITH RECURSIVE lists(tags) AS (
+    (SELECT tags FROM customers_customer WHERE tenant_id = %(tenant)s AND tags > '[]'::jsonb
+     ORDER BY tags LIMIT 1)
+    UNION ALL
+    SELECT (SELECT c.tags FROM customers_customer c WHERE c.tenant_id = %(tenant)s AND c.tags > lists.tags
+            ORDER BY c.tags LIMIT 1)
+    FROM lists WHERE lists.tags IS NOT NULL
+)
+SELECT tags FROM lists WHERE tags IS NOT NULL LIMIT %(lists)s
+"""
+MAX_TAG_LISTS = 20_000
+
+
 def tags_in_use(actor, limit=200):
     """The distinct tags of the customers the actor sees, for filter choices."""
     customers = visible_customers(actor).exclude(tags=[])
+    if connection.vendor == "postgresql" and permissions.data_scope(actor, "customer") == permissions.SCOPE_ALL:
+        return _company_tags(limit)
     if connection.vendor == "postgresql":
         rows = (customers.annotate(tag=_TagItems("tags")).order_by("tag").values_list("tag", flat=True)
                 .distinct()[:limit])
@@ -149,6 +171,18 @@ def tags_in_use(actor, limit=200):
     for tags in customers.order_by("-created_at").values_list("tags", flat=True)[:2000]:
         seen.update(tag for tag in tags or [] if isinstance(tag, str))
     return sorted(seen)[:limit]
+
+
+def _company_tags(limit):
+    """Every tag of the active company's customers (an actor with the "all" scope sees them all)."""
+    tenant = require_tenant()
+    with connection.cursor() as cursor:
+        cursor.execute(DISTINCT_TAG_LISTS_SQL, {"tenant": tenant.pk, "lists": MAX_TAG_LISTS})
+        found = set()
+        for (tags,) in cursor.fetchall():
+            tags = json.loads(tags) if isinstance(tags, str) else tags
+            found.update(tag for tag in tags or [] if isinstance(tag, str))
+    return sorted(found)[:limit]
 
 
 # --- nearby customers (CUS-09) ------------------------------------------------------------------------

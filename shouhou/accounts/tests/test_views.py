@@ -17,6 +17,13 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, client_for, make_team, make_user
 from shouhou.system.models import DataJob, SystemLog
 
+
+@pytest.fixture(autouse=True)
+def _chinese_default(settings):
+    """These tests check what a Chinese user sees: the product's default language."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STRONG = "Field-Engineer-2026"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shouhou.core import outbox, timeline
 from shouhou.core.errors import Conflict, ValidationFailed
@@ -38,10 +38,13 @@ from .kinds import KINDS
 from .models import FormSchema
 
 TARGET_RE = re.compile(r"^[a-z][a-z_]{1,40}(?::[A-Za-z0-9_-]{1,40})?$")
+# gettext_lazy by its own name: makemessages extracts only the standard keywords, not an alias like _lazy
 PROPERTY_LABELS = {
-    "label": _lazy("Title"), "kind": _lazy("Type"), "required": _lazy("Required"), "help": _lazy("Description"),
-    "placeholder": _lazy("Placeholder"), "options": _lazy("Options"), "multiple": _lazy("Several values"),
-    "searchable": _lazy("Searchable"), "show_in_list": _lazy("Shown in list"), "rules": _lazy("Rules"),
+    "label": gettext_lazy("Title"), "kind": gettext_lazy("Type"), "required": gettext_lazy("Required"),
+    "help": gettext_lazy("Description"), "placeholder": gettext_lazy("Placeholder"),
+    "options": gettext_lazy("Options"), "multiple": gettext_lazy("Several values"),
+    "searchable": gettext_lazy("Searchable"), "show_in_list": gettext_lazy("Shown in list"),
+    "rules": gettext_lazy("Rules"),
 }
 
 

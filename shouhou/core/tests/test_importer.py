@@ -19,6 +19,13 @@ from shouhou.core.importer import ImportColumn, Importer, commit_import, registe
 from shouhou.core.testing import make_user
 from shouhou.system.models import DataJob, SystemLog
 
+
+@pytest.fixture(autouse=True)
+def _chinese_default(settings):
+    """These tests check what a Chinese user sees: the product's default language."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from openpyxl import load_workbook
 
 from shouhou.browser_fixtures import login, shot
@@ -34,6 +35,14 @@ IMPORTED = [
 @pytest.fixture(autouse=True)
 def _offline_maps(settings):
     settings.MAPS_AMAP_KEY = ""  # the offline gazetteer, never the network
+
+
+def in_chinese(live_server, *pages):
+    """Tests run in English (conftest.py); the screenshots show the pages as their users see them, in
+    Chinese. No assertion reads translated text, so this holds whether or not the catalogue is compiled."""
+    for page in pages:
+        page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans",
+                                   "url": live_server.url}])
 
 
 def _drag(page, source, target):
@@ -166,7 +175,8 @@ def create_product(page, customer):
     return page.locator(".qr-url").inner_text().strip()
 
 
-def test_design_field_create_import_and_scan(page, phone):
+def test_design_field_create_import_and_scan(page, phone, live_server):
+    in_chinese(live_server, page, phone)
     tenant, owner = make_company()
     login(page, owner.phone, DEMO_PASSWORD)
 
@@ -189,4 +199,12 @@ def test_design_field_create_import_and_scan(page, phone):
     assert width <= 390, f"the QR page scrolls sideways on a phone ({width}px)"
     shot(phone, "issue3-09-qr-phone")
     assert phone.goto("/q/not-a-real-token").status == 404
+
+    # the administrator on the phone: the customer with its designed field, without sideways scrolling
+    login(phone, owner.phone, DEMO_PASSWORD)
+    phone.goto(f"/customers/{customer.pk}/")
+    assert phone.locator("dl.kv").filter(has_text=LEVEL_LABEL).count() == 1
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the customer detail scrolls sideways on a phone ({width}px)"
+    shot(phone, "issue3-10-customer-phone")
     assert phone.js_errors == [], phone.js_errors

@@ -18,6 +18,13 @@ from shouhou.messaging.models import SmsMessage
 
 from .conftest import at, make_customer
 
+
+@pytest.fixture(autouse=True)
+def _chinese_default(settings):
+    """These tests check what a Chinese user sees: the product's default language."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

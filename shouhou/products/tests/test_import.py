@@ -22,6 +22,13 @@ from shouhou.system.models import DataJob, SystemLog
 from .conftest import make_customer, make_product
 
 
+@pytest.fixture(autouse=True)
+def _chinese_default(settings):
+    """These tests check what a Chinese user sees: the product's default language."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+
 def zh(message):
     with translation.override("zh-hans"):
         return translation.gettext(message)

@@ -16,6 +16,13 @@ from shouhou.products.models import Product, ProductTemplate, ProductType
 
 from .conftest import make_customer, make_product
 
+
+@pytest.fixture(autouse=True)
+def _chinese_default(settings):
+    """These tests check what a Chinese user sees: the product's default language."""
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from PIL import Image, ImageDraw
 
 from shouhou.browser_fixtures import login, shot
@@ -30,6 +31,14 @@ FLOW_VERBS = ["created", "assigned", "accepted", "started", "finished", "closed"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+def in_chinese(live_server, *pages):
+    """Tests run in English (conftest.py); the screenshots show the pages as their users see them, in
+    Chinese. No assertion reads translated text, so this holds whether or not the catalogue is compiled."""
+    for page in pages:
+        page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans",
+                                   "url": live_server.url}])
 
 
 @pytest.fixture
@@ -101,7 +110,13 @@ def create_and_assign(page, engineer):
 
 def close_order(page, order):
     page.goto(f"/work-orders/{order.pk}/")
-    shot(page, "issue4-07-pc-finished")
+    page.click("[data-bs-target='#tab-receipt']")
+    signature = page.locator("#tab-receipt img.wo-signature")
+    signature.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=signature.element_handle())
+    page.wait_for_function("pane => getComputedStyle(pane).opacity === '1'",  # faded in
+                           arg=page.locator("#tab-receipt").element_handle())
+    shot(page, "issue4-07-pc-finished-receipt")
     page.click("a[data-action=close]")
     dialog = page.locator("#modal-content")
     dialog.locator("textarea[name=note]").fill("客户确认，已关闭。")
@@ -172,8 +187,9 @@ def engineer_works(phone, order, engineer):
 
 # --- the journey ---------------------------------------------------------------------------------------------
 
-def test_dispatch_complete_on_phone_and_close(page, located_phone):
+def test_dispatch_complete_on_phone_and_close(page, located_phone, live_server):
     phone = located_phone
+    in_chinese(live_server, page, phone)
     tenant, owner, engineer = set_up_company()
     login(page, owner.phone, DEMO_PASSWORD)
 
@@ -211,6 +227,7 @@ def test_dispatch_complete_on_phone_and_close(page, located_phone):
 
     # the closed order at phone width, in the dispatcher's console
     phone.context.clear_cookies()
+    in_chinese(live_server, phone)
     login(phone, owner.phone, DEMO_PASSWORD)
     phone.goto(f"/work-orders/{order.pk}/")
     width = phone.evaluate("document.documentElement.scrollWidth")
