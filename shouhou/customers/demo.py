@@ -17,10 +17,12 @@ from decimal import Decimal
 from unittest import mock
 
 from django.apps import apps
+from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from shouhou.core import forms_engine, permissions
+from shouhou.core import forms_engine, outbox, permissions
+from shouhou.core.models import OutboxEvent
 
 from . import reminder_demo, services
 from .models import Customer, ReminderRule
@@ -75,6 +77,24 @@ def jobs_inline():
         yield
     finally:
         HUEY.immediate = before
+
+
+def deliver_events(clock):
+    """Deliver the events written so far, each at the moment it happened, so what their handlers make (the
+    notifications) carries that time; the after-commit delivery then finds them done."""
+    pending = OutboxEvent.objects.filter(delivered_at=None).order_by("created_at").values_list("pk", "created_at")
+    for event_id, moment in list(pending):
+        clock.set(moment)
+        outbox.deliver(event_id)
+
+
+@contextmanager
+def history(clock):
+    """One step of seeding: jobs in-process, the clock running, one transaction whose events are delivered
+    before it commits."""
+    with jobs_inline(), clock.running(), transaction.atomic():
+        yield clock
+        deliver_events(clock)
 
 
 def scaled(count, scale):
@@ -307,7 +327,7 @@ def seed(actor, *, teams, scale=1.0):
     rng = random.Random(SEED + 1)
     clock = HistoryClock()
     customers = []
-    with jobs_inline(), clock.running():
+    with history(clock):
         if specs:
             clock.set(specs[0].created_at - timedelta(days=1))
         add_custom_fields(actor=actor, target=services.FORM_TARGET, fields=CUSTOM_FIELDS,
@@ -347,6 +367,6 @@ def seed_reminders(actor, *, customers, products):
         return []
     key_customers = [c for c in customers if (c.fields or {}).get(GRADE) == "A"]
     serviced = [p for p in products if p.install_date and p.product_type and p.product_type.name in ("空调", "净水器")]
-    with jobs_inline():
+    with history(HistoryClock()):
         return reminder_demo.seed_reminder_rules(actor=actor, customers=key_customers, products=serviced)
 

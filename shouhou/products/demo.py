@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shouhou.customers.demo import SEED, HistoryClock, add_custom_fields, jobs_inline, local_moment, scaled
+from shouhou.customers.demo import SEED, HistoryClock, add_custom_fields, history, local_moment, scaled
 
 from . import queries, services
 from .models import Product, ProductTemplate, ProductType
@@ -170,7 +170,7 @@ def seed(actor, *, customers, scale=1.0):
                 .select_related("product_type")}
     clock = HistoryClock()
     products = []
-    with jobs_inline(), clock.running():
+    with history(clock):
         if specs:
             clock.set(min(spec.created_at for spec in specs) - timedelta(days=1))
         add_custom_fields(actor=actor, target=queries.FORM_TARGET, fields=CUSTOM_FIELDS, permission="product.settings")

