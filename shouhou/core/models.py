@@ -70,7 +70,7 @@ class TenantModel(models.Model):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = TenantManager()
-    all_tenants = models.Manager()  # platform admin and migrations only
+    all_tenants = models.Manager()  # noqa: DJ012 — platform admin and migrations only
 
     class Meta:
         abstract = True
@@ -91,6 +91,9 @@ class Counter(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="uniq_counter_tenant_key")]
 
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
 
 class Activity(TenantModel):
     """One entry of an object's timeline (动态): who did what, which fields changed, a note."""
@@ -110,6 +113,9 @@ class Activity(TenantModel):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["tenant", "content_type", "object_id", "-created_at"])]
 
+    def __str__(self):
+        return f"{self.verb} {self.summary}"
+
 
 class OutboxEvent(TenantModel):
     """A domain event written in the same transaction as the change (DESIGN §9)."""
@@ -124,6 +130,9 @@ class OutboxEvent(TenantModel):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self):
+        return f"{self.name} {self.pk}"
+
 
 class ListPreference(TenantModel):
     """A user's remembered list settings (columns, page size) per list key."""
@@ -137,6 +146,9 @@ class ListPreference(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user", "list_key"], name="uniq_listpref_user_key")
         ]
+
+    def __str__(self):
+        return self.list_key
 
 
 class IdempotencyRecord(TenantModel):
