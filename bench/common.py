@@ -65,15 +65,6 @@ def recreate_database(db):
         conn.execute(f'CREATE DATABASE "{db}"')
 
 
-def database_exists(db):
-    if db == "sqlite":
-        return Path(database_url(db).removeprefix("sqlite:///")).exists()
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone() is not None
-
-
 def migrate():
     from django.core.management import call_command
 
@@ -197,6 +188,14 @@ def machine():
     except Exception as exc:  # the report still prints without a server
         info["postgresql"] = f"unavailable ({exc.__class__.__name__})"
     return info
+
+
+def print_machine():
+    """One line about the machine and the moment, printed first by every script."""
+    info = machine()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {info['cpus']} CPUs ({info['cpu_model']}) · {info['memory_gb']} GB · "
+          f"PostgreSQL {info['postgresql']} · Python {info['python']} · commit {git_revision() or '?'} · "
+          f"load average {load_average()}", flush=True)
 
 
 def git_revision():

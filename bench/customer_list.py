@@ -28,7 +28,7 @@ SELECT c.*, t.id, t.name, u.id, u.name
 FROM customers_customer c
 LEFT JOIN accounts_team t ON t.id = c.service_team_id
 LEFT JOIN accounts_user u ON u.id = c.created_by_id
-WHERE c.tenant_id = %(tenant)s AND (c.name ILIKE %(like)s OR c.number ILIKE %(like)s)
+WHERE c.tenant_id = %(tenant)s AND (c.name {like} %(like)s OR c.number {like} %(like)s)
   AND c.fields @> %(filter)s::jsonb
 ORDER BY c.created_at DESC
 LIMIT %(limit)s
@@ -41,7 +41,7 @@ RAW_COUNTS = """
 SELECT count(*), count(*) FILTER (WHERE c.status = 'active'), count(*) FILTER (WHERE c.status = 'potential'),
        count(*) FILTER (WHERE c.status = 'inactive')
 FROM customers_customer c
-WHERE c.tenant_id = %(tenant)s AND (c.name ILIKE %(like)s OR c.number ILIKE %(like)s)
+WHERE c.tenant_id = %(tenant)s AND (c.name {like} %(like)s OR c.number {like} %(like)s)
   AND c.fields @> %(filter)s::jsonb
 """
 
@@ -65,19 +65,22 @@ def time_view(client, url, requests):
 
 
 def raw_page(cursor, params):
-    cursor.execute(RAW_ROWS, params)
+    # as customers.queries.search_condition: case-insensitive only for text with letters that have a case
+    like = "LIKE" if params["text"].upper() == params["text"].lower() else "ILIKE"
+    cursor.execute(RAW_ROWS.format(like=like), params)
     rows = cursor.fetchall()
     raw_page.name_column = [column.name for column in cursor.description].index("name")
     cursor.execute(RAW_OWNERS, {"ids": [row[0] for row in rows]})
     cursor.fetchall()
-    cursor.execute(RAW_COUNTS, params)
+    cursor.execute(RAW_COUNTS.format(like=like), params)
     return rows, cursor.fetchone()
 
 
 def time_raw(tenant, q, level, requests):
     from django.db import connection
 
-    params = {"tenant": tenant.pk, "like": f"%{q}%", "filter": json.dumps({"level": level}), "limit": PAGE_SIZE}
+    params = {"tenant": tenant.pk, "text": q, "like": f"%{q}%", "filter": json.dumps({"level": level}),
+              "limit": PAGE_SIZE}
     durations = []
     with connection.cursor() as cursor:
         for _ in range(WARM_UP):
@@ -118,7 +121,8 @@ def run(db, requests, q, level, show_queries):
     queries = queries_of_one_request(client, url)
     view_ms, raw_ms = statistics.median(view_times) * 1000, statistics.median(raw_times) * 1000
     print(f"customers in the company: {total:,}; matching the search and filter: {counts[0]:,} "
-          f"(tabs active/potential/inactive: {counts[1]:,}/{counts[2]:,}/{counts[3]:,})")
+          f"(tabs active/potential/inactive: {counts[1]:,}/{counts[2]:,}/{counts[3]:,}); load average "
+          f"{common.load_average()}")
     print(f"page: GET {url}")
     print("view (test Client, whole stack): " + common.format_summary(common.summary_ms(view_times)))
     print("raw SQL (rows + owners + counts): " + common.format_summary(common.summary_ms(raw_times)))
@@ -139,6 +143,7 @@ def main():
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one page view")
     args = parser.parse_args()
     common.setup(args.db)
+    common.print_machine()
     run(args.db, args.requests, args.q, args.level, args.show_queries)
 
 

@@ -153,6 +153,7 @@ def main():
         parser.error("the generator writes with COPY: give a PostgreSQL database name")
     common.recreate_database(args.db)
     common.setup(args.db)
+    common.print_machine()
     with common.stopwatch() as total:
         common.migrate()
         run(args.db, args.count)

@@ -238,7 +238,7 @@ def main():
         parser.error("the generator writes with COPY: give a PostgreSQL database name")
     common.recreate_database(args.db)
     common.setup(args.db)
-    print(f"load average at start: {common.load_average()}", flush=True)
+    common.print_machine()
     with common.stopwatch() as total:
         with common.stopwatch() as migrating:
             common.migrate()

@@ -10,6 +10,8 @@ job runs, called here synchronously. Each database starts empty (dropped and mig
     .venv/bin/python bench/import_customers.py --db bench_imp      # PostgreSQL database (recreated)
     .venv/bin/python bench/import_customers.py --db sqlite         # a SQLite file in /tmp (recreated)
     options: --rows 10000
+             --row-by-row   create the customers one by one through services.create_customer (the
+                            generic importer's default, as before the bulk path) for comparison
 """
 
 import argparse
@@ -57,19 +59,21 @@ def build_workbook(columns, rows, seed=7):
     return handle.getvalue()
 
 
-def run(db, rows):
+def run(db, rows, row_by_row=False):
     common.recreate_database(db)
     common.setup(db)
     from django.core.files.base import ContentFile
     from django.db import connection, reset_queries
 
-    from shouhou.core.importer import check_job, commit_job, get_importer
+    from shouhou.core.importer import Importer, check_job, commit_job, get_importer
     from shouhou.core.tenancy import tenant_context
     from shouhou.customers.importers import CustomerImporter
     from shouhou.customers.models import Address, Contact, Customer
     from shouhou.system.models import DataJob
 
     common.migrate()
+    if row_by_row:
+        CustomerImporter.create_many = Importer.create_many
     tenant, owner = common.bench_company()
     with tenant_context(tenant):
         define_custom_fields(owner)
@@ -98,7 +102,8 @@ def run(db, rows):
     common.flush_bench_queue()
     total = check_time() + commit_time()
     peak = common.peak_rss_mb()
-    print(f"database: {connection.vendor} ({db}); load average {common.load_average()}")
+    print(f"database: {connection.vendor} ({db}); load average {common.load_average()}; "
+          f"{'one by one (services.create_customer)' if row_by_row else 'bulk (bulk_services.create_customers)'}")
     print(f"created: {counts[0]} customers, {counts[1]} contacts, {counts[2]} addresses")
     print(f"check:  {check_time():6.1f} s  ({rows / check_time():,.0f} rows/s)")
     print(f"commit: {commit_time():6.1f} s  ({rows / commit_time():,.0f} rows/s)")
@@ -112,8 +117,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="bench_imp", help="PostgreSQL database name (recreated), or sqlite")
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--row-by-row", action="store_true")
     args = parser.parse_args()
-    run(args.db, args.rows)
+    common.configure(args.db)
+    common.print_machine()
+    run(args.db, args.rows, args.row_by_row)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import json
 import os
 import pstats
 import queue
+import resource
 import signal
 import socket
 import subprocess
@@ -109,6 +110,32 @@ def stop(process):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def cpu_seconds(*matches):
+    """CPU seconds (user + system) used so far by the processes whose command line contains one of `matches`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if any(match in command for match in matches):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def cpu_snapshot(db):
+    """CPU seconds so far of gunicorn, of PostgreSQL (the backends of `db` and the WAL writer, checkpointer and
+    background writer), of the job consumer and of this client process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"gunicorn": cpu_seconds("gunicorn"),
+            "postgres": cpu_seconds(f" {db} 127.0.0.1", "walwriter", "checkpointer", "background writer"),
+            "consumer": cpu_seconds("run_huey"), "client": usage.ru_utime + usage.ru_stime}
 
 
 class Driver:
@@ -232,7 +259,7 @@ def main():
     parser.add_argument("--show-profile", action="store_true", help="print the cProfile of each action")
     args = parser.parse_args()
     common.setup(args.db)
-    print(f"load average at start: {common.load_average()}")
+    common.print_machine()
     if not args.profile_only:
         run_benchmark(args)
     for action, elapsed, statements, profile in profile_actions():
@@ -252,7 +279,9 @@ def run_benchmark(args):
         driver = Driver(port, dispatcher_key, keys)
         driver.run(order_ids[:args.clients], assignees[:args.clients], args.clients)  # warm-up: every worker
         driver.latencies = {action: [] for action in ACTIONS}
+        before = cpu_snapshot(args.db)
         elapsed = driver.run(order_ids[args.clients:], assignees[args.clients:], args.clients)
+        after = cpu_snapshot(args.db)
     finally:
         stop(server)
         stop(consumer)
@@ -262,6 +291,10 @@ def run_benchmark(args):
           f"consumer {'on' if consumer else 'off'}; load average {common.load_average()}")
     print(f"{done} transitions of {len(order_ids) - args.clients} orders in {elapsed:.1f} s: "
           f"{done / elapsed:.0f} transitions/s   target ≥ 150/s: {'met' if done / elapsed >= 150 else 'MISSED'}")
+    used = {name: after[name] - before[name] for name in after}
+    print("CPU per transition: " + ", ".join(f"{name} {seconds / done * 1000:.1f} ms" for name, seconds in used.items())
+          + f"; machine capacity {os.cpu_count() * 1000 / (sum(used.values()) / done * 1000):.0f} transitions/s "
+          "if nothing else ran")
     everything = [value for values in driver.latencies.values() for value in values]
     print("latency, all actions: " + common.format_summary(common.summary_ms(everything)))
     for action in ACTIONS:

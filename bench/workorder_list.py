@@ -109,6 +109,16 @@ def time_raw(params, tab, requests):
     return durations, rows, counts
 
 
+def heap_fetches(params):
+    """The 'Heap Fetches' of the status count's index-only scan (0 while the visibility map is fresh)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE) " + RAW_STATUS_COUNTS, params)
+        lines = [row[0].strip() for row in cursor.fetchall()]
+    return next((line for line in lines if line.startswith("Heap Fetches")), "no index-only scan")
+
+
 def queries_of_one_request(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -147,7 +157,7 @@ def run(requests, type_name, tab, show_queries):
     print(f"page: GET {url}")
     print("view (test Client, whole stack): " + common.format_summary(common.summary_ms(view_times)))
     print("raw SQL (rows + collaborators + counts): " + common.format_summary(common.summary_ms(raw_times)))
-    print(f"queries per page view: {len(queries)}")
+    print(f"queries per page view: {len(queries)}; status counts: {heap_fetches(params)}")
     print(f"median view {view_ms:.1f} ms, raw SQL {raw_ms:.1f} ms, ratio {view_ms / raw_ms:.1f}x   "
           f"target ≤ 60 ms: {'met' if view_ms <= 60 else 'MISSED'}")
     if show_queries:
@@ -164,6 +174,7 @@ def main():
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one page view")
     args = parser.parse_args()
     common.setup(args.db)
+    common.print_machine()
     run(args.requests, args.type, args.tab, args.show_queries)
 
 

@@ -128,14 +128,18 @@ def _give_numbers(prepared):
         return
     prefix = company_settings.get("customer.number_prefix") or "CUS"
     counter = Counter.objects.select_for_update().get(key=services.COUNTER_KEY)
-    value, given = counter.value, {values["number"] for values in prepared if values["number"]}
-    while missing:
-        candidates = [f"{prefix}{number:0{NUMBER_WIDTH}d}" for number in range(value + 1, value + 1 + len(missing))]
-        taken = given | set(Customer.objects.filter(number__in=candidates).values_list("number", flat=True))
-        for candidate in candidates:
-            value += 1
-            if candidate not in taken:
-                missing.pop(0)["number"] = candidate
+    value, given, numbers = counter.value, {values["number"] for values in prepared if values["number"]}, []
+    while len(numbers) < len(missing):
+        wanted = len(missing) - len(numbers)
+        candidates = [f"{prefix}{number:0{NUMBER_WIDTH}d}" for number in range(value + 1, value + 1 + wanted)]
+        taken = set(given)
+        for start in range(0, len(candidates), LOOKUP_CHUNK):
+            chunk = candidates[start:start + LOOKUP_CHUNK]
+            taken.update(Customer.objects.filter(number__in=chunk).values_list("number", flat=True))
+        value += wanted
+        numbers.extend(candidate for candidate in candidates if candidate not in taken)
+    for values, number in zip(missing, numbers, strict=True):
+        values["number"] = number
     Counter.objects.filter(pk=counter.pk).update(value=value)
 
 

@@ -456,8 +456,15 @@ class OrderLife:
             return self.rng.choice(self.crew.centre_leaders)
         return self.demo.cast.desk_admin if roll < 0.85 else self.demo.cast.manager
 
-    def pick_engineer(self, *, other_than=None):
-        people = [u for u in self.engineers if u.pk != getattr(other_than, "pk", None)] or self.engineers
+    def pick_engineer(self, *, other_than=()):
+        """An engineer of the team, leaders less often, not one of `other_than` (who holds or declined the
+        order; in that order of importance: the last ones are let go when nobody else is left)."""
+        excluded = [user.pk for user in other_than if user is not None]
+        while True:
+            people = [u for u in self.engineers if u.pk not in excluded]
+            if people or not excluded:
+                break
+            excluded.pop()
         return self.rng.choices(people, weights=[self.crew.weight(u) for u in people])[0]
 
     def administrator(self):
@@ -477,7 +484,7 @@ class OrderLife:
         assignee = self.pick_engineer() if dispatch else None
         collaborators = []
         if kind == "安装" and rng.random() < 0.3 and len(self.engineers) > 1:
-            collaborators = [self.pick_engineer(other_than=assignee).pk]
+            collaborators = [self.pick_engineer(other_than=[assignee]).pk]
         return services.create_work_order(
             actor=self.creator, order_type=self.order_type, customer=self.customer, product=self.product,
             priority=self.priority(), service_type=self.demo.service_type(kind, self.product, rng),
@@ -487,7 +494,7 @@ class OrderLife:
 
     def do_assign(self):
         return services.assign(actor=self.dispatcher, order=self.order,
-                               assignee=self.pick_engineer(other_than=self.rejected_by))
+                               assignee=self.pick_engineer(other_than=[self.rejected_by]))
 
     def do_approve(self):
         approval, approver = self.pending_approval()
@@ -507,7 +514,7 @@ class OrderLife:
     def do_transfer(self, by_assignee):
         actor = self.assignee() if by_assignee else self.rng.choice(self.crew.centre_leaders)
         return services.transfer(actor=actor, order=self.order, assignee=self.pick_engineer(
-            other_than=self.assignee()), note=self.rng.choice(TRANSFER_NOTES))
+            other_than=[self.assignee(), self.rejected_by]), note=self.rng.choice(TRANSFER_NOTES))
 
     def do_start(self, anomaly):
         return services.start(actor=self.assignee(), order=self.order, **self.position(anomaly))

@@ -148,14 +148,13 @@ def enabled_steps(flow):
             if is_enabled(flow, node) and NODE_STATUS[node] is not None]
 
 
-def _previous_status(node, flow):
-    """The status of the enabled status-setting node before `node` in the chain."""
-    status = None
+def _previous_statuses(flow):
+    """{node: the status of the enabled status-setting node before it in the chain} (None for the first)."""
+    previous, status = {}, None
     for step, step_status in enabled_steps(flow):
-        if step == node:
-            return status
+        previous[step] = status
         status = step_status
-    return status
+    return previous
 
 
 # --- the table --------------------------------------------------------------------------------------
@@ -163,10 +162,11 @@ def _previous_status(node, flow):
 def table(flow, *, keep_status_on_transfer=False):
     """{action: Transition} for this flow: the one transition table."""
     rows = {"assign": Transition(frozenset({Status.PENDING, Status.POOLED}), node_status("assign", flow))}
+    previous = _previous_statuses(flow)
     for node in ("accept", "start", "finish", "settle", "visit", "close"):
         if is_enabled(flow, node):
             action = "complete" if node == "finish" else node
-            rows[action] = Transition(frozenset({_previous_status(node, flow)}), NODE_STATUS[node])
+            rows[action] = Transition(frozenset({previous.get(node)}), NODE_STATUS[node])
     rows["cancel"] = Transition(OPEN_STATUSES, Status.CANCELLED)
     rows["reject"] = Transition(frozenset({Status.ASSIGNED}), Status.PENDING)
     rows["transfer"] = Transition(frozenset({Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS}),
@@ -179,9 +179,10 @@ def table(flow, *, keep_status_on_transfer=False):
     return rows
 
 
-def refusal(action, order, flow, *, ignore_approval=False):
-    """Why `action` is not allowed now (a translated message), or None when it is."""
-    row = table(flow).get(action)
+def refusal(action, order, flow, *, ignore_approval=False, rows=None):
+    """Why `action` is not allowed now (a translated message), or None when it is. `rows`: the flow's
+    table when the caller has built it already."""
+    row = (rows or table(flow)).get(action)
     if row is None:
         if action in ACTION_NODE:
             return gettext("The step “%(node)s” is turned off for this work-order type.") % {
@@ -210,7 +211,8 @@ def check(action, order, flow, *, ignore_approval=False):
 
 def allowed_actions(order, flow):
     """Actions the table allows now, in table order (permissions and settings not applied)."""
-    return [action for action in ACTIONS if refusal(action, order, flow) is None]
+    rows = table(flow)
+    return [action for action in ACTIONS if refusal(action, order, flow, rows=rows) is None]
 
 
 def next_status(action, order, flow, *, keep_status_on_transfer=False):

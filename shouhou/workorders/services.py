@@ -91,20 +91,41 @@ def _pk(value):
 
 
 def _can_see(actor, order):
+    """The order is within the actor's data scope. Its assignee and creator see it under every scope (and
+    so does an actor with the "all" scope), which spares the scope query for nearly every action."""
     from .queries import visible_work_orders
 
-    return actor is not None and visible_work_orders(actor).filter(pk=order.pk).exists()
+    if actor is None:
+        return False
+    scope = permissions.data_scope(actor, "workorder")
+    if scope is None:
+        return False
+    if scope == permissions.SCOPE_ALL or actor.pk in (order.assignee_id, order.created_by_id):
+        return True
+    return visible_work_orders(actor).filter(pk=order.pk).exists()
 
 
 def _lock(actor, order, expected_version=None, *, check_scope=True):
-    """The order, locked for this transaction; NotFound outside the actor's scope; Conflict on a stale version."""
-    locked = WorkOrder.objects.select_for_update().filter(pk=_pk(order)).first()
+    """The order, locked for this transaction; NotFound outside the actor's scope; Conflict on a stale version.
+
+    Its type (the flow), assignee (the timeline's before/after), customer and receipt (the API's answer)
+    come in the same query; only the order's row is locked."""
+    locked = (WorkOrder.objects.select_for_update(of=("self",))
+              .select_related("order_type", "assignee", "customer", "receipt").filter(pk=_pk(order)).first())
     if locked is None or (check_scope and not _can_see(actor, locked)):
         raise NotFound()
     if expected_version is not None and int(expected_version) != locked.version:
         raise Conflict(_("The work order has changed; reload it and try again."),
                        details={"version": locked.version})
     return locked
+
+
+def _receipt_of(order):
+    """The order's receipt or None (joined by _lock, so usually no query)."""
+    try:
+        return order.receipt
+    except Receipt.DoesNotExist:
+        return None
 
 
 def _flow_of(order):
@@ -418,7 +439,8 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     _record(actor, order, "created", _("Created the work order"))
     _emit("workorder.created", order, actor, type_id=order_type.pk)
     if assignee is not None:
-        order = _perform(actor, order, "assign", {"assignee_id": _active_user(assignee).pk, "note": ""})
+        assignee = _active_user(assignee)
+        order = _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": ""}, assignee=assignee)
     return order
 
 
@@ -503,15 +525,18 @@ def copy_work_order(*, actor, order):
 
 # === the flow: performing an action =================================================================
 
-def _perform(actor, order, action, payload):
-    """Check the table, then apply the action, or record an approval request when its node needs one."""
+def _perform(actor, order, action, payload, **checked):
+    """Check the table, then apply the action, or record an approval request when its node needs one.
+
+    `checked` hands the apply step objects the caller has just validated (the new assignee), which it
+    would otherwise read again; an approval stores only the payload, and its apply step reads them anew."""
     flow_config = _flow_of(order)
     flow.check(action, order, flow_config)
     node = flow.ACTION_NODE.get(action)
     rule = flow.approval_rule(flow_config, node) if node else None
     if rule is not None:
         return _request_approval(actor, order, action, node, rule, payload)
-    return APPLY[action](actor, order, payload, flow_config, _now())
+    return APPLY[action](actor, order, payload, flow_config, _now(), **checked)
 
 
 def _require_assignee(actor, order):
@@ -524,7 +549,8 @@ def assign(*, actor, order, assignee, note="", expected_version=None):
     order = _lock(actor, order, expected_version)
     permissions.require(actor, "workorder.assign")
     note = _text(note, "note")
-    return _perform(actor, order, "assign", {"assignee_id": _active_user(assignee).pk, "note": note})
+    assignee = _active_user(assignee)
+    return _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": note}, assignee=assignee)
 
 
 @transaction.atomic
@@ -558,7 +584,8 @@ def _transfer_locked(actor, order, assignee, note):
     new_assignee = _active_user(assignee)
     if new_assignee.pk == order.assignee_id:
         raise ValidationFailed(details={"assignee": [_("Choose someone other than the current assignee.")]})
-    return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note})
+    return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note},
+                    assignee=new_assignee)
 
 
 @transaction.atomic
@@ -606,12 +633,13 @@ def complete(*, actor, order, content, attachments=(), signature=None, fields=No
     """回执并完成: validate the receipt (content, files, signature, custom fields) and finish the order."""
     order = _lock(actor, order, expected_version)
     _require_assignee(actor, order)
-    flow.check("complete", order, _flow_of(order))  # refuse before storing a signature image
-    receipt = Receipt.objects.filter(order=order).first()
-    values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
-                            fields=fields, final=True)
+    flow_config = _flow_of(order)
+    flow.check("complete", order, flow_config)  # refuse before storing a signature image
+    values = _clean_receipt(order, _receipt_of(order), content=content, attachments=attachments,
+                            signature=signature, fields=fields, final=True)
     lat, lng = _clean_position(latitude, longitude)
-    _store_receipt(actor, order, receipt, values, draft=True)
+    if flow.approval_rule(flow_config, flow.ACTION_NODE["complete"]) is not None:
+        _store_receipt(actor, order, _receipt_of(order), values, draft=True)  # kept while the approval waits
     return _perform(actor, order, "complete", {**values, "latitude": lat, "longitude": lng})
 
 
@@ -622,7 +650,7 @@ def save_receipt_draft(*, actor, order, content="", attachments=(), signature=No
     _require_assignee(actor, order)
     if order.status not in flow.WORKING_STATUSES:
         raise flow.NotAllowed(_("The receipt can be filled in once the work order is accepted."))
-    receipt = Receipt.objects.filter(order=order).first()
+    receipt = _receipt_of(order)
     if receipt is not None and not receipt.is_draft:
         raise flow.NotAllowed(_("The receipt has already been submitted."))
     values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
@@ -655,8 +683,8 @@ def reopen(*, actor, order, reason, expected_version=None):
 
 # === the flow: applying an action (also run by `approve`, as the requester) ==========================
 
-def _apply_assign(actor, order, payload, flow_config, now):
-    assignee = _active_user(payload["assignee_id"])
+def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
+    assignee = assignee or _active_user(payload["assignee_id"])
     before = _snapshot(order)
     status = flow.next_status("assign", order, flow_config)
     order.assignee, order.dispatcher, order.assigned_at = assignee, actor, now
@@ -693,8 +721,8 @@ def _apply_reject(actor, order, payload, flow_config, now):
     return order
 
 
-def _apply_transfer(actor, order, payload, flow_config, now):
-    new_assignee = _active_user(payload["assignee_id"])
+def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
+    new_assignee = assignee or _active_user(payload["assignee_id"])
     keep = bool(company_settings.get("workorder.transfer_keep_status"))
     before = _snapshot(order)
     former = order.assignee
@@ -746,8 +774,7 @@ def _apply_resume(actor, order, payload, flow_config, now):
 def _apply_complete(actor, order, payload, flow_config, now):
     before = _snapshot(order)
     _check_location(actor, order, "finish", payload.get("latitude"), payload.get("longitude"), now)
-    receipt = Receipt.objects.filter(order=order).first()
-    _store_receipt(actor, order, receipt, payload, draft=False, now=now)
+    _store_receipt(actor, order, _receipt_of(order), payload, draft=False, now=now)
     order.finished_at = now
     fields = _move(order, flow.next_status("complete", order, flow_config), flow_config, now)
     _save(order, [*fields, "finished_at"])
@@ -855,6 +882,7 @@ def _store_receipt(actor, order, receipt, values, *, draft, now=None):
     if not draft:
         receipt.submitted_at, receipt.submitted_by = now, actor
     receipt.save()
+    order.receipt = receipt  # the order's cached receipt is this one from now on
     return receipt
 
 
