@@ -7,11 +7,11 @@ phone never disagrees with the list or the detail behind it.
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core import permissions
+from shouhou.core import company_settings, permissions
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.tenancy import require_tenant
 from shouhou.workorders import console_queries, flow, queries
@@ -92,6 +92,27 @@ def pending_approvals(actor):
 def receipt_of(order):
     """The order's receipt (draft or submitted), or None; the order itself was read through its scope."""
     return Receipt.objects.filter(order=order).select_related("submitted_by").first()
+
+
+# --- the customer picker of 新建工单 (MOB-12) ------------------------------------------------------------------
+
+SERVED_LIMIT = 50
+
+
+def customer_search_allowed():
+    """客户管理设置 "移动端查询" (customer.mobile_search): may the phone search all customers?"""
+    return bool(company_settings.get("customer.mobile_search"))
+
+
+def served_customers(actor, limit=SERVED_LIMIT):
+    """The customers the actor already serves — of work orders assigned to them or that they collaborate
+    on — within their customer scope, the most recently ordered first. What the picker offers when
+    customer search on the phone is off."""
+    mine = queries.visible_work_orders(actor).filter(
+        queries.scope_condition(actor, "assigned") | queries.scope_condition(actor, "collaborating"))
+    latest = mine.filter(customer=OuterRef("pk")).order_by("-created_at", "-pk").values("created_at")[:1]
+    return list(console_queries.visible_customers(actor).filter(pk__in=mine.values("customer_id"))
+                .annotate(last_ordered_at=Subquery(latest)).order_by("-last_ordered_at", "-pk")[:limit])
 
 
 def component_tabs(order):

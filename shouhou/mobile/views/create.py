@@ -4,6 +4,12 @@ customer), the dispatch tab 工单负责人, and 仅保存 / 保存并派单.
 
 The pool (工单池) and automatic dispatch (自动派单) tabs stay hidden: the backend has no service for
 them yet. The customer block is one partial that htmx swaps: search state or chosen state.
+
+With the customer setting 移动端查询 (customer.mobile_search) off, the search state has no search box:
+it lists the customers the engineer already serves (their work orders' customers), and the search
+endpoint refuses typed text. Picking by id, the inline 新建客户 and the products stay as they are.
+(The phone has no product search: products are picked from the chosen customer's list, so
+product.mobile_search has nothing to switch off here.)
 """
 
 from django.contrib import messages
@@ -11,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core.errors import DomainError, NotFound
@@ -19,10 +26,14 @@ from shouhou.workorders import console_queries, services
 from shouhou.workorders import queries as wo_queries
 from shouhou.workorders.forms import QuickCustomerForm, QuickProductForm
 
+from .. import queries as mobile_queries
 from ..forms import order_form_class
 from .common import mobile_view, store_files
 
 CUSTOMER_PREFIX, PRODUCT_PREFIX = "qc", "qp"
+SEARCH_LIMIT = 15
+SEARCH_OFF_MESSAGE = gettext_lazy(
+    "Searching customers on the phone is turned off for your company. Choose one of your customers.")
 
 
 # --- the customer block ---------------------------------------------------------------------------------
@@ -40,6 +51,10 @@ def customer_block(actor, customer, selected=None, *, customer_form=None, produc
         "product_form": product_form or QuickProductForm(prefix=PRODUCT_PREFIX, use_required_attribute=False),
     }
     if customer is None:
+        search = mobile_queries.customer_search_allowed()
+        context["customer_search"] = search
+        if not search:
+            context["served_customers"] = mobile_queries.served_customers(actor)
         return context
     contacts = console_queries.customer_contacts(customer)
     addresses = console_queries.customer_addresses(customer)
@@ -60,11 +75,17 @@ def _render_block(request, context):
 
 @mobile_view
 def customer_search(request):
-    """Customers matching what is typed (name, number, phone), as tappable rows."""
+    """Customers matching what is typed (name, number, phone), as tappable rows. With customer search on
+    the phone turned off, typed text is refused (403) and no text lists the customers the actor serves."""
     require(request.user, "workorder.create")
     text = request.GET.get("customer_q", "").strip()[:50]
+    if not mobile_queries.customer_search_allowed():
+        if text:
+            return render(request, "mobile/_customer_results.html", {"refused": SEARCH_OFF_MESSAGE}, status=403)
+        return render(request, "mobile/_customer_results.html", {
+            "customers": mobile_queries.served_customers(request.user), "served": True})
     return render(request, "mobile/_customer_results.html", {
-        "customers": console_queries.search_customers(request.user, text, limit=15), "text": text})
+        "customers": console_queries.search_customers(request.user, text, limit=SEARCH_LIMIT), "text": text})
 
 
 @mobile_view

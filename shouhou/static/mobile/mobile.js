@@ -10,6 +10,7 @@
  *   [data-m-sheet="id"]       opens the <dialog id> bottom sheet; [data-m-sheet-close] closes it
  *   [data-m-tabs]             tab links [data-m-tab="panel id"] showing one [data-m-panel] at a time
  *   select[data-m-autosubmit] submits its form on change
+ *   [data-m-steps]            a progress bar wider than the screen scrolls (inside itself) to its current step
  * Texts come from data-t-* attributes of this script's tag (translated by base.html). */
 (function () {
   "use strict";
@@ -352,6 +353,14 @@
     });
   }
 
+  function stepsToCurrent(bar) {
+    var done = bar.querySelectorAll(".done");
+    var current = bar.querySelector(".current") || done[done.length - 1];
+    if (!current || bar.scrollWidth <= bar.clientWidth) return;
+    var left = current.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+    bar.scrollLeft = Math.max(0, left - (bar.clientWidth - current.offsetWidth) / 2);
+  }
+
   // --- wiring -----------------------------------------------------------------------------------------
   function init(scope) {
     var root = scope && scope.querySelectorAll ? scope : document;
@@ -366,6 +375,7 @@
     each("[data-m-sheet-close]", sheetClose);
     each("[data-m-tabs]", tabs);
     each("select[data-m-autosubmit]", autosubmit);
+    each("[data-m-steps]", stepsToCurrent);
   }
 
   window.shouhouMobile = { init: init, durationText: durationText };
