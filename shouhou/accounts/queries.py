@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from shouhou.core import permissions
+from shouhou.core import company_settings, permissions
 
 from .models import ApiToken, Role, Team, User, WorkStatus
 
@@ -21,8 +21,35 @@ def visible_users(actor):
 
 
 def pickable_users(actor):
-    """Active colleagues anyone may pick (assignee, collaborator pickers): not scope-limited."""
+    """Active colleagues anyone may pick (owners, approvers, team members …): not scope-limited.
+    The engineer and collaborator pickers of work orders use `team_pickable_users`."""
     return User.objects.for_tenant().filter(is_active=True).select_related("work_status")
+
+
+def members_of(team_ids):
+    """Ids (a subquery) of the members and leaders of these teams."""
+    return User.objects.filter(Q(teams__in=team_ids) | Q(led_teams__in=team_ids)).values("pk")
+
+
+def hides_non_members(actor, module="workorder"):
+    """选择人员时隐藏非团队内成员 (team.hide_non_members, ACC-06) applies to the actor: the switch is on and
+    their data scope of the module is not "all" (administrators keep seeing everyone)."""
+    return bool(company_settings.get("team.hide_non_members")) and (
+        permissions.data_scope(actor, module) != permissions.SCOPE_ALL)
+
+
+def limit_to_own_teams(actor, users, module="workorder"):
+    """`users` narrowed to the actor and the members of the actor's teams (and sub-teams) when
+    team.hide_non_members applies to the actor; unchanged (no query) otherwise."""
+    if not hides_non_members(actor, module):
+        return users
+    return users.filter(Q(pk=actor.pk) | Q(pk__in=members_of(permissions.user_team_ids(actor))))
+
+
+def team_pickable_users(actor):
+    """The people of the engineer and collaborator pickers of work orders: pickable_users, limited to the
+    actor's own teams by team.hide_non_members (a form adds the people already on its record itself)."""
+    return limit_to_own_teams(actor, pickable_users(actor))
 
 
 def teams(actor):

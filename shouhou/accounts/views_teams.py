@@ -26,9 +26,13 @@ from .views import can, show_error
 
 TEAM_TOGGLES = [
     ("team.dispatch_by_team", gettext_lazy("Dispatch by service team"),
-     gettext_lazy("Work orders are dispatched to the engineers of the customer's service team.")),
+     gettext_lazy("On: a work order whose customer has a service team can only be assigned or transferred to "
+                  "the members and leaders of that team and its sub-teams, and the assignee picker lists only "
+                  "them. Orders of customers without a service team are dispatched as usual.")),
     ("team.hide_non_members", gettext_lazy("Hide people outside the team when picking people"),
-     gettext_lazy("Pickers of engineers and collaborators list only members of the user's own teams.")),
+     gettext_lazy("On: the assignee and collaborator pickers of work orders list only the user and the members "
+                  "of the user's own teams and their sub-teams. People whose work-order data scope is All still "
+                  "see everyone, and people already on an order stay listed.")),
 ]
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.forms import ChecklistField, ConsoleForm, team_choices, user_choices
 from shouhou.accounts.models import Role
-from shouhou.accounts.queries import pickable_users, work_statuses
+from shouhou.accounts.queries import pickable_users, team_pickable_users, work_statuses
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
@@ -103,7 +103,8 @@ class WorkOrderForm(EngineErrorsMixin, ConsoleForm):
             ServiceOption.Kind.SERVICE_TYPE, order.service_type if order else None)
         self.fields["service_content"].choices = option_choices(
             ServiceOption.Kind.SERVICE_CONTENT, order.service_content if order else None)
-        people = list(pickable_users(actor).order_by("name"))
+        # team.hide_non_members may narrow the list to the actor's teams; whoever already collaborates stays
+        people = list(team_pickable_users(actor).order_by("name"))
         if order is not None:
             listed = {user.pk for user in people}
             people += [user for user in order.collaborators.all() if user.pk not in listed]
@@ -168,7 +169,8 @@ class NoteForm(ActionForm):
 
 
 class AssigneeMixin:
-    """The assignee among the candidates the picker shows (WOSET-D1, D3 applied by the query)."""
+    """The assignee among the candidates the picker shows (WOSET-D1, D3 and the ACC-06 team switches applied by
+    the query)."""
 
     def set_candidates(self, candidates):
         self.candidates = candidates

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.models import Role, Team, User
+from shouhou.accounts.queries import limit_to_own_teams, members_of
 from shouhou.core import company_settings, forms_engine, permissions, timeline
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.tenancy import require_tenant
@@ -321,7 +322,7 @@ def time_in_statuses(order, now=None):
     return report
 
 
-# --- the assignee picker (WO-07, MOB-13; WOSET-D1, D3) ------------------------------------------------------
+# --- the assignee picker (WO-07, MOB-13; WOSET-D1, D3; ACC-06) ---------------------------------------------
 
 @dataclass
 class Candidate:
@@ -335,14 +336,21 @@ class Candidate:
 OPEN_WORK = [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS]
 
 
-def candidates_for_assignment(actor, order=None, *, search=""):
+def candidates_for_assignment(actor, order=None, *, search="", orders=(), customer=None):
     """People the order can be assigned to, with work status and today's done / open counts.
 
-    D1 on: only members of teams (the type's teams when it is limited, and the actor's own teams when
-    their data scope is "team"), each with their team names for grouping. D3: people in the hidden
-    work statuses are left out. Counts come from one aggregate query for all candidates.
+    Each switch narrows the list further (they compose as AND):
+    - WOSET-D1 on: only members of teams (the type's teams when it is limited, and the actor's own teams
+      when their data scope is "team"), each with their team names for grouping.
+    - ACC-06 启用按服务团队派单 (team.dispatch_by_team) on: only members and leaders of the customer's
+      service team and its sub-teams, for an order whose customer has one. A batch (`orders`) lists the
+      people every selected order may go to; a new order names its `customer`.
+    - ACC-06 选择人员时隐藏非团队内成员 (team.hide_non_members) on: only the actor and the members of the
+      actor's own teams (and sub-teams), unless the actor's work-order data scope is "all".
+    - WOSET-D3: people in the hidden work statuses are left out.
+    Counts come from one aggregate query for all candidates.
     """
-    users = _candidate_users(actor, order)
+    users = _candidate_users(actor, order, orders=orders, customer=customer)
     if search:
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
     users = list(users.select_related("work_status").prefetch_related("teams")[:500])
@@ -354,15 +362,19 @@ def candidates_for_assignment(actor, order=None, *, search=""):
     ]
 
 
-def _candidate_users(actor, order):
+def _candidate_users(actor, order, *, orders=(), customer=None):
     role_ids = [role.pk for role in Role.objects.all() if "workorder.view" in (role.permissions or [])]
     users = User.objects.for_tenant().filter(is_active=True, roles__in=role_ids)
     hidden = company_settings.get("workorder.hide_statuses") or []
     if hidden:
         users = users.exclude(work_status_id__in=hidden)
     if company_settings.get("workorder.dispatch_by_team"):
-        team_ids = _dispatch_team_ids(actor, order)
-        users = users.filter(Q(teams__in=team_ids) | Q(led_teams__in=team_ids))
+        users = users.filter(pk__in=members_of(_dispatch_team_ids(actor, order)))
+    if company_settings.get("team.dispatch_by_team"):
+        customers = [o.customer for o in ([order] if order is not None else orders)] or [customer]
+        for team_id in {c.service_team_id for c in customers if c is not None and c.service_team_id}:
+            users = users.filter(pk__in=members_of(Team.descendant_ids({team_id})))
+    users = limit_to_own_teams(actor, users)
     if order is not None and order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
     return users.distinct().order_by("name", "pk")
@@ -377,6 +389,15 @@ def _dispatch_team_ids(actor, order):
     if permissions.data_scope(actor, "workorder") == permissions.SCOPE_TEAM:
         team_ids &= permissions.user_team_ids(actor)
     return team_ids
+
+
+def service_team_ids(customer):
+    """启用按服务团队派单 (team.dispatch_by_team, ACC-06): the ids of the customer's service team and its
+    sub-teams, whose members and leaders its orders go to; None when the switch is off or the customer
+    has no service team (its orders are dispatched as usual)."""
+    if customer is None or not customer.service_team_id or not company_settings.get("team.dispatch_by_team"):
+        return None
+    return Team.descendant_ids({customer.service_team_id})
 
 
 def _today_counts(user_ids):

@@ -214,6 +214,21 @@ def _active_user(value, field="assignee"):
     return user
 
 
+def _check_service_team(customer, user, field="assignee"):
+    """启用按服务团队派单 (team.dispatch_by_team, ACC-06): an order of a customer with a service team goes to
+    a member or leader of that team or of its sub-teams. Nothing is read while the switch is off."""
+    from shouhou.accounts.queries import members_of
+
+    from .queries import service_team_ids
+
+    team_ids = service_team_ids(customer)
+    if team_ids is None or members_of(team_ids).filter(pk=user.pk).exists():
+        return
+    raise ValidationFailed(details={field: [
+        _("Choose a member of %(team)s, the customer's service team, or of one of its sub-teams.") % {
+            "team": customer.service_team.name}]})
+
+
 def _users(ids, field):
     ids = {int(_pk(i)) for i in ids or []}
     users = list(User.objects.for_tenant().filter(pk__in=ids, is_active=True))
@@ -425,6 +440,12 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
         collaborators = _collaborators_for(values.get("customer"), collaborator_ids)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
+    if assignee is not None:
+        try:
+            assignee = _active_user(assignee)
+            _check_service_team(values.get("customer"), assignee)
+        except ValidationFailed as exc:
+            _merge_validation(errors, exc)
     if errors:
         raise ValidationFailed(details=errors)
     _customer_defaults(values["customer"], values)
@@ -439,7 +460,6 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     _record(actor, order, "created", _("Created the work order"))
     _emit("workorder.created", order, actor, type_id=order_type.pk)
     if assignee is not None:
-        assignee = _active_user(assignee)
         order = _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": ""}, assignee=assignee)
     return order
 
@@ -550,6 +570,7 @@ def assign(*, actor, order, assignee, note="", expected_version=None):
     permissions.require(actor, "workorder.assign")
     note = _text(note, "note")
     assignee = _active_user(assignee)
+    _check_service_team(order.customer, assignee)
     return _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": note}, assignee=assignee)
 
 
@@ -584,6 +605,7 @@ def _transfer_locked(actor, order, assignee, note):
     new_assignee = _active_user(assignee)
     if new_assignee.pk == order.assignee_id:
         raise ValidationFailed(details={"assignee": [_("Choose someone other than the current assignee.")]})
+    _check_service_team(order.customer, new_assignee)
     return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note},
                     assignee=new_assignee)
 
@@ -684,7 +706,9 @@ def reopen(*, actor, order, reason, expected_version=None):
 # === the flow: applying an action (also run by `approve`, as the requester) ==========================
 
 def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
-    assignee = assignee or _active_user(payload["assignee_id"])
+    if assignee is None:  # applying an approved request: the assignee is checked again, as when asked
+        assignee = _active_user(payload["assignee_id"])
+        _check_service_team(order.customer, assignee)
     before = _snapshot(order)
     status = flow.next_status("assign", order, flow_config)
     order.assignee, order.dispatcher, order.assigned_at = assignee, actor, now
@@ -722,7 +746,10 @@ def _apply_reject(actor, order, payload, flow_config, now):
 
 
 def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
-    new_assignee = assignee or _active_user(payload["assignee_id"])
+    new_assignee = assignee
+    if new_assignee is None:  # applying an approved request: the assignee is checked again, as when asked
+        new_assignee = _active_user(payload["assignee_id"])
+        _check_service_team(order.customer, new_assignee)
     keep = bool(company_settings.get("workorder.transfer_keep_status"))
     before = _snapshot(order)
     former = order.assignee

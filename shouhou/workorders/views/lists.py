@@ -353,7 +353,7 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
     orders = selected_orders(request)
     form = form_class(request.POST or None)
     if with_candidates:
-        form.set_candidates(queries.candidates_for_assignment(request.user, None,
+        form.set_candidates(queries.candidates_for_assignment(request.user, None, orders=orders,
                                                               search=request.GET.get("q", "")))
     if request.method == "POST" and form.is_valid():
         try:
