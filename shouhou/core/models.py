@@ -39,11 +39,22 @@ class Tenant(models.Model):
     expires_at = models.DateTimeField(_("order expiry"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
     settings = models.JSONField(default=dict, blank=True)
+    # Bumped (in the same transaction) whenever a role or a user's roles change: the key of the
+    # process-wide cache of users' grants (core.permissions). Only ever moves up: see save().
+    grants_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+
+    def save(self, *args, **kwargs):
+        """A full save never writes grants_version: an object loaded before a role change must not put
+        the old version back (the grants cached under it would be served again)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.attname != "grants_version"]
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.name

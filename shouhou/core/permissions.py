@@ -12,7 +12,8 @@ page never disagree.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .errors import NotFound, PermissionDenied
@@ -68,11 +69,33 @@ def default_grants(role_key):
 
 # --- per-user resolution -------------------------------------------------------------------------
 
+# Grants of users, shared by the requests of this process, keyed by the company's grants_version, which
+# every change of a role or of a user's roles bumps in its own transaction (accounts.signals). A request
+# reads the version with the user's company (the session and token lookups join it), so a stale entry is
+# never found: saves a roles query on every request. Filled only outside transactions, where the roles
+# read are committed ones; dropped whole when full.
+_GRANTS_CACHE: dict = {}
+_GRANTS_CACHE_SIZE = 20_000
+
+
 def _grants(user):
     """(codes, scopes) of all the user's roles, cached on the user object for the request."""
     cached = getattr(user, "_shouhou_grants", None)
     if cached is not None:
         return cached
+    key = _cache_key(user)
+    grants = _GRANTS_CACHE.get(key) if key is not None else None
+    if grants is None:
+        grants = _read_grants(user)
+        if key is not None and not connection.in_atomic_block:
+            if len(_GRANTS_CACHE) >= _GRANTS_CACHE_SIZE:
+                _GRANTS_CACHE.clear()
+            _GRANTS_CACHE[key] = grants
+    user._shouhou_grants = grants
+    return grants
+
+
+def _read_grants(user):
     codes, scopes = set(), {}
     if user is not None and user.is_authenticated and user.is_active:
         for role in user.roles.all():
@@ -80,8 +103,27 @@ def _grants(user):
             for module, scope in (role.scopes or {}).items():
                 if _SCOPE_RANK.get(scope, 0) > _SCOPE_RANK.get(scopes.get(module), 0):
                     scopes[module] = scope
-    user._shouhou_grants = (codes, scopes)
-    return user._shouhou_grants
+    return frozenset(codes), scopes
+
+
+def _cache_key(user):
+    """(user, company, company's creation time, grants_version), or None when the company was not loaded
+    with the user (then the roles are read as before). The creation time tells a company from an earlier
+    one that had the same id (a test database flushed and refilled)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    tenant = user._state.fields_cache.get("tenant")
+    if tenant is None:
+        return None
+    return user.pk, tenant.pk, tenant.created_at, tenant.grants_version
+
+
+def grants_changed(tenant_id):
+    """A role of the company, or a user's roles, changed: later requests read the roles again."""
+    from .models import Tenant
+
+    Tenant.objects.filter(pk=tenant_id).update(grants_version=F("grants_version") + 1)
+    _GRANTS_CACHE.clear()
 
 
 def forget(user):
