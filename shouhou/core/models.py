@@ -48,6 +48,9 @@ class Tenant(models.Model):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
 
+    def __str__(self):
+        return self.name
+
     def save(self, *args, **kwargs):
         """A full save never writes grants_version: an object loaded before a role change must not put
         the old version back (the grants cached under it would be served again)."""
@@ -55,9 +58,6 @@ class Tenant(models.Model):
             kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
                                        if not f.primary_key and f.attname != "grants_version"]
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.name
 
     @property
     def display_name(self):
