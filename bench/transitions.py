@@ -54,14 +54,18 @@ def free_port():
 
 
 def prepare(order_count):
-    """Pending orders and the tokens: (order ids, dispatcher key, {engineer id: key}, engineer of each order)."""
+    """Pending orders and the tokens: (order ids, dispatcher key, {engineer id: key}, engineer of each order).
+
+    Each order is as a dispatcher would file it: a customer, one of its products, a service type and a
+    service content (the API's answer names all of them)."""
     from shouhou.accounts.models import User
     from shouhou.accounts.services import create_api_token
     from shouhou.core.permissions import has_perm
     from shouhou.core.tenancy import tenant_context
     from shouhou.customers.models import Customer
+    from shouhou.products.services import create_product
     from shouhou.workorders import services
-    from shouhou.workorders.models import WorkOrderType
+    from shouhou.workorders.models import ServiceOption, WorkOrderType
 
     tenant, owner = common.bench_company()
     with tenant_context(tenant):
@@ -69,10 +73,17 @@ def prepare(order_count):
         engineers = list(User.objects.for_tenant().filter(phone__startswith="13900003").order_by("phone")[:ENGINEERS])
         assert has_perm(dispatcher, "workorder.assign") and all(has_perm(e, "workorder.execute") for e in engineers)
         order_type = WorkOrderType.objects.get(name="维修")
+        service_type = ServiceOption.objects.filter(kind="service_type").order_by("pk").first()
+        content = ServiceOption.objects.filter(kind="service_content").order_by("pk").first()
         customers = list(Customer.objects.order_by("-pk")[:order_count])
-        orders = [services.create_work_order(actor=dispatcher, order_type=order_type,
-                                             customer=customers[i % len(customers)], description="基准测试工单")
-                  for i in range(order_count)]
+        orders = []
+        for i in range(order_count):
+            customer = customers[i % len(customers)]
+            product = create_product(actor=owner, name="空调室外机", customer_id=customer.pk,
+                                     number=f"BENCH-{time.time_ns()}-{i}")
+            orders.append(services.create_work_order(
+                actor=dispatcher, order_type=order_type, customer=customer, product=product,
+                service_type=service_type, service_content=content, description="基准测试工单"))
         _token, dispatcher_key = create_api_token(user=dispatcher, name="bench")
         keys = {engineer.pk: create_api_token(user=engineer, name="bench")[1] for engineer in engineers}
     assignees = [engineers[i % len(engineers)].pk for i in range(order_count)]

@@ -29,6 +29,9 @@ def on_event(name):
 
 def emit(name, **payload):
     """Write the event now; schedule delivery for after the surrounding transaction commits."""
+    if not _HANDLERS.get(name):  # nothing to run: kept as the record of what happened, nothing queued
+        return OutboxEvent.objects.create(tenant=require_tenant(), name=name, payload=_jsonable(payload),
+                                          delivered_at=timezone.now())
     event = OutboxEvent.objects.create(tenant=require_tenant(), name=name, payload=_jsonable(payload))
     transaction.on_commit(lambda: _schedule(event.pk, event.tenant_id))
     return event
@@ -37,9 +40,12 @@ def emit(name, **payload):
 def emit_many(name, payloads):
     """`emit` for many events of one name (bulk imports): one INSERT per thousand, each delivered after commit."""
     tenant = require_tenant()
+    delivered_at = None if _HANDLERS.get(name) else timezone.now()
     events = OutboxEvent.objects.bulk_create(
-        [OutboxEvent(tenant=tenant, name=name, payload=_jsonable(payload)) for payload in payloads], batch_size=1000)
-    transaction.on_commit(lambda: [_schedule(event.pk, tenant.pk) for event in events])
+        [OutboxEvent(tenant=tenant, name=name, payload=_jsonable(payload), delivered_at=delivered_at)
+         for payload in payloads], batch_size=1000)
+    if delivered_at is None:
+        transaction.on_commit(lambda: [_schedule(event.pk, tenant.pk) for event in events])
     return events
 
 
@@ -69,7 +75,7 @@ def _deliver_once(event_id):
     with transaction.atomic():
         # SKIP LOCKED: a row being delivered by another worker is that worker's to finish.
         event = (
-            OutboxEvent.all_tenants.select_for_update(skip_locked=True)
+            OutboxEvent.all_tenants.select_for_update(skip_locked=True, of=("self",)).select_related("tenant")
             .filter(pk=event_id, delivered_at=None)
             .first()
         )

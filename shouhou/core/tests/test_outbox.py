@@ -89,6 +89,18 @@ def test_event_is_delivered_after_commit_exactly_once(company):
     assert received == [(event.pk, tenant)]
 
 
+def test_an_event_nobody_handles_is_recorded_delivered_and_not_queued(company, queue_down):
+    tenant, _owner = company
+    with transaction.atomic(), tenant_context(tenant):  # queue_down: any enqueue would raise and be logged
+        single = outbox.emit("test.outbox.unhandled", note="kept")
+        many = outbox.emit_many("test.outbox.unhandled", [{"n": 1}, {"n": 2}])
+    for event in [single, *many]:
+        stored = OutboxEvent.all_tenants.get(pk=event.pk)
+        assert stored.delivered_at is not None and stored.attempts == 0
+    assert OutboxEvent.all_tenants.get(pk=single.pk).payload == {"note": "kept"}
+    assert outbox.undelivered(older_than_seconds=0) == []
+
+
 def test_rolled_back_transaction_emits_nothing(company):
     tenant, _owner = company
 
