@@ -33,7 +33,8 @@ def order_url(order_id):
 
 
 def _order(event):
-    return WorkOrder.objects.filter(pk=event.payload.get("order_id")).select_related("assignee", "created_by").first()
+    return (WorkOrder.objects.filter(pk=event.payload.get("order_id"))
+            .select_related("assignee", "created_by", "customer").first())
 
 
 def _users(*ids):
