@@ -59,6 +59,19 @@ def list_work_orders(actor):
         "product", "service_type", "service_content")
 
 
+def load_service_options(order):
+    """Set the order's service type and content from one query (instead of one lazy query each)."""
+    ids = {order.service_type_id, order.service_content_id} - {None}
+    if not ids:
+        return order
+    options = {option.pk: option for option in ServiceOption.objects.filter(pk__in=ids)}
+    for name in ("service_type", "service_content"):
+        option_id = getattr(order, f"{name}_id")
+        if option_id in options:
+            setattr(order, name, options[option_id])
+    return order
+
+
 def get_work_order(actor, pk):
     return permissions.get_visible_or_404(list_work_orders(actor), pk=pk)
 

@@ -108,10 +108,11 @@ def _can_see(actor, order):
 def _lock(actor, order, expected_version=None, *, check_scope=True):
     """The order, locked for this transaction; NotFound outside the actor's scope; Conflict on a stale version.
 
-    Its type (the flow), assignee (the timeline's before/after), customer and receipt (the API's answer)
-    come in the same query; only the order's row is locked."""
+    Its type (the flow), assignee (the timeline's before/after), customer, product and receipt (the API's
+    answer) come in the same query; only the order's row is locked."""
     locked = (WorkOrder.objects.select_for_update(of=("self",))
-              .select_related("order_type", "assignee", "customer", "receipt").filter(pk=_pk(order)).first())
+              .select_related("order_type", "assignee", "customer", "receipt", "product")
+              .filter(pk=_pk(order)).first())
     if locked is None or (check_scope and not _can_see(actor, locked)):
         raise NotFound()
     if expected_version is not None and int(expected_version) != locked.version:
@@ -208,7 +209,9 @@ def _merge_validation(errors, exc):
 
 def _active_user(value, field="assignee"):
     """An active user of the company who may see work orders, or ValidationFailed."""
-    user = User.objects.for_tenant().filter(pk=_pk(value), is_active=True).first() if value is not None else None
+    # with the company: its grants_version lets has_perm use the cached grants (core.permissions)
+    user = (User.objects.for_tenant().select_related("tenant").filter(pk=_pk(value), is_active=True).first()
+            if value is not None else None)
     if user is None or not permissions.has_perm(user, "workorder.view"):
         raise ValidationFailed(details={field: [_("Choose an active colleague who may handle work orders.")]})
     return user
