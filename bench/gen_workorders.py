@@ -71,7 +71,7 @@ def set_up_company(customer_count):
 
     from shouhou.accounts.models import Team
     from shouhou.core.tenancy import tenant_context
-    from shouhou.workorders import services
+    from shouhou.workorders import type_services
 
     tenant, owner = common.bench_company()
     dispatchers = [common.bench_user(tenant, phone, name, ["manager"]) for phone, name in DISPATCHERS]
@@ -82,9 +82,9 @@ def set_up_company(customer_count):
             team = Team.objects.create(tenant=tenant, name=name)
             team.members.set(engineers[index::4])
             team.leaders.set([engineers[index]])
-        types = [services.save_type(actor=owner, name=name, color=color) for name, color, _w in TYPES]
-        service_types = [services.save_service_option(actor=owner, kind="service_type", name=n) for n in SERVICE_TYPES]
-        contents = [services.save_service_option(actor=owner, kind="service_content", name=n) for n in SERVICE_CONTENTS]
+        types = [type_services.save_type(actor=owner, name=name, color=color) for name, color, _w in TYPES]
+        service_types = [type_services.save_service_option(actor=owner, kind="service_type", name=n) for n in SERVICE_TYPES]
+        contents = [type_services.save_service_option(actor=owner, kind="service_content", name=n) for n in SERVICE_CONTENTS]
         define_custom_fields(owner)
         gen_customers.copy_rows(customer_count, tenant, owner, dispatchers)
     return {"tenant": tenant, "owner": owner, "dispatchers": dispatchers, "engineers": engineers, "types": types,

@@ -17,7 +17,7 @@ from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, pagin
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import require
 
-from . import queries, services
+from . import contact_services, queries, services
 from .models import Address, Contact
 
 router = Router(tags=["customers"])
@@ -268,7 +268,8 @@ def list_contacts(request, customer_id: int, filters: Query[PageQuery]):
 @router.post("/customers/{int:customer_id}/contacts", response={201: ContactOut, **ERRORS})
 @idempotent(ContactOut)
 def create_contact(request, customer_id: int, payload: ContactIn):
-    contact = services.add_contact(actor=request.auth, customer=_customer(request, customer_id), **payload.dict())
+    contact = contact_services.add_contact(actor=request.auth, customer=_customer(request, customer_id),
+                                           **payload.dict())
     return Status(201, Contact.objects.get(pk=contact.pk))
 
 
@@ -281,13 +282,13 @@ def get_contact(request, customer_id: int, contact_id: int):
 def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatchIn):
     contact = _contact(request, customer_id, contact_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.update_contact(actor=request.auth, contact=contact, **changes)
+    contact_services.update_contact(actor=request.auth, contact=contact, **changes)
     return _contact(request, customer_id, contact_id)
 
 
 @router.delete("/customers/{int:customer_id}/contacts/{int:contact_id}", response={204: None, **ERRORS})
 def delete_contact(request, customer_id: int, contact_id: int):
-    services.delete_contact(actor=request.auth, contact=_contact(request, customer_id, contact_id))
+    contact_services.delete_contact(actor=request.auth, contact=_contact(request, customer_id, contact_id))
     return Status(204, None)
 
 
@@ -311,7 +312,8 @@ def list_addresses(request, customer_id: int, filters: Query[PageQuery]):
 @idempotent(AddressOut)
 def create_address(request, customer_id: int, payload: AddressIn):
     """Add an address; without coordinates it is located through the maps adapter when possible."""
-    address = services.add_address(actor=request.auth, customer=_customer(request, customer_id), **payload.dict())
+    address = contact_services.add_address(actor=request.auth, customer=_customer(request, customer_id),
+                                           **payload.dict())
     return Status(201, Address.objects.get(pk=address.pk))
 
 
@@ -327,11 +329,11 @@ def update_address(request, customer_id: int, address_id: int, payload: AddressP
     changes = payload.dict(exclude_unset=True)
     if changes.get("is_default") is None:
         changes.pop("is_default", None)
-    services.update_address(actor=request.auth, address=address, **changes)
+    contact_services.update_address(actor=request.auth, address=address, **changes)
     return _address(request, customer_id, address_id)
 
 
 @router.delete("/customers/{int:customer_id}/addresses/{int:address_id}", response={204: None, **ERRORS})
 def delete_address(request, customer_id: int, address_id: int):
-    services.delete_address(actor=request.auth, address=_address(request, customer_id, address_id))
+    contact_services.delete_address(actor=request.auth, address=_address(request, customer_id, address_id))
     return Status(204, None)

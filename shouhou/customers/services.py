@@ -1,4 +1,5 @@
-"""Every write to customers, their contacts and addresses (DESIGN §4; CUS-01…06, CUS-08).
+"""Every write to a customer itself, its notes and the customer settings (DESIGN §4; CUS-01…06, CUS-08),
+and the cleaners shared with contact_services, batch_services and bulk_services.
 
 Each function checks the permission and the actor's data scope (a customer they cannot see is a
 NotFound), validates everything before writing — so a refusal changes nothing — then writes, keeps
@@ -7,7 +8,6 @@ the changed fields, and emits the domain event, in one transaction.
 """
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
 from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
-from shouhou.core.errors import Conflict, DomainError, NotFound, QuotaExceeded, ValidationFailed
+from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
 from shouhou.core.geo import GeocodingError, geocoder
@@ -259,11 +259,6 @@ def _sync_defaults(customer):
                                  "address_detail", "latitude", "longitude", "updated_at"])
 
 
-def _make_default(model, customer, record):
-    if record.is_default:
-        model.objects.filter(customer=customer, is_default=True).exclude(pk=record.pk).update(is_default=False)
-
-
 # === customers ============================================================================================
 
 def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", service_team_id=None,
@@ -486,241 +481,6 @@ def _forget_reminders(customers):
 def _has_work_orders(customer):
     related = getattr(customer, "work_orders", None)
     return related is not None and related.exists()
-
-
-# === batch edit and SMS (CUS-01) ==========================================================================
-
-OWNER_MODES = ("add", "remove", "set")
-
-
-def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVEN, owner_ids=NOT_GIVEN,
-                 owners_mode="set", tags=NOT_GIVEN, tags_mode="add", field_key=None, field_value=NOT_GIVEN,
-                 request=None):
-    """Change the same things on several customers: all of them, or — on any error — none."""
-    permissions.require(actor, "customer.edit")
-    errors, changes = {}, {}
-    if status is not NOT_GIVEN:
-        changes["status"] = _status(status, errors)
-    if service_team_id is not NOT_GIVEN:
-        changes["service_team"] = _team(service_team_id, errors)
-    owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors)
-    new_tags = None if tags is NOT_GIVEN else clean_tags(tags, errors)
-    for mode, key in ((owners_mode, "owners"), (tags_mode, "tags")):
-        if mode not in OWNER_MODES:
-            errors[key] = [_("Choose add, remove or replace.")]
-    definition = _batch_field(field_key, errors) if field_key else None
-    _raise_if(errors)
-    with transaction.atomic():
-        locked = [_lock(actor, customer) for customer in customers]
-        for customer in locked:
-            new_fields = _batch_fields(customer, definition, field_value, errors) if definition else None
-            _raise_if(errors)
-            per_customer = dict(changes)
-            if new_tags is not None:
-                per_customer["tags"] = _combine(customer.tags, new_tags, tags_mode)
-            combined = None
-            if owners is not None:
-                combined = _combine_owners(customer, owners, owners_mode)
-            _write_update(actor, customer, per_customer, owners=combined, new_fields=new_fields,
-                          verb="customer.batch_updated", summary=_("Batch edit"))
-    return len(locked)
-
-
-def _batch_field(key, errors):
-    definition = schema().parsed.get(key)
-    if definition is None or not definition.has_value:
-        errors["field_key"] = [_("Unknown field.")]
-    return definition
-
-
-def _batch_fields(customer, definition, value, errors):
-    data = {definition.key: None if value is NOT_GIVEN else value}
-    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors)
-    return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
-
-
-def _combine(current, given, mode):
-    if mode == "set":
-        return list(given)
-    if mode == "remove":
-        return [item for item in current if item not in given]
-    return list(dict.fromkeys([*current, *given]))
-
-
-def _combine_owners(customer, owners, mode):
-    current = list(customer.owners.filter(is_active=True))
-    if mode == "set":
-        return owners
-    if mode == "remove":
-        return [user for user in current if user not in owners]
-    return list({user.pk: user for user in [*current, *owners]}.values())
-
-
-@dataclass
-class SmsReport:
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0  # no default contact with a mobile number
-    errors: list = field(default_factory=list)
-
-
-def send_sms_to_customers(*, actor, customers, content):
-    """Text each customer's default contact (mobile numbers only), counted against the SMS quota.
-
-    Sends what the quota allows; once it is used up the rest count as failed. Each sent message is
-    recorded on its customer's timeline.
-    """
-    from shouhou.messaging.models import SmsMessage
-    from shouhou.messaging.services import send_sms
-
-    permissions.require(actor, "customer.sms")
-    content = (content or "").strip()
-    if not content:
-        raise ValidationFailed(details={"content": [REQUIRED]})
-    if len(content) > 500:
-        raise ValidationFailed(details={"content": [_("Ensure this value has at most %(limit)d characters.")
-                                                    % {"limit": 500}]})
-    from .queries import visible_customers
-
-    report = SmsReport()
-    for customer in visible_customers(actor).filter(pk__in=[c.pk for c in customers]).order_by("pk"):
-        if not MAINLAND_MOBILE.match(customer.contact_phone or ""):
-            report.skipped += 1
-            continue
-        if report.errors and isinstance(report.errors[-1], QuotaExceeded):
-            report.failed += 1
-            continue
-        try:
-            message = send_sms(phone=customer.contact_phone, content=content, actor=actor, purpose="customer")
-        except DomainError as exc:
-            report.failed += 1
-            report.errors.append(exc)
-            continue
-        if message is not None and message.status == SmsMessage.Status.SENT:
-            report.sent += 1
-            timeline.record(actor=actor, obj=customer, verb="customer.sms",
-                            summary=_("Sent an SMS to %(contact)s") % {"contact": customer.contact_name},
-                            note=content)
-        else:
-            report.failed += 1
-    return report
-
-
-# === contacts and addresses (CUS-05) =====================================================================
-
-@transaction.atomic
-def add_contact(*, actor, customer, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, customer)
-    values, errors = clean_contact(data)
-    _raise_if(errors)
-    first = not Contact.objects.filter(customer=customer).exists()
-    contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                     **{**values, "is_default": values["is_default"] or first})
-    _make_default(Contact, customer, contact)
-    _sync_defaults(customer)
-    _record_child(actor, customer, "customer.contact_added", _("Added the contact %(name)s") % {"name": contact})
-    return contact
-
-
-@transaction.atomic
-def update_contact(*, actor, contact, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, contact.customer_id)
-    contact = _child(Contact, customer, contact)
-    values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
-    _raise_if(errors)
-    before = timeline.snapshot(contact, (*CONTACT_FIELDS, "is_default"))
-    for name, value in values.items():
-        setattr(contact, name, value if name != "is_default" else value or contact.is_default)
-    contact.save()
-    _make_default(Contact, customer, contact)
-    _sync_defaults(customer)
-    changes = timeline.diff(contact, before, (*CONTACT_FIELDS, "is_default"))
-    if changes:
-        _record_child(actor, customer, "customer.contact_updated",
-                      _("Edited the contact %(name)s") % {"name": contact.name}, changes)
-    return contact
-
-
-@transaction.atomic
-def delete_contact(*, actor, contact):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, contact.customer_id)
-    contact = _child(Contact, customer, contact)
-    label = str(contact)
-    contact.delete()
-    _sync_defaults(customer)
-    _record_child(actor, customer, "customer.contact_deleted", _("Deleted the contact %(name)s") % {"name": label})
-
-
-@transaction.atomic
-def add_address(*, actor, customer, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, customer)
-    values, errors = clean_address(data)
-    _raise_if(errors)
-    if geocode:
-        locate(values)
-    first = not Address.objects.filter(customer=customer).exists()
-    address = Address.objects.create(tenant_id=customer.tenant_id, customer=customer,
-                                     **{**values, "is_default": values["is_default"] or first})
-    _make_default(Address, customer, address)
-    _sync_defaults(customer)
-    _record_child(actor, customer, "customer.address_added", _("Added the address %(address)s") % {"address": address})
-    return address
-
-
-@transaction.atomic
-def update_address(*, actor, address, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, address.customer_id)
-    address = _child(Address, customer, address)
-    fields = (*ADDRESS_PARTS, "latitude", "longitude", "is_default")
-    current = {name: getattr(address, name) for name in fields}
-    if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
-        current.update(latitude=None, longitude=None)  # a moved address is located again
-    values, errors = clean_address({**current, **data})
-    _raise_if(errors)
-    if geocode:
-        locate(values)
-    before = timeline.snapshot(address, fields)
-    for name, value in values.items():
-        setattr(address, name, value if name != "is_default" else value or address.is_default)
-    address.save()
-    _make_default(Address, customer, address)
-    _sync_defaults(customer)
-    changes = timeline.diff(address, before, fields)
-    if changes:
-        _record_child(actor, customer, "customer.address_updated",
-                      _("Edited the address %(address)s") % {"address": address}, changes)
-    return address
-
-
-@transaction.atomic
-def delete_address(*, actor, address):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, address.customer_id)
-    address = _child(Address, customer, address)
-    if company_settings.get("customer.address_required") and \
-            not Address.objects.filter(customer=customer).exclude(pk=address.pk).exists():
-        raise DomainError(_("A customer needs an address: add another one before deleting this one."))
-    label = str(address)
-    address.delete()
-    _sync_defaults(customer)
-    _record_child(actor, customer, "customer.address_deleted", _("Deleted the address %(address)s") % {"address": label})
-
-
-def _child(model, customer, record):
-    found = model.objects.select_for_update().filter(customer=customer, pk=getattr(record, "pk", record)).first()
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _record_child(actor, customer, verb, summary, changes=None):
-    timeline.record(actor=actor, obj=customer, verb=verb, summary=summary, changes=changes)
-    outbox.emit("customer.updated", customer_id=customer.pk, actor_id=getattr(actor, "pk", None), what=verb)
 
 
 # === notes with attachments on the timeline (CUS-04) ======================================================

@@ -7,7 +7,7 @@ CUSTOMER, CONTACT, ADDRESS, JOB = "customers.Customer", "customers.Contact", "cu
 
 @populator
 def customers_data(tenant, owner, marker):
-    from shouhou.customers import services
+    from shouhou.customers import contact_services, services
     from shouhou.system.models import DataJob
 
     customer = services.create_customer(
@@ -15,8 +15,8 @@ def customers_data(tenant, owner, marker):
         contacts=[{"name": f"{marker}联系人", "phone": "13911112222"}],
         addresses=[{"province": "上海市", "city": "上海市", "detail": f"{marker}路 1 号",
                     "latitude": "31.230416", "longitude": "121.473701"}])
-    services.add_contact(actor=owner, customer=customer, name=f"{marker}第二联系人", phone="021-55556666")
-    services.add_address(actor=owner, customer=customer, city="北京市", detail=f"{marker}大街 2 号")
+    contact_services.add_contact(actor=owner, customer=customer, name=f"{marker}第二联系人", phone="021-55556666")
+    contact_services.add_address(actor=owner, customer=customer, city="北京市", detail=f"{marker}大街 2 号")
     services.add_note(actor=owner, customer=customer, content=f"{marker}备注")
     DataJob.objects.create(kind=DataJob.Kind.EXPORT, key="customers.customers", created_by=owner,
                            filename=f"{marker}.xlsx", result={"query": ""})

@@ -30,7 +30,7 @@ from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
-from . import importers, queries, services
+from . import batch_services, importers, queries, services
 from .forms import BatchEditForm, SettingsForm, SmsForm, settings_initial
 from .models import Customer
 
@@ -336,8 +336,8 @@ def batch_edit(request):
                          initial={"what": request.POST.get("what") or request.GET.get("what") or "status"})
     if posted and form.is_valid():
         try:
-            count = services.batch_update(actor=request.user, customers=customers, request=request,
-                                          **form.service_values())
+            count = batch_services.batch_update(actor=request.user, customers=customers, request=request,
+                                                **form.service_values())
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -357,8 +357,8 @@ def batch_sms(request):
     form = SmsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.send_sms_to_customers(actor=request.user, customers=customers,
-                                                    content=form.cleaned_data["content"])
+            report = batch_services.send_sms_to_customers(actor=request.user, customers=customers,
+                                                          content=form.cleaned_data["content"])
         except DomainError as exc:
             show_error(form, exc)
         else:

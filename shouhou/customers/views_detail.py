@@ -16,7 +16,7 @@ from shouhou.core.geo import GeocodingError, geocoder, navigation_url
 from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
-from . import queries, services
+from . import contact_services, queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
 from .views import (
@@ -227,7 +227,7 @@ def contact_create(request, pk):
         request, customer, form=form, template="customers/_contact_form.html", title=_("New contact"),
         action=reverse("customers:contact_create", args=[customer.pk]), tab="contacts",
         done_message=_("Contact added."),
-        save=lambda: services.add_contact(actor=request.user, customer=customer, **form.cleaned_data))
+        save=lambda: contact_services.add_contact(actor=request.user, customer=customer, **form.cleaned_data))
 
 
 @login_required
@@ -241,7 +241,8 @@ def contact_edit(request, pk, contact_id):
         request, customer, form=form, template="customers/_contact_form.html", title=_("Edit contact"),
         action=reverse("customers:contact_edit", args=[customer.pk, contact.pk]), tab="contacts",
         done_message=_("Contact saved."),
-        save=lambda: services.update_contact(actor=request.user, contact=contact, **form.cleaned_data))
+        save=lambda: contact_services.update_contact(actor=request.user, contact=contact,
+                                                     **form.cleaned_data))
 
 
 @login_required
@@ -249,7 +250,7 @@ def contact_edit(request, pk, contact_id):
 @domain_errors
 def contact_delete(request, pk, contact_id):
     customer = _customer(request, pk)
-    services.delete_contact(actor=request.user, contact=_child(Contact, customer, contact_id))
+    contact_services.delete_contact(actor=request.user, contact=_child(Contact, customer, contact_id))
     messages.success(request, _("Contact deleted."))
     return redirect(_detail_tab(customer, "contacts"))
 
@@ -259,7 +260,8 @@ def contact_delete(request, pk, contact_id):
 @domain_errors
 def contact_default(request, pk, contact_id):
     customer = _customer(request, pk)
-    services.update_contact(actor=request.user, contact=_child(Contact, customer, contact_id), is_default=True)
+    contact_services.update_contact(actor=request.user, contact=_child(Contact, customer, contact_id),
+                                    is_default=True)
     messages.success(request, _("Default contact changed."))
     return redirect(_detail_tab(customer, "contacts"))
 
@@ -274,7 +276,8 @@ def address_create(request, pk):
         request, customer, form=form, template="customers/_address_form.html", title=_("New address"),
         action=reverse("customers:address_create", args=[customer.pk]), tab="addresses",
         done_message=_("Address added."),
-        save=lambda: services.add_address(actor=request.user, customer=customer, **form.service_values()))
+        save=lambda: contact_services.add_address(actor=request.user, customer=customer,
+                                                  **form.service_values()))
 
 
 @login_required
@@ -288,7 +291,8 @@ def address_edit(request, pk, address_id):
         request, customer, form=form, template="customers/_address_form.html", title=_("Edit address"),
         action=reverse("customers:address_edit", args=[customer.pk, address.pk]), tab="addresses",
         done_message=_("Address saved."),
-        save=lambda: services.update_address(actor=request.user, address=address, **form.service_values()))
+        save=lambda: contact_services.update_address(actor=request.user, address=address,
+                                                     **form.service_values()))
 
 
 @login_required
@@ -296,7 +300,7 @@ def address_edit(request, pk, address_id):
 @domain_errors
 def address_delete(request, pk, address_id):
     customer = _customer(request, pk)
-    services.delete_address(actor=request.user, address=_child(Address, customer, address_id))
+    contact_services.delete_address(actor=request.user, address=_child(Address, customer, address_id))
     messages.success(request, _("Address deleted."))
     return redirect(_detail_tab(customer, "addresses"))
 
@@ -306,8 +310,8 @@ def address_delete(request, pk, address_id):
 @domain_errors
 def address_default(request, pk, address_id):
     customer = _customer(request, pk)
-    services.update_address(actor=request.user, address=_child(Address, customer, address_id), is_default=True,
-                            geocode=False)
+    contact_services.update_address(actor=request.user, address=_child(Address, customer, address_id),
+                                    is_default=True, geocode=False)
     messages.success(request, _("Default address changed."))
     return redirect(_detail_tab(customer, "addresses"))
 

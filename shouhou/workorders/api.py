@@ -15,7 +15,7 @@ from shouhou.core import forms_engine, permissions
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 
-from . import flow, queries, services
+from . import approval_services, flow, queries, services, type_services
 from .models import Status as OrderStatus
 
 router = Router()
@@ -367,7 +367,7 @@ def list_types(request, filters: Query[TypeFilters]):
 @types_router.post("", response={201: TypeOut, **ERRORS})
 @idempotent(TypeOut)
 def create_type(request, payload: TypeIn):
-    order_type = services.save_type(actor=request.auth, **payload.dict())
+    order_type = type_services.save_type(actor=request.auth, **payload.dict())
     return Status(201, _type(request.auth, order_type.pk))
 
 
@@ -386,7 +386,7 @@ def update_type(request, type_id: int, payload: TypePatchIn):
                "flow": order_type.flow, "timeout_reminder": order_type.timeout_reminder,
                "receipt_options": order_type.receipt_options}
     changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    services.save_type(actor=request.auth, type=order_type, **{**current, **changes})
+    type_services.save_type(actor=request.auth, type=order_type, **{**current, **changes})
     return _type(request.auth, type_id)
 
 
@@ -633,21 +633,21 @@ def get_approval(request, approval_id: int):
 @approvals_router.post("/{int:approval_id}/approve", response={200: ApprovalOut, **ERRORS})
 def approve(request, approval_id: int, payload: DecisionIn | None = None):
     approval = queries.get_approval(request.auth, approval_id)
-    services.approve(actor=request.auth, approval=approval, note=payload.note if payload else "")
+    approval_services.approve(actor=request.auth, approval=approval, note=payload.note if payload else "")
     return queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/refuse", response={200: ApprovalOut, **ERRORS})
 def refuse(request, approval_id: int, payload: DecisionIn):
     approval = queries.get_approval(request.auth, approval_id)
-    services.refuse(actor=request.auth, approval=approval, note=payload.note)
+    approval_services.refuse(actor=request.auth, approval=approval, note=payload.note)
     return queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/withdraw", response={200: ApprovalOut, **ERRORS})
 def withdraw(request, approval_id: int):
     approval = queries.get_approval(request.auth, approval_id)
-    services.withdraw(actor=request.auth, approval=approval)
+    approval_services.withdraw(actor=request.auth, approval=approval)
     return queries.get_approval(request.auth, approval_id)
 
 

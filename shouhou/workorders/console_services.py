@@ -1,9 +1,9 @@
 """Writes the console needs on top of services.py (DESIGN §4): batch actions and settings conveniences.
 
 Same rules as services.py: keyword-only arguments, the actor first, one transaction, permission
-checks; each change goes through the service functions of services.py, so timelines, version
-checks and events stay in one place. A batch is all or nothing: the first refusal rolls it back and
-names the order it stopped at.
+checks; each change goes through the service functions of services.py and type_services.py, so
+timelines, version checks and events stay in one place. A batch is all or nothing: the first
+refusal rolls it back and names the order it stopped at.
 """
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shouhou.core import permissions
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
-from . import services
+from . import services, type_services
 from .models import AddonComponent, ServiceOption, WorkOrderType
 
 BATCH_EDITABLE = ("priority", "planned_at", "service_type", "service_content")
@@ -91,7 +91,7 @@ def update_type(*, actor, type, **changes):
     unknown = sorted(set(changes) - set(_type_values(order_type)))
     if unknown:
         raise ValidationFailed(details={name: [_("Unknown property.")] for name in unknown})
-    return services.save_type(actor=actor, type=order_type, **{**_type_values(order_type), **changes})
+    return type_services.save_type(actor=actor, type=order_type, **{**_type_values(order_type), **changes})
 
 
 def _moved(ids, item_id, direction):
@@ -113,7 +113,7 @@ def move_type(*, actor, type, direction):
     """↑↓ on the type list."""
     permissions.require(actor, "workorder_settings.manage")
     ids = list(WorkOrderType.objects.select_for_update().order_by("sort_order", "pk").values_list("pk", flat=True))
-    services.reorder_types(actor=actor, type_ids=_moved(ids, _pk(type), direction))
+    type_services.reorder_types(actor=actor, type_ids=_moved(ids, _pk(type), direction))
 
 
 # --- service options (服务类型 / 服务内容) ------------------------------------------------------------------
@@ -147,8 +147,8 @@ def set_service_option_active(*, actor, option, is_active):
     option = ServiceOption.objects.filter(pk=_pk(option)).first()
     if option is None:
         raise NotFound()
-    return services.save_service_option(actor=actor, option=option, kind=option.kind, name=option.name,
-                                        is_active=is_active)
+    return type_services.save_service_option(actor=actor, option=option, kind=option.kind, name=option.name,
+                                             is_active=is_active)
 
 
 # --- add-on components --------------------------------------------------------------------------------
@@ -158,6 +158,6 @@ def set_component_enabled(*, actor, component, is_enabled):
     component = AddonComponent.objects.filter(pk=_pk(component)).first()
     if component is None:
         raise NotFound()
-    return services.save_component(actor=actor, component=component, name=component.name,
-                                   description=component.description, repeatable=component.repeatable,
-                                   is_enabled=is_enabled)
+    return type_services.save_component(actor=actor, component=component, name=component.name,
+                                        description=component.description, repeatable=component.repeatable,
+                                        is_enabled=is_enabled)

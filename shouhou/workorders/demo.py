@@ -31,7 +31,7 @@ from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
 from shouhou.system import services as system_services
 
-from . import flow, services
+from . import approval_services, flow, services, timeout_services, type_services
 from .models import Approval, Priority, ServiceOption, WorkOrder, WorkOrderType
 
 TARGET_ORDERS = 2000
@@ -498,11 +498,11 @@ class OrderLife:
 
     def do_approve(self):
         approval, approver = self.pending_approval()
-        return services.approve(actor=approver, approval=approval)
+        return approval_services.approve(actor=approver, approval=approval)
 
     def do_refuse(self):
         approval, approver = self.pending_approval()
-        return services.refuse(actor=approver, approval=approval, note=self.rng.choice(REFUSE_NOTES))
+        return approval_services.refuse(actor=approver, approval=approval, note=self.rng.choice(REFUSE_NOTES))
 
     def do_accept(self):
         return services.accept(actor=self.assignee(), order=self.order)
@@ -613,15 +613,15 @@ class Demo:
         for kind, names in ((ServiceOption.Kind.SERVICE_TYPE, SERVICE_TYPES),
                             (ServiceOption.Kind.SERVICE_CONTENT, SERVICE_CONTENTS)):
             for name in names:
-                option = existing.get((kind, name)) or services.save_service_option(actor=self.actor, kind=kind,
-                                                                                    name=name)
+                option = existing.get((kind, name)) or type_services.save_service_option(
+                    actor=self.actor, kind=kind, name=name)
                 (self.options if kind == ServiceOption.Kind.SERVICE_TYPE else self.contents)[name] = option
         types = {t.name: t for t in WorkOrderType.objects.filter(name__in=list(self.type_specs))}
         if len(types) < len(self.type_specs):
             system_services.update_settings(actor=self.actor, values=LOCATION_CHECK,
                                             permission="workorder_settings.manage")
         for spec in self.type_specs.values():
-            types[spec.name] = types.get(spec.name) or services.save_type(
+            types[spec.name] = types.get(spec.name) or type_services.save_type(
                 actor=self.actor, name=spec.name, color=spec.color, flow=spec.flow,
                 timeout_reminder=spec.timeout_reminder)
         self.types = types
@@ -684,7 +684,7 @@ def shifted(coordinate, degrees):
 
 def mark_overdue(now):
     """The periodic timeout check, at the real time: stalled open orders become overdue."""
-    while services.process_timeouts(now=now):
+    while timeout_services.process_timeouts(now=now):
         pass
 
 

@@ -1,54 +1,46 @@
-"""Every write to work orders, their types, receipts, approvals and notes (DESIGN §4, §8).
+"""Every write to a work order itself: create, edit, copy, the flow actions with their receipt, location
+checks and approval requests, and notes (DESIGN §4, §8). Beside it: type_services (types and
+settings), approval_services (deciding approvals), upload_services, timeout_services.
 
 Each action locks the order row, checks the actor's data scope (an order they cannot see is a
 NotFound), the optional `expected_version`, the permission and the flow table (flow.py), then writes
 the change, the StatusSpan time tracking, the deadline, the timeline entry and the outbox event in
 one transaction. A refused action raises before anything is written, so it changes nothing.
-A node with an approval rule does not act: it records an Approval, and `approve` applies it later.
+A node with an approval rule does not act: it records an Approval, and `approval_services.approve` applies it later.
 """
 
 import base64
 import binascii
-import os
 import re
-import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
-from shouhou.accounts.models import Role, Team, User
+from shouhou.accounts.models import Team, User
 from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
 from shouhou.core.errors import (
     Conflict,
     DomainError,
     NotFound,
     PermissionDenied,
-    QuotaExceeded,
     ValidationFailed,
 )
 from shouhou.core.forms_engine.kinds import FieldError
-from shouhou.core.forms_engine.kinds.files import BLOCKED_EXTENSIONS, clean_ref
+from shouhou.core.forms_engine.kinds.files import clean_ref
 from shouhou.core.geo import distance_km
-from shouhou.core.models import Tenant
 from shouhou.core.numbering import next_value
 from shouhou.core.tenancy import require_tenant
 from shouhou.customers.models import Address, Contact, Customer
 from shouhou.products.models import Product
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 from . import flow
 from .models import (
-    AddonComponent,
     Approval,
     ComponentEntry,
     Note,
@@ -57,21 +49,15 @@ from .models import (
     ServiceOption,
     Status,
     StatusSpan,
-    TimeoutReminder,
     WorkOrder,
     WorkOrderType,
 )
+from .upload_services import MB, _image_type, _store
 
-MB = 1024 * 1024
 MAX_TEXT = 5000
 MAX_REASON = 500
 MAX_FILES = 20
-UPLOAD_MAX_MB = 20
-IMAGE_MAX_MB = 10
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 SIGNATURE_DATA_URL = re.compile(r"^data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)$")
-COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 FLAG_FIELDS = ("is_paused", "is_overdue", "is_rejected", "awaiting_approval", "location_anomaly")
 TRACKED = ("status", "assignee", *FLAG_FIELDS)
 EDITABLE = ("customer", "contact", "contact_name", "contact_phone", "address", "address_text", "latitude",
@@ -967,7 +953,7 @@ def report_location(*, user, latitude, longitude):
     return user
 
 
-# === approvals ======================================================================================
+# === approvals: asking for one (deciding: approval_services.py) =====================================
 
 def _approvers(order, rule, payload):
     kind = rule["rule"]
@@ -1004,74 +990,6 @@ def _request_approval(actor, order, action, node, rule, payload):
         "action": flow.ACTION_LABELS[action]}, before, note=payload.get("reason") or payload.get("note") or "")
     _emit("workorder.approval_requested", order, actor, approval_id=approval.pk, action=action,
           approver_ids=[user.pk for user in approvers])
-    return order
-
-
-def _lock_approval(actor, approval):
-    """(approval, order), both locked, the approval still pending."""
-    found = Approval.objects.filter(pk=_pk(approval)).first()
-    if found is None:
-        raise NotFound()
-    order = _lock(actor, found.order_id, check_scope=False)
-    found = Approval.objects.select_for_update().get(pk=found.pk)
-    is_approver = found.approvers.filter(pk=actor.pk).exists()
-    if not (is_approver or found.requested_by_id == actor.pk or _can_see(actor, order)):
-        raise NotFound()
-    if found.state != Approval.State.PENDING:
-        raise Conflict(_("This approval has already been decided."))
-    return found, order, is_approver
-
-
-def _decide(actor, approval, order, state, note):
-    approval.state, approval.decided_by, approval.decided_at = state, actor, _now()
-    approval.decision_note = note
-    approval.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
-    order.awaiting_approval = False
-
-
-@transaction.atomic
-def approve(*, actor, approval, note=""):
-    """Apply the requested action as the requester; refused (409) if the table no longer allows it."""
-    approval, order, is_approver = _lock_approval(actor, approval)
-    if not is_approver:
-        raise PermissionDenied(_("You are not an approver of this request."))
-    note = _text(note, "note")
-    flow_config = _flow_of(order)
-    flow.check(approval.action, order, flow_config, ignore_approval=True)
-    _decide(actor, approval, order, Approval.State.APPROVED, note)
-    _record(actor, order, "approval_approved", _("Approved: %(action)s") % {
-        "action": flow.ACTION_LABELS[approval.action]}, note=note)
-    _emit("workorder.approval_decided", order, actor, approval_id=approval.pk, state=approval.state,
-          requested_by_id=approval.requested_by_id)
-    return APPLY[approval.action](approval.requested_by, order, approval.payload, flow_config, _now())
-
-
-@transaction.atomic
-def refuse(*, actor, approval, note):
-    approval, order, is_approver = _lock_approval(actor, approval)
-    if not is_approver:
-        raise PermissionDenied(_("You are not an approver of this request."))
-    note = _text(note, "note", required=True)
-    before = _snapshot(order)
-    _decide(actor, approval, order, Approval.State.REFUSED, note)
-    _save(order)
-    _record(actor, order, "approval_refused", _("Refused: %(action)s") % {
-        "action": flow.ACTION_LABELS[approval.action]}, before, note=note)
-    _emit("workorder.approval_decided", order, actor, approval_id=approval.pk, state=approval.state,
-          requested_by_id=approval.requested_by_id)
-    return order
-
-
-@transaction.atomic
-def withdraw(*, actor, approval):
-    approval, order, _is_approver = _lock_approval(actor, approval)
-    if approval.requested_by_id != actor.pk:
-        raise PermissionDenied(_("Only the requester can withdraw this request."))
-    before = _snapshot(order)
-    _decide(actor, approval, order, Approval.State.WITHDRAWN, "")
-    _save(order)
-    _record(actor, order, "approval_withdrawn", _("Withdrew the request: %(action)s") % {
-        "action": flow.ACTION_LABELS[approval.action]}, before)
     return order
 
 
@@ -1124,345 +1042,3 @@ def save_component_entry(*, actor, order, component, values, entry=None):
     _record(actor, order, "component", _("Filled in “%(name)s”") % {"name": component.name}, changes=changes)
     return entry
 
-
-# === uploads ========================================================================================
-
-def _image_type(file):
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image.verify()
-            kind = IMAGE_TYPES.get(image.format)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        kind = None
-    file.seek(0)
-    return kind
-
-
-def store_upload(*, actor, file, images_only=False):
-    """Store an uploaded photo or file of a work order; returns its reference {name,url,size,content_type}.
-
-    Views call this for each file before the action and pass the references on. Files go under
-    "workorders/<tenant>/<uuid>.<ext>" and count against the company's storage quota.
-    """
-    permissions.require(actor, "workorder.view")
-    name = os.path.basename(getattr(file, "name", "") or "file")[:200]
-    ext = os.path.splitext(name)[1].lower()[:10]
-    if ext in BLOCKED_EXTENSIONS:
-        raise ValidationFailed(details={"file": [_("Files of type %(ext)s are not allowed.") % {"ext": ext}]})
-    content_type = getattr(file, "content_type", "") or "application/octet-stream"
-    if images_only or ext in IMAGE_EXTENSIONS:
-        content_type = _image_type(file)
-        if content_type is None:
-            raise ValidationFailed(details={"file": [
-                _("“%(name)s” is not a valid image (JPEG, PNG, GIF or WebP).") % {"name": name}]})
-    limit = IMAGE_MAX_MB if content_type in IMAGE_TYPES.values() else UPLOAD_MAX_MB
-    if file.size > limit * MB:
-        raise ValidationFailed(details={"file": [
-            _("“%(name)s” is too large; the limit is %(limit)s MB.") % {"name": name, "limit": limit}]})
-    return _store(file, name=name, content_type=content_type)
-
-
-def _store(file, *, name, content_type):
-    tenant = require_tenant()
-    size = file.size
-    ext = os.path.splitext(name)[1].lower()[:10]
-    with transaction.atomic():
-        limit = tenant.storage_limit_mb * MB
-        reserved = Tenant.objects.filter(pk=tenant.pk, storage_used_bytes__lte=limit - size).update(
-            storage_used_bytes=F("storage_used_bytes") + size)
-        if not reserved:
-            raise QuotaExceeded(_("Your company's storage space is used up."))
-        file.seek(0)
-        path = default_storage.save(f"workorders/{tenant.pk}/{uuid.uuid4().hex}{ext}", file)
-    return {"name": name, "url": default_storage.url(path), "size": size, "content_type": content_type}
-
-
-# === node timeouts (run every minute by tasks.check_timeouts) =======================================
-
-def _reminder_exists(kind):
-    return Exists(TimeoutReminder.objects.filter(order=OuterRef("pk"), node=OuterRef("deadline_node"),
-                                                 deadline_at=OuterRef("deadline_at"), kind=kind))
-
-
-def _timeout_candidates(now):
-    """Orders with a reminder or the overdue mark due now and not yet done (exact per type)."""
-    due = Q(deadline_at__lte=now) & (Q(is_overdue=False) | ~_reminder_exists("overdue"))
-    for type_id, rule in WorkOrderType.objects.values_list("pk", "timeout_reminder"):
-        if not _reminder_recipients_configured(rule):
-            continue
-        minutes = timedelta(minutes=int(rule.get("minutes") or 0))
-        if rule.get("when") == "after":
-            due |= Q(order_type_id=type_id, deadline_at__lte=now - minutes) & ~_reminder_exists("after")
-        else:
-            due |= (Q(order_type_id=type_id, deadline_at__gt=now, deadline_at__lte=now + minutes)
-                    & ~_reminder_exists("before"))
-    return WorkOrder.objects.filter(deadline_at__isnull=False).filter(due).order_by("deadline_at")
-
-
-def _reminder_recipients_configured(rule):
-    return bool(rule) and bool(rule.get("related") or rule.get("user_ids"))
-
-
-def process_timeouts(*, now=None, limit=500):
-    """Mark orders past their node deadline overdue and send each F2 reminder once. Idempotent.
-
-    Each order is handled in its own transaction, locked with SKIP LOCKED so parallel workers share
-    the work; the unique TimeoutReminder row is what makes a reminder go out once.
-    """
-    now = now or _now()
-    handled = 0
-    for order_id in list(_timeout_candidates(now).values_list("pk", flat=True)[:limit]):
-        handled += _process_timeout(order_id, now)
-    return handled
-
-
-def _process_timeout(order_id, now):
-    with transaction.atomic():
-        order = (WorkOrder.objects.select_for_update(skip_locked=True)
-                 .filter(pk=order_id, deadline_at__isnull=False).first())
-        if order is None:
-            return 0
-        rule = order.order_type.timeout_reminder or {}
-        sent = 0
-        for kind in _due_reminders(order, rule, now):
-            if _claim_reminder(order, kind):
-                _emit("workorder.timeout", order, None, node=order.deadline_node, kind=kind,
-                      deadline_at=order.deadline_at.isoformat(), minutes=rule.get("minutes"))
-                sent += 1
-        if order.deadline_at <= now and not order.is_overdue:
-            before = _snapshot(order)
-            order.is_overdue = True
-            _save(order)
-            _record(None, order, "overdue", _("Timed out at the step “%(node)s”") % {
-                "node": flow.NODE_LABELS.get(order.deadline_node, order.deadline_node)}, before)
-        return sent
-
-
-def _due_reminders(order, rule, now):
-    kinds = []
-    if order.deadline_at <= now:
-        kinds.append("overdue")
-    if _reminder_recipients_configured(rule):
-        minutes = timedelta(minutes=int(rule.get("minutes") or 0))
-        if rule.get("when") == "after" and now >= order.deadline_at + minutes:
-            kinds.append("after")
-        elif rule.get("when", "before") == "before" and order.deadline_at - minutes <= now < order.deadline_at:
-            kinds.append("before")
-    return kinds
-
-
-def _claim_reminder(order, kind):
-    try:
-        with transaction.atomic():
-            TimeoutReminder.objects.create(tenant_id=order.tenant_id, order=order, node=order.deadline_node,
-                                           deadline_at=order.deadline_at, kind=kind)
-    except IntegrityError:
-        return False
-    return True
-
-
-# === type management (WOSET-T1…T4, WO-28) ===========================================================
-
-def _require_settings(actor):
-    permissions.require(actor, "workorder_settings.manage")
-
-
-def _check_flow_references(flow_config, errors):
-    for node, config in flow_config.items():
-        approval = config["approval"]
-        if approval["rule"] == "users" and approval["user_ids"]:
-            found = User.objects.for_tenant().filter(pk__in=approval["user_ids"]).count()
-            if found != len(set(approval["user_ids"])):
-                errors[f"flow.{node}.approval"] = [_("Choose approvers of your company.")]
-        if approval["rule"] == "role" and not Role.objects.filter(pk=approval["role_id"]).exists():
-            errors[f"flow.{node}.approval"] = [_("Choose a role of your company.")]
-
-
-def _clean_type_values(order_type, *, name, color, team_ids, flow_config, timeout_reminder, receipt_options,
-                       component_ids):
-    errors = {}
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    duplicate = WorkOrderType.objects.filter(name=name).exclude(pk=_pk(order_type)).exists()
-    if name and duplicate:
-        errors["name"] = [_("Another work-order type already has this name.")]
-    if not isinstance(color, str) or not COLOR_RE.match(color):
-        errors["color"] = [_("Enter a colour like #1677ff.")]
-    teams = list(Team.objects.filter(pk__in=set(team_ids or [])))
-    if len(teams) != len(set(team_ids or [])):
-        errors["team_ids"] = [_("Choose teams of your company.")]
-    components = list(AddonComponent.objects.filter(pk__in=set(component_ids or [])))
-    if len(components) != len(set(component_ids or [])):
-        errors["component_ids"] = [_("Choose add-on components of your company.")]
-    cleaned_flow, reminder = flow.default_flow(), {}
-    for key, check in (("flow", lambda: flow.validate(flow_config)),
-                       ("timeout_reminder", lambda: flow.validate_timeout_reminder(timeout_reminder))):
-        try:
-            value = check()
-        except ValidationFailed as exc:
-            _merge_validation(errors, exc)
-            continue
-        if key == "flow":
-            cleaned_flow = value
-        else:
-            reminder = value
-    _check_flow_references(cleaned_flow, errors)
-    if reminder.get("user_ids") and User.objects.for_tenant().filter(pk__in=reminder["user_ids"]).count() != len(
-            reminder["user_ids"]):
-        errors["timeout_reminder.user_ids"] = [_("Choose colleagues of your company.")]
-    options = _clean_receipt_options(receipt_options, errors)
-    if errors:
-        raise ValidationFailed(details=errors)
-    return name, cleaned_flow, reminder, options, teams, components
-
-
-def _clean_receipt_options(raw, errors):
-    raw = raw or {}
-    if not isinstance(raw, dict) or set(raw) - {"require_signature", "require_attachments"} or not all(
-            isinstance(v, bool) for v in raw.values()):
-        errors["receipt_options"] = [_("Send require_signature and require_attachments as true or false.")]
-        return {}
-    return {"require_signature": raw.get("require_signature", False),
-            "require_attachments": raw.get("require_attachments", False)}
-
-
-TYPE_FIELDS = ["name", "color", "is_enabled", "flow", "timeout_reminder", "receipt_options"]
-
-
-@transaction.atomic
-def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_ids=(), flow=None,
-              timeout_reminder=None, receipt_options=None, component_ids=()):
-    """Create or edit a work-order type with its flow (WOSET-F1), reminder rule (F2) and receipt options."""
-    _require_settings(actor)
-    from . import flow as flow_module
-
-    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first() if type else None
-    if type is not None and order_type is None:
-        raise NotFound()
-    flow_config = flow if flow is not None else (order_type.flow if order_type else flow_module.default_flow())
-    reminder = timeout_reminder if timeout_reminder is not None else (order_type.timeout_reminder if order_type
-                                                                        else {})
-    name, flow_config, reminder, options, teams, components = _clean_type_values(
-        order_type, name=name, color=color, team_ids=team_ids, flow_config=flow_config, timeout_reminder=reminder,
-        receipt_options=receipt_options if receipt_options is not None else (
-            order_type.receipt_options if order_type else {}),
-        component_ids=component_ids)
-    creating = order_type is None
-    if creating:
-        top = WorkOrderType.objects.aggregate(top=Max("sort_order"))["top"]
-        order_type = WorkOrderType(sort_order=0 if top is None else top + 1)
-    before = timeline.snapshot(order_type, TYPE_FIELDS) if not creating else {}
-    order_type.name, order_type.color, order_type.is_enabled = name, color, bool(is_enabled)
-    order_type.flow, order_type.timeout_reminder, order_type.receipt_options = flow_config, reminder, options
-    order_type.save()
-    order_type.teams.set(teams)
-    order_type.components.set(components)
-    changes = [] if creating else timeline.diff(order_type, before, TYPE_FIELDS)
-    timeline.record(actor=actor, obj=order_type, verb="created" if creating else "updated",
-                    summary=_("Created the work-order type") if creating else _("Edited the work-order type"),
-                    changes=changes)
-    if not creating and changes:
-        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Edited work-order type “%(name)s”") % {"name": name},
-            detail={"type_id": order_type.pk, "changes": changes})
-    outbox.emit("workorder_type.saved", type_id=order_type.pk, actor_id=actor.pk, created=creating)
-    return order_type
-
-
-@transaction.atomic
-def reorder_types(*, actor, type_ids):
-    _require_settings(actor)
-    ids = [int(i) for i in type_ids]
-    existing = set(WorkOrderType.objects.values_list("pk", flat=True))
-    if len(set(ids)) != len(ids) or set(ids) != existing:
-        raise ValidationFailed(details={"type_ids": [_("Send every work-order type exactly once.")]})
-    for index, type_id in enumerate(ids):
-        WorkOrderType.objects.filter(pk=type_id).update(sort_order=index)
-
-
-@transaction.atomic
-def delete_type(*, actor, type):
-    _require_settings(actor)
-    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first()
-    if order_type is None:
-        raise NotFound()
-    if WorkOrder.objects.filter(order_type=order_type).exists():
-        raise DomainError(_("This type is used by work orders; disable it instead."), code="in_use")
-    log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted work-order type “%(name)s”") % {"name": order_type.name},
-        detail={"type_id": order_type.pk})
-    order_type.delete()
-
-
-def save_type_form(*, actor, order_type, fields, expected_version=None):
-    """The type's form designer (system fields locked), through the form engine."""
-    return forms_engine.save_schema(actor=actor, target=order_type.form_target, fields=fields,
-                                    permission="workorder_settings.manage", expected_version=expected_version)
-
-
-def save_receipt_form(*, actor, order_type, fields, expected_version=None):
-    return forms_engine.save_schema(actor=actor, target=order_type.receipt_target, fields=fields,
-                                    permission="workorder_settings.manage", expected_version=expected_version)
-
-
-def save_component_form(*, actor, component, fields, expected_version=None):
-    return forms_engine.save_schema(actor=actor, target=component.form_target, fields=fields,
-                                    permission="workorder_settings.manage", expected_version=expected_version)
-
-
-@transaction.atomic
-def save_service_option(*, actor, option=None, kind, name, is_active=True):
-    """服务类型 / 服务内容 option lists."""
-    _require_settings(actor)
-    errors = {}
-    if kind not in ServiceOption.Kind.values:
-        errors["kind"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ServiceOption.Kind.values)}]
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    if not errors and ServiceOption.objects.filter(kind=kind, name=name).exclude(pk=_pk(option)).exists():
-        errors["name"] = [_("This option already exists.")]
-    if errors:
-        raise ValidationFailed(details=errors)
-    if option is None:
-        top = ServiceOption.objects.filter(kind=kind).aggregate(top=Max("sort_order"))["top"]
-        option = ServiceOption(kind=kind, sort_order=0 if top is None else top + 1)
-    else:
-        option = ServiceOption.objects.filter(pk=_pk(option)).first()
-        if option is None:
-            raise NotFound()
-        if option.kind != kind:
-            raise ValidationFailed(details={"kind": [_("The kind of an option cannot change.")]})
-    option.name, option.is_active = name, bool(is_active)
-    option.save()
-    return option
-
-
-@transaction.atomic
-def save_component(*, actor, component=None, name, description="", repeatable=False, is_enabled=True):
-    _require_settings(actor)
-    errors = {}
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    description = _text(description, "description", limit=200, errors=errors)
-    if name and AddonComponent.objects.filter(name=name).exclude(pk=_pk(component)).exists():
-        errors["name"] = [_("Another component already has this name.")]
-    if errors:
-        raise ValidationFailed(details=errors)
-    if component is not None:
-        component = AddonComponent.objects.filter(pk=_pk(component)).first()
-        if component is None:
-            raise NotFound()
-    component = component or AddonComponent()
-    component.name, component.description = name, description
-    component.repeatable, component.is_enabled = bool(repeatable), bool(is_enabled)
-    component.save()
-    return component
-
-
-@transaction.atomic
-def delete_component(*, actor, component):
-    _require_settings(actor)
-    component = AddonComponent.objects.filter(pk=_pk(component)).first()
-    if component is None:
-        raise NotFound()
-    if ComponentEntry.objects.filter(component=component).exists():
-        raise DomainError(_("This component holds entries of work orders; disable it instead."), code="in_use")
-    log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted add-on component “%(name)s”") % {"name": component.name},
-        detail={"component_id": component.pk})
-    component.delete()

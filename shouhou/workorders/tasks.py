@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_periodic_task
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
 
-from . import services
+from . import timeout_services
 from .models import WorkOrder
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def run_timeouts(now=None):
     for tenant in Tenant.objects.filter(pk__in=list(tenant_ids), is_active=True):
         with tenant_context(tenant):
             try:
-                sent += services.process_timeouts(now=now)
+                sent += timeout_services.process_timeouts(now=now)
             except Exception:  # one company's failure must not stop the others; the next run retries
                 log.exception("work-order timeouts failed for company %s", tenant.pk)
     return sent

@@ -7,7 +7,7 @@ from shouhou.accounts.models import Role
 from shouhou.core.geo import distance_km
 from shouhou.core.permissions import forget
 from shouhou.core.testing import make_team, make_user
-from shouhou.customers import queries, services
+from shouhou.customers import contact_services, queries
 from shouhou.system.services import update_settings
 
 from .conftest import at, make_customer
@@ -125,7 +125,7 @@ def test_nearby_of_a_customer_without_coordinates_is_empty(tenant, owner):
 
 def test_search_by_name_number_and_any_contacts_phone(tenant, owner):
     star = make_customer(owner, name="星辰科技", contacts=[{"name": "甲", "phone": "13811112222"}])
-    services.add_contact(actor=owner, customer=star, name="乙", phone="021-66667777")
+    contact_services.add_contact(actor=owner, customer=star, name="乙", phone="021-66667777")
     make_customer(owner, name="远航机械", contacts=[{"name": "丙", "phone": "13933334444"}])
 
     def search(text):

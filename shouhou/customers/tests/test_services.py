@@ -11,7 +11,7 @@ from shouhou.core.errors import Conflict, DomainError, NotFound, PermissionDenie
 from shouhou.core.models import Activity, Counter, OutboxEvent, Tenant
 from shouhou.core.tenancy import require_tenant, tenant_context
 from shouhou.core.testing import make_team, make_user
-from shouhou.customers import services
+from shouhou.customers import batch_services, contact_services, services
 from shouhou.customers.models import Address, Contact, Customer
 from shouhou.messaging.models import SmsMessage
 from shouhou.system.models import SystemLog
@@ -175,41 +175,42 @@ def test_out_of_scope_customer_is_not_found(tenant, owner):
 
 def test_contacts_keep_one_default_in_step_with_the_customer(tenant, owner):
     customer = make_customer(owner, contacts=[{"name": "甲", "phone": "13800000001"}])
-    second = services.add_contact(actor=owner, customer=customer, name="乙", phone="13800000002")
+    second = contact_services.add_contact(actor=owner, customer=customer, name="乙", phone="13800000002")
     customer.refresh_from_db()
     assert customer.contact_name == "甲" and not second.is_default
-    services.update_contact(actor=owner, contact=second, is_default=True)
+    contact_services.update_contact(actor=owner, contact=second, is_default=True)
     customer.refresh_from_db()
     assert customer.contact_name == "乙"
     assert Contact.objects.filter(customer=customer, is_default=True).count() == 1
-    services.delete_contact(actor=owner, contact=second)
+    contact_services.delete_contact(actor=owner, contact=second)
     customer.refresh_from_db()
     assert (customer.contact_name, customer.contact_phone) == ("甲", "13800000001")
     verbs = [entry.verb for entry in timeline.entries_for(customer)]
     assert {"customer.contact_added", "customer.contact_updated", "customer.contact_deleted"} <= set(verbs)
     with pytest.raises(ValidationFailed):
-        services.add_contact(actor=owner, customer=customer, name="丙", phone="abc", email="x")
+        contact_services.add_contact(actor=owner, customer=customer, name="丙", phone="abc", email="x")
 
 
 def test_addresses_keep_one_default_and_the_last_one_stays_when_required(tenant, owner):
     customer = make_customer(owner)
     first = Address.objects.get(customer=customer)
-    other = services.add_address(actor=owner, customer=customer, city="深圳", detail="科技园", is_default=True)
+    other = contact_services.add_address(actor=owner, customer=customer, city="深圳", detail="科技园",
+                                         is_default=True)
     customer.refresh_from_db()
     assert customer.city == "深圳" and customer.latitude == other.latitude is not None
-    services.delete_address(actor=owner, address=other)
+    contact_services.delete_address(actor=owner, address=other)
     customer.refresh_from_db()
     assert customer.address_detail == first.detail
     with pytest.raises(DomainError):
-        services.delete_address(actor=owner, address=first)
+        contact_services.delete_address(actor=owner, address=first)
     assert Address.objects.filter(customer=customer).exists()
 
 
 def test_a_moved_address_is_located_again(tenant, owner):
     customer = make_customer(owner)
     address = Address.objects.get(customer=customer)
-    services.update_address(actor=owner, address=address, province="广东省", city="广州", district="天河区",
-                            detail="天河路 1 号")
+    contact_services.update_address(actor=owner, address=address, province="广东省", city="广州", district="天河区",
+                                    detail="天河路 1 号")
     address.refresh_from_db()
     assert address.latitude == Decimal("23.129110")
 
@@ -225,10 +226,11 @@ def test_delete_logs_and_removes_children(tenant, owner):
 
 def test_delete_is_refused_while_work_orders_exist(tenant, owner):
     from shouhou.workorders import services as order_services
+    from shouhou.workorders import type_services as order_type_services
 
     customer = make_customer(owner, name="有工单的客户")
     spare = make_customer(owner, name="无工单的客户")
-    order_type = order_services.save_type(actor=owner, name="维修")
+    order_type = order_type_services.save_type(actor=owner, name="维修")
     order_services.create_work_order(actor=owner, order_type=order_type, customer=customer)
     with pytest.raises(Conflict) as exc:
         services.delete_customers(actor=owner, customers=[spare, customer])
@@ -243,9 +245,9 @@ def test_batch_update_changes_all_or_none(tenant, owner, custom_fields):
     helper = make_user(tenant)
     one = make_customer(owner, fields={"level": "a"}, tags=["老客户"])
     two = make_customer(owner, fields={"level": "a"})
-    services.batch_update(actor=owner, customers=[one, two], status="inactive", service_team_id=team.pk,
-                          owner_ids=[helper.pk], owners_mode="add", tags=["VIP"], tags_mode="add",
-                          field_key="level", field_value="b")
+    batch_services.batch_update(actor=owner, customers=[one, two], status="inactive", service_team_id=team.pk,
+                                owner_ids=[helper.pk], owners_mode="add", tags=["VIP"], tags_mode="add",
+                                field_key="level", field_value="b")
     for customer in (one, two):
         customer.refresh_from_db()
         assert customer.status == "inactive" and customer.service_team == team
@@ -253,15 +255,15 @@ def test_batch_update_changes_all_or_none(tenant, owner, custom_fields):
         assert timeline.entries_for(customer)[0].verb == "customer.batch_updated"
     one.refresh_from_db()
     assert one.tags == ["老客户", "VIP"]
-    services.batch_update(actor=owner, customers=[one], tags=["老客户"], tags_mode="remove")
+    batch_services.batch_update(actor=owner, customers=[one], tags=["老客户"], tags_mode="remove")
     one.refresh_from_db()
     assert one.tags == ["VIP"]
-    refused(lambda: services.batch_update(actor=owner, customers=[one, two], field_key="level", field_value="zz"),
-            "fields.level")
-    refused(lambda: services.batch_update(actor=owner, customers=[one, two], field_key="level", field_value=None),
-            "fields.level")
-    refused(lambda: services.batch_update(actor=owner, customers=[one], field_key="unknown", field_value="x"),
-            "field_key")
+    refused(lambda: batch_services.batch_update(actor=owner, customers=[one, two], field_key="level",
+                                                field_value="zz"), "fields.level")
+    refused(lambda: batch_services.batch_update(actor=owner, customers=[one, two], field_key="level",
+                                                field_value=None), "fields.level")
+    refused(lambda: batch_services.batch_update(actor=owner, customers=[one], field_key="unknown",
+                                                field_value="x"), "field_key")
 
 
 # --- SMS -------------------------------------------------------------------------------------------------
@@ -270,20 +272,21 @@ def test_sms_goes_to_default_contacts_within_the_quota(tenant, owner):
     mobile = make_customer(owner, contacts=[{"name": "甲", "phone": "13800001111"}])
     landline = make_customer(owner, contacts=[{"name": "乙", "phone": "021-12345678"}])
     none = make_customer(owner, contacts=[])
-    report = services.send_sms_to_customers(actor=owner, customers=[mobile, landline, none], content="您好，设备保养提醒")
+    report = batch_services.send_sms_to_customers(actor=owner, customers=[mobile, landline, none],
+                                                  content="您好，设备保养提醒")
     assert (report.sent, report.failed, report.skipped) == (1, 0, 2)
     assert SmsMessage.objects.filter(phone="13800001111", purpose="customer").count() == 1
     assert timeline.entries_for(mobile)[0].verb == "customer.sms"
     tenant_row = Tenant.objects.get(pk=tenant.pk)
     tenant_row.sms_used = tenant_row.sms_limit
     tenant_row.save()
-    report = services.send_sms_to_customers(actor=owner, customers=[mobile], content="第二条")
+    report = batch_services.send_sms_to_customers(actor=owner, customers=[mobile], content="第二条")
     assert (report.sent, report.failed) == (0, 1) and report.errors
     with pytest.raises(ValidationFailed):
-        services.send_sms_to_customers(actor=owner, customers=[mobile], content=" ")
+        batch_services.send_sms_to_customers(actor=owner, customers=[mobile], content=" ")
     engineer = make_user(tenant, roles=("engineer",))
     with pytest.raises(PermissionDenied):
-        services.send_sms_to_customers(actor=engineer, customers=[mobile], content="x")
+        batch_services.send_sms_to_customers(actor=engineer, customers=[mobile], content="x")
 
 
 # --- notes ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from shouhou.browser_fixtures import login, shot
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers.models import Customer
-from shouhou.workorders import flow, services
+from shouhou.workorders import flow, services, type_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def started_order(*, flow_config, type_name):
     engineer = make_user(tenant, roles=("engineer",), name="工程师小王")
     make_team(tenant, name="维修一组", members=[engineer])
     with tenant_context(tenant):
-        order_type = services.save_type(actor=owner, name=type_name, flow=flow_config)
+        order_type = type_services.save_type(actor=owner, name=type_name, flow=flow_config)
         customer = Customer.objects.create(tenant=tenant, number="C00001", name="上海百川贸易股份有限公司")
         order = services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal")
         order = services.assign(actor=owner, order=order, assignee=engineer)

@@ -14,7 +14,7 @@ from shouhou.core.testing import client_for, make_user
 from shouhou.customers.models import Customer
 from shouhou.system.models import SystemLog
 from shouhou.system.services import update_settings
-from shouhou.workorders import services
+from shouhou.workorders import services, type_services
 from shouhou.workorders.models import Status, WorkOrder
 
 from .test_views import World, page_text
@@ -158,7 +158,7 @@ def test_search_off_applies_to_the_company_that_turned_it_off_only(world, other_
     world.mobile_search(False)
     tenant_b, owner_b = other_company
     with tenant_context(tenant_b):
-        order_type = services.save_type(actor=owner_b, name="乙类型")
+        order_type = type_services.save_type(actor=owner_b, name="乙类型")
         Customer.objects.create(tenant=tenant_b, number="B00001", name="乙公司客户")
     client = client_for(owner_b)
     page = client.get(reverse("mobile:create") + f"?type={order_type.pk}")

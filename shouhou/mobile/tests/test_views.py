@@ -19,7 +19,7 @@ from shouhou.customers.models import Customer
 from shouhou.messaging.models import Notification
 from shouhou.messaging.services import notify
 from shouhou.system.services import update_settings
-from shouhou.workorders import flow, services
+from shouhou.workorders import flow, services, type_services
 from shouhou.workorders.models import Approval, Receipt, Status, WorkOrder
 
 _seq = itertools.count(1)
@@ -51,7 +51,7 @@ class World:
             tenant=tenant, number=f"MC{next(_seq):05d}", name="上海示范客户", contact_name="张先生",
             contact_phone="13900000001", city="上海", address_detail="人民路1号", latitude=SHANGHAI[0],
             longitude=SHANGHAI[1], service_team=self.team)
-        self.order_type = services.save_type(actor=owner, name=f"维修{next(_seq)}", color="#fa8c16")
+        self.order_type = type_services.save_type(actor=owner, name=f"维修{next(_seq)}", color="#fa8c16")
 
     def order(self, *, assignee=None, order_type=None, **extra):
         order = services.create_work_order(actor=self.dispatcher, order_type=order_type or self.order_type,
@@ -316,7 +316,7 @@ def test_another_companys_order_is_404(world):
     tenant_b, owner_b = make_company()
     with tenant_context(tenant_b):
         customer = Customer.objects.create(tenant=tenant_b, number="B00001", name="乙公司客户")
-        order_type = services.save_type(actor=owner_b, name="乙类型")
+        order_type = type_services.save_type(actor=owner_b, name="乙类型")
         order_b = services.create_work_order(actor=owner_b, order_type=order_type, customer=customer,
                                              priority="normal")
     client = client_for(world.owner)
@@ -378,7 +378,7 @@ def test_dispatcher_creates_a_customer_and_product_inline_and_dispatches(world):
 def test_approvals_approve_refuse_and_withdraw(world):
     approving = flow.default_flow()
     approving["start"]["approval"] = {"rule": "users", "user_ids": [world.approver.pk], "role_id": None}
-    order_type = services.save_type(actor=world.owner, name="需审批的类型", flow=approving)
+    order_type = type_services.save_type(actor=world.owner, name="需审批的类型", flow=approving)
     engineer = client_for(world.engineer)
     approver = client_for(world.approver)
 
@@ -462,11 +462,12 @@ def test_home_counters_follow_the_scope(world):
 
 
 def test_addon_component_tab_is_filled_from_the_phone(world):
-    component = services.save_component(actor=world.owner, name="电表读数", repeatable=False)
-    services.save_component_form(actor=world.owner, component=component,
-                                 fields=[{"key": "reading", "label": "读数", "kind": "text", "required": True}])
-    services.save_type(actor=world.owner, type=world.order_type, name=world.order_type.name,
-                       color=world.order_type.color, component_ids=[component.pk])
+    component = type_services.save_component(actor=world.owner, name="电表读数", repeatable=False)
+    type_services.save_component_form(
+        actor=world.owner, component=component,
+        fields=[{"key": "reading", "label": "读数", "kind": "text", "required": True}])
+    type_services.save_type(actor=world.owner, type=world.order_type, name=world.order_type.name,
+                            color=world.order_type.color, component_ids=[component.pk])
     order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     client = client_for(world.engineer)
     detail = client.get(reverse("mobile:order_detail", args=[order.pk]))

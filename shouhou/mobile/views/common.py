@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from shouhou.core.errors import Conflict, ValidationFailed
 from shouhou.core.http import domain_errors
 from shouhou.core.permissions import require
-from shouhou.workorders import queries, services
+from shouhou.workorders import queries, upload_services
 
 STALE_MESSAGE = gettext_lazy("The work order has been changed by someone else.")
 CONSOLE_ORDER_URL = re.compile(r"^/work-orders/(\d+)/(?:[?#].*)?$")
@@ -42,7 +42,7 @@ def store_files(actor, files, *, field, images_only=False):
     refs = []
     for file in files:
         try:
-            refs.append(services.store_upload(actor=actor, file=file, images_only=images_only))
+            refs.append(upload_services.store_upload(actor=actor, file=file, images_only=images_only))
         except ValidationFailed as exc:
             raise ValidationFailed(details={field: exc.details.get("file") or [exc.message]})
     return refs

@@ -12,7 +12,7 @@ from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import require
 from shouhou.messaging import queries as messaging_queries
 from shouhou.messaging import services as messaging_services
-from shouhou.workorders import console_queries, flow, services
+from shouhou.workorders import approval_services, console_queries, flow
 from shouhou.workorders import queries as wo_queries
 
 from .common import first_message, mobile_url, mobile_view
@@ -50,11 +50,11 @@ def _decide(request, approval_id, decision):
     note = request.POST.get("note", "")
     try:
         if decision == "approve":
-            services.approve(actor=request.user, approval=approval, note=note)
+            approval_services.approve(actor=request.user, approval=approval, note=note)
         elif decision == "refuse":
-            services.refuse(actor=request.user, approval=approval, note=note)
+            approval_services.refuse(actor=request.user, approval=approval, note=note)
         else:
-            services.withdraw(actor=request.user, approval=approval)
+            approval_services.withdraw(actor=request.user, approval=approval)
     except NotFound:
         raise
     except DomainError as exc:

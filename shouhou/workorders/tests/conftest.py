@@ -7,7 +7,7 @@ import pytest
 
 from shouhou.core.testing import make_team, make_user
 from shouhou.customers.models import Customer
-from shouhou.workorders import flow, services
+from shouhou.workorders import approval_services, flow, services, type_services
 from shouhou.workorders.models import Status
 
 _seq = itertools.count(1)
@@ -50,8 +50,9 @@ class World:
         self.customer = make_customer(tenant)
 
     def make_type(self, variant="all_on", **extra):
-        return services.save_type(actor=self.owner, name=f"类型{next(_seq)}",
-                                  flow=extra.pop("flow", None) or flow_variant(variant, self.approver), **extra)
+        return type_services.save_type(
+            actor=self.owner, name=f"类型{next(_seq)}",
+            flow=extra.pop("flow", None) or flow_variant(variant, self.approver), **extra)
 
     def make_order(self, order_type=None, *, actor=None, **extra):
         extra.setdefault("customer", self.customer)
@@ -66,7 +67,7 @@ class World:
         order = services.assign(actor=self.dispatcher, order=order, assignee=assignee or self.engineer)
         if order.awaiting_approval:
             approval = order.approvals.get(state="pending")
-            order = services.approve(actor=self.approver, approval=approval)
+            order = approval_services.approve(actor=self.approver, approval=approval)
         return order
 
     def in_progress(self, variant="all_on", order_type=None, **type_extra):

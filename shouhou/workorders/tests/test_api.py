@@ -7,7 +7,7 @@ import pytest
 from shouhou.core import forms_engine
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import api_client_for
-from shouhou.workorders import flow, services
+from shouhou.workorders import flow, services, type_services
 from shouhou.workorders.models import Approval, Status, WorkOrder
 
 from .conftest import World
@@ -187,7 +187,7 @@ def test_withdraw_over_the_api(world, api):
 def test_patch_notes_and_custom_field_filters(world, api):
     order_type = world.make_type()
     schema = forms_engine.get_schema(order_type.form_target)
-    services.save_type_form(actor=world.owner, order_type=order_type, fields=[
+    type_services.save_type_form(actor=world.owner, order_type=order_type, fields=[
         *schema.fields, {"key": "floor", "label": "楼层", "kind": "number", "searchable": True}])
     first = world.make_order(order_type, fields={"floor": 3})
     world.make_order(order_type, fields={"floor": 9})

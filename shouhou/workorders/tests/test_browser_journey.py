@@ -16,7 +16,7 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers import services as customer_services
 from shouhou.system import services as system_services
-from shouhou.workorders import services
+from shouhou.workorders import type_services
 from shouhou.workorders.models import Receipt, Status, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,7 @@ def set_up_company():
     engineer = make_user(tenant, roles=("engineer",), name="工程师小王")
     make_team(tenant, name="维修一组", members=[engineer])
     with tenant_context(tenant):
-        services.save_type(actor=owner, name="上门维修")
+        type_services.save_type(actor=owner, name="上门维修")
         customer_services.create_customer(
             actor=owner, name=CUSTOMER_NAME, contacts=[{"name": "刘经理", "phone": "13811112222"}],
             addresses=[{"province": "上海市", "city": "上海市", "district": "黄浦区", "detail": "人民大道 200 号",

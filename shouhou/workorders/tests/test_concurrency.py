@@ -11,7 +11,7 @@ from django.db import connection
 
 from shouhou.core.errors import Conflict
 from shouhou.core.tenancy import tenant_context
-from shouhou.workorders import flow, queries, services
+from shouhou.workorders import flow, queries, services, timeout_services
 from shouhou.workorders.models import StatusSpan, TimeoutReminder, WorkOrder
 
 pytestmark = [
@@ -113,7 +113,7 @@ def test_parallel_timeout_runs_send_each_reminder_once(world):
     orders = [services.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
               for _ in range(6)]
     later = max(order.deadline_at for order in orders) + timedelta(minutes=2)
-    outcomes = race(world.tenant, *[lambda: services.process_timeouts(now=later)] * 3)
+    outcomes = race(world.tenant, *[lambda: timeout_services.process_timeouts(now=later)] * 3)
     assert all(kind == "ok" for kind, _value in outcomes), outcomes
     assert sum(value for _kind, value in outcomes) == 12  # overdue + after, for each of the six
     assert TimeoutReminder.objects.count() == 12

@@ -14,7 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from shouhou.core.errors import DomainError
 from shouhou.core.models import Activity
-from shouhou.workorders import flow, services
+from shouhou.workorders import approval_services, flow, services
 from shouhou.workorders.models import Approval, Status, StatusSpan, WorkOrder
 
 from .test_services import set_setting
@@ -119,9 +119,9 @@ class FlowMachine(RuleBasedStateMachine):
         if approval is None:
             return
         person = self.person(actor)
-        calls = {"approve": lambda _o: services.approve(actor=person, approval=approval),
-                 "refuse": lambda _o: services.refuse(actor=person, approval=approval, note="不同意"),
-                 "withdraw": lambda _o: services.withdraw(actor=person, approval=approval)}
+        calls = {"approve": lambda _o: approval_services.approve(actor=person, approval=approval),
+                 "refuse": lambda _o: approval_services.refuse(actor=person, approval=approval, note="不同意"),
+                 "withdraw": lambda _o: approval_services.withdraw(actor=person, approval=approval)}
         self.attempt(calls[decision])
 
     # --- invariants (one load of the order per step keeps the run quick) ----------------------------------

@@ -27,7 +27,16 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_company, make_team, make_user
 from shouhou.messaging.models import Notification, SmsMessage
 from shouhou.products.models import Product
-from shouhou.workorders import flow, queries, services, tasks
+from shouhou.workorders import (
+    approval_services,
+    flow,
+    queries,
+    services,
+    tasks,
+    timeout_services,
+    type_services,
+    upload_services,
+)
 from shouhou.workorders.models import (
     Approval,
     Receipt,
@@ -79,11 +88,12 @@ def set_setting(tenant, key, value):
 
 
 class Clock:
-    """Stands in for services._now so deadlines and time spans are exact."""
+    """Stands in for _now (in every module that calls it) so deadlines and time spans are exact."""
 
     def __init__(self, monkeypatch):
         self.now = timezone.now().replace(microsecond=0)
-        monkeypatch.setattr(services, "_now", lambda: self.now)
+        for module in (services, approval_services, timeout_services):
+            monkeypatch.setattr(module, "_now", lambda: self.now)
 
     def advance(self, **delta):
         self.now += timedelta(**delta)
@@ -109,7 +119,7 @@ def test_each_flow_variant_end_to_end(world, variant):
         assert (order.status, order.awaiting_approval, order.is_exception) == (Status.PENDING, True, True)
         approval = Approval.objects.get(order=order, state="pending")
         assert list(approval.approvers.all()) == [world.approver]
-        order = services.approve(actor=world.approver, approval=approval, note="同意")
+        order = approval_services.approve(actor=world.approver, approval=approval, note="同意")
         assert order.dispatcher == world.dispatcher  # applied as the requester
     assert order.assignee == world.engineer and not order.awaiting_approval
     assert order.status == (Status.ACCEPTED if variant == "accept_off" else Status.ASSIGNED)
@@ -125,7 +135,8 @@ def test_each_flow_variant_end_to_end(world, variant):
     if variant == "approval_complete":
         assert order.awaiting_approval and order.finished_at is None
         assert Receipt.objects.get(order=order).is_draft
-        order = services.approve(actor=world.approver, approval=Approval.objects.get(order=order, state="pending"))
+        order = approval_services.approve(actor=world.approver,
+                                          approval=Approval.objects.get(order=order, state="pending"))
     assert order.status == Status.FINISHED and order.finished_at and not order.is_exception
     receipt = Receipt.objects.get(order=order)
     assert (receipt.content, receipt.is_draft, receipt.submitted_by) == ("更换了滤芯", False, world.engineer)
@@ -194,7 +205,7 @@ def test_dispatch_needs_an_assignee_and_the_assign_permission(world):
 def test_create_validates_custom_fields_of_the_type(world):
     order_type = world.make_type()
     schema = forms_engine.get_schema(order_type.form_target)
-    services.save_type_form(actor=world.owner, order_type=order_type, fields=[
+    type_services.save_type_form(actor=world.owner, order_type=order_type, fields=[
         *schema.fields, {"key": "model_no", "label": "型号", "kind": "text", "required": True, "searchable": True}])
     with pytest.raises(ValidationFailed) as info:
         world.make_order(order_type)
@@ -493,24 +504,27 @@ def test_refusing_an_approval_leaves_the_order_as_it_was(world, django_capture_o
     assert list(queries.approvals_inbox(world.dispatcher, requested=True)) == [approval]
     assert_refused(order, Conflict, lambda: services.assign(
         actor=world.dispatcher, order=order, assignee=world.engineer2))  # one pending approval at a time
-    assert_refused(order, PermissionDenied, lambda: services.approve(actor=world.dispatcher, approval=approval))
-    assert_refused(order, ValidationFailed, lambda: services.refuse(actor=world.approver, approval=approval,
-                                                                    note=""))
+    assert_refused(order, PermissionDenied, lambda: approval_services.approve(
+        actor=world.dispatcher, approval=approval))
+    assert_refused(order, ValidationFailed, lambda: approval_services.refuse(
+        actor=world.approver, approval=approval, note=""))
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.refuse(actor=world.approver, approval=approval, note="先联系客户")
+        order = approval_services.refuse(actor=world.approver, approval=approval, note="先联系客户")
     assert (order.status, order.assignee, order.awaiting_approval, order.is_exception) == (
         Status.PENDING, None, False, False)
     assert Notification.objects.filter(user=world.dispatcher, category="approval").exists()
     assert list(queries.approvals_inbox(world.approver, "refused")) == [approval]
-    assert_refused(order, Conflict, lambda: services.approve(actor=world.approver, approval=approval))
+    assert_refused(order, Conflict, lambda: approval_services.approve(
+        actor=world.approver, approval=approval))
 
 
 def test_withdraw_by_the_requester_only(world):
     order = world.make_order(world.make_type("approval_assign"))
     order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     approval = Approval.objects.get(order=order)
-    assert_refused(order, PermissionDenied, lambda: services.withdraw(actor=world.approver, approval=approval))
-    order = services.withdraw(actor=world.dispatcher, approval=approval)
+    assert_refused(order, PermissionDenied, lambda: approval_services.withdraw(
+        actor=world.approver, approval=approval))
+    order = approval_services.withdraw(actor=world.dispatcher, approval=approval)
     approval.refresh_from_db()
     assert approval.state == "withdrawn" and not order.awaiting_approval
 
@@ -523,7 +537,7 @@ def test_approval_on_cancel(world):
     assert order.status == Status.PENDING and order.awaiting_approval
     approval = Approval.objects.get(order=order)
     assert list(approval.approvers.all()) == [world.dispatcher] and approval.payload == {"reason": "重复工单"}
-    assert services.approve(actor=world.dispatcher, approval=approval).status == Status.CANCELLED
+    assert approval_services.approve(actor=world.dispatcher, approval=approval).status == Status.CANCELLED
 
 
 def test_approver_rules_role_and_team_leader(world):
@@ -537,7 +551,7 @@ def test_approver_rules_role_and_team_leader(world):
     order = services.accept(actor=world.engineer, order=order)
     approval = Approval.objects.get(order=order, state="pending")
     assert list(approval.approvers.all()) == [leader]
-    order = services.approve(actor=leader, approval=approval)
+    order = approval_services.approve(actor=leader, approval=approval)
     order = services.start(actor=world.engineer, order=order)
     managers = set(Approval.objects.get(order=order, state="pending").approvers.all())
     assert world.approver in managers
@@ -556,7 +570,7 @@ def test_approve_rechecks_the_table(world):
     order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     WorkOrder.objects.filter(pk=order.pk).update(status=Status.CANCELLED)  # changed behind the flow's back
     with pytest.raises(Conflict):
-        services.approve(actor=world.approver, approval=Approval.objects.get(order=order))
+        approval_services.approve(actor=world.approver, approval=Approval.objects.get(order=order))
     assert Approval.objects.get(order=order).state == "pending"
 
 
@@ -566,7 +580,7 @@ def test_receipt_form_fields_and_options(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     order_type = world.make_type(receipt_options={"require_signature": True, "require_attachments": False})
     schema = forms_engine.get_schema(order_type.receipt_target)
-    services.save_receipt_form(actor=world.owner, order_type=order_type, fields=[
+    type_services.save_receipt_form(actor=world.owner, order_type=order_type, fields=[
         *schema.fields, {"key": "meter", "label": "读数", "kind": "number", "required": True}])
     order = world.in_progress(order_type=order_type)
     error = assert_refused(order, ValidationFailed, lambda: services.complete(
@@ -593,17 +607,17 @@ def test_a_bad_signature_is_refused(world):
 
 def test_store_upload_checks_type_size_and_quota(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    ref = services.store_upload(actor=world.engineer, file=SimpleUploadedFile("现场.png", png_bytes()))
+    ref = upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("现场.png", png_bytes()))
     assert ref["content_type"] == "image/png" and ref["name"] == "现场.png"
     assert re.fullmatch(rf"/media/workorders/{world.tenant.pk}/[0-9a-f]{{32}}\.png", ref["url"])
     with pytest.raises(ValidationFailed):
-        services.store_upload(actor=world.engineer, file=SimpleUploadedFile("x.html", b"<script>"))
+        upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("x.html", b"<script>"))
     with pytest.raises(ValidationFailed):
-        services.store_upload(actor=world.engineer, file=SimpleUploadedFile("fake.jpg", b"not a jpeg"))
+        upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("fake.jpg", b"not a jpeg"))
     Tenant.objects.filter(pk=world.tenant.pk).update(storage_limit_mb=0)
     world.tenant.refresh_from_db()
     with pytest.raises(QuotaExceeded):
-        services.store_upload(actor=world.engineer, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
+        upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
 
 
 def test_complete_accepts_stored_file_references(world):
@@ -659,9 +673,9 @@ def test_note_texted_to_the_contact(world, django_capture_on_commit_callbacks):
 
 
 def test_component_entries(world):
-    component = services.save_component(actor=world.owner, name="安装清单", repeatable=False)
+    component = type_services.save_component(actor=world.owner, name="安装清单", repeatable=False)
     schema = forms_engine.get_schema(component.form_target)
-    services.save_component_form(actor=world.owner, component=component, fields=[
+    type_services.save_component_form(actor=world.owner, component=component, fields=[
         *schema.fields, {"key": "qty", "label": "数量", "kind": "number", "required": True}])
     order_type = world.make_type(component_ids=[component.pk])
     order = world.make_order(order_type)
@@ -673,7 +687,7 @@ def test_component_entries(world):
     with pytest.raises(ValidationFailed):
         services.save_component_entry(actor=world.dispatcher, order=order, component=component, values={})
     with pytest.raises(DomainError):
-        services.delete_component(actor=world.owner, component=component)
+        type_services.delete_component(actor=world.owner, component=component)
 
 
 # --- deadlines and the timeout task ---------------------------------------------------------------------------
@@ -727,16 +741,17 @@ def test_after_reminders_and_fallback_recipients(world, django_capture_on_commit
         reminder_type(world, when="after", minutes=15)), assignee=world.engineer)
     deadline = order.deadline_at
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.process_timeouts(now=deadline + timedelta(minutes=5)) == 1  # overdue only
-        assert services.process_timeouts(now=deadline + timedelta(minutes=16)) == 1  # the "after" reminder
-        assert services.process_timeouts(now=deadline + timedelta(minutes=30)) == 0
+        assert timeout_services.process_timeouts(now=deadline + timedelta(minutes=5)) == 1  # overdue only
+        # the "after" reminder
+        assert timeout_services.process_timeouts(now=deadline + timedelta(minutes=16)) == 1
+        assert timeout_services.process_timeouts(now=deadline + timedelta(minutes=30)) == 0
     kinds = set(TimeoutReminder.objects.filter(order=order).values_list("kind", flat=True))
     assert kinds == {"overdue", "after"}
     silent = flow.default_flow()
     silent["assign"]["timeout_hours"] = 0.5
     quiet = world.make_order(world.make_type(flow=silent))
     with django_capture_on_commit_callbacks(execute=True):
-        services.process_timeouts(now=quiet.deadline_at + timedelta(seconds=1))
+        timeout_services.process_timeouts(now=quiet.deadline_at + timedelta(seconds=1))
     assert Notification.objects.filter(user=world.dispatcher, title__contains=quiet.number).count() == 1
 
 
@@ -846,34 +861,34 @@ def test_save_type_validates_flow_references(world, other_company):
     config = flow.default_flow()
     config["start"]["approval"] = {"rule": "users", "user_ids": [stranger.pk], "role_id": None}
     with pytest.raises(ValidationFailed) as info:
-        services.save_type(actor=world.owner, name="安装", color="red", flow=config)
+        type_services.save_type(actor=world.owner, name="安装", color="red", flow=config)
     assert {"flow.start.approval", "color"} <= set(info.value.details)
-    order_type = services.save_type(actor=world.owner, name="安装")
+    order_type = type_services.save_type(actor=world.owner, name="安装")
     assert order_type.flow == flow.default_flow()
     with pytest.raises(ValidationFailed):
-        services.save_type(actor=world.owner, name="安装")
+        type_services.save_type(actor=world.owner, name="安装")
     with pytest.raises(PermissionDenied):
-        services.save_type(actor=world.dispatcher, name="维修")
+        type_services.save_type(actor=world.dispatcher, name="维修")
 
 
 def test_delete_type_refused_when_used_and_reorder(world):
     used, unused = world.make_type(), world.make_type()
     world.make_order(used)
     with pytest.raises(DomainError) as info:
-        services.delete_type(actor=world.owner, type=used)
+        type_services.delete_type(actor=world.owner, type=used)
     assert info.value.code == "in_use"
-    services.reorder_types(actor=world.owner, type_ids=[unused.pk, used.pk])
+    type_services.reorder_types(actor=world.owner, type_ids=[unused.pk, used.pk])
     assert list(queries.all_types()) == [unused, used]
-    services.delete_type(actor=world.owner, type=unused)
+    type_services.delete_type(actor=world.owner, type=unused)
     assert list(queries.all_types()) == [used]
 
 
 def test_service_options(world):
-    option = services.save_service_option(actor=world.owner, kind="service_content", name="清洗")
+    option = type_services.save_service_option(actor=world.owner, kind="service_content", name="清洗")
     with pytest.raises(ValidationFailed):
-        services.save_service_option(actor=world.owner, kind="service_content", name="清洗")
-    services.save_service_option(actor=world.owner, option=option, kind="service_content", name="深度清洗",
-                                 is_active=False)
+        type_services.save_service_option(actor=world.owner, kind="service_content", name="清洗")
+    type_services.save_service_option(actor=world.owner, option=option, kind="service_content", name="深度清洗",
+                                      is_active=False)
     assert list(queries.service_options("service_content")) == []
     with pytest.raises(ValidationFailed):
         world.make_order(service_content=option)

@@ -20,7 +20,7 @@ from shouhou.accounts.models import User
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import api_client_for, client_for, make_team, make_user
-from shouhou.workorders import console_services, queries, services
+from shouhou.workorders import approval_services, console_services, queries, services
 from shouhou.workorders.forms import work_order_form_class
 from shouhou.workorders.models import Approval, Status, WorkOrder
 
@@ -199,18 +199,18 @@ def test_an_approved_assign_applies_the_same_rule(world, teams):
     set_setting(world.tenant, "team.dispatch_by_team", True)
     # approving it now applies the rule of now: refused, nothing changes, the request stays open
     assert order.awaiting_approval
-    assignee_error(assert_refused(order, ValidationFailed, lambda: services.approve(
+    assignee_error(assert_refused(order, ValidationFailed, lambda: approval_services.approve(
         actor=world.approver, approval=approval)))
     approval.refresh_from_db()
     assert approval.state == Approval.State.PENDING  # the approver may still refuse it
-    services.refuse(actor=world.approver, approval=approval, note="不在服务团队")
+    approval_services.refuse(actor=world.approver, approval=approval, note="不在服务团队")
     # asking again for someone outside the team is refused before any approval is recorded
     order = WorkOrder.objects.get(pk=order.pk)
     assignee_error(assert_refused(order, ValidationFailed, lambda: services.assign(
         actor=world.dispatcher, order=order, assignee=world.engineer)))
     order = services.assign(actor=world.dispatcher, order=order, assignee=teams.member)
     approval = Approval.objects.get(order=order, state=Approval.State.PENDING)
-    approved = services.approve(actor=world.approver, approval=approval)
+    approved = approval_services.approve(actor=world.approver, approval=approval)
     assert approved.assignee == teams.member and approved.status == Status.ASSIGNED
 
 

@@ -14,7 +14,7 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_company
 from shouhou.products.models import Product
 from shouhou.system.models import DataJob
-from shouhou.workorders import console_services, flow, services
+from shouhou.workorders import console_services, flow, services, type_services
 from shouhou.workorders.importers import WorkOrderImporter
 from shouhou.workorders.models import (
     AddonComponent,
@@ -65,9 +65,9 @@ def page_text(response):
 
 def test_every_page_renders_for_an_admin(world, admin):
     order_type = world.make_type()
-    component = services.save_component(actor=world.owner, name="发货信息", repeatable=True)
+    component = type_services.save_component(actor=world.owner, name="发货信息", repeatable=True)
     console_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
-    services.save_service_option(actor=world.owner, kind="service_type", name="保内免费")
+    type_services.save_service_option(actor=world.owner, kind="service_type", name="保内免费")
     product = Product.objects.create(tenant=world.tenant, name="空压机", number="P-1", customer=world.customer)
     pending = world.make_order(order_type, product=product)
     running = world.in_progress(order_type=order_type)
@@ -242,7 +242,7 @@ def test_a_draft_needs_no_required_receipt_field_but_completing_does(world, engi
     order = world.in_progress()
     system = [{"key": f["key"], "system": True}
               for f in forms_engine.get_schema(order.order_type.receipt_target).fields]
-    services.save_receipt_form(actor=world.owner, order_type=order.order_type, fields=system + [
+    type_services.save_receipt_form(actor=world.owner, order_type=order.order_type, fields=system + [
         {"key": "meter", "label": "电表读数", "kind": "number", "required": True}])
     base = {"expected_version": order.version, "content": "巡检完成"}
     ok(engineer.post(url("action_complete", order.pk), {**base, "draft": "1"}), 302)
@@ -312,7 +312,7 @@ def test_create_refuses_a_customer_outside_the_scope(world):
 def test_create_with_custom_fields_and_attachment(world, admin):
     order_type = world.make_type()
     system = [{"key": f["key"], "system": True} for f in forms_engine.get_schema(order_type.form_target).fields]
-    services.save_type_form(actor=world.owner, order_type=order_type, fields=system + [
+    type_services.save_type_form(actor=world.owner, order_type=order_type, fields=system + [
         {"key": "model", "label": "设备型号", "kind": "text", "required": True}])
     base = {"order_type": order_type.pk, "customer": world.customer.pk, "priority": "normal"}
     missing = ok(admin.post(url("create"), base), 400)
@@ -337,9 +337,9 @@ def test_edit_saves_changes_and_refuses_a_stale_version(world, admin):
 
 def test_copy_note_and_component_entry(world, admin):
     order_type = world.make_type()
-    component = services.save_component(actor=world.owner, name="退换货", repeatable=True)
+    component = type_services.save_component(actor=world.owner, name="退换货", repeatable=True)
     system = []
-    services.save_component_form(actor=world.owner, component=component, fields=system + [
+    type_services.save_component_form(actor=world.owner, component=component, fields=system + [
         {"key": "item", "label": "设备", "kind": "text", "required": True}])
     console_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
     order = world.make_order(order_type)
@@ -403,7 +403,7 @@ def test_list_tab_counts_and_filters(world, admin):
 def test_list_filters_on_custom_fields_of_the_chosen_type(world, admin):
     order_type = world.make_type()
     system = [{"key": f["key"], "system": True} for f in forms_engine.get_schema(order_type.form_target).fields]
-    services.save_type_form(actor=world.owner, order_type=order_type, fields=system + [
+    type_services.save_type_form(actor=world.owner, order_type=order_type, fields=system + [
         {"key": "fault", "label": "故障", "kind": "select", "searchable": True, "show_in_list": True,
          "options": [{"value": "noise", "label": "异响"}, {"value": "leak", "label": "漏液"}]}])
     noisy = world.make_order(order_type, fields={"fault": "noise"})
@@ -430,7 +430,8 @@ def test_batch_assign_all_or_nothing(world, admin):
 
 def test_batch_transfer_and_batch_edit(world, admin):
     order_type = world.make_type()
-    option = services.save_service_option(actor=world.owner, kind=ServiceOption.Kind.SERVICE_CONTENT, name="维修")
+    option = type_services.save_service_option(actor=world.owner, kind=ServiceOption.Kind.SERVICE_CONTENT,
+                                               name="维修")
     one, two = world.assigned(order_type=order_type), world.assigned(order_type=order_type)
     ok(admin.post(url("batch_transfer"), {"ids": [one.pk, two.pk], "assignee": world.engineer2.pk,
                                           "note": "调整"}), 302)
@@ -472,7 +473,7 @@ def _upload(client, rows):
 
 def test_import_creates_all_rows(world, admin):
     order_type = world.make_type()
-    services.save_service_option(actor=world.owner, kind=ServiceOption.Kind.SERVICE_TYPE, name="保内免费")
+    type_services.save_service_option(actor=world.owner, kind=ServiceOption.Kind.SERVICE_TYPE, name="保内免费")
     rows = [{"order_type": order_type.name, "customer_number": world.customer.number, "priority": "高",
              "service_type": "保内免费", "planned_at": "2026-12-01 09:00", "description": "导入一"},
             {"order_type": order_type.name, "customer_name": world.customer.name, "contact_name": "王五",
@@ -588,7 +589,7 @@ def test_type_editor_steps(world, admin):
     assert bad.context["form"].errors and flow.normalize(
         WorkOrderType.objects.get(pk=order_type.pk).flow)["start"]["approval"]["rule"] == "none"
     ok(admin.post(url("type_receipt", order_type.pk), {"require_signature": "on"}), 302)
-    component = services.save_component(actor=world.owner, name="质量测评")
+    component = type_services.save_component(actor=world.owner, name="质量测评")
     ok(admin.post(url("type_components", order_type.pk), {"component_ids": [component.pk]}), 302)
     order_type.refresh_from_db()
     assert order_type.receipt_options["require_signature"] and list(order_type.components.all()) == [component]

@@ -13,7 +13,7 @@ from shouhou.core.errors import Conflict, DomainError
 from shouhou.core.http import back, domain_errors
 from shouhou.core.permissions import require
 
-from .. import console_queries, flow, queries, services
+from .. import approval_services, console_queries, flow, queries
 from ..forms import DecisionForm
 from .common import finished, render_modal, show_error
 
@@ -54,9 +54,11 @@ def _decide(request, approval_id, *, refusing):
     if request.method == "POST" and form.is_valid():
         try:
             if refusing:
-                services.refuse(actor=request.user, approval=approval, note=form.cleaned_data["note"])
+                approval_services.refuse(actor=request.user, approval=approval,
+                                         note=form.cleaned_data["note"])
             else:
-                services.approve(actor=request.user, approval=approval, note=form.cleaned_data["note"])
+                approval_services.approve(actor=request.user, approval=approval,
+                                          note=form.cleaned_data["note"])
         except Conflict as exc:
             form.add_error(None, str(exc.message))
             status = 409
@@ -90,6 +92,6 @@ def refuse(request, approval_id):
 @domain_errors
 def withdraw(request, approval_id):
     approval = queries.get_approval(request.user, approval_id)
-    services.withdraw(actor=request.user, approval=approval)
+    approval_services.withdraw(actor=request.user, approval=approval)
     messages.success(request, _("The request was withdrawn."))
     return back(request, reverse("workorders:approvals"))

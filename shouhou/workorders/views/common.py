@@ -12,7 +12,7 @@ from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 from shouhou.core.http import back
 from shouhou.core.permissions import has_perm
 
-from .. import queries, services
+from .. import queries, upload_services
 from ..models import Priority, Status
 
 STATUS_CSS = {
@@ -95,7 +95,7 @@ def store_uploads(actor, files, *, field="attachments"):
     refs = []
     for file in files:
         try:
-            refs.append(services.store_upload(actor=actor, file=file))
+            refs.append(upload_services.store_upload(actor=actor, file=file))
         except ValidationFailed as exc:
             raise ValidationFailed(details={field: exc.details.get("file") or [exc.message]})
     return refs

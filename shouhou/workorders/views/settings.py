@@ -15,7 +15,7 @@ from shouhou.core.http import back, domain_errors
 from shouhou.core.permissions import require
 from shouhou.system import services as system_services
 
-from .. import console_queries, console_services, flow, services
+from .. import console_queries, console_services, flow, type_services
 from ..forms import (
     ComponentForm,
     FlowForm,
@@ -66,7 +66,7 @@ def type_create(request):
     form = TypeForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            order_type = services.save_type(actor=request.user, **form.cleaned_data)
+            order_type = type_services.save_type(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -106,7 +106,7 @@ def type_move(request, type_id):
 def type_delete(request, type_id):
     _require(request)
     order_type = console_queries.get_type(type_id)
-    services.delete_type(actor=request.user, type=order_type)
+    type_services.delete_type(actor=request.user, type=order_type)
     messages.success(request, _("Work-order type %(name)s deleted.") % {"name": order_type.name})
     return redirect("workorders:types")
 
@@ -257,7 +257,7 @@ def _component_dialog(request, component=None):
     form = ComponentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_component(actor=request.user, component=component, **form.cleaned_data)
+            saved = type_services.save_component(actor=request.user, component=component, **form.cleaned_data)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -302,7 +302,7 @@ def component_toggle(request, component_id):
 def component_delete(request, component_id):
     _require(request)
     component = console_queries.get_component(component_id)
-    services.delete_component(actor=request.user, component=component)
+    type_services.delete_component(actor=request.user, component=component)
     messages.success(request, _("Component %(name)s deleted.") % {"name": component.name})
     return redirect("workorders:components")
 
@@ -334,7 +334,8 @@ def option_create(request):
     form = ServiceOptionForm(request.POST, prefix=kind)
     if form.is_valid():
         try:
-            option = services.save_service_option(actor=request.user, kind=kind, name=form.cleaned_data["name"])
+            option = type_services.save_service_option(actor=request.user, kind=kind,
+                                                       name=form.cleaned_data["name"])
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -351,8 +352,8 @@ def option_update(request, option_id):
     form = ServiceOptionForm(request.POST or None, initial={"name": option.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_service_option(actor=request.user, option=option, kind=option.kind,
-                                         name=form.cleaned_data["name"], is_active=option.is_active)
+            type_services.save_service_option(actor=request.user, option=option, kind=option.kind,
+                                              name=form.cleaned_data["name"], is_active=option.is_active)
         except DomainError as exc:
             show_error(form, exc)
         else:
