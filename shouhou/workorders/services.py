@@ -6,7 +6,8 @@ Each action locks the order row, checks the actor's data scope (an order they ca
 NotFound), the optional `expected_version`, the permission and the flow table (flow.py), then writes
 the change, the StatusSpan time tracking, the deadline, the timeline entry and the outbox event in
 one transaction. A refused action raises before anything is written, so it changes nothing.
-A node with an approval rule does not act: it records an Approval, and `approval_services.approve` applies it later.
+A node with an approval rule does not act: it records an Approval, and `approval_services.approve`
+applies it later.
 """
 
 import base64
