@@ -484,3 +484,19 @@ def test_addon_component_tab_is_filled_from_the_phone(world):
     client.post(reverse("mobile:component_edit", args=[order.pk, component.pk, entry.pk]), {"cf_reading": "1300"})
     entry.refresh_from_db()
     assert entry.fields == {"reading": "1300"}
+
+
+def test_dispatch_by_service_team_narrows_the_phone_assignee_list_to_the_posted_customer(world):
+    """启用按服务团队派单 on: a new order dispatched from the phone goes to the customer's service team only."""
+    update_settings(actor=world.owner, values={"team.dispatch_by_team": True})
+    outsider = make_user(world.tenant, roles=("engineer",), name="外组工程师")
+    client = client_for(world.dispatcher)
+    body = {"order_type": world.order_type.pk, "customer": world.customer.pk, "priority": "normal",
+            "planned_at": "2026-12-03T14:00", "description": "按服务团队派单", "dispatch": "1"}
+    response = client.post(reverse("mobile:create"), {**body, "assignee": outsider.pk})
+    assert response.status_code == 400 and response.context["form"].errors["assignee"]
+    assert {c.user for c in response.context["candidates"]} == {world.engineer, world.engineer2}
+    assert not WorkOrder.objects.filter(description="按服务团队派单").exists()
+    response = client.post(reverse("mobile:create"), {**body, "assignee": world.engineer2.pk})
+    assert response.status_code == 302
+    assert WorkOrder.objects.get(description="按服务团队派单").assignee == world.engineer2

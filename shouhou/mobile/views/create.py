@@ -188,7 +188,10 @@ def create(request):
         type_id = types[0].pk
     order_type = _usable_type(request, type_id)
     can_assign = has_perm(request.user, "workorder.assign")
-    candidates = wo_queries.candidates_for_assignment(request.user) if can_assign else []
+    # the customer as posted: with 启用按服务团队派单 on, only its service team may take the order
+    posted_customer = console_queries.pickable_customer(request.user, request.POST.get("customer"))
+    candidates = (wo_queries.candidates_for_assignment(request.user, customer=posted_customer)
+                  if can_assign else [])
     form = order_form_class(order_type)(request.POST or None, request.FILES or None, actor=request.user,
                                         candidates=candidates)
     if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
