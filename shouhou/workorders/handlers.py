@@ -32,9 +32,14 @@ def order_url(order_id):
         return ""
 
 
+# What the messages use of an order (its row and its customer's are wide; the delivery reads only these).
+ORDER_FIELDS = ("tenant_id", "number", "status", "order_type_id", "customer_id", "customer__name", "assignee_id",
+                "assignee__name", "dispatcher_id", "created_by_id")
+
+
 def _order(event):
-    return (WorkOrder.objects.filter(pk=event.payload.get("order_id"))
-            .select_related("assignee", "created_by", "customer").first())
+    return (WorkOrder.objects.filter(pk=event.payload.get("order_id")).select_related("assignee", "customer")
+            .only(*ORDER_FIELDS).first())
 
 
 def _users(*ids):
