@@ -84,3 +84,26 @@ def test_table_scrolls_inside_its_box_on_a_phone(phone, live_server):
     assert box["lastRight"] <= box["boxRight"] + 1, box  # the last column can be scrolled into view
     assert box["page"] <= box["viewport"], box
     shot(phone, "customers-list-390-scrolled")
+
+
+ACTIVE_TAB = """() => {
+  const tabs = document.querySelector('.list-tabs');
+  const active = tabs.querySelector('.nav-link.active').getBoundingClientRect();
+  const box = tabs.getBoundingClientRect();
+  return {scroll: tabs.scrollWidth, client: tabs.clientWidth, left: active.left, right: active.right,
+          boxLeft: box.left, boxRight: box.right};
+}"""
+
+
+def test_the_active_tab_is_scrolled_into_view_on_a_phone(phone, live_server):
+    """On a small phone (320 px) the English tab labels overflow; the last tab, when active, is shown without
+    scrolling by hand (the work-order list's nine tabs overflow any phone)."""
+    owner = set_up_company()
+    phone.set_viewport_size({"width": 320, "height": 640})
+    phone.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                                "url": live_server.url}])
+    login(phone, owner.phone, DEMO_PASSWORD)
+    phone.goto("/customers/?tab=inactive")
+    tabs = phone.evaluate(ACTIVE_TAB)
+    assert tabs["scroll"] > tabs["client"], tabs  # the row does overflow, so the test means something
+    assert tabs["boxLeft"] - 1 <= tabs["left"] and tabs["right"] <= tabs["boxRight"] + 1, tabs

@@ -101,6 +101,17 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // On a narrow screen the tab row scrolls sideways: bring the active tab into view (e.g. 异常工单).
+  function showActiveTab() {
+    document.querySelectorAll(".list-tabs").forEach(function (tabs) {
+      var active = tabs.querySelector(".nav-link.active");
+      if (!active || tabs.scrollWidth <= tabs.clientWidth) return;
+      var left = active.offsetLeft - (tabs.clientWidth - active.offsetWidth) / 2;
+      tabs.scrollLeft = Math.max(0, left - tabs.offsetLeft);
+    });
+  }
+
   document.addEventListener("htmx:afterSwap", refreshSelection);
   document.addEventListener("DOMContentLoaded", refreshSelection);
+  document.addEventListener("DOMContentLoaded", showActiveTab);
 })();
