@@ -152,6 +152,11 @@ class WorkingHoursForm(StyledForm):
                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}))
     start = _time_field(_("Start time"))
     end = _time_field(_("End time"))
+    count_timeouts = forms.BooleanField(
+        label=_("Count work-order timeouts in working hours only"), required=False,
+        help_text=_("On, while working hours are used: a work-order step's timeout counts only the working "
+                    "days and hours above. With Mon–Fri 09:00–18:00, 4 hours from Friday 17:00 end on Monday "
+                    "12:00. Off: timeouts count on the clock, nights and weekends included."))
 
     def clean_start(self):
         return _clean_time(self.cleaned_data["start"])
@@ -164,14 +169,15 @@ class WorkingHoursForm(StyledForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end <= start:
             self.add_error("end", _("The end time must be after the start time."))
-        if data.get("enabled") and not data.get("days"):
+        if (data.get("enabled") or data.get("count_timeouts")) and not data.get("days"):
             self.add_error("days", _("Choose at least one working day."))
         return data
 
     def setting_values(self):
         data = self.cleaned_data
         return {"working_hours.enabled": data["enabled"], "working_hours.days": sorted(data["days"]),
-                "working_hours.start": data["start"], "working_hours.end": data["end"]}
+                "working_hours.start": data["start"], "working_hours.end": data["end"],
+                "working_hours.count_timeouts": data["count_timeouts"]}
 
     @classmethod
     def from_settings(cls, values, data=None):

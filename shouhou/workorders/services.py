@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline, working_hours
 from shouhou.core.errors import (
     Conflict,
     DomainError,
@@ -245,11 +245,15 @@ def _split_span(order, now):
 
 
 def _set_deadline(order, flow_config, now):
-    """Start the clock of the node the order now waits for (or stop it when nothing follows)."""
+    """Start the clock of the node the order now waits for (or stop it when nothing follows). The node's
+    hours count on the wall clock, or in working hours when the company counts timeouts so (SYS-10)."""
     node = flow.waiting_node(order.status, flow_config) if order.status not in flow.FINAL_STATUSES else None
     hours = flow.timeout_hours(flow_config, node) if node else None
     order.deadline_node = node if hours else ""
-    order.deadline_at = now + timedelta(hours=hours) if hours else None
+    order.deadline_at = None
+    if hours:
+        schedule = working_hours.timeout_schedule()
+        order.deadline_at = schedule.add(now, hours) if schedule else now + timedelta(hours=hours)
     order.is_overdue = False
 
 

@@ -277,7 +277,8 @@ def test_working_hours_save_and_log(admin_client, company):
     tenant.refresh_from_db()
     values = company_settings.values(tenant, group="working_hours")
     assert values == {"working_hours.enabled": True, "working_hours.days": [1, 2, 3, 4, 5, 6],
-                      "working_hours.start": "08:30", "working_hours.end": "17:30"}
+                      "working_hours.start": "08:30", "working_hours.end": "17:30",
+                      "working_hours.count_timeouts": False}
     row = settings_logs(tenant).get()
     assert row.detail["changes"]["working_hours.start"] == ["09:00", "08:30"]
 
@@ -309,7 +310,48 @@ def test_working_hours_bad_input_shows_error_and_changes_nothing(admin_client, c
 def test_work_info_page_shows_saved_working_hours(admin_client):
     admin_client.post(reverse("system:working_hours"), HOURS)
     form = admin_client.get(reverse("system:work_info")).context["hours_form"]
-    assert form.initial == {"enabled": True, "days": [1, 2, 3, 4, 5, 6], "start": "08:30", "end": "17:30"}
+    assert form.initial == {"enabled": True, "days": [1, 2, 3, 4, 5, 6], "start": "08:30", "end": "17:30",
+                            "count_timeouts": False}
+
+
+def test_working_hours_switch_to_count_timeouts(admin_client, company):
+    """工单超时仅按工作时间计算: off by default, on the page with its explanation, saved and logged."""
+    tenant = company[0]
+    page = admin_client.get(reverse("system:work_info"))
+    assert page.context["hours_form"]["count_timeouts"].value() is False
+    content = page.content.decode()
+    assert 'name="count_timeouts"' in content and "Count work-order timeouts in working hours only" in content
+    assert "4 hours from Friday 17:00 end on Monday 12:00" in content
+    assert admin_client.post(reverse("system:working_hours"), {**HOURS, "count_timeouts": "on"}).status_code == 302
+    tenant.refresh_from_db()
+    assert company_settings.get("working_hours.count_timeouts", tenant) is True
+    assert settings_logs(tenant).get().detail["changes"]["working_hours.count_timeouts"] == [False, True]
+    assert admin_client.get(reverse("system:work_info")).context["hours_form"]["count_timeouts"].value() is True
+    admin_client.post(reverse("system:working_hours"), HOURS)  # an unticked switch is off
+    tenant.refresh_from_db()
+    assert company_settings.get("working_hours.count_timeouts", tenant) is False
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"start": "18:00", "end": "09:00"}, "end"),  # no night shift across midnight
+    ({"start": "09:00", "end": "09:00"}, "end"),
+    ({"days": []}, "days"),
+    ({"enabled": "", "days": []}, "days"),  # counting in working hours needs working days even when unused
+])
+def test_working_hours_counting_timeouts_refuses_an_unusable_schedule(admin_client, company, changes, field):
+    tenant = company[0]
+    response = admin_client.post(reverse("system:working_hours"), {**HOURS, "count_timeouts": "on", **changes})
+    assert response.status_code == 400
+    assert response.context["hours_form"].errors[field]
+    tenant.refresh_from_db()
+    assert tenant.settings == {}
+
+
+def test_working_hours_without_counting_timeouts_may_be_off_without_days(admin_client, company):
+    response = admin_client.post(reverse("system:working_hours"), {**HOURS, "enabled": "", "days": []})
+    assert response.status_code == 302
+    company[0].refresh_from_db()
+    assert company_settings.values(company[0], group="working_hours")["working_hours.days"] == []
 
 
 # --- work statuses (SYS-11) ------------------------------------------------------------------------

@@ -4,7 +4,8 @@ D5/D7/D8, pause/resume, cancel, reopen, approvals, receipts, deadlines, time tra
 import base64
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -707,6 +708,41 @@ def test_deadline_follows_the_waiting_node(world, monkeypatch):
     assert (order.deadline_node, order.deadline_at) == ("accept", clock.now + timedelta(hours=1))
     order = services.accept(actor=world.engineer, order=order)
     assert (order.deadline_node, order.deadline_at) == ("", None)
+
+
+def test_deadline_counts_in_working_hours_when_the_company_says_so(world, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    """工单超时仅按工作时间计算 (SYS-10): with the switch on, 4 hours from Friday 17:00 end on Monday 12:00
+    (Mon–Fri 09:00–18:00, the company's zone); off, or without working hours, on the clock. The F2
+    reminders stay relative to the deadline."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    clock = Clock(monkeypatch)
+    clock.now = friday = datetime(2026, 3, 6, 17, 0, tzinfo=shanghai)
+    monday_noon = datetime(2026, 3, 9, 12, 0, tzinfo=shanghai)
+    order_type = reminder_type(world, hours=4, minutes=30)
+
+    def assigned():
+        order = services.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
+        assert order.deadline_node == "accept"
+        return WorkOrder.objects.get(pk=order.pk)
+
+    assert assigned().deadline_at == friday + timedelta(hours=4)  # off by default
+    set_setting(world.tenant, "working_hours.count_timeouts", True)
+    counted = assigned()
+    assert counted.deadline_at == monday_noon
+    set_setting(world.tenant, "working_hours.enabled", False)
+    assert assigned().deadline_at == friday + timedelta(hours=4)
+
+    def run_timeouts_at(moment):
+        with django_capture_on_commit_callbacks(execute=True):
+            timeout_services.process_timeouts(now=moment)
+        counted.refresh_from_db()
+        return counted.is_overdue, set(TimeoutReminder.objects.filter(order=counted).values_list("kind", flat=True))
+
+    assert run_timeouts_at(friday + timedelta(hours=4, minutes=1)) == (False, set())
+    assert run_timeouts_at(monday_noon - timedelta(minutes=31)) == (False, set())
+    assert run_timeouts_at(monday_noon - timedelta(minutes=29)) == (False, {"before"})  # 超时前 30 分钟
+    assert run_timeouts_at(monday_noon + timedelta(minutes=1)) == (True, {"before", "overdue"})
 
 
 def test_timeout_task_sends_each_reminder_once(world, monkeypatch, django_capture_on_commit_callbacks):
