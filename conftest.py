@@ -3,6 +3,20 @@ import pytest
 pytest_plugins = ["shouhou.browser_fixtures"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """Browser tests on SQLite use a test database file, not the default in-memory one. The live server
+    answers the browser's requests in several threads, and in-memory SQLite shares its tables between
+    connections with table locks that fail at once ("database table is locked") instead of waiting;
+    a file in WAL mode lets readers and the writer wait for each other (`timeout` in settings)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and any(
+            item.get_closest_marker("browser") for item in request.session.items):
+        database.setdefault("TEST", {})["NAME"] = str(settings.BASE_DIR / "var" / "test_browser.sqlite3")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _huey_immediate():
     """Jobs run inline in tests unless a test opts out (see core/tests/test_jobs.py)."""
@@ -10,15 +24,6 @@ def _huey_immediate():
 
     HUEY.immediate = True
     yield
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _fast_password_hashing():
-    """PBKDF2 is slow on purpose (about a second a hash here); in tests that would dominate the suite."""
-    from django.test import override_settings
-
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
 
 
 @pytest.fixture(autouse=True)
