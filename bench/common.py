@@ -190,12 +190,23 @@ def machine():
     return info
 
 
+def cpu_probe_ms():
+    """CPU milliseconds of a fixed pure-Python loop: how fast this machine is right now. The cores are
+    shared with other virtual machines and the same code has run 1.5x slower from one hour to the next;
+    compare figures only between runs with a similar probe."""
+    started = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return round((time.process_time() - started) * 1000)
+
+
 def print_machine():
     """One line about the machine and the moment, printed first by every script."""
     info = machine()
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {info['cpus']} CPUs ({info['cpu_model']}) · {info['memory_gb']} GB · "
           f"PostgreSQL {info['postgresql']} · Python {info['python']} · commit {git_revision() or '?'} · "
-          f"load average {load_average()}", flush=True)
+          f"load average {load_average()} · CPU probe {cpu_probe_ms()} ms", flush=True)
 
 
 def git_revision():
