@@ -84,7 +84,7 @@ def store_file(file, *, name, size, content_type):
     return {"name": name, "url": default_storage.url(saved), "size": size, "content_type": content_type}
 
 
-def _image_type(file, allowed):
+def image_type(file, allowed):
     """The content type Pillow reads from the bytes (never the client's claim), or None."""
     try:
         file.seek(0)
@@ -147,7 +147,7 @@ class FileKind(Kind):
         name = os.path.basename(getattr(file, "name", "") or "file")
         content_type = getattr(file, "content_type", "") or ""
         if self.verify_images:
-            content_type = _image_type(file, IMAGE_TYPES) or ""
+            content_type = image_type(file, IMAGE_TYPES) or ""
             if not content_type:
                 raise FieldError(_("“%(name)s” is not a valid image (JPEG, PNG, GIF or WebP).") % {"name": name})
         problems = self.check_file(field, name=name, size=file.size, content_type=content_type)
@@ -296,7 +296,7 @@ class Signature(Kind):
         size = file.size
         if size > field.rule("max_size_mb") * MB:
             raise FieldError(_("The signature image is too large."))
-        content_type = _image_type(file, SIGNATURE_TYPES)
+        content_type = image_type(file, SIGNATURE_TYPES)
         if not content_type:
             raise FieldError(_("The signature must be a PNG or JPEG image."))
         return PendingUpload(file, name, size, content_type)
