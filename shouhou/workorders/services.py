@@ -93,18 +93,22 @@ def _can_see(actor, order):
 
 
 def _lock(actor, order, expected_version=None, *, check_scope=True):
-    """The order, locked for this transaction; NotFound outside the actor's scope; Conflict on a stale version.
+    """The order, locked for this transaction; Conflict on a stale version; NotFound outside the actor's scope.
 
-    Its type (the flow), assignee (the timeline's before/after), customer, product and receipt (the API's
-    answer) come in the same query; only the order's row is locked."""
+    The version comes first: an actor who read the order and lost sight of it meanwhile (it was
+    transferred away while he was accepting it) is told that it changed, as the one who won the race
+    was. Its type (the flow), assignee (the timeline's before/after), customer, product and receipt (the
+    API's answer) come in the same query; only the order's row is locked."""
     locked = (WorkOrder.objects.select_for_update(of=("self",))
               .select_related("order_type", "assignee", "customer", "receipt", "product")
               .filter(pk=_pk(order)).first())
-    if locked is None or (check_scope and not _can_see(actor, locked)):
+    if locked is None:
         raise NotFound()
     if expected_version is not None and int(expected_version) != locked.version:
         raise Conflict(_("The work order has changed; reload it and try again."),
                        details={"version": locked.version})
+    if check_scope and not _can_see(actor, locked):
+        raise NotFound()
     return locked
 
 
