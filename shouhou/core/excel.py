@@ -7,10 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1677FF")
+# What openpyxl cannot write (C0 controls but tab/LF/CR) is shown as U+FFFD, the usual mark of an
+# unrepresentable character: data stored before such text was refused must never break an export.
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 def write_xlsx(path_or_file, headers, rows, sheet_title="Sheet1"):
@@ -19,25 +23,35 @@ def write_xlsx(path_or_file, headers, rows, sheet_title="Sheet1"):
 
 
 def write_workbook(path_or_file, sheets):
-    """Write several sheets, each `(title, headers, rows)`, streaming. Returns the row count of each."""
+    """Write several sheets, each `(title, headers, rows)`, streaming. Returns the row count of each.
+
+    Every export goes through here, so this is the one place text is made writable (`excel_safe`).
+    """
     workbook = Workbook(write_only=True)
     counts = []
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet = workbook.create_sheet(title=excel_safe(str(title))[:31])
         sheet.freeze_panes = "A2"
         header_cells = []
         for header in headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
+            cell = WriteOnlyCell(sheet, value=excel_safe(str(header)))
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             header_cells.append(cell)
         sheet.append(header_cells)
         count = 0
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([excel_safe(value) for value in row])
             count += 1
         counts.append(count)
     workbook.save(path_or_file)
     return counts
+
+
+def excel_safe(value):
+    """`value` with the characters openpyxl refuses replaced; other values unchanged."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+    return value
 
 
 def xlsx_response(headers, rows, filename, sheet_title="Sheet1"):

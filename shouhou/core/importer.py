@@ -45,6 +45,7 @@ from .excel import read_table, write_workbook, xlsx_response
 from .http import domain_errors
 from .jobs import tenant_task
 from .permissions import has_perm, require
+from .validators import control_character_message, find_control_character
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class ImportColumn:
     example: str = ""
     help: Any = ""
     aliases: tuple = ()  # other header spellings accepted in uploaded files
+    multiline: bool = False  # the cell may hold tabs and line breaks (descriptions, custom fields)
 
     def accepted_headers(self):
         names = {self.key.lower(), *(alias.lower() for alias in self.aliases)}
@@ -316,6 +318,10 @@ def _check(job, importer, columns, rows, *, track):
     importer.prepare()
     problems, parsed = {}, []
     for done, (row, values) in enumerate(rows, start=1):
+        refused = _control_character_messages(values, columns)
+        if refused:
+            problems[row] = refused
+            continue
         try:
             parsed.append((row, importer.parse_row(values)))
         except DomainError as exc:
@@ -327,6 +333,17 @@ def _check(job, importer, columns, rows, *, track):
     cells = dict(rows)
     errors = [_row_error(row, problems[row], cells[row], columns) for row in sorted(problems)]
     return errors, [(row, kwargs) for row, kwargs in parsed if row not in problems]
+
+
+def _control_character_messages(values, columns):
+    """Cells with control characters, checked here for every importer before its own parsing."""
+    messages = []
+    for column in columns:
+        char = find_control_character(values.get(column.key), multiline=column.multiline)
+        if char is not None:
+            messages.append(_("%(column)s: %(message)s")
+                            % {"column": column.header, "message": control_character_message(char)})
+    return messages
 
 
 def _messages(exc, columns):

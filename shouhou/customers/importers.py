@@ -105,7 +105,7 @@ class CustomerImporter(Importer):
             if field.options:
                 help_text = "、".join(option["label"] for option in field.options)
             columns.append(ImportColumn(COLUMN_PREFIX + field.key, field.label, required=field.required,
-                                        help=help_text, aliases=(field.key,)))
+                                        help=help_text, aliases=(field.key,), multiline=True))
         return columns
 
     # -- once per run -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
+from shouhou.core.text_guard import MultilineStr
 
 from . import queries, services
 
@@ -129,7 +130,7 @@ class TemplateIn(Schema):
     number: str = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
     product_type_id: int | None = None
     warranty_months: int | None = Field(None, ge=0, le=600)
-    description: str = Field("", max_length=2000)
+    description: MultilineStr = Field("", max_length=2000)
     fields: dict[str, Any] = Field({}, description="Custom values copied to products; required ones may be empty")
 
 
@@ -138,7 +139,7 @@ class TemplatePatchIn(Schema):
     number: str | None = Field(None, max_length=40)
     product_type_id: int | None = None
     warranty_months: int | None = Field(None, ge=0, le=600)
-    description: str | None = Field(None, max_length=2000)
+    description: MultilineStr | None = Field(None, max_length=2000)
     fields: dict[str, Any] | None = Field(None, description="Replaces the template's custom values")
 
 

@@ -55,7 +55,7 @@ class ProductImporter(Importer):
     def get_columns(self):
         self.schema = forms_engine.get_schema(queries.FORM_TARGET)
         custom = [ImportColumn(f"{CUSTOM_PREFIX}{column.key}", column.header, help=_custom_help(column.definition),
-                               aliases=(column.key,))
+                               aliases=(column.key,), multiline=True)
                   for column in forms_engine.excel_columns(self.schema, for_import=True)]
         return [*self.columns, *custom]
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from shouhou.core import forms_engine, permissions
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import PermissionDenied, ValidationFailed
+from shouhou.core.text_guard import MultilineStr
 
 from . import approval_services, flow, queries, services, type_services
 from .models import Status as OrderStatus
@@ -199,7 +200,7 @@ class WorkOrderIn(Schema):
     service_type_id: int | None = None
     service_content_id: int | None = None
     planned_at: datetime | None = None
-    description: str = Field("", max_length=5000)
+    description: MultilineStr = Field("", max_length=5000)
     attachments: list[FileRefIn] = []
     fields: dict[str, Any] = {}
     collaborator_ids: list[int] = []
@@ -222,7 +223,7 @@ class WorkOrderPatchIn(Schema):
     service_type_id: int | None = None
     service_content_id: int | None = None
     planned_at: datetime | None = None
-    description: str | None = Field(None, max_length=5000)
+    description: MultilineStr | None = Field(None, max_length=5000)
     attachments: list[FileRefIn] | None = None
     fields: dict[str, Any] | None = Field(None, description="Custom fields to change; null removes a value")
     collaborator_ids: list[int] | None = None
@@ -234,15 +235,15 @@ class VersionIn(Schema):
 
 class AssignIn(VersionIn):
     assignee_id: int
-    note: str = Field("", max_length=500)
+    note: MultilineStr = Field("", max_length=500)
 
 
 class ReasonIn(VersionIn):
-    reason: str = Field(max_length=500)
+    reason: MultilineStr = Field(max_length=500)
 
 
 class CloseIn(VersionIn):
-    note: str = Field("", max_length=500)
+    note: MultilineStr = Field("", max_length=500)
 
 
 class PositionIn(VersionIn):
@@ -251,7 +252,7 @@ class PositionIn(VersionIn):
 
 
 class CompleteIn(PositionIn):
-    content: str = Field(max_length=5000)
+    content: MultilineStr = Field(max_length=5000)
     attachments: list[FileRefIn] = []
     signature: FileRefIn | str | None = Field(None, description="A stored file reference or a PNG/JPEG data URL")
     fields: dict[str, Any] | None = None
@@ -278,7 +279,7 @@ class NoteOut(Schema):
 
 
 class NoteIn(Schema):
-    content: str = Field(max_length=2000)
+    content: MultilineStr = Field(max_length=2000)
     attachments: list[FileRefIn] = []
     sms_to_contact: bool = False
 
@@ -318,7 +319,7 @@ class ApprovalFilters(PageQuery):
 
 
 class DecisionIn(Schema):
-    note: str = Field("", max_length=500)
+    note: MultilineStr = Field("", max_length=500)
 
 
 class CandidateOut(Schema):

@@ -52,7 +52,7 @@ class WorkOrderImporter(Importer):
         ImportColumn("planned_at", gettext_lazy("Planned time"), example="2026-12-01 09:00",
                      help=gettext_lazy("Date and time as YYYY-MM-DD HH:MM."), aliases=("计划时间",)),
         ImportColumn("description", gettext_lazy("Description"), example="设备无法启动，请上门检修",
-                     aliases=("描述", "工单描述")),
+                     aliases=("描述", "工单描述"), multiline=True),
     ]
 
     def prepare(self):

@@ -15,6 +15,8 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.validators import control_character_message, find_control_character
+
 from .. import json_queries
 
 KINDS: dict[str, "Kind"] = {}
@@ -185,13 +187,19 @@ class TextInputKind(Kind):
     """Shared behaviour of kinds stored as one string."""
 
     filter_ops = ("exact", "icontains", "in", "isnull")
+    multiline = False  # tab and line breaks allowed (textarea)
 
     def clean_text(self, value):
+        """The value as stripped text; control characters are refused here, for every write path."""
         if isinstance(value, (dict, list, tuple, set)):
             raise FieldError(_("Enter text."))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        text = str(value).strip()
+        char = find_control_character(text, multiline=self.multiline)
+        if char is not None:
+            raise FieldError(control_character_message(char))
+        return text
 
     def filter_value(self, field, raw, op):
         if op == "icontains":

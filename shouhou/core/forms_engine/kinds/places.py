@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field
 
+from shouhou.core.validators import control_character_message, find_control_character
+
 from .base import FieldError, Kind, Rule, base_form_kwargs, cell_text, register, to_decimal
 
 ADDRESS_PARTS = ("province", "city", "district", "detail")
@@ -50,6 +52,9 @@ def clean_point(lat, lng):
 
 def _part(value, limit):
     text = "" if value is None else str(value).strip()
+    char = find_control_character(text)
+    if char is not None:
+        raise FieldError(control_character_message(char))
     if len(text) > limit:
         raise FieldError(_("Ensure each part of the address has at most %(limit)d characters.") % {"limit": limit})
     return text

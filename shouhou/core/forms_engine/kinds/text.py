@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from pydantic import StringConstraints
 
-from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
+from shouhou.core.validators import MAINLAND_MOBILE, normalize_newlines, normalize_phone
 
 from .base import FieldError, Rule, TextInputKind, base_form_kwargs, placeholder_attrs, register
 
@@ -71,10 +71,11 @@ class Textarea(LengthLimitedKind):
     rules = {"min_length": MIN_LENGTH, "max_length": Rule(int, _("Maximum length"), 2000, 1, 20000)}
     filter_ops = ("icontains", "isnull")
     sortable = False
+    multiline = True
 
     def clean_text(self, value):
         text = super().clean_text(value)
-        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n"))
+        return "\n".join(line.rstrip() for line in normalize_newlines(text).split("\n"))
 
     def form_field(self, field, *, refs, value=None):
         attrs = placeholder_attrs(field, rows=3)
