@@ -25,17 +25,25 @@ PO_FILES := $(wildcard shouhou/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-artifacts
 
-.PHONY: help run test lint browser-test messages setup python frontend translations db
+.PHONY: help run dev test lint browser-test messages setup python frontend translations db
 
 help:
-	@echo "make run           set everything up, then serve http://$(HOST):$(PORT)/ with the job consumer"
+	@echo "make run           set everything up, then serve http://$(HOST):$(PORT)/ with the job consumer (DEBUG=0)"
+	@echo "make dev           the same with DEBUG=1: Django's debug pages and code reloading (this machine only)"
 	@echo "make test          set everything up, then run the whole test suite (browser tests excluded)"
 	@echo "make browser-test  the Playwright journeys in headless Chromium (/usr/bin/chromium)"
 	@echo "make lint          ruff, Django system checks, missing-migration check"
 	@echo "make messages      extract translatable strings (zh_Hans) and compile the catalogues"
 
-run: export DEBUG ?= 1
+# The demo is served as in production (DEBUG=0): debug pages list every URL and setting to whoever
+# reaches the port. `make dev` keeps them, and reloads on code changes, for development.
+run: export DEBUG = 0
 run: setup db
+	@scripts/serve.sh
+
+dev: export DEBUG = 1
+dev: export WEB_RELOAD = 1
+dev: setup db
 	@scripts/serve.sh
 
 test: SEED_OUTPUT := >/dev/null

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shouhou.core.files.PendingFilesMiddleware",
     "shouhou.core.middleware.TenantMiddleware",
     "shouhou.core.middleware.LanguageMiddleware",
     "shouhou.core.text_guard.ControlCharacterMiddleware",
@@ -134,6 +135,20 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files are private (served by /files/<key> after a permission check, docs/deploy.md):
+# "nginx" hands the sending to the proxy with X-Accel-Redirect (an `internal` location mapping
+# PRIVATE_FILES_ACCEL_PREFIX to MEDIA_ROOT), "apache" with X-Sendfile, "off" streams from Django.
+PRIVATE_FILES_ACCEL = os.environ.get("PRIVATE_FILES_ACCEL", "off").strip().lower()
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "/protected-media/")
+# Uploads no saved object references after this many hours are deleted by the orphan sweep.
+FILE_ORPHAN_HOURS = int(os.environ.get("FILE_ORPHAN_HOURS", "6"))
+# django-storages (FILE_STORAGE=storages.backends.s3.S3Storage): private bucket, short-lived signed URLs.
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

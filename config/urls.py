@@ -1,6 +1,6 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path, re_path
+
+from shouhou.core.files import serve_legacy
 
 from .api import api, unknown_endpoint
 
@@ -17,7 +17,8 @@ urlpatterns = [
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),
     path("q/", include("shouhou.products.public_urls")),
+    path("files/", include("shouhou.core.file_urls")),
+    # addresses stored before files were private: checked like /files/, never a public folder
+    path("media/<path:path>", serve_legacy, name="legacy_media"),
     path("", include("shouhou.core.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

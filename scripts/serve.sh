@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the web server (gunicorn, gthread workers, static files by whitenoise) and the Huey job consumer
 # together; print the URL and the demo logins once the site answers. Ctrl-C stops both, and so does
-# either one exiting. Used by `make run`; production runs the two processes separately (docs/deploy.md).
+# either one exiting. Used by `make run` (DEBUG=0) and `make dev` (DEBUG=1, WEB_RELOAD=1: reload on code
+# changes); production runs the two processes separately (docs/deploy.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,11 @@ PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-2}
 WEB_THREADS=${WEB_THREADS:-8}
 PY=.venv/bin/python
+# gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every checkout on the machine:
+# keep one per checkout (and per port) under var/.
+CONTROL_SOCKET=${CONTROL_SOCKET:-$PWD/var/gunicorn-$PORT.ctl}
+reload=()
+[ "${WEB_RELOAD:-0}" = 1 ] && reload=(--reload)
 
 case "$HOST" in
   0.0.0.0 | :: ) browse_host=127.0.0.1; default_hosts="*" ;;
@@ -29,7 +35,7 @@ trap stop INT TERM EXIT
 
 .venv/bin/gunicorn config.wsgi:application --bind "$HOST:$PORT" \
   --worker-class gthread --workers "$WEB_WORKERS" --threads "$WEB_THREADS" \
-  --graceful-timeout 5 --access-logfile - &
+  --graceful-timeout 5 --access-logfile - --control-socket "$CONTROL_SOCKET" ${reload[@]+"${reload[@]}"} &
 pids+=($!)
 "$PY" manage.py run_huey &
 pids+=($!)

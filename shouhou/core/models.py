@@ -185,3 +185,31 @@ class IdempotencyRecord(TenantModel):
 
 
 from .forms_engine.models import FormSchema  # noqa: E402,F401
+
+
+class StoredFile(TenantModel):
+    """One uploaded file (DESIGN §7): served only by `core.files.serve`, never from a public path.
+
+    `key` is the unguessable part of its address (/files/<key>); `owner_*` name the object whose
+    JSON first referenced it (the serving view checks the viewer may see that object). A file is
+    `committed` once an object saved in a successful transaction references it; uncommitted files are
+    removed at the end of their request, or by the orphan sweep.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.BigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    public = models.BooleanField(default=False, help_text="served to anyone holding the address")
+    committed = models.BooleanField(default=False, db_index=True)
+    owner_label = models.CharField(max_length=100, blank=True)  # e.g. "workorders.workorder"
+    owner_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["committed", "created_at"], name="core_file_pending")]
+
+    def __str__(self):
+        return self.name

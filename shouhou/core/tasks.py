@@ -25,3 +25,11 @@ def sweep_outbox():
         except Exception:
             log.exception("outbox event %s failed", event_id)
     return delivered
+
+
+@db_periodic_task(crontab(minute="23"))
+def sweep_orphan_files():
+    """Delete uploads no saved object took within FILE_ORPHAN_HOURS (a crash mid-request, a task)."""
+    from . import files
+
+    return files.sweep_orphans()

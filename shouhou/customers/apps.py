@@ -11,4 +11,7 @@ class CustomersConfig(AppConfig):
 
         forms.register_form_target()
         queries.register_customer_reference()
+        from . import file_owners
+
+        file_owners.register()  # who may read the files its objects reference (core.files)
         from . import reminder_menu, reminder_tasks  # noqa: F401  (reminders: navigation, periodic jobs)

@@ -11,3 +11,6 @@ class ProductsConfig(AppConfig):
         from .queries import register_product_form
 
         register_product_form()
+        from . import file_owners
+
+        file_owners.register()  # who may read the files its objects reference (core.files)

@@ -1,5 +1,8 @@
 """The system log (系统日志, SYS-13): logins, deletions, imports/exports, settings changes."""
 
+import os
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,8 +40,9 @@ class SystemLog(TenantModel):
 
 
 def _job_file_path(job, filename):
-    stamp = job.created_at.strftime("%Y%m")
-    return f"jobs/{job.tenant_id}/{stamp}/{job.kind}-{job.key.replace('.', '-')}-{filename}"[:300]
+    """An unguessable name: the file is only ever served by its job's download view, to whoever ran it."""
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"jobs/{job.tenant_id}/{job.created_at:%Y%m}/{secrets.token_hex(16)}{ext}"
 
 
 class DataJob(TenantModel):

@@ -10,4 +10,7 @@ class WorkordersConfig(AppConfig):
         from . import handlers, permissions, settings_decl, tasks  # noqa: F401
 
         permissions.register_forms()
+        from . import file_owners
+
+        file_owners.register()  # who may read the files its objects reference (core.files)
         from . import menu  # noqa: F401  (console navigation, counters, hub cards)

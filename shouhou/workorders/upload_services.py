@@ -1,19 +1,13 @@
-"""Uploaded photos and files of work orders (store_upload): checked, stored in the company's folder and
-counted against its storage quota; the receipt's signature image is stored the same way."""
+"""Uploaded photos and files of work orders (store_upload): checked, stored privately (core.files) and
+counted against the company's storage quota; the receipt's signature image is stored the same way."""
 
 import os
-import uuid
 
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from shouhou.core import permissions
-from shouhou.core.errors import QuotaExceeded, ValidationFailed
+from shouhou.core import files, permissions
+from shouhou.core.errors import ValidationFailed
 from shouhou.core.forms_engine.kinds.files import BLOCKED_EXTENSIONS, image_type
-from shouhou.core.models import Tenant
-from shouhou.core.tenancy import require_tenant
 
 MB = 1024 * 1024
 UPLOAD_MAX_MB = 20
@@ -30,8 +24,8 @@ def _image_type(file):
 def store_upload(*, actor, file, images_only=False):
     """Store an uploaded photo or file of a work order; returns its reference {name,url,size,content_type}.
 
-    Views call this for each file before the action and pass the references on. Files go under
-    "workorders/<tenant>/<uuid>.<ext>" and count against the company's storage quota.
+    Views call this for each file before the action and pass the references on. The file counts against
+    the company's storage quota and is kept only if the action then saves a reference to it (core.files).
     """
     permissions.require(actor, "workorder.view")
     name = os.path.basename(getattr(file, "name", "") or "file")[:200]
@@ -48,19 +42,9 @@ def store_upload(*, actor, file, images_only=False):
     if file.size > limit * MB:
         raise ValidationFailed(details={"file": [
             _("“%(name)s” is too large; the limit is %(limit)s MB.") % {"name": name, "limit": limit}]})
-    return _store(file, name=name, content_type=content_type)
+    return _store(file, actor=actor, name=name, content_type=content_type)
 
 
-def _store(file, *, name, content_type):
-    tenant = require_tenant()
-    size = file.size
-    ext = os.path.splitext(name)[1].lower()[:10]
-    with transaction.atomic():
-        limit = tenant.storage_limit_mb * MB
-        reserved = Tenant.objects.filter(pk=tenant.pk, storage_used_bytes__lte=limit - size).update(
-            storage_used_bytes=F("storage_used_bytes") + size)
-        if not reserved:
-            raise QuotaExceeded(_("Your company's storage space is used up."))
-        file.seek(0)
-        path = default_storage.save(f"workorders/{tenant.pk}/{uuid.uuid4().hex}{ext}", file)
-    return {"name": name, "url": default_storage.url(path), "size": size, "content_type": content_type}
+def _store(file, *, name, content_type, actor=None):
+    """Private, under an unguessable name, uncommitted until the order (or its receipt, note…) is saved."""
+    return files.store_file(file, name=name, size=file.size, content_type=content_type, actor=actor)

@@ -6,7 +6,7 @@ in core/tests/test_designer.py (company A's designer and API never show B's defi
 work-order type ids are 404s).
 """
 
-from shouhou.core.testing.isolation import populator, public_route
+from shouhou.core.testing.isolation import populator, public_route, route_params
 
 
 @populator
@@ -20,3 +20,19 @@ def form_schemas(tenant, owner, marker):
 
 public_route("core:form_designer", "core:form_designer_preview", "core:form_designer_save",
              "api:forms_get_form_schema", "api:forms_save_form_schema")
+
+
+@populator
+def stored_files(tenant, owner, marker):
+    import secrets
+
+    from shouhou.core.models import StoredFile
+
+    StoredFile.all_tenants.create(tenant=tenant, key=secrets.token_urlsafe(24), path=f"private/t{tenant.pk}/x.pdf",
+                                  name=f"{marker}.pdf", size=1, committed=True, created_by=owner)
+
+
+# /files/<key> and the legacy /media/<path> take a key or a path, not an id: the walk's made-up values
+# are 404s; core/tests/test_private_files.py checks another company's real file addresses.
+route_params("files:file", key="core.StoredFile")
+route_params("legacy_media", path="core.StoredFile")

@@ -20,6 +20,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from shouhou.core import timeline
 from shouhou.core.errors import Conflict, PermissionDenied, QuotaExceeded, ValidationFailed
+from shouhou.core.files import path_of
 from shouhou.core.forms_engine import (
     api_schema,
     as_parsed,
@@ -359,7 +360,7 @@ def test_reference_kinds_are_pluggable(tenant, owner, monkeypatch):
 
 def test_unusable_upload_names_get_a_safe_storage_name(tenant, media):
     ref = check(one("attachment"), [SimpleUploadedFile("???.pdf", b"%PDF-1.4", content_type="application/pdf")])[0]
-    assert ref["name"] == "???.pdf" and ref["url"].endswith(".pdf") and "?" not in ref["url"]
+    assert ref["name"] == "???.pdf" and path_of(ref["url"]).endswith(".pdf") and "?" not in path_of(ref["url"])
     assert len(list(media.rglob("*.pdf"))) == 1
 
 
@@ -375,7 +376,7 @@ def test_uploads_are_checked_then_stored_and_counted(tenant, media):
     cleaned = validate_values(schema, {"photos": [upload], "note": "ok"})
     ref = cleaned["photos"][0]
     assert ref["name"] == "现场.png" and ref["content_type"] == "image/png"  # read from the bytes
-    assert ref["url"].startswith("/media/") and ref["size"] == len(png_bytes())
+    assert ref["url"].startswith("/files/") and ref["size"] == len(png_bytes())
     assert len(list(media.rglob("*.png"))) == 1
     tenant.refresh_from_db()
     assert tenant.storage_used_bytes == ref["size"]
@@ -401,7 +402,7 @@ def test_signature_data_url_is_stored_as_a_file(tenant, media):
     data_url = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
     ref = check(one("signature"), data_url)
     assert ref["content_type"] == "image/png" and ref["name"] == "signature.png"
-    assert (media / ref["url"].removeprefix("/media/")).read_bytes() == png_bytes()
+    assert (media / path_of(ref["url"])).read_bytes() == png_bytes()
     refused(one("signature", rules={"max_size_mb": 0.1}),
             "data:image/png;base64," + base64.b64encode(png_bytes((800, 800), "BMP")[:200_000]).decode(),
             "too large")

@@ -296,7 +296,7 @@ def test_notes_with_attachments_go_on_the_timeline(tenant, owner):
     upload = SimpleUploadedFile("报价单.pdf", b"%PDF-1.4 quote", content_type="application/pdf")
     entry = services.add_note(actor=owner, customer=customer, content="客户要求下周上门", files=[upload])
     assert entry.note == "客户要求下周上门" and entry.attachments[0]["name"] == "报价单.pdf"
-    assert entry.attachments[0]["url"].startswith("/media/")
+    assert entry.attachments[0]["url"].startswith("/files/")
     before = world_state()
     with pytest.raises(ValidationFailed):
         services.add_note(actor=owner, customer=customer, content="", files=[])

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from shouhou.core.files import path_of
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, client_for, make_company, make_team, make_user
 from shouhou.customers.models import Customer
@@ -183,7 +184,7 @@ def test_engineer_accepts_starts_and_completes_with_photo_and_signature(world):
     assert not receipt.is_draft and receipt.content == "更换了压缩机，试机正常"
     assert [ref["content_type"] for ref in receipt.attachments] == ["image/png", "application/pdf"]
     assert receipt.signature["content_type"] == "image/png" and receipt.signature["url"]
-    stored = receipt.signature["url"].removeprefix("/media/")
+    stored = path_of(receipt.signature["url"])
     assert default_storage.exists(stored)
     with default_storage.open(stored) as file:
         assert Image.open(file).format == "PNG"

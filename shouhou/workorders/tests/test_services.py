@@ -595,7 +595,7 @@ def test_receipt_form_fields_and_options(world, settings, tmp_path):
     order = services.complete(actor=world.engineer, order=order, content="读数正常", signature=data_url)
     receipt = Receipt.objects.get(order=order)
     assert receipt.fields == {"meter": 12} and receipt.signature["content_type"] == "image/png"
-    assert receipt.signature["url"].startswith("/media/workorders/")
+    assert receipt.signature["url"].startswith("/files/")
     assert Tenant.objects.get(pk=world.tenant.pk).storage_used_bytes == used + receipt.signature["size"]
 
 
@@ -610,7 +610,7 @@ def test_store_upload_checks_type_size_and_quota(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ref = upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("现场.png", png_bytes()))
     assert ref["content_type"] == "image/png" and ref["name"] == "现场.png"
-    assert re.fullmatch(rf"/media/workorders/{world.tenant.pk}/[0-9a-f]{{32}}\.png", ref["url"])
+    assert re.fullmatch(r"/files/[A-Za-z0-9_-]{32}", ref["url"])  # unguessable: nothing of tenant or name
     with pytest.raises(ValidationFailed):
         upload_services.store_upload(actor=world.engineer, file=SimpleUploadedFile("x.html", b"<script>"))
     with pytest.raises(ValidationFailed):

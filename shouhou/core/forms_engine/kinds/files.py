@@ -9,27 +9,20 @@ import base64
 import binascii
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
 from annotated_types import Len
 from django import forms
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
-from django.db.models import F
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
 
-from shouhou.core.errors import QuotaExceeded
-from shouhou.core.models import Tenant
-from shouhou.core.tenancy import require_tenant
+from shouhou.core import files
 
 from .base import FieldError, Kind, Rule, base_form_kwargs, register
 
@@ -61,27 +54,16 @@ class PendingUpload:
     size: int
     content_type: str
 
+    public: bool = False
+
     def store(self):
-        return store_file(self.file, name=self.name, size=self.size, content_type=self.content_type)
+        return store_file(self.file, name=self.name, size=self.size, content_type=self.content_type,
+                          public=self.public)
 
 
-def store_file(file, *, name, size, content_type):
-    """Write `file` to storage under the active company, counting it against the storage quota."""
-    tenant = require_tenant()
-    limit = tenant.storage_limit_mb * MB
-    reserved = Tenant.objects.filter(pk=tenant.pk, storage_used_bytes__lte=limit - size).update(
-        storage_used_bytes=F("storage_used_bytes") + size)
-    if not reserved:
-        raise QuotaExceeded(_("Your company's storage space is used up."))
-    try:
-        safe_name = get_valid_filename(name)
-    except SuspiciousFileOperation:  # nothing usable left of the name ("???", "..")
-        safe_name = "file"
-    base, ext = os.path.splitext(safe_name)
-    path = f"t{tenant.pk}/forms/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{base[:80]}{ext[:10].lower()}"
-    file.seek(0)
-    saved = default_storage.save(path, file)
-    return {"name": name, "url": default_storage.url(saved), "size": size, "content_type": content_type}
+def store_file(file, *, name, size, content_type, public=False):
+    """Write `file` for the active company (core.files: private, unguessable, counted against the quota)."""
+    return files.store_file(file, name=name, size=size, content_type=content_type, public=public)
 
 
 def image_type(file, allowed):
