@@ -221,10 +221,11 @@ def locate(values):
     return True
 
 
-def _clean_fields(fields, *, partial, previous, errors):
+def _clean_fields(fields, *, partial, previous, errors, actor):
+    """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.")
+                                            error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         errors.update(exc.details)
         return None
@@ -284,7 +285,7 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         _serialize_name_checks()
         _check_name(values["name"], errors)
         _check_number(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
+        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
         _raise_if(errors)
         values["number"] = values["number"] or _next_free_number()
         customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
@@ -351,7 +352,7 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
             changes["tags"] = clean_tags(tags, errors)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors)
+            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
         contact = _default_contact_values(default_contact, errors)

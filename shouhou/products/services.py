@@ -163,10 +163,11 @@ def add_months(day, months):
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _clean_fields(fields, *, partial, previous, errors):
+def _clean_fields(fields, *, partial, previous, errors, actor):
+    """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.")
+                                            error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         errors.update(exc.details)
         return None
@@ -253,7 +254,7 @@ def create_product(*, actor, name, number="", serial_number="", product_type_id=
     customer = _customer(actor, customer_id)
     with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
         _check_number_free(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
+        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
         _raise_if(errors)
         if not values["number"]:
             values["number"] = _number_from_template(template)
@@ -335,7 +336,7 @@ def update_product(*, actor, product, name=NOT_GIVEN, number=NOT_GIVEN, serial_n
             _check_number_free(changes["number"], errors, exclude_pk=product.pk)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=product.fields, errors=errors)
+            cleaned = _clean_fields(fields, partial=not replace_fields, previous=product.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(product.fields, cleaned)
         _raise_if(errors)
@@ -384,7 +385,7 @@ def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, custome
             new_fields = None
             if definition is not None:
                 data = {definition.key: None if field_value is NOT_GIVEN else field_value}
-                cleaned = _clean_fields(data, partial=True, previous=product.fields, errors=errors)
+                cleaned = _clean_fields(data, partial=True, previous=product.fields, errors=errors, actor=actor)
                 _raise_if(errors)
                 new_fields = forms_engine.merge_values(product.fields, cleaned)
             _check_dates({"purchase_date": product.purchase_date, **changes}, errors)
@@ -547,9 +548,9 @@ def _locked_type(product_type):
 
 # === templates (PRD-07) ====================================================================================
 
-def _template_fields(fields, previous, errors):
+def _template_fields(actor, fields, previous, errors):
     """A template's custom values: each checked, but required ones may stay empty (filled per product)."""
-    cleaned = _clean_fields(fields, partial=True, previous=previous, errors=errors)
+    cleaned = _clean_fields(fields, partial=True, previous=previous, errors=errors, actor=actor)
     return None if cleaned is None else {key: value for key, value in cleaned.items() if value is not None}
 
 
@@ -588,7 +589,7 @@ def create_template(*, actor, name, number, product_type_id=None, warranty_month
     }
     with transaction.atomic():
         _check_template_number(values["number"], errors)
-        values["fields"] = _template_fields(fields, None, errors)
+        values["fields"] = _template_fields(actor, fields, None, errors)
         _raise_if(errors)
         template = ProductTemplate(created_by=_user(actor), **values)
         _save_template(template)
@@ -615,7 +616,7 @@ def update_template(*, actor, template, name=NOT_GIVEN, number=NOT_GIVEN, produc
             changes["warranty_months"] = _warranty_months(warranty_months, errors)
         if description is not NOT_GIVEN:
             changes["description"] = _text(description, 2000, "description", errors)
-        new_fields = None if fields is NOT_GIVEN else _template_fields(fields, template.fields, errors)
+        new_fields = None if fields is NOT_GIVEN else _template_fields(actor, fields, template.fields, errors)
         _raise_if(errors)
         _write_template(actor, template, changes, new_fields)
     return template

@@ -375,7 +375,9 @@ def candidates_for_assignment(actor, order=None, *, search="", orders=(), custom
     ]
 
 
-def _candidate_users(actor, order, *, orders=(), customer=None):
+def assignable_users(actor, order=None, *, orders=(), customer=None):
+    """Everyone the actor may give the order (or a new order of `customer`) to: the picker's people
+    before search and counts. The services resolve an assignee through it (core.references)."""
     role_ids = [role.pk for role in Role.objects.all() if "workorder.view" in (role.permissions or [])]
     users = User.objects.for_tenant().filter(is_active=True, roles__in=role_ids)
     hidden = company_settings.get("workorder.hide_statuses") or []
@@ -387,10 +389,14 @@ def _candidate_users(actor, order, *, orders=(), customer=None):
         customers = [o.customer for o in ([order] if order is not None else orders)] or [customer]
         for team_id in {c.service_team_id for c in customers if c is not None and c.service_team_id}:
             users = users.filter(pk__in=members_of(Team.descendant_ids({team_id})))
-    users = limit_to_own_teams(actor, users)
+    return limit_to_own_teams(actor, users).distinct().order_by("name", "pk")
+
+
+def _candidate_users(actor, order, *, orders=(), customer=None):
+    users = assignable_users(actor, order, orders=orders, customer=customer)
     if order is not None and order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
-    return users.distinct().order_by("name", "pk")
+    return users
 
 
 def _dispatch_team_ids(actor, order):

@@ -24,7 +24,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline, working_hours
+from shouhou.core import (
+    company_settings,
+    forms_engine,
+    outbox,
+    permissions,
+    references,
+    timeline,
+    working_hours,
+)
 from shouhou.core.errors import (
     Conflict,
     DomainError,
@@ -37,10 +45,10 @@ from shouhou.core.forms_engine.kinds.files import clean_ref
 from shouhou.core.geo import distance_km
 from shouhou.core.numbering import next_value
 from shouhou.core.tenancy import require_tenant
-from shouhou.customers.models import Address, Contact, Customer
 from shouhou.products.models import Product
 
 from . import flow
+from . import references as refs
 from .models import (
     Approval,
     ComponentEntry,
@@ -223,12 +231,14 @@ def _check_service_team(customer, user, field="assignee"):
             "team": customer.service_team.name}]})
 
 
-def _users(ids, field):
-    ids = {int(_pk(i)) for i in ids or []}
-    users = list(User.objects.for_tenant().filter(pk__in=ids, is_active=True))
-    if len(users) != len(ids):
-        raise ValidationFailed(details={field: [_("Choose active colleagues of your company.")]})
-    return users
+def _assignee(actor, value, *, order=None, customer=None):
+    """The new assignee: an active colleague who may handle work orders, of the customer's service team
+    when the company dispatches by it, and one the actor's assignee picker offers (refused alike when
+    missing or outside the actor's choice)."""
+    user = _active_user(value)
+    _check_service_team(order.customer if order is not None else customer, user)
+    refs.assignee(actor, user.pk, order=order, customer=customer)
+    return user
 
 
 # === time tracking and deadlines ====================================================================
@@ -283,12 +293,8 @@ def _next_number(now):
 # === order values (create / edit) ===================================================================
 
 def _tenant_row(model, value, field, errors, **extra):
-    if value in (None, ""):
-        return None
-    row = model.objects.filter(pk=_pk(value), **extra).first()
-    if row is None:
-        errors[field] = [_("Choose a valid option; that one does not exist.")]
-    return row
+    return references.resolve(None, lambda _actor: model.objects.filter(**extra), value, field=field, errors=errors,
+                              message=_("Choose a valid option; that one does not exist."))
 
 
 def _clean_planned_at(value, errors):
@@ -315,28 +321,29 @@ def _clean_coordinate(value, limit, field, errors):
     return number
 
 
-def _clean_system_values(data, current, errors):
-    """Model values for the system fields present in `data`; `current` supplies the others (edit)."""
+def _clean_system_values(actor, data, current, errors):
+    """Model values for the system fields present in `data`; `current` supplies the others (edit). The
+    customer, contact, address and product are resolved through the actor's data scope (refs)."""
     values = {}
     customer = current.get("customer")
     if "customer" in data:
-        customer = _tenant_row(Customer, data["customer"], "customer", errors)
+        customer = refs.customer(actor, data["customer"], current=customer, errors=errors)
         if customer is None and "customer" not in errors:
             errors["customer"] = [_("This field is required.")]
         values["customer"] = customer
     if "contact" in data:
-        contact = _tenant_row(Contact, data["contact"], "contact", errors, customer_id=_pk(customer))
+        contact = refs.contact(actor, data["contact"], customer, errors=errors)
         values["contact"] = contact
         if contact is not None:
             values["contact_name"], values["contact_phone"] = contact.name, contact.phone
     if "address" in data:
-        address = _tenant_row(Address, data["address"], "address", errors, customer_id=_pk(customer))
+        address = refs.address(actor, data["address"], customer, errors=errors)
         values["address"] = address
         if address is not None:
             values["address_text"] = str(address)
             values["latitude"], values["longitude"] = address.latitude, address.longitude
     if "product" in data:
-        product = _tenant_row(Product, data["product"], "product", errors)
+        product = refs.product(actor, data["product"], current=current.get("product"), errors=errors)
         if product is not None and product.customer_id not in (None, _pk(customer)):
             errors["product"] = [_("This product belongs to another customer.")]
         values["product"] = product
@@ -373,11 +380,11 @@ def _customer_defaults(customer, values):
         values["latitude"], values["longitude"] = customer.latitude, customer.longitude
 
 
-def _clean_custom_fields(order_type, data, errors, *, previous=None, partial=False):
+def _clean_custom_fields(actor, order_type, data, errors, *, previous=None, partial=False):
     schema = forms_engine.get_schema(order_type.form_target)
     try:
         cleaned = forms_engine.validate_values(schema, data or {}, partial=partial, previous=previous,
-                                               error_prefix="fields.")
+                                               error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
         return previous or {}
@@ -406,8 +413,8 @@ def _link_product(actor, product, customer):
         "name": customer.name})
 
 
-def _collaborators_for(customer, collaborator_ids):
-    users = _users(collaborator_ids, "collaborator_ids")
+def _collaborators_for(actor, customer, collaborator_ids):
+    users = refs.collaborators(actor, collaborator_ids)
     if customer is not None and company_settings.get("customer.owner_as_collaborator"):
         users += list(customer.owners.filter(is_active=True))
     return list({user.pk: user for user in users}.values())
@@ -431,17 +438,16 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     data = {"customer": customer, "contact": contact, "address": address, "product": product,
             "priority": priority, "service_type": service_type, "service_content": service_content,
             "planned_at": planned_at, "description": description, "attachments": attachments}
-    values = _clean_system_values(data, {}, errors)
-    custom = _clean_custom_fields(order_type, fields, errors)
+    values = _clean_system_values(actor, data, {}, errors)
+    custom = _clean_custom_fields(actor, order_type, fields, errors)
     collaborators = []
     try:
-        collaborators = _collaborators_for(values.get("customer"), collaborator_ids)
+        collaborators = _collaborators_for(actor, values.get("customer"), collaborator_ids)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
     if assignee is not None:
         try:
-            assignee = _active_user(assignee)
-            _check_service_team(values.get("customer"), assignee)
+            assignee = _assignee(actor, assignee, customer=values.get("customer"))
         except ValidationFailed as exc:
             _merge_validation(errors, exc)
     if errors:
@@ -480,17 +486,17 @@ def update_work_order(*, actor, order, expected_version=None, **changes):
         # another customer: its contact and address replace the old one's unless given
         data.setdefault("contact", None)
         data.setdefault("address", None)
-    values = _clean_system_values(data, {"customer": order.customer}, errors)
+    values = _clean_system_values(actor, data, {"customer": order.customer, "product": order.product}, errors)
     if "customer" in data and _pk(data["customer"]) != order.customer_id and not errors:
         _customer_defaults(values["customer"], values)
     before_fields = dict(order.fields or {})
     if "fields" in changes:
-        order.fields = _clean_custom_fields(order.order_type, changes["fields"], errors, previous=before_fields,
-                                            partial=True)
+        order.fields = _clean_custom_fields(actor, order.order_type, changes["fields"], errors,
+                                            previous=before_fields, partial=True)
     collaborators = None
     if "collaborator_ids" in changes:
         try:
-            collaborators = _users(changes["collaborator_ids"], "collaborator_ids")
+            collaborators = refs.collaborators(actor, changes["collaborator_ids"], order=order)
         except ValidationFailed as exc:
             _merge_validation(errors, exc)
     if errors:
@@ -567,8 +573,7 @@ def assign(*, actor, order, assignee, note="", expected_version=None):
     order = _lock(actor, order, expected_version)
     permissions.require(actor, "workorder.assign")
     note = _text(note, "note")
-    assignee = _active_user(assignee)
-    _check_service_team(order.customer, assignee)
+    assignee = _assignee(actor, assignee, order=order)
     return _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": note}, assignee=assignee)
 
 
@@ -600,10 +605,9 @@ def _transfer_locked(actor, order, assignee, note):
     if not (permissions.has_perm(actor, "workorder.transfer") or by_assignee):
         raise PermissionDenied(_("You may not transfer this work order."))
     note = _text(note, "note", required=company_settings.get("workorder.transfer_note_required"))
-    new_assignee = _active_user(assignee)
-    if new_assignee.pk == order.assignee_id:
+    if order.assignee_id is not None and references.clean_id(assignee) == order.assignee_id:
         raise ValidationFailed(details={"assignee": [_("Choose someone other than the current assignee.")]})
-    _check_service_team(order.customer, new_assignee)
+    new_assignee = _assignee(actor, assignee, order=order)
     return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note},
                     assignee=new_assignee)
 
@@ -655,7 +659,7 @@ def complete(*, actor, order, content, attachments=(), signature=None, fields=No
     _require_assignee(actor, order)
     flow_config = _flow_of(order)
     flow.check("complete", order, flow_config)  # refuse before storing a signature image
-    values = _clean_receipt(order, _receipt_of(order), content=content, attachments=attachments,
+    values = _clean_receipt(actor, order, _receipt_of(order), content=content, attachments=attachments,
                             signature=signature, fields=fields, final=True)
     lat, lng = _clean_position(latitude, longitude)
     if flow.approval_rule(flow_config, flow.ACTION_NODE["complete"]) is not None:
@@ -673,7 +677,7 @@ def save_receipt_draft(*, actor, order, content="", attachments=(), signature=No
     receipt = _receipt_of(order)
     if receipt is not None and not receipt.is_draft:
         raise flow.NotAllowed(_("The receipt has already been submitted."))
-    values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
+    values = _clean_receipt(actor, order, receipt, content=content, attachments=attachments, signature=signature,
                             fields=fields, final=False)
     receipt = _store_receipt(actor, order, receipt, values, draft=True)
     _record(actor, order, "receipt_draft", _("Saved the receipt draft"))
@@ -705,8 +709,7 @@ def reopen(*, actor, order, reason, expected_version=None):
 
 def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
     if assignee is None:  # applying an approved request: the assignee is checked again, as when asked
-        assignee = _active_user(payload["assignee_id"])
-        _check_service_team(order.customer, assignee)
+        assignee = _assignee(actor, payload["assignee_id"], order=order)
     before = _snapshot(order)
     status = flow.next_status("assign", order, flow_config)
     order.assignee, order.dispatcher, order.assigned_at = assignee, actor, now
@@ -746,8 +749,7 @@ def _apply_reject(actor, order, payload, flow_config, now):
 def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
     new_assignee = assignee
     if new_assignee is None:  # applying an approved request: the assignee is checked again, as when asked
-        new_assignee = _active_user(payload["assignee_id"])
-        _check_service_team(order.customer, new_assignee)
+        new_assignee = _assignee(actor, payload["assignee_id"], order=order)
     keep = bool(company_settings.get("workorder.transfer_keep_status"))
     before = _snapshot(order)
     former = order.assignee
@@ -849,7 +851,7 @@ APPLY = {
 
 # === receipts =======================================================================================
 
-def _clean_receipt(order, receipt, *, content, attachments, signature, fields, final):
+def _clean_receipt(actor, order, receipt, *, content, attachments, signature, fields, final):
     errors = {}
     options = order.order_type.receipt_options or {}
     content = _text(content, "content", required=final, limit=MAX_TEXT, errors=errors)
@@ -864,7 +866,7 @@ def _clean_receipt(order, receipt, *, content, attachments, signature, fields, f
     data = previous if fields is None else fields
     try:
         cleaned = forms_engine.validate_values(schema, data or {}, partial=not final, previous=previous,
-                                               error_prefix="fields.")
+                                               error_prefix="fields.", actor=actor)
         custom = cleaned if final else forms_engine.merge_values(previous, cleaned)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
@@ -1043,7 +1045,8 @@ def save_component_entry(*, actor, order, component, values, entry=None):
         entry = existing.first()
     schema = forms_engine.get_schema(component.form_target)
     previous = entry.fields if entry is not None else {}
-    cleaned = forms_engine.validate_values(schema, values or {}, previous=previous, error_prefix="fields.")
+    cleaned = forms_engine.validate_values(schema, values or {}, previous=previous, error_prefix="fields.",
+                                           actor=actor)
     changes = forms_engine.diff_values(schema, previous, cleaned)
     entry = entry or ComponentEntry(tenant_id=order.tenant_id, order=order, component=component, created_by=actor)
     entry.fields = cleaned

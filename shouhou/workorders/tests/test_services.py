@@ -244,6 +244,7 @@ def test_type_limited_to_teams(world):
     outsider = make_user(world.tenant, roles=("director",))
     with pytest.raises(ValidationFailed):
         world.make_order(order_type, actor=outsider)
+    world.customer.owners.add(world.engineer)  # a customer within the engineer's scope
     assert world.make_order(order_type, actor=world.engineer).order_type == order_type
     assert order_type not in queries.usable_types(outsider) and order_type in queries.usable_types(world.engineer)
 
@@ -331,6 +332,7 @@ def test_permission_codes_guard_dispatch_actions(world):
     order = world.make_order()
     assert_refused(order, NotFound, lambda: services.assign(
         actor=world.engineer, order=order, assignee=world.engineer))  # not in the engineer's scope
+    world.customer.owners.add(world.engineer)  # a customer the engineer may use
     mine = world.make_order(actor=world.engineer)
     assert_refused(mine, PermissionDenied, lambda: services.assign(
         actor=world.engineer, order=mine, assignee=world.engineer))
@@ -806,6 +808,7 @@ def test_engineer_sees_own_orders_only(world):
     mine = world.assigned()
     theirs = world.assigned(assignee=world.engineer2)
     collaborating = world.make_order(collaborator_ids=[world.engineer.pk])
+    world.customer.owners.add(world.engineer)  # a customer the engineer may use
     created = world.make_order(actor=world.engineer)
     visible = set(queries.visible_work_orders(world.engineer))
     assert visible == {mine, collaborating, created}
