@@ -110,7 +110,7 @@ def _parse_ids(value):
             number = int(str(item).strip())
         except (TypeError, ValueError):
             raise FieldError(_("Enter the id of a record."))
-        if number <= 0:
+        if not 0 < number <= references.MAX_ID:
             raise FieldError(_("Enter the id of a record."))
         ids.append(number)
     return list(dict.fromkeys(ids))
@@ -157,23 +157,24 @@ class ReferenceKind(Kind):
             raise FieldError(_("Choose only one."))
         stored_before = set(_as_ids(previous))
         to_check = [i for i in ids if i not in stored_before]
-        if to_check:
-            if self.source() is None:
-                raise FieldError(self.missing_message)
-            usable = self._usable(actor, to_check)
-            try:
-                references.resolve_many(actor, lambda _actor: usable, to_check, field=field.key)
-            except ValidationFailed:
-                raise FieldError(self.missing_message)
+        if to_check and not self._usable(actor, to_check):
+            raise FieldError(self.missing_message)
         return ids if field.multiple else ids[0]
 
     def _usable(self, actor, ids):
-        """The records an editor may reference: the actor's scoped queryset; without an actor (a system
-        write) the company's records with these ids."""
+        """The editor may reference every one of these records: each is in the actor's scoped queryset
+        (core.references, the same answer for missing and out of scope); without an actor (a system
+        write) each exists in the active company."""
         source = self.source()
+        if source is None:
+            return False
         if actor is not None and source.visible is not None:
-            return source.visible(actor)
-        return source.resolve(ids)
+            try:
+                references.resolve_many(actor, source.visible, ids, field="value")
+            except ValidationFailed:
+                return False
+            return True
+        return not set(ids) - set(source.resolve(ids).values_list("pk", flat=True))
 
     def form_field(self, field, *, refs, value=None):
         source = self.source()
