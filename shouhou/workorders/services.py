@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.models import Team, User
+from shouhou.accounts.models import User
 from shouhou.core import (
     company_settings,
     forms_engine,
@@ -59,7 +59,6 @@ from .models import (
     Status,
     StatusSpan,
     WorkOrder,
-    WorkOrderType,
 )
 from .upload_services import MB, _image_type, _store
 
@@ -392,16 +391,11 @@ def _clean_custom_fields(actor, order_type, data, errors, *, previous=None, part
 
 
 def _usable_type(actor, order_type):
-    order_type = WorkOrderType.objects.filter(pk=_pk(order_type), is_enabled=True).first()
-    if order_type is None:
-        raise ValidationFailed(details={"order_type": [_("Choose an enabled work-order type.")]})
-    team_ids = set(order_type.teams.values_list("pk", flat=True))
-    if team_ids and not permissions.has_perm(actor, "workorder_settings.manage"):
-        allowed = Team.descendant_ids(team_ids)
-        mine = set(actor.teams.values_list("pk", flat=True)) | set(actor.led_teams.values_list("pk", flat=True))
-        if not allowed & mine:
-            raise ValidationFailed(details={"order_type": [_("Your teams may not use this work-order type.")]})
-    return order_type
+    """An enabled type the actor may use (a type limited to teams needs one of them): queries.usable_types."""
+    from .queries import usable_types
+
+    return references.resolve(actor, usable_types, order_type, field="order_type", required=True,
+                              message=_("Choose an enabled work-order type your teams may use."))
 
 
 def _link_product(actor, product, customer):
