@@ -301,7 +301,7 @@ def approval_actions(actor, approval):
     if approval.state != Approval.State.PENDING:
         return []
     actions = []
-    if approval.approvers.filter(pk=actor.pk).exists():
+    if approval.requested_by_id != actor.pk and approval.approvers.filter(pk=actor.pk).exists():
         actions += ["approve", "refuse"]
     if approval.requested_by_id == actor.pk:
         actions.append("withdraw")

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import User
 from shouhou.core import (
@@ -960,41 +961,58 @@ def report_location(*, user, latitude, longitude):
 
 # === approvals: asking for one (deciding: approval_services.py) =====================================
 
-def _approvers(order, rule, payload):
+ADMIN_ROLE_KEYS = ("admin", "manager")  # 系统管理员, 普通管理员 (accounts.roles)
+ROUTED_TO_ADMINS = gettext_lazy("No approver under the flow's rule; the request was sent to the administrators.")
+
+
+def _rule_users(order, rule, payload):
     kind = rule["rule"]
     users = User.objects.for_tenant().filter(is_active=True)
     if kind == "users":
-        users = users.filter(pk__in=rule.get("user_ids") or [])
-    elif kind == "role":
-        users = users.filter(roles=rule.get("role_id"))
-    elif kind == "team_leader":
+        return users.filter(pk__in=rule.get("user_ids") or [])
+    if kind == "role":
+        return users.filter(roles=rule.get("role_id"))
+    if kind == "team_leader":
         assignee_id = payload.get("assignee_id") or order.assignee_id
-        users = users.filter(led_teams__members=assignee_id) if assignee_id else users.none()
-    elif kind == "creator":
-        users = users.filter(pk=order.created_by_id)
-    users = list(users.distinct())
-    if not users:
-        raise ValidationFailed(details={"approval": [
-            _("No approver could be found for this step; ask an administrator to check the flow settings.")]})
+        return users.filter(led_teams__members=assignee_id) if assignee_id else users.none()
+    if kind == "creator":
+        return users.filter(pk=order.created_by_id)
     return users
 
 
+def _approvers(actor, order, rule, payload):
+    """(approvers, routed_to_admins). The requester never approves his own request: when the rule names
+    nobody else (he leads his own team, he created the order …), the company's administrators decide."""
+    users = list(_rule_users(order, rule, payload).exclude(pk=_pk(actor)).distinct())
+    if users:
+        return users, False
+    admins = list(User.objects.for_tenant().filter(is_active=True, roles__system_key__in=ADMIN_ROLE_KEYS)
+                  .exclude(pk=_pk(actor)).distinct())
+    if not admins:
+        raise ValidationFailed(details={"approval": [
+            _("No approver could be found for this step; ask an administrator to check the flow settings.")]})
+    return admins, True
+
+
 def _request_approval(actor, order, action, node, rule, payload):
-    approvers = _approvers(order, rule, payload)
+    approvers, routed = _approvers(actor, order, rule, payload)
     before = _snapshot(order)
     try:
         with transaction.atomic():
             approval = Approval.objects.create(tenant_id=order.tenant_id, order=order, node=node, action=action,
-                                               payload=payload, requested_by=actor)
+                                               payload=payload, requested_by=actor, routed_to_admins=routed)
     except IntegrityError:
         raise flow.NotAllowed(_("The work order is waiting for an approval."))
     approval.approvers.set(approvers)
     order.awaiting_approval = True
     _save(order)
+    note = payload.get("reason") or payload.get("note") or ""
+    if routed:
+        note = f"{ROUTED_TO_ADMINS} {note}".strip()
     _record(actor, order, "approval_requested", _("Asked for approval: %(action)s") % {
-        "action": flow.ACTION_LABELS[action]}, before, note=payload.get("reason") or payload.get("note") or "")
+        "action": flow.ACTION_LABELS[action]}, before, note=note)
     _emit("workorder.approval_requested", order, actor, approval_id=approval.pk, action=action,
-          approver_ids=[user.pk for user in approvers])
+          approver_ids=[user.pk for user in approvers], routed_to_admins=routed)
     return order
 
 
