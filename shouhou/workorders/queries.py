@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.models import Role, Team, User
 from shouhou.accounts.queries import limit_to_own_teams, members_of
 from shouhou.core import company_settings, forms_engine, permissions, timeline
-from shouhou.core.errors import ValidationFailed
+from shouhou.core.errors import NotFound, ValidationFailed
 from shouhou.core.tenancy import require_tenant
 
 from . import flow
@@ -74,6 +74,34 @@ def load_service_options(order):
 
 def get_work_order(actor, pk):
     return permissions.get_visible_or_404(list_work_orders(actor), pk=pk)
+
+
+def deciding_orders(actor):
+    """Ids (a subquery) of the orders a pending approval asks the actor to decide (not his own request)."""
+    mine = Approval.approvers.through.objects.filter(approval_id=OuterRef("pk"), user_id=actor.pk)
+    return (Approval.objects.filter(Exists(mine), state=Approval.State.PENDING).exclude(requested_by_id=actor.pk)
+            .values("order_id"))
+
+
+def open_work_order(actor, pk):
+    """(order, read_only) for the detail pages: an order within the actor's scope, or one he must decide
+    on, opened read-only for that purpose (an approver outside the order's scope); else NotFound."""
+    try:
+        return get_work_order(actor, pk), False
+    except NotFound:
+        pass
+    orders = (WorkOrder.objects.filter(pk__in=deciding_orders(actor))
+              .select_related("order_type", "customer", "assignee").prefetch_related("product", "service_type",
+                                                                                    "service_content"))
+    return permissions.get_visible_or_404(orders, pk=pk), True
+
+
+def can_open(actor, pk):
+    try:
+        open_work_order(actor, pk)
+    except NotFound:
+        return False
+    return True
 
 
 # --- tabs and filters -------------------------------------------------------------------------------
