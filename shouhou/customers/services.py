@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core import company_settings, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
@@ -115,12 +115,9 @@ def _status(value, errors):
 
 
 def _team(team_id, errors):
-    if team_id in (None, ""):
-        return None
-    team = Team.objects.filter(pk=_int(team_id)).first()
-    if team is None:
-        errors["service_team"] = [_("The selected team does not exist.")]
-    return team
+    """A team of the company (teams are not data-scoped; core.references bounds the id)."""
+    return references.resolve(None, lambda _actor: Team.objects.all(), team_id, field="service_team", errors=errors,
+                              message=_("The selected team does not exist."))
 
 
 def _owners(owner_ids, errors, current=None):
@@ -134,10 +131,9 @@ def _owners(owner_ids, errors, current=None):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
+    number = references.clean_id(value)
+    return -1 if number is None else number
 
 
 def clean_tags(value, errors=None):

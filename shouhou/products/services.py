@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import forms_engine, outbox, permissions, timeline
+from shouhou.core import forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.numbering import next_number
 from shouhou.system.models import SystemLog
@@ -114,10 +114,16 @@ def _int(value):
         return -1
 
 
+def _id(value):
+    """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
+    number = references.clean_id(value)
+    return -1 if number is None else number
+
+
 def _product_type(type_id, errors):
     if type_id in (None, ""):
         return None
-    found = ProductType.objects.filter(pk=_int(type_id)).first()
+    found = ProductType.objects.filter(pk=_id(type_id)).first()
     if found is None:
         errors["product_type_id"] = [_("The selected product type does not exist.")]
     return found
@@ -126,7 +132,7 @@ def _product_type(type_id, errors):
 def _template(template_id, errors):
     if template_id in (None, ""):
         return None
-    found = ProductTemplate.objects.filter(pk=_int(template_id)).first()
+    found = ProductTemplate.objects.filter(pk=_id(template_id)).first()
     if found is None:
         errors["template_id"] = [_("The selected template does not exist.")]
     return found
@@ -136,14 +142,16 @@ def _customer(actor, customer_id, *, current_id=None):
     """The customer if the actor may see it; keeping the product's current customer is always allowed."""
     if customer_id in (None, ""):
         return None
-    if current_id is not None and _int(customer_id) == current_id:
+    if current_id is not None and _id(customer_id) == current_id:
         from shouhou.customers.models import Customer
 
         return Customer.objects.get(pk=current_id)
-    customer = queries.visible_customer(actor, customer_id)
-    if customer is None:
-        raise CustomerNotFound()
-    return customer
+    from shouhou.customers.queries import visible_customers
+
+    try:
+        return references.resolve(actor, visible_customers, customer_id, field="customer_id")
+    except ValidationFailed:
+        raise CustomerNotFound()  # the same answer for a missing customer and one outside the scope
 
 
 def _warranty_months(value, errors, key="warranty_months"):
@@ -290,7 +298,7 @@ def create_from_template(*, actor, template_id, request=None, check_perm=True, *
     from the template's prefix and the warranty end from its months."""
     if check_perm:
         permissions.require(actor, "product.create")
-    template = ProductTemplate.objects.filter(pk=_int(template_id)).first()
+    template = ProductTemplate.objects.filter(pk=_id(template_id)).first()
     if template is None:
         raise ValidationFailed(details={"template_id": [_("The selected template does not exist.")]})
     values.setdefault("name", template.name)
@@ -517,7 +525,7 @@ def reorder_product_types(*, actor, ordered_ids, request=None):
     permissions.require(actor, "product.settings")
     with transaction.atomic():
         types = {t.pk: t for t in ProductType.objects.select_for_update()}
-        ids = [_int(pk) for pk in ordered_ids]
+        ids = [_id(pk) for pk in ordered_ids]
         if len(ids) != len(set(ids)) or set(ids) != set(types):
             raise ValidationFailed(details={"order": [_("The list has changed; reload and try again.")]})
         for index, pk in enumerate(ids):

@@ -190,3 +190,22 @@ def test_custom_reference_fields_resolve_through_the_editors_scope(scene, kind):
     # a system write (no editor) still checks the company only, as before
     assert forms_engine.validate_values(forms_engine.get_schema(scene.order_type.form_target),
                                         {"ref": scene.outside[kind]}, partial=True) == {"ref": scene.outside[kind]}
+
+
+@pytest.mark.parametrize("value", [2**70, "99999999999999999999999", "abc", True, -1, 0, "1.5"])
+def test_ids_that_are_no_ids_are_refused_like_missing_ones(scene, value):
+    """core.references bounds ids: nothing above a bigint reaches the database (SQLite would overflow)."""
+    from shouhou.core import references
+    from shouhou.core.errors import ValidationFailed
+    from shouhou.customers import services as customer_services
+    from shouhou.customers.queries import visible_customers
+
+    with pytest.raises(ValidationFailed) as refused:
+        references.resolve(scene.actor, visible_customers, value, field="customer")
+    assert refused.value.details == {"customer": [references.NOT_USABLE]}
+    with pytest.raises(ValidationFailed) as refused:
+        services.create_work_order(actor=scene.actor, order_type=scene.order_type, customer=value)
+    assert "customer" in refused.value.details
+    with pytest.raises(ValidationFailed) as refused:
+        customer_services.create_customer(actor=scene.owner, name="新客户", service_team_id=value)
+    assert "service_team" in refused.value.details
