@@ -47,7 +47,7 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
     with transaction.atomic():
         locked = [_lock(actor, customer) for customer in customers]
         for customer in locked:
-            new_fields = _batch_fields(customer, definition, field_value, errors) if definition else None
+            new_fields = _batch_fields(actor, customer, definition, field_value, errors) if definition else None
             _raise_if(errors)
             per_customer = dict(changes)
             if new_tags is not None:
@@ -67,9 +67,9 @@ def _batch_field(key, errors):
     return definition
 
 
-def _batch_fields(customer, definition, value, errors):
+def _batch_fields(actor, customer, definition, value, errors):
     data = {definition.key: None if value is NOT_GIVEN else value}
-    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors)
+    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors, actor=actor)
     return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
 
 

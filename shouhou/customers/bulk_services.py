@@ -36,7 +36,7 @@ def create_customers(*, actor, rows, check_perm=True):
     """
     if check_perm:
         permissions.require(actor, "customer.create")
-    context = _Context()
+    context = _Context(actor)
     prepared, refused = [], {}
     for index, row in enumerate(rows):
         values, errors = _prepare(row, context)
@@ -57,7 +57,8 @@ def create_customers(*, actor, rows, check_perm=True):
 class _Context:
     """What every row is checked against, loaded once."""
 
-    def __init__(self):
+    def __init__(self, actor):
+        self.actor = actor
         self.schema = services.schema()
         self.teams = {team.pk: team for team in Team.objects.all()}
         self.active_user_ids = set(User.objects.for_tenant().filter(is_active=True).values_list("pk", flat=True))
@@ -80,7 +81,7 @@ def _prepare(row, context):
         errors["addresses"] = [_("Enter the customer's address.")]
     try:
         values["fields"] = forms_engine.validate_values(context.schema, row.get("fields") or {}, partial=False,
-                                                        previous=None, error_prefix="fields.")
+                                                        previous=None, error_prefix="fields.", actor=context.actor)
     except ValidationFailed as exc:
         errors.update(exc.details)
     return values, errors

@@ -276,8 +276,8 @@ def match_customers(texts):
 
 
 def register_customer_reference():
-    """Fields of kind "customer" validate against the active company's customers."""
+    """Fields of kind "customer" validate against the editor's visible customers (the company's without one)."""
     from shouhou.core.forms_engine import register_reference_kind
 
     register_reference_kind("customer", _resolve, label=lambda customer: customer.name, match=match_customers,
-                            search_url=reverse_lazy("customers:pick"))
+                            search_url=reverse_lazy("customers:pick"), visible=visible_customers)

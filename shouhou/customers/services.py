@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core import company_settings, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
@@ -115,12 +115,9 @@ def _status(value, errors):
 
 
 def _team(team_id, errors):
-    if team_id in (None, ""):
-        return None
-    team = Team.objects.filter(pk=_int(team_id)).first()
-    if team is None:
-        errors["service_team"] = [_("The selected team does not exist.")]
-    return team
+    """A team of the company (teams are not data-scoped; core.references bounds the id)."""
+    return references.resolve(None, lambda _actor: Team.objects.all(), team_id, field="service_team", errors=errors,
+                              message=_("The selected team does not exist."))
 
 
 def _owners(owner_ids, errors, current=None):
@@ -134,10 +131,9 @@ def _owners(owner_ids, errors, current=None):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
+    number = references.clean_id(value)
+    return -1 if number is None else number
 
 
 def clean_tags(value, errors=None):
@@ -221,10 +217,11 @@ def locate(values):
     return True
 
 
-def _clean_fields(fields, *, partial, previous, errors):
+def _clean_fields(fields, *, partial, previous, errors, actor):
+    """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.")
+                                            error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         errors.update(exc.details)
         return None
@@ -284,7 +281,7 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         _serialize_name_checks()
         _check_name(values["name"], errors)
         _check_number(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
+        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
         _raise_if(errors)
         values["number"] = values["number"] or _next_free_number()
         customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
@@ -351,7 +348,7 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
             changes["tags"] = clean_tags(tags, errors)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors)
+            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
         contact = _default_contact_values(default_contact, errors)

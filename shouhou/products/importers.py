@@ -115,7 +115,7 @@ class ProductImporter(Importer):
             current = {field.key for field in self.schema.parsed.value_fields()}
             inherited = {key: value for key, value in (template.fields or {}).items() if key in current}
             merged = {**inherited, **{key: value for key, value in given.items() if value is not None}}
-            forms_engine.validate_values(self.schema, merged)
+            forms_engine.validate_values(self.schema, merged, actor=self.actor)
             return {key: value for key, value in given.items() if value is not None}
         except ValidationFailed as exc:
             for key, messages in exc.details.items():

@@ -225,9 +225,9 @@ def match_products(texts):
 
 def register_product_form():
     """The product form (PRD-04) with its locked system fields, and fields of kind "product"
-    validated against the active company's products."""
+    validated against the editor's visible products (the company's without one)."""
     from shouhou.core.forms_engine import register_reference_kind, register_target
 
     register_target(FORM_TARGET, label=_("Product"), system_fields=SYSTEM_FIELDS)
     register_reference_kind("product", _resolve, label=str, match=match_products,
-                            search_url=reverse_lazy("products:pick"))
+                            search_url=reverse_lazy("products:pick"), visible=visible_products)

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import forms_engine, outbox, permissions, timeline
+from shouhou.core import forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.numbering import next_number
 from shouhou.system.models import SystemLog
@@ -114,10 +114,16 @@ def _int(value):
         return -1
 
 
+def _id(value):
+    """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
+    number = references.clean_id(value)
+    return -1 if number is None else number
+
+
 def _product_type(type_id, errors):
     if type_id in (None, ""):
         return None
-    found = ProductType.objects.filter(pk=_int(type_id)).first()
+    found = ProductType.objects.filter(pk=_id(type_id)).first()
     if found is None:
         errors["product_type_id"] = [_("The selected product type does not exist.")]
     return found
@@ -126,7 +132,7 @@ def _product_type(type_id, errors):
 def _template(template_id, errors):
     if template_id in (None, ""):
         return None
-    found = ProductTemplate.objects.filter(pk=_int(template_id)).first()
+    found = ProductTemplate.objects.filter(pk=_id(template_id)).first()
     if found is None:
         errors["template_id"] = [_("The selected template does not exist.")]
     return found
@@ -136,14 +142,16 @@ def _customer(actor, customer_id, *, current_id=None):
     """The customer if the actor may see it; keeping the product's current customer is always allowed."""
     if customer_id in (None, ""):
         return None
-    if current_id is not None and _int(customer_id) == current_id:
+    if current_id is not None and _id(customer_id) == current_id:
         from shouhou.customers.models import Customer
 
         return Customer.objects.get(pk=current_id)
-    customer = queries.visible_customer(actor, customer_id)
-    if customer is None:
-        raise CustomerNotFound()
-    return customer
+    from shouhou.customers.queries import visible_customers
+
+    try:
+        return references.resolve(actor, visible_customers, customer_id, field="customer_id")
+    except ValidationFailed:
+        raise CustomerNotFound()  # the same answer for a missing customer and one outside the scope
 
 
 def _warranty_months(value, errors, key="warranty_months"):
@@ -163,10 +171,11 @@ def add_months(day, months):
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _clean_fields(fields, *, partial, previous, errors):
+def _clean_fields(fields, *, partial, previous, errors, actor):
+    """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.")
+                                            error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         errors.update(exc.details)
         return None
@@ -253,7 +262,7 @@ def create_product(*, actor, name, number="", serial_number="", product_type_id=
     customer = _customer(actor, customer_id)
     with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
         _check_number_free(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors)
+        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
         _raise_if(errors)
         if not values["number"]:
             values["number"] = _number_from_template(template)
@@ -289,7 +298,7 @@ def create_from_template(*, actor, template_id, request=None, check_perm=True, *
     from the template's prefix and the warranty end from its months."""
     if check_perm:
         permissions.require(actor, "product.create")
-    template = ProductTemplate.objects.filter(pk=_int(template_id)).first()
+    template = ProductTemplate.objects.filter(pk=_id(template_id)).first()
     if template is None:
         raise ValidationFailed(details={"template_id": [_("The selected template does not exist.")]})
     values.setdefault("name", template.name)
@@ -335,7 +344,7 @@ def update_product(*, actor, product, name=NOT_GIVEN, number=NOT_GIVEN, serial_n
             _check_number_free(changes["number"], errors, exclude_pk=product.pk)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=product.fields, errors=errors)
+            cleaned = _clean_fields(fields, partial=not replace_fields, previous=product.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(product.fields, cleaned)
         _raise_if(errors)
@@ -384,7 +393,7 @@ def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, custome
             new_fields = None
             if definition is not None:
                 data = {definition.key: None if field_value is NOT_GIVEN else field_value}
-                cleaned = _clean_fields(data, partial=True, previous=product.fields, errors=errors)
+                cleaned = _clean_fields(data, partial=True, previous=product.fields, errors=errors, actor=actor)
                 _raise_if(errors)
                 new_fields = forms_engine.merge_values(product.fields, cleaned)
             _check_dates({"purchase_date": product.purchase_date, **changes}, errors)
@@ -516,7 +525,7 @@ def reorder_product_types(*, actor, ordered_ids, request=None):
     permissions.require(actor, "product.settings")
     with transaction.atomic():
         types = {t.pk: t for t in ProductType.objects.select_for_update()}
-        ids = [_int(pk) for pk in ordered_ids]
+        ids = [_id(pk) for pk in ordered_ids]
         if len(ids) != len(set(ids)) or set(ids) != set(types):
             raise ValidationFailed(details={"order": [_("The list has changed; reload and try again.")]})
         for index, pk in enumerate(ids):
@@ -547,9 +556,9 @@ def _locked_type(product_type):
 
 # === templates (PRD-07) ====================================================================================
 
-def _template_fields(fields, previous, errors):
+def _template_fields(actor, fields, previous, errors):
     """A template's custom values: each checked, but required ones may stay empty (filled per product)."""
-    cleaned = _clean_fields(fields, partial=True, previous=previous, errors=errors)
+    cleaned = _clean_fields(fields, partial=True, previous=previous, errors=errors, actor=actor)
     return None if cleaned is None else {key: value for key, value in cleaned.items() if value is not None}
 
 
@@ -588,7 +597,7 @@ def create_template(*, actor, name, number, product_type_id=None, warranty_month
     }
     with transaction.atomic():
         _check_template_number(values["number"], errors)
-        values["fields"] = _template_fields(fields, None, errors)
+        values["fields"] = _template_fields(actor, fields, None, errors)
         _raise_if(errors)
         template = ProductTemplate(created_by=_user(actor), **values)
         _save_template(template)
@@ -615,7 +624,7 @@ def update_template(*, actor, template, name=NOT_GIVEN, number=NOT_GIVEN, produc
             changes["warranty_months"] = _warranty_months(warranty_months, errors)
         if description is not NOT_GIVEN:
             changes["description"] = _text(description, 2000, "description", errors)
-        new_fields = None if fields is NOT_GIVEN else _template_fields(fields, template.fields, errors)
+        new_fields = None if fields is NOT_GIVEN else _template_fields(actor, fields, template.fields, errors)
         _raise_if(errors)
         _write_template(actor, template, changes, new_fields)
     return template

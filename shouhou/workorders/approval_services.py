@@ -26,6 +26,12 @@ def _lock_approval(actor, approval):
     return found, order, is_approver
 
 
+def _require_approver(actor, approval, is_approver):
+    """Only an approver decides, and never on his own request (one recorded before that rule included)."""
+    if not is_approver or approval.requested_by_id == actor.pk:
+        raise PermissionDenied(_("You are not an approver of this request."))
+
+
 def _decide(actor, approval, order, state, note):
     approval.state, approval.decided_by, approval.decided_at = state, actor, _now()
     approval.decision_note = note
@@ -37,8 +43,7 @@ def _decide(actor, approval, order, state, note):
 def approve(*, actor, approval, note=""):
     """Apply the requested action as the requester; refused (409) if the table no longer allows it."""
     approval, order, is_approver = _lock_approval(actor, approval)
-    if not is_approver:
-        raise PermissionDenied(_("You are not an approver of this request."))
+    _require_approver(actor, approval, is_approver)
     note = _text(note, "note")
     flow_config = _flow_of(order)
     flow.check(approval.action, order, flow_config, ignore_approval=True)
@@ -53,8 +58,7 @@ def approve(*, actor, approval, note=""):
 @transaction.atomic
 def refuse(*, actor, approval, note):
     approval, order, is_approver = _lock_approval(actor, approval)
-    if not is_approver:
-        raise PermissionDenied(_("You are not an approver of this request."))
+    _require_approver(actor, approval, is_approver)
     note = _text(note, "note", required=True)
     before = _snapshot(order)
     _decide(actor, approval, order, Approval.State.REFUSED, note)

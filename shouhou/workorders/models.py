@@ -223,6 +223,8 @@ class Approval(TenantModel):
                                    verbose_name=_("decided by"))
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("note"), blank=True)
+    # the flow's rule found nobody but the requester: the company's administrators decide instead
+    routed_to_admins = models.BooleanField(_("sent to the administrators"), default=False)
 
     class Meta:
         verbose_name = _("approval")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.models import Role, Team, User
 from shouhou.accounts.queries import limit_to_own_teams, members_of
 from shouhou.core import company_settings, forms_engine, permissions, timeline
-from shouhou.core.errors import ValidationFailed
+from shouhou.core.errors import NotFound, ValidationFailed
 from shouhou.core.tenancy import require_tenant
 
 from . import flow
@@ -74,6 +74,34 @@ def load_service_options(order):
 
 def get_work_order(actor, pk):
     return permissions.get_visible_or_404(list_work_orders(actor), pk=pk)
+
+
+def deciding_orders(actor):
+    """Ids (a subquery) of the orders a pending approval asks the actor to decide (not his own request)."""
+    mine = Approval.approvers.through.objects.filter(approval_id=OuterRef("pk"), user_id=actor.pk)
+    return (Approval.objects.filter(Exists(mine), state=Approval.State.PENDING).exclude(requested_by_id=actor.pk)
+            .values("order_id"))
+
+
+def open_work_order(actor, pk):
+    """(order, read_only) for the detail pages: an order within the actor's scope, or one he must decide
+    on, opened read-only for that purpose (an approver outside the order's scope); else NotFound."""
+    try:
+        return get_work_order(actor, pk), False
+    except NotFound:
+        pass
+    orders = (WorkOrder.objects.filter(pk__in=deciding_orders(actor))
+              .select_related("order_type", "customer", "assignee").prefetch_related("product", "service_type",
+                                                                                    "service_content"))
+    return permissions.get_visible_or_404(orders, pk=pk), True
+
+
+def can_open(actor, pk):
+    try:
+        open_work_order(actor, pk)
+    except NotFound:
+        return False
+    return True
 
 
 # --- tabs and filters -------------------------------------------------------------------------------
@@ -301,7 +329,7 @@ def approval_actions(actor, approval):
     if approval.state != Approval.State.PENDING:
         return []
     actions = []
-    if approval.approvers.filter(pk=actor.pk).exists():
+    if approval.requested_by_id != actor.pk and approval.approvers.filter(pk=actor.pk).exists():
         actions += ["approve", "refuse"]
     if approval.requested_by_id == actor.pk:
         actions.append("withdraw")
@@ -375,7 +403,9 @@ def candidates_for_assignment(actor, order=None, *, search="", orders=(), custom
     ]
 
 
-def _candidate_users(actor, order, *, orders=(), customer=None):
+def assignable_users(actor, order=None, *, orders=(), customer=None):
+    """Everyone the actor may give the order (or a new order of `customer`) to: the picker's people
+    before search and counts. The services resolve an assignee through it (core.references)."""
     role_ids = [role.pk for role in Role.objects.all() if "workorder.view" in (role.permissions or [])]
     users = User.objects.for_tenant().filter(is_active=True, roles__in=role_ids)
     hidden = company_settings.get("workorder.hide_statuses") or []
@@ -387,10 +417,14 @@ def _candidate_users(actor, order, *, orders=(), customer=None):
         customers = [o.customer for o in ([order] if order is not None else orders)] or [customer]
         for team_id in {c.service_team_id for c in customers if c is not None and c.service_team_id}:
             users = users.filter(pk__in=members_of(Team.descendant_ids({team_id})))
-    users = limit_to_own_teams(actor, users)
+    return limit_to_own_teams(actor, users).distinct().order_by("name", "pk")
+
+
+def _candidate_users(actor, order, *, orders=(), customer=None):
+    users = assignable_users(actor, order, orders=orders, customer=customer)
     if order is not None and order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
-    return users.distinct().order_by("name", "pk")
+    return users
 
 
 def _dispatch_team_ids(actor, order):

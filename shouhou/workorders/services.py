@@ -22,9 +22,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline, working_hours
+from shouhou.accounts.models import User
+from shouhou.core import (
+    company_settings,
+    forms_engine,
+    outbox,
+    permissions,
+    references,
+    timeline,
+    working_hours,
+)
 from shouhou.core.errors import (
     Conflict,
     DomainError,
@@ -37,10 +46,10 @@ from shouhou.core.forms_engine.kinds.files import clean_ref
 from shouhou.core.geo import distance_km
 from shouhou.core.numbering import next_value
 from shouhou.core.tenancy import require_tenant
-from shouhou.customers.models import Address, Contact, Customer
 from shouhou.products.models import Product
 
 from . import flow
+from . import references as refs
 from .models import (
     Approval,
     ComponentEntry,
@@ -51,7 +60,6 @@ from .models import (
     Status,
     StatusSpan,
     WorkOrder,
-    WorkOrderType,
 )
 from .upload_services import MB, _image_type, _store
 
@@ -223,12 +231,14 @@ def _check_service_team(customer, user, field="assignee"):
             "team": customer.service_team.name}]})
 
 
-def _users(ids, field):
-    ids = {int(_pk(i)) for i in ids or []}
-    users = list(User.objects.for_tenant().filter(pk__in=ids, is_active=True))
-    if len(users) != len(ids):
-        raise ValidationFailed(details={field: [_("Choose active colleagues of your company.")]})
-    return users
+def _assignee(actor, value, *, order=None, customer=None):
+    """The new assignee: an active colleague who may handle work orders, of the customer's service team
+    when the company dispatches by it, and one the actor's assignee picker offers (refused alike when
+    missing or outside the actor's choice)."""
+    user = _active_user(value)
+    _check_service_team(order.customer if order is not None else customer, user)
+    refs.assignee(actor, user.pk, order=order, customer=customer)
+    return user
 
 
 # === time tracking and deadlines ====================================================================
@@ -283,12 +293,8 @@ def _next_number(now):
 # === order values (create / edit) ===================================================================
 
 def _tenant_row(model, value, field, errors, **extra):
-    if value in (None, ""):
-        return None
-    row = model.objects.filter(pk=_pk(value), **extra).first()
-    if row is None:
-        errors[field] = [_("Choose a valid option; that one does not exist.")]
-    return row
+    return references.resolve(None, lambda _actor: model.objects.filter(**extra), value, field=field, errors=errors,
+                              message=_("Choose a valid option; that one does not exist."))
 
 
 def _clean_planned_at(value, errors):
@@ -315,28 +321,29 @@ def _clean_coordinate(value, limit, field, errors):
     return number
 
 
-def _clean_system_values(data, current, errors):
-    """Model values for the system fields present in `data`; `current` supplies the others (edit)."""
+def _clean_system_values(actor, data, current, errors):
+    """Model values for the system fields present in `data`; `current` supplies the others (edit). The
+    customer, contact, address and product are resolved through the actor's data scope (refs)."""
     values = {}
     customer = current.get("customer")
     if "customer" in data:
-        customer = _tenant_row(Customer, data["customer"], "customer", errors)
+        customer = refs.customer(actor, data["customer"], current=customer, errors=errors)
         if customer is None and "customer" not in errors:
             errors["customer"] = [_("This field is required.")]
         values["customer"] = customer
     if "contact" in data:
-        contact = _tenant_row(Contact, data["contact"], "contact", errors, customer_id=_pk(customer))
+        contact = refs.contact(actor, data["contact"], customer, errors=errors)
         values["contact"] = contact
         if contact is not None:
             values["contact_name"], values["contact_phone"] = contact.name, contact.phone
     if "address" in data:
-        address = _tenant_row(Address, data["address"], "address", errors, customer_id=_pk(customer))
+        address = refs.address(actor, data["address"], customer, errors=errors)
         values["address"] = address
         if address is not None:
             values["address_text"] = str(address)
             values["latitude"], values["longitude"] = address.latitude, address.longitude
     if "product" in data:
-        product = _tenant_row(Product, data["product"], "product", errors)
+        product = refs.product(actor, data["product"], current=current.get("product"), errors=errors)
         if product is not None and product.customer_id not in (None, _pk(customer)):
             errors["product"] = [_("This product belongs to another customer.")]
         values["product"] = product
@@ -373,11 +380,11 @@ def _customer_defaults(customer, values):
         values["latitude"], values["longitude"] = customer.latitude, customer.longitude
 
 
-def _clean_custom_fields(order_type, data, errors, *, previous=None, partial=False):
+def _clean_custom_fields(actor, order_type, data, errors, *, previous=None, partial=False):
     schema = forms_engine.get_schema(order_type.form_target)
     try:
         cleaned = forms_engine.validate_values(schema, data or {}, partial=partial, previous=previous,
-                                               error_prefix="fields.")
+                                               error_prefix="fields.", actor=actor)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
         return previous or {}
@@ -385,16 +392,11 @@ def _clean_custom_fields(order_type, data, errors, *, previous=None, partial=Fal
 
 
 def _usable_type(actor, order_type):
-    order_type = WorkOrderType.objects.filter(pk=_pk(order_type), is_enabled=True).first()
-    if order_type is None:
-        raise ValidationFailed(details={"order_type": [_("Choose an enabled work-order type.")]})
-    team_ids = set(order_type.teams.values_list("pk", flat=True))
-    if team_ids and not permissions.has_perm(actor, "workorder_settings.manage"):
-        allowed = Team.descendant_ids(team_ids)
-        mine = set(actor.teams.values_list("pk", flat=True)) | set(actor.led_teams.values_list("pk", flat=True))
-        if not allowed & mine:
-            raise ValidationFailed(details={"order_type": [_("Your teams may not use this work-order type.")]})
-    return order_type
+    """An enabled type the actor may use (a type limited to teams needs one of them): queries.usable_types."""
+    from .queries import usable_types
+
+    return references.resolve(actor, usable_types, order_type, field="order_type", required=True,
+                              message=_("Choose an enabled work-order type your teams may use."))
 
 
 def _link_product(actor, product, customer):
@@ -406,8 +408,8 @@ def _link_product(actor, product, customer):
         "name": customer.name})
 
 
-def _collaborators_for(customer, collaborator_ids):
-    users = _users(collaborator_ids, "collaborator_ids")
+def _collaborators_for(actor, customer, collaborator_ids):
+    users = refs.collaborators(actor, collaborator_ids)
     if customer is not None and company_settings.get("customer.owner_as_collaborator"):
         users += list(customer.owners.filter(is_active=True))
     return list({user.pk: user for user in users}.values())
@@ -431,17 +433,16 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     data = {"customer": customer, "contact": contact, "address": address, "product": product,
             "priority": priority, "service_type": service_type, "service_content": service_content,
             "planned_at": planned_at, "description": description, "attachments": attachments}
-    values = _clean_system_values(data, {}, errors)
-    custom = _clean_custom_fields(order_type, fields, errors)
+    values = _clean_system_values(actor, data, {}, errors)
+    custom = _clean_custom_fields(actor, order_type, fields, errors)
     collaborators = []
     try:
-        collaborators = _collaborators_for(values.get("customer"), collaborator_ids)
+        collaborators = _collaborators_for(actor, values.get("customer"), collaborator_ids)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
     if assignee is not None:
         try:
-            assignee = _active_user(assignee)
-            _check_service_team(values.get("customer"), assignee)
+            assignee = _assignee(actor, assignee, customer=values.get("customer"))
         except ValidationFailed as exc:
             _merge_validation(errors, exc)
     if errors:
@@ -480,17 +481,17 @@ def update_work_order(*, actor, order, expected_version=None, **changes):
         # another customer: its contact and address replace the old one's unless given
         data.setdefault("contact", None)
         data.setdefault("address", None)
-    values = _clean_system_values(data, {"customer": order.customer}, errors)
+    values = _clean_system_values(actor, data, {"customer": order.customer, "product": order.product}, errors)
     if "customer" in data and _pk(data["customer"]) != order.customer_id and not errors:
         _customer_defaults(values["customer"], values)
     before_fields = dict(order.fields or {})
     if "fields" in changes:
-        order.fields = _clean_custom_fields(order.order_type, changes["fields"], errors, previous=before_fields,
-                                            partial=True)
+        order.fields = _clean_custom_fields(actor, order.order_type, changes["fields"], errors,
+                                            previous=before_fields, partial=True)
     collaborators = None
     if "collaborator_ids" in changes:
         try:
-            collaborators = _users(changes["collaborator_ids"], "collaborator_ids")
+            collaborators = refs.collaborators(actor, changes["collaborator_ids"], order=order)
         except ValidationFailed as exc:
             _merge_validation(errors, exc)
     if errors:
@@ -567,8 +568,7 @@ def assign(*, actor, order, assignee, note="", expected_version=None):
     order = _lock(actor, order, expected_version)
     permissions.require(actor, "workorder.assign")
     note = _text(note, "note")
-    assignee = _active_user(assignee)
-    _check_service_team(order.customer, assignee)
+    assignee = _assignee(actor, assignee, order=order)
     return _perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": note}, assignee=assignee)
 
 
@@ -600,10 +600,9 @@ def _transfer_locked(actor, order, assignee, note):
     if not (permissions.has_perm(actor, "workorder.transfer") or by_assignee):
         raise PermissionDenied(_("You may not transfer this work order."))
     note = _text(note, "note", required=company_settings.get("workorder.transfer_note_required"))
-    new_assignee = _active_user(assignee)
-    if new_assignee.pk == order.assignee_id:
+    if order.assignee_id is not None and references.clean_id(assignee) == order.assignee_id:
         raise ValidationFailed(details={"assignee": [_("Choose someone other than the current assignee.")]})
-    _check_service_team(order.customer, new_assignee)
+    new_assignee = _assignee(actor, assignee, order=order)
     return _perform(actor, order, "transfer", {"assignee_id": new_assignee.pk, "note": note},
                     assignee=new_assignee)
 
@@ -655,7 +654,7 @@ def complete(*, actor, order, content, attachments=(), signature=None, fields=No
     _require_assignee(actor, order)
     flow_config = _flow_of(order)
     flow.check("complete", order, flow_config)  # refuse before storing a signature image
-    values = _clean_receipt(order, _receipt_of(order), content=content, attachments=attachments,
+    values = _clean_receipt(actor, order, _receipt_of(order), content=content, attachments=attachments,
                             signature=signature, fields=fields, final=True)
     lat, lng = _clean_position(latitude, longitude)
     if flow.approval_rule(flow_config, flow.ACTION_NODE["complete"]) is not None:
@@ -673,7 +672,7 @@ def save_receipt_draft(*, actor, order, content="", attachments=(), signature=No
     receipt = _receipt_of(order)
     if receipt is not None and not receipt.is_draft:
         raise flow.NotAllowed(_("The receipt has already been submitted."))
-    values = _clean_receipt(order, receipt, content=content, attachments=attachments, signature=signature,
+    values = _clean_receipt(actor, order, receipt, content=content, attachments=attachments, signature=signature,
                             fields=fields, final=False)
     receipt = _store_receipt(actor, order, receipt, values, draft=True)
     _record(actor, order, "receipt_draft", _("Saved the receipt draft"))
@@ -705,8 +704,7 @@ def reopen(*, actor, order, reason, expected_version=None):
 
 def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
     if assignee is None:  # applying an approved request: the assignee is checked again, as when asked
-        assignee = _active_user(payload["assignee_id"])
-        _check_service_team(order.customer, assignee)
+        assignee = _assignee(actor, payload["assignee_id"], order=order)
     before = _snapshot(order)
     status = flow.next_status("assign", order, flow_config)
     order.assignee, order.dispatcher, order.assigned_at = assignee, actor, now
@@ -746,8 +744,7 @@ def _apply_reject(actor, order, payload, flow_config, now):
 def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
     new_assignee = assignee
     if new_assignee is None:  # applying an approved request: the assignee is checked again, as when asked
-        new_assignee = _active_user(payload["assignee_id"])
-        _check_service_team(order.customer, new_assignee)
+        new_assignee = _assignee(actor, payload["assignee_id"], order=order)
     keep = bool(company_settings.get("workorder.transfer_keep_status"))
     before = _snapshot(order)
     former = order.assignee
@@ -849,7 +846,7 @@ APPLY = {
 
 # === receipts =======================================================================================
 
-def _clean_receipt(order, receipt, *, content, attachments, signature, fields, final):
+def _clean_receipt(actor, order, receipt, *, content, attachments, signature, fields, final):
     errors = {}
     options = order.order_type.receipt_options or {}
     content = _text(content, "content", required=final, limit=MAX_TEXT, errors=errors)
@@ -864,7 +861,7 @@ def _clean_receipt(order, receipt, *, content, attachments, signature, fields, f
     data = previous if fields is None else fields
     try:
         cleaned = forms_engine.validate_values(schema, data or {}, partial=not final, previous=previous,
-                                               error_prefix="fields.")
+                                               error_prefix="fields.", actor=actor)
         custom = cleaned if final else forms_engine.merge_values(previous, cleaned)
     except ValidationFailed as exc:
         _merge_validation(errors, exc)
@@ -964,41 +961,58 @@ def report_location(*, user, latitude, longitude):
 
 # === approvals: asking for one (deciding: approval_services.py) =====================================
 
-def _approvers(order, rule, payload):
+ADMIN_ROLE_KEYS = ("admin", "manager")  # 系统管理员, 普通管理员 (accounts.roles)
+ROUTED_TO_ADMINS = gettext_lazy("No approver under the flow's rule; the request was sent to the administrators.")
+
+
+def _rule_users(order, rule, payload):
     kind = rule["rule"]
     users = User.objects.for_tenant().filter(is_active=True)
     if kind == "users":
-        users = users.filter(pk__in=rule.get("user_ids") or [])
-    elif kind == "role":
-        users = users.filter(roles=rule.get("role_id"))
-    elif kind == "team_leader":
+        return users.filter(pk__in=rule.get("user_ids") or [])
+    if kind == "role":
+        return users.filter(roles=rule.get("role_id"))
+    if kind == "team_leader":
         assignee_id = payload.get("assignee_id") or order.assignee_id
-        users = users.filter(led_teams__members=assignee_id) if assignee_id else users.none()
-    elif kind == "creator":
-        users = users.filter(pk=order.created_by_id)
-    users = list(users.distinct())
-    if not users:
-        raise ValidationFailed(details={"approval": [
-            _("No approver could be found for this step; ask an administrator to check the flow settings.")]})
+        return users.filter(led_teams__members=assignee_id) if assignee_id else users.none()
+    if kind == "creator":
+        return users.filter(pk=order.created_by_id)
     return users
 
 
+def _approvers(actor, order, rule, payload):
+    """(approvers, routed_to_admins). The requester never approves his own request: when the rule names
+    nobody else (he leads his own team, he created the order …), the company's administrators decide."""
+    users = list(_rule_users(order, rule, payload).exclude(pk=_pk(actor)).distinct())
+    if users:
+        return users, False
+    admins = list(User.objects.for_tenant().filter(is_active=True, roles__system_key__in=ADMIN_ROLE_KEYS)
+                  .exclude(pk=_pk(actor)).distinct())
+    if not admins:
+        raise ValidationFailed(details={"approval": [
+            _("No approver could be found for this step; ask an administrator to check the flow settings.")]})
+    return admins, True
+
+
 def _request_approval(actor, order, action, node, rule, payload):
-    approvers = _approvers(order, rule, payload)
+    approvers, routed = _approvers(actor, order, rule, payload)
     before = _snapshot(order)
     try:
         with transaction.atomic():
             approval = Approval.objects.create(tenant_id=order.tenant_id, order=order, node=node, action=action,
-                                               payload=payload, requested_by=actor)
+                                               payload=payload, requested_by=actor, routed_to_admins=routed)
     except IntegrityError:
         raise flow.NotAllowed(_("The work order is waiting for an approval."))
     approval.approvers.set(approvers)
     order.awaiting_approval = True
     _save(order)
+    note = payload.get("reason") or payload.get("note") or ""
+    if routed:
+        note = f"{ROUTED_TO_ADMINS} {note}".strip()
     _record(actor, order, "approval_requested", _("Asked for approval: %(action)s") % {
-        "action": flow.ACTION_LABELS[action]}, before, note=payload.get("reason") or payload.get("note") or "")
+        "action": flow.ACTION_LABELS[action]}, before, note=note)
     _emit("workorder.approval_requested", order, actor, approval_id=approval.pk, action=action,
-          approver_ids=[user.pk for user in approvers])
+          approver_ids=[user.pk for user in approvers], routed_to_admins=routed)
     return order
 
 
@@ -1043,7 +1057,8 @@ def save_component_entry(*, actor, order, component, values, entry=None):
         entry = existing.first()
     schema = forms_engine.get_schema(component.form_target)
     previous = entry.fields if entry is not None else {}
-    cleaned = forms_engine.validate_values(schema, values or {}, previous=previous, error_prefix="fields.")
+    cleaned = forms_engine.validate_values(schema, values or {}, previous=previous, error_prefix="fields.",
+                                           actor=actor)
     changes = forms_engine.diff_values(schema, previous, cleaned)
     entry = entry or ComponentEntry(tenant_id=order.tenant_id, order=order, component=component, created_by=actor)
     entry.fields = cleaned

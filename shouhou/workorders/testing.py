@@ -8,11 +8,13 @@ ORDER, TYPE, APPROVAL = "workorders.WorkOrder", "workorders.WorkOrderType", "wor
 
 @populator
 def workorders_data(tenant, owner, marker):
+    from shouhou.core.testing import make_user
     from shouhou.workorders import flow, services, type_services
 
     customer = Customer.objects.create(tenant=tenant, number=f"WOC{tenant.pk:05d}", name=f"{marker}工单客户")
+    approver = make_user(tenant, roles=("manager",), name=f"{marker}审批人")  # the requester never approves
     approving = flow.default_flow()
-    approving["assign"]["approval"] = {"rule": "users", "user_ids": [owner.pk], "role_id": None}
+    approving["assign"]["approval"] = {"rule": "users", "user_ids": [approver.pk], "role_id": None}
     order_type = type_services.save_type(actor=owner, name=f"{marker}维修", flow=approving)
     order = services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal",
                                        description=f"{marker}工单描述")

@@ -11,7 +11,7 @@ from .kinds.base import REQUIRED
 from .kinds.references import References
 
 
-def validate_values(schema, data, *, partial=False, previous=None, error_prefix=""):
+def validate_values(schema, data, *, partial=False, previous=None, error_prefix="", actor=None):
     """Return the cleaned values to store, or raise ValidationFailed(details={key: [messages]}).
 
     Full mode (`partial=False`): `data` is the whole set; required fields must be present and the
@@ -22,6 +22,8 @@ def validate_values(schema, data, *, partial=False, previous=None, error_prefix=
     `previous` (the stored values) lets unchanged values stand even if an option or a referenced
     record has since been removed, and lets stored files stand without re-checking.
     `error_prefix` ("fields." for the API) is put before each key in the error details.
+    `actor` (the editor): reference kinds (customer, product, user) accept only records in the actor's
+    data scope (core.references); without one (a system write, a form's first pass) the company's.
     """
     parsed = as_parsed(schema)
     previous = previous or {}
@@ -36,7 +38,7 @@ def validate_values(schema, data, *, partial=False, previous=None, error_prefix=
                 errors[f"{error_prefix}{field.key}"] = [REQUIRED]
             continue
         try:
-            value = _clean_one(field, data[field.key], previous.get(field.key))
+            value = _clean_one(field, data[field.key], previous.get(field.key), actor)
         except FieldError as exc:
             errors[f"{error_prefix}{field.key}"] = exc.messages
             continue
@@ -51,12 +53,14 @@ def validate_values(schema, data, *, partial=False, previous=None, error_prefix=
     return _store_pending(fields, cleaned)
 
 
-def _clean_one(field, value, previous):
+def _clean_one(field, value, previous, actor):
     impl = field.impl
     if impl.is_empty(value):
         if field.required:
             raise FieldError(REQUIRED)
         return None
+    if getattr(impl, "scoped", False):
+        return impl.clean(field, value, previous, actor=actor)
     return impl.clean(field, value, previous)
 
 

@@ -312,7 +312,7 @@ def test_user_reference_must_belong_to_the_active_company(tenant, owner, other_c
     stranger = other_company[1]
     assert check(one("user"), str(colleague.pk)) == colleague.pk
     assert check(one("user", multiple=True), [owner.pk, colleague.pk, owner.pk]) == [owner.pk, colleague.pk]
-    refused(one("user"), stranger.pk, "The selected user does not exist.")
+    refused(one("user"), stranger.pk, "The selected colleague does not exist or you cannot choose them.")
     refused(one("user", multiple=True), [owner.pk, stranger.pk], "does not exist")
     refused(one("user"), 10**9, "does not exist")
 
@@ -320,7 +320,7 @@ def test_user_reference_must_belong_to_the_active_company(tenant, owner, other_c
 def test_reference_kinds_are_pluggable(tenant, owner, monkeypatch):
     """customers/products register their kinds; until then a reference cannot be confirmed."""
     monkeypatch.delitem(reference_registry.SOURCES, "product", raising=False)
-    refused(one("product"), 1, "The selected product does not exist.")
+    refused(one("product"), 1, "The selected product does not exist or you cannot use it.")
 
     visible = {7: "上海客户", 8: "北京客户"}
 
@@ -342,7 +342,7 @@ def test_reference_kinds_are_pluggable(tenant, owner, monkeypatch):
         "customer", resolve, lambda c: c.name, match, None, "/customers/pick/"))
     definition = one("customer", "client", label="客户")
     assert check(definition, 7) == 7
-    refused(definition, 9, "The selected customer does not exist.")
+    refused(definition, 9, "The selected customer does not exist or you cannot use it.")
     items = display_values(schema_of(definition), {"client": 8})
     assert (items[0].label, items[0].text) == ("客户", "北京客户")
     assert parse_excel_row(schema_of(definition), {"客户": "上海客户"}) == {"client": 7}
@@ -777,7 +777,7 @@ def test_form_reports_engine_and_field_errors(tenant, owner, other_company):
     assert form.errors["cf_model"] == ["This field is required."]
     assert "valid phone number" in form.errors["cf_phone"][0]
     assert form.errors["cf_power"]  # above the maximum
-    assert form.errors["cf_owner"] == ["The selected user does not exist."]
+    assert form.errors["cf_owner"] == ["The selected colleague does not exist or you cannot choose them."]
     assert form.custom_values is None
 
 

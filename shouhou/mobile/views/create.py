@@ -153,16 +153,6 @@ def _usable_type(request, type_id):
         raise NotFound()
 
 
-def _check_picks(actor, form):
-    """The customer and product must be ones the actor may see (the service checks the company only)."""
-    data = form.cleaned_data
-    if console_queries.pickable_customer(actor, data.get("customer")) is None:
-        form.add_error("customer", _("Choose a customer from the list."))
-    if data.get("product") and console_queries.pickable_product(actor, data["product"]) is None:
-        form.add_error("product", _("Choose a product from the list."))
-    return not form.errors
-
-
 def _save(request, order_type, form):
     dispatch = "dispatch" in request.POST
     assignee = form.cleaned_data.get("assignee") if dispatch else None
@@ -194,7 +184,7 @@ def create(request):
                   if can_assign else [])
     form = order_form_class(order_type)(request.POST or None, request.FILES or None, actor=request.user,
                                         candidates=candidates)
-    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+    if request.method == "POST" and form.is_valid():
         try:
             order = _save(request, order_type, form)
         except NotFound:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from shouhou.core import company_settings, forms_engine
+from shouhou.core.errors import NotFound
 from shouhou.core.geo import navigation_url
 from shouhou.core.permissions import has_perm, require
 from shouhou.workorders import console_queries, flow
@@ -13,7 +14,7 @@ from shouhou.workorders import queries as wo_queries
 from shouhou.workorders.models import Status
 
 from .. import queries
-from .common import countdown_text, duration_text, get_order, mobile_view
+from .common import countdown_text, duration_text, mobile_view
 
 PAGE_SIZE = 20
 # the actions the phone offers, in the order of the action bar (the console has the others)
@@ -95,8 +96,11 @@ def order_actions(user, order):
             "labels": {key: flow.ACTION_LABELS[key] for key in allowed}}
 
 
-def _components(user, order):
-    editable = order.status not in flow.FINAL_STATUSES and (
+NO_ACTIONS = {"primary": [], "secondary": [], "labels": {}}
+
+
+def _components(user, order, read_only=False):
+    editable = not read_only and order.status not in flow.FINAL_STATUSES and (
         has_perm(user, "workorder.edit") or order.assignee_id == user.pk)
     tabs = []
     for component, entries in queries.component_tabs(order):
@@ -130,8 +134,13 @@ def _navigation(order):
 
 @mobile_view
 def order_detail(request, pk):
-    order = get_order(request, pk)
+    """The order within the actor's scope, or read-only for an approver who must decide on it (he decides
+    under 审批); a stale link (transferred away, deleted) gets a page saying so instead of a bare 404."""
     user = request.user
+    try:
+        order, read_only = wo_queries.open_work_order(user, pk)
+    except NotFound:
+        return render(request, "mobile/order_gone.html", {"tab": "orders"}, status=404)
     flow_config = flow.normalize(order.order_type.flow)
     schema = forms_engine.get_schema(order.order_type.form_target)
     report = wo_queries.time_in_statuses(order)
@@ -139,7 +148,8 @@ def order_detail(request, pk):
         "tab": "orders",
         "order": order,
         "steps": progress_steps(order, flow_config),
-        "actions": order_actions(user, order),
+        "read_only": read_only,
+        "actions": NO_ACTIONS if read_only else order_actions(user, order),
         "flags": console_queries.open_flags(order),
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_at else "",
         "countdown": countdown_text(order.deadline_at) if order.deadline_at else "",
@@ -148,11 +158,11 @@ def order_detail(request, pk):
         "collaborators": list(order.collaborators.all()),
         "entries": list(wo_queries.timeline_of(order, limit=100)),
         "notes": list(wo_queries.notes_of(order)),
-        "components": _components(user, order),
+        "components": _components(user, order, read_only),
         "receipt": _receipt(order),
         "total_time": duration_text(report.total_seconds),
         "working_time": duration_text(report.working_seconds),
         "paused_time": duration_text(report.paused_seconds) if report.paused_seconds else "",
         "transfer_note_required": company_settings.get("workorder.transfer_note_required"),
-        "can_note": order.status not in flow.FINAL_STATUSES,
+        "can_note": not read_only and order.status not in flow.FINAL_STATUSES,
     })

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from shouhou.accounts.models import Role, WorkStatus
+from shouhou.accounts.models import Role, User, WorkStatus
 from shouhou.core import forms_engine
 from shouhou.core.errors import (
     Conflict,
@@ -244,6 +244,7 @@ def test_type_limited_to_teams(world):
     outsider = make_user(world.tenant, roles=("director",))
     with pytest.raises(ValidationFailed):
         world.make_order(order_type, actor=outsider)
+    world.customer.owners.add(world.engineer)  # a customer within the engineer's scope
     assert world.make_order(order_type, actor=world.engineer).order_type == order_type
     assert order_type not in queries.usable_types(outsider) and order_type in queries.usable_types(world.engineer)
 
@@ -331,6 +332,7 @@ def test_permission_codes_guard_dispatch_actions(world):
     order = world.make_order()
     assert_refused(order, NotFound, lambda: services.assign(
         actor=world.engineer, order=order, assignee=world.engineer))  # not in the engineer's scope
+    world.customer.owners.add(world.engineer)  # a customer the engineer may use
     mine = world.make_order(actor=world.engineer)
     assert_refused(mine, PermissionDenied, lambda: services.assign(
         actor=world.engineer, order=mine, assignee=world.engineer))
@@ -537,8 +539,10 @@ def test_approval_on_cancel(world):
     order = services.cancel(actor=world.dispatcher, order=order, reason="重复工单")
     assert order.status == Status.PENDING and order.awaiting_approval
     approval = Approval.objects.get(order=order)
-    assert list(approval.approvers.all()) == [world.dispatcher] and approval.payload == {"reason": "重复工单"}
-    assert approval_services.approve(actor=world.dispatcher, approval=approval).status == Status.CANCELLED
+    # the creator asks: he may not approve his own request, so the administrators decide
+    assert set(approval.approvers.all()) == {world.owner, world.approver} and approval.routed_to_admins
+    assert approval.payload == {"reason": "重复工单"}
+    assert approval_services.approve(actor=world.approver, approval=approval).status == Status.CANCELLED
 
 
 def test_approver_rules_role_and_team_leader(world):
@@ -562,6 +566,7 @@ def test_no_approver_found_is_a_clear_refusal(world):
     config = flow.default_flow()
     config["accept"]["approval"] = {"rule": "team_leader", "user_ids": [], "role_id": None}
     order = world.assigned(flow=config)
+    User.objects.filter(pk__in=[world.owner.pk, world.approver.pk]).update(is_active=False)  # no administrator
     error = assert_refused(order, ValidationFailed, lambda: services.accept(actor=world.engineer, order=order))
     assert "approval" in error.details
 
@@ -806,6 +811,7 @@ def test_engineer_sees_own_orders_only(world):
     mine = world.assigned()
     theirs = world.assigned(assignee=world.engineer2)
     collaborating = world.make_order(collaborator_ids=[world.engineer.pk])
+    world.customer.owners.add(world.engineer)  # a customer the engineer may use
     created = world.make_order(actor=world.engineer)
     visible = set(queries.visible_work_orders(world.engineer))
     assert visible == {mine, collaborating, created}

@@ -66,6 +66,8 @@ def _decide(request, approval_id, *, refusing):
             show_error(form, exc)
         else:
             messages.success(request, _("Refused.") if refusing else _("Approved."))
+            if not queries.can_open(request.user, approval.order_id):  # he opened it only to decide
+                return finished(request, reverse("workorders:approvals"))
             return finished(request)
     name = "workorders:approval_refuse" if refusing else "workorders:approval_approve"
     return render_modal(request, "workorders/_decision.html", {

@@ -61,16 +61,6 @@ def _products_creatable():
     return hasattr(product_services, "create_product")
 
 
-def _check_picks(actor, form):
-    """The customer and product must be ones the actor may see (the service checks the company only)."""
-    data = form.cleaned_data
-    if console_queries.pickable_customer(actor, data.get("customer")) is None:
-        form.add_error("customer", _("Choose a customer from the list."))
-    if data.get("product") and console_queries.pickable_product(actor, data["product"]) is None:
-        form.add_error("product", _("Choose a product from the list."))
-    return not form.errors
-
-
 def _usable_type(request, type_id):
     types = queries.usable_types(request.user)
     try:
@@ -96,7 +86,7 @@ def create(request):
     initial = {"customer": request.GET.get("customer"), "product": request.GET.get("product")}
     form = form_class(request.POST or None, request.FILES or None, actor=request.user,
                       initial={k: v for k, v in initial.items() if v})
-    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+    if request.method == "POST" and form.is_valid():
         dispatch = "dispatch" in request.POST
         try:
             order = services.create_work_order(
@@ -128,7 +118,7 @@ def edit(request, pk):
         require(request.user, "workorder.edit")
     form_class = work_order_form_class(order.order_type, order.fields)
     form = form_class(request.POST or None, request.FILES or None, actor=request.user, order=order)
-    if request.method == "POST" and form.is_valid() and _check_picks(request.user, form):
+    if request.method == "POST" and form.is_valid():
         changes = form.changed_values()
         if form.custom_values is not None:
             changes["fields"] = _custom_changes(form, order)

@@ -134,23 +134,25 @@ def _may_edit(user, order):
     return has_perm(user, "workorder.edit") or (order.created_by_id == user.pk and order.status == Status.PENDING)
 
 
-def _detail_context(request, order):
+def _detail_context(request, order, read_only=False):
+    """The page's context; `read_only` (an approver outside the order's scope) offers only the decision."""
     user = request.user
     flow_config = flow.normalize(order.order_type.flow)
     schema = forms_engine.get_schema(order.order_type.form_target)
     approvals = list(queries.order_approvals(order))
     time_rows, time_report = console_queries.time_rows(order)
-    may_fill = (has_perm(user, "workorder.edit") or order.assignee_id == user.pk) and (
+    may_fill = not read_only and (has_perm(user, "workorder.edit") or order.assignee_id == user.pk) and (
         order.status not in flow.FINAL_STATUSES)
     then = request.GET.get("then", "")
-    actions = header_actions(request, order)
+    actions = [] if read_only else header_actions(request, order)
     return {
         "order": order,
+        "read_only": read_only,
         "status_css": STATUS_CSS.get(order.status, ""),
         "actions": actions,
         "auto_action": next((a["url"] for a in actions if a["key"] == then), ""),
-        "can_edit": _may_edit(user, order),
-        "can_copy": has_perm(user, "workorder.create"),
+        "can_edit": not read_only and _may_edit(user, order),
+        "can_copy": not read_only and has_perm(user, "workorder.create"),
         "steps": progress_steps(order, flow_config),
         "cancelled": order.status == Status.CANCELLED,
         "custom_values": forms_engine.display_values(schema, order.fields),
@@ -176,8 +178,13 @@ def _detail_context(request, order):
 @login_required
 @domain_errors
 def detail(request, pk):
-    order = _order(request, pk)
-    return render(request, "workorders/detail.html", _detail_context(request, order))
+    """The order within the actor's scope, or read-only for an approver who must decide on it; a link
+    gone stale (transferred away, deleted) gets a page saying so instead of a bare 404."""
+    try:
+        order, read_only = queries.open_work_order(request.user, pk)
+    except NotFound:
+        return render(request, "workorders/order_gone.html", status=404)
+    return render(request, "workorders/detail.html", _detail_context(request, order, read_only))
 
 
 @login_required

@@ -8,6 +8,9 @@ The engine does not import the apps whose records it references. Each app regist
 
 `resolve(ids)` must return the records with those ids that exist in the ACTIVE company (a
 TenantModel's `objects` already does); an id of another company's record is then "does not exist".
+`visible(actor)` is the actor's scoped queryset (what the picker offers): a value written by an
+editor is resolved through it (core.references), so an id outside the editor's data scope gets the
+same "does not exist" as a missing one. Labels of stored values still come from `resolve`.
 `match(texts)` (Excel import) returns {text: [ids]}; `choices()` gives a small full list for a plain
 select; otherwise the select carries `search_url` for the picker script.
 """
@@ -20,6 +23,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from shouhou.core import references
+from shouhou.core.errors import ValidationFailed
 
 from .. import json_queries
 from .base import FieldError, Kind, any_of, base_form_kwargs, cell_text, register
@@ -36,15 +42,16 @@ class ReferenceSource:
     match: Callable | None = None
     choices: Callable | None = None
     search_url: str = ""
+    visible: Callable | None = None
 
 
 SOURCES: dict[str, ReferenceSource] = {}
 
 
-def register_reference_kind(kind, resolve, *, label=str, match=None, choices=None, search_url=""):
+def register_reference_kind(kind, resolve, *, label=str, match=None, choices=None, search_url="", visible=None):
     if kind not in REFERENCE_KINDS:
         raise ValueError(f"{kind!r} is not a reference kind; choose one of {sorted(REFERENCE_KINDS)}")
-    SOURCES[kind] = ReferenceSource(kind, resolve, label, match, choices, search_url)
+    SOURCES[kind] = ReferenceSource(kind, resolve, label, match, choices, search_url, visible)
     return SOURCES[kind]
 
 
@@ -103,7 +110,7 @@ def _parse_ids(value):
             number = int(str(item).strip())
         except (TypeError, ValueError):
             raise FieldError(_("Enter the id of a record."))
-        if number <= 0:
+        if not 0 < number <= references.MAX_ID:
             raise FieldError(_("Enter the id of a record."))
         ids.append(number)
     return list(dict.fromkeys(ids))
@@ -138,22 +145,36 @@ class ReferenceKind(Kind):
     multiple_allowed = True
     sortable = False
     missing_message = ""
+    scoped = True  # validate_values hands clean() the editor
 
     def source(self):
         return SOURCES.get(self.name)
 
-    def clean(self, field, value, previous=None):
+    def clean(self, field, value, previous=None, *, actor=None):
+        """The ids; each new one (not stored before) must be a record the editor may use."""
         ids = _parse_ids(value)
         if not field.multiple and len(ids) > 1:
             raise FieldError(_("Choose only one."))
         stored_before = set(_as_ids(previous))
         to_check = [i for i in ids if i not in stored_before]
-        if to_check:
-            source = self.source()
-            found = set(source.resolve(to_check).values_list("pk", flat=True)) if source else set()
-            if set(to_check) - found:
-                raise FieldError(self.missing_message)
+        if to_check and not self._usable(actor, to_check):
+            raise FieldError(self.missing_message)
         return ids if field.multiple else ids[0]
+
+    def _usable(self, actor, ids):
+        """The editor may reference every one of these records: each is in the actor's scoped queryset
+        (core.references, the same answer for missing and out of scope); without an actor (a system
+        write) each exists in the active company."""
+        source = self.source()
+        if source is None:
+            return False
+        if actor is not None and source.visible is not None:
+            try:
+                references.resolve_many(actor, source.visible, ids, field="value")
+            except ValidationFailed:
+                return False
+            return True
+        return not set(ids) - set(source.resolve(ids).values_list("pk", flat=True))
 
     def form_field(self, field, *, refs, value=None):
         source = self.source()
@@ -222,21 +243,21 @@ class ReferenceKind(Kind):
 class CustomerRef(ReferenceKind):
     name = "customer"
     label = _("Customer")
-    missing_message = _("The selected customer does not exist.")
+    missing_message = _("The selected customer does not exist or you cannot use it.")
 
 
 @register
 class ProductRef(ReferenceKind):
     name = "product"
     label = _("Product")
-    missing_message = _("The selected product does not exist.")
+    missing_message = _("The selected product does not exist or you cannot use it.")
 
 
 @register
 class UserRef(ReferenceKind):
     name = "user"
     label = _("Colleague")
-    missing_message = _("The selected user does not exist.")
+    missing_message = _("The selected colleague does not exist or you cannot choose them.")
 
 
 REFERENCE_KINDS = {"customer", "product", "user"}
@@ -269,4 +290,11 @@ def _match_users(texts):
     return found
 
 
-register_reference_kind("user", _users, label=lambda user: user.name, match=_match_users, choices=_active_users)
+def _pickable_users(actor):
+    from shouhou.accounts.queries import pickable_users
+
+    return pickable_users(actor)
+
+
+register_reference_kind("user", _users, label=lambda user: user.name, match=_match_users, choices=_active_users,
+                        visible=_pickable_users)
