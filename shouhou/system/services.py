@@ -95,6 +95,15 @@ def sign_up(*, name, short_name, slug, contact_phone, admin_name, admin_password
     return tenant, owner
 
 
+@transaction.atomic
+def make_demo_company(tenant):
+    """The demo company (`seed_demo`): it never expires, and it never texts its made-up customers through
+    a real SMS gateway (messaging.sms.gateway). Platform operation: no actor."""
+    Tenant.objects.filter(pk=tenant.pk).update(is_demo=True, expires_at=None)
+    tenant.is_demo, tenant.expires_at = True, None
+    return tenant
+
+
 COMPANY_FIELDS = ["name", "short_name", "email", "phone", "address", "profile", "show_short_name"]
 
 
