@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "shouhou.core.middleware.TenantMiddleware",
     "shouhou.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shouhou.core.middleware.SubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
