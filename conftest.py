@@ -26,6 +26,29 @@ def _huey_immediate():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _strict_templates():
+    """A template variable missing from its context fails the test (production renders it as "");
+    see shouhou/core/testing/strict_templates.py."""
+    from django.conf import settings
+
+    from shouhou.core.testing import strict_templates
+
+    uninstall = strict_templates.install(settings.TEMPLATES)
+    yield
+    uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _no_missing_template_variables(_strict_templates):
+    """Also catches misses in the live server's thread (browser tests) and in code that swallows errors."""
+    from shouhou.core.testing import strict_templates
+
+    strict_templates.forget_missing_variables()
+    yield
+    strict_templates.assert_no_missing_variables()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Most test time would go to PBKDF2; tests don't need a slow hash."""

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "shouhou.core.middleware.LanguageMiddleware",
     "shouhou.core.text_guard.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shouhou.core.middleware.SubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import timeline
 from shouhou.core.errors import DomainError, ValidationFailed
+from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
 
 from . import services
@@ -36,6 +37,7 @@ def login_view(request):
 
 
 @require_POST
+@allowed_when_expired
 def logout_view(request):
     django_logout(request)
     return redirect("accounts:login")
@@ -48,6 +50,7 @@ def profile(request):
 
 
 @login_required
+@allowed_when_expired
 def change_password(request):
     errors = {}
     if request.method == "POST":
@@ -71,6 +74,7 @@ def change_password(request):
 
 @login_required
 @require_POST
+@allowed_when_expired
 def my_work_status(request):
     try:
         services.set_work_status(user=request.user, status_id=request.POST.get("status") or None)

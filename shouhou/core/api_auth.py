@@ -3,6 +3,7 @@
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from .subscription import check_api_request
 from .tenancy import activate
 
 
@@ -10,6 +11,7 @@ def _activate_user(request, user):
     request.user = user
     request.tenant = user.tenant
     activate(user.tenant)  # TenantMiddleware resets the context var after the response
+    check_api_request(request, user.tenant)  # 403 subscription_expired for an expired company's writes
     return user
 
 

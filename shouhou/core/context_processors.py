@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .navigation import menu_for
+from .subscription import is_expired
 
 
 def shell(request):
@@ -16,5 +17,6 @@ def shell(request):
         "unread_notifications": unread_count(user),
         "work_status_choices": list(work_statuses()),
         "company": request.tenant,
+        "subscription_expired": is_expired(request.tenant),
         "LANGUAGES": settings.LANGUAGES,
     }

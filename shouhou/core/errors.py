@@ -56,3 +56,13 @@ class QuotaExceeded(DomainError):
     code = "quota_exceeded"
     status = 400
     default_message = _("Your company's quota is used up.")
+
+
+class SubscriptionExpired(DomainError):
+    """The company's trial or subscription has expired: reads and exports work, writes do not
+    (core.subscription decides which requests are writes)."""
+
+    code = "subscription_expired"
+    status = 403
+    default_message = _("Your company's trial has expired. You can still sign in, read and export your data; "
+                        "to change it again, ask your Shouhou provider to extend the subscription.")

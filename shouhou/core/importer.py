@@ -45,6 +45,8 @@ from .excel import read_table, write_workbook, xlsx_response
 from .http import domain_errors
 from .jobs import tenant_task
 from .permissions import has_perm, require
+from .subscription import require_active
+from .tenancy import require_tenant
 from .validators import control_character_message, find_control_character
 
 logger = logging.getLogger(__name__)
@@ -248,6 +250,7 @@ def commit_job(job):
         return
     importer = importer_class(actor)
     try:
+        require_active(require_tenant())  # queued before the company's subscription expired
         columns, rows = _read(job, importer)
         with transaction.atomic():
             errors, good = _check(job, importer, columns, rows, track=False)

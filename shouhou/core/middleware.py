@@ -49,6 +49,35 @@ class LanguageMiddleware:
         return response
 
 
+class SubscriptionMiddleware:
+    """An expired company's console and phone writes are refused with a clear message (core.subscription);
+    the API refuses them in its authentication, where the caller is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from .errors import SubscriptionExpired
+        from .subscription import refuses_view
+
+        if request.path.startswith("/api/") or not refuses_view(request, view_func):
+            return None
+        error = SubscriptionExpired()
+        if _wants_json(request):  # the pages' scripts (designer save, reordering) read a JSON answer
+            from django.http import JsonResponse
+
+            return JsonResponse(error.as_dict(), status=error.status)
+        return domain_error_response(request, error)
+
+
+def _wants_json(request):
+    return ("application/json" in request.headers.get("Accept", "")
+            or request.headers.get("X-Requested-With") == "XMLHttpRequest")
+
+
 class DomainErrorMiddleware:
     """Turns a DomainError escaping a console view into the right response, in one place:
     NotFound → 404, PermissionDenied → 403, anything else → the message flashed and back to the page
@@ -61,24 +90,29 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.contrib import messages
-        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-        from django.http import Http404, HttpResponse, HttpResponseRedirect
+        return domain_error_response(request, exception)
 
-        from .errors import DomainError, NotFound, PermissionDenied
 
-        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
-            return None
-        if isinstance(exception, NotFound):
-            raise Http404(str(exception.message))
-        if isinstance(exception, PermissionDenied):
-            raise DjangoPermissionDenied(str(exception.message))
-        if getattr(request, "htmx", False):
-            return HttpResponse(str(exception.message), status=exception.status)
-        referer = request.META.get("HTTP_REFERER")
-        if request.method == "GET" and not referer:
-            from django.shortcuts import render
+def domain_error_response(request, exception):
+    """The console's answer to a DomainError (see DomainErrorMiddleware); None when it is not one."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.http import Http404, HttpResponse, HttpResponseRedirect
 
-            return render(request, "error.html", {"message": exception.message}, status=exception.status)
-        messages.error(request, exception.message)
-        return HttpResponseRedirect(referer or request.path)
+    from .errors import DomainError, NotFound, PermissionDenied
+
+    if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+        return None
+    if isinstance(exception, NotFound):
+        raise Http404(str(exception.message))
+    if isinstance(exception, PermissionDenied):
+        raise DjangoPermissionDenied(str(exception.message))
+    if getattr(request, "htmx", False):
+        return HttpResponse(str(exception.message), status=exception.status)
+    referer = request.META.get("HTTP_REFERER")
+    if request.method == "GET" and not referer:
+        from django.shortcuts import render
+
+        return render(request, "error.html", {"message": exception.message}, status=exception.status)
+    messages.error(request, exception.message)
+    return HttpResponseRedirect(referer or request.path)

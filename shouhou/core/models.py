@@ -38,6 +38,8 @@ class Tenant(models.Model):
     starts_at = models.DateTimeField(_("order start"), default=timezone.now)
     expires_at = models.DateTimeField(_("order expiry"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # The demo company (`seed_demo`): its made-up customers are never texted through a real SMS gateway.
+    is_demo = models.BooleanField(default=False, editable=False)
     settings = models.JSONField(default=dict, blank=True)
     # Bumped (in the same transaction) whenever a role or a user's roles change: the key of the
     # process-wide cache of users' grants (core.permissions). Only ever moves up: see save().

@@ -72,7 +72,7 @@ def send_sms(*, phone, content, actor=None, purpose="", template="", event_id=No
                                             segments=count, sent_by=actor if actor and actor.pk else None,
                                             event_id=event_id)
     try:
-        provider_id = sms.gateway().send(phone, content, template)
+        provider_id = sms.gateway(tenant).send(phone, content, template)
     except Exception as exc:  # whatever the gateway raised, the message was not sent: give the quota back
         if not isinstance(exc, sms.SmsError):
             log.exception("SMS gateway crashed")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core import permissions
+from shouhou.core import permissions, subscription
 from shouhou.core.tenancy import require_tenant
 
 from .models import SystemLog
@@ -87,6 +87,7 @@ def usage_summary(actor):
         "tenant": tenant,
         "plan": tenant.get_plan_display(),
         "days_left": days_left(tenant),
+        "expired": subscription.is_expired(tenant),
         "accounts": _quota(active_account_count(tenant), tenant.seat_limit),
         "storage": _quota(storage_used_mb, tenant.storage_limit_mb),
         "sms": _quota(tenant.sms_used, tenant.sms_limit),

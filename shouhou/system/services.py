@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings
-from shouhou.core.errors import PermissionDenied, ValidationFailed
+from shouhou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
 from shouhou.core.permissions import require
 from shouhou.core.tenancy import require_tenant, tenant_context
@@ -93,6 +93,36 @@ def sign_up(*, name, short_name, slug, contact_phone, admin_name, admin_password
             password=admin_password,
         )
     return tenant, owner
+
+
+@transaction.atomic
+def make_demo_company(tenant):
+    """The demo company (`seed_demo`): it never expires, and it never texts its made-up customers through
+    a real SMS gateway (messaging.sms.gateway). Platform operation: no actor."""
+    Tenant.objects.filter(pk=tenant.pk).update(is_demo=True, expires_at=None)
+    tenant.is_demo, tenant.expires_at = True, None
+    return tenant
+
+
+@transaction.atomic
+def extend_company(*, slug, until):
+    """Operator (`manage.py extend_company`): the company may write again until `until` (an aware datetime;
+    None: no expiry). Platform operation: no actor; recorded in the company's settings-change log."""
+    tenant = Tenant.objects.select_for_update().filter(slug=slug).first()
+    if tenant is None:
+        raise NotFound(_("No company has the code %(slug)s.") % {"slug": slug})
+    if until is not None and until <= timezone.now():
+        raise ValidationFailed(details={"until": [_("Choose a time in the future.")]})
+    before = tenant.expires_at
+    Tenant.objects.filter(pk=tenant.pk).update(expires_at=until)
+    tenant.expires_at = until
+    log(SystemLog.Kind.SETTINGS, tenant=tenant, action=_("Extended the subscription"),
+        detail={"changes": {"expires_at": [_iso(before), _iso(until)]}})
+    return tenant
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else ""
 
 
 COMPANY_FIELDS = ["name", "short_name", "email", "phone", "address", "profile", "show_short_name"]

@@ -57,6 +57,13 @@ class TypeOut(Schema):
     timeout_reminder: dict[str, Any]
     receipt_options: dict[str, Any]
     steps: list[StepOut]
+    available_nodes: list[str] = Field(description=(
+        "Steps this installation lets a flow switch on or off. auto_visit, settle and visit are listed (and can be "
+        "enabled) only once the module that performs them is installed; until then they read as off."))
+
+    @staticmethod
+    def resolve_available_nodes(obj):
+        return [node for node in flow.NODES if node not in flow.LOCKED_NODES and flow.is_available(node)]
 
     @staticmethod
     def resolve_team_ids(obj):
@@ -82,7 +89,8 @@ class TypeIn(Schema):
     is_enabled: bool = True
     team_ids: list[int] = []
     component_ids: list[int] = []
-    flow: dict[str, Any] | None = Field(None, description="Per node: enabled, timeout_hours, approval")
+    flow: dict[str, Any] | None = Field(None, description=(
+        "Per node: enabled, timeout_hours, approval. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = Field(
         None, description='WOSET-F2: {"related": [...], "user_ids": [...], "when": "before"|"after", "minutes": n}')
     receipt_options: dict[str, Any] | None = None
@@ -94,7 +102,8 @@ class TypePatchIn(Schema):
     is_enabled: bool | None = None
     team_ids: list[int] | None = None
     component_ids: list[int] | None = None
-    flow: dict[str, Any] | None = None
+    flow: dict[str, Any] | None = Field(None, description=(
+        "Replaces the whole flow. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = None
     receipt_options: dict[str, Any] | None = None
 
@@ -384,7 +393,7 @@ def update_type(request, type_id: int, payload: TypePatchIn):
     current = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
                "team_ids": [t.pk for t in order_type.teams.all()],
                "component_ids": [c.pk for c in order_type.components.all()],
-               "flow": order_type.flow, "timeout_reminder": order_type.timeout_reminder,
+               "flow": flow.normalize(order_type.flow), "timeout_reminder": order_type.timeout_reminder,
                "receipt_options": order_type.receipt_options}
     changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
     type_services.save_type(actor=request.auth, type=order_type, **{**current, **changes})

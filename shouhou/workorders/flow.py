@@ -45,6 +45,30 @@ APPROVAL_RULE_LABELS = {
 }
 MAX_TIMEOUT_HOURS = 24 * 365
 
+# --- who performs a node ----------------------------------------------------------------------------
+# The work-order module performs the chain's own nodes. 自动回访, 结算 and 回访 are performed by modules that
+# come later (return visits, settlement): such a module registers its performer in its AppConfig.ready(), and
+# only then can a type switch the node on. Until then the node reads as off everywhere (the table, the steps,
+# timeouts), so no order can stop at a status nothing moves it on from, and the editor refuses to enable it.
+MODULE_NODES = frozenset({"auto_visit", "settle", "visit"})
+_performers = {}
+
+
+def register_performer(node, performer):
+    """Make `node` available: `performer` (the module's service that carries the node out) exists."""
+    if node not in MODULE_NODES:
+        raise ValueError(f"{node!r} is performed by the work-order module itself")
+    _performers[node] = performer
+
+
+def unregister_performer(node):
+    _performers.pop(node, None)
+
+
+def is_available(node):
+    """True when something performs the node (the work-order module, or a module that registered)."""
+    return node not in MODULE_NODES or node in _performers
+
 # --- statuses -------------------------------------------------------------------------------------
 
 OPEN_STATUSES = frozenset({Status.PENDING, Status.POOLED, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS})
@@ -101,7 +125,7 @@ def normalize(flow):
         raw = flow.get(node) if isinstance(flow.get(node), dict) else {}
         config = _node_defaults(node)
         if isinstance(raw.get("enabled"), bool) and node not in LOCKED_NODES:
-            config["enabled"] = raw["enabled"]
+            config["enabled"] = raw["enabled"] and is_available(node)
         if node in TIMEOUT_NODES:
             config["timeout_hours"] = _hours(raw.get("timeout_hours"))
         approval = raw.get("approval") if isinstance(raw.get("approval"), dict) else {}
@@ -120,7 +144,9 @@ def _hours(value):
 
 
 def is_enabled(flow, node):
-    return node in LOCKED_NODES or bool((flow or {}).get(node, {}).get("enabled", DEFAULT_ENABLED.get(node)))
+    if node in LOCKED_NODES:
+        return True
+    return is_available(node) and bool((flow or {}).get(node, {}).get("enabled", DEFAULT_ENABLED.get(node)))
 
 
 def approval_rule(flow, node):
@@ -284,6 +310,8 @@ def _validate_node(node, config, errors):
         add("enabled", gettext("Enter true or false."))
     elif node in LOCKED_NODES and not enabled:
         add("enabled", gettext("This step is always on."))
+    elif config.get("enabled") is True and not is_available(node):
+        add("enabled", gettext("This step comes with a module that is not installed yet; it cannot be turned on."))
     _validate_timeout(node, config.get("timeout_hours"), add)
     _validate_approval(node, config.get("approval"), add)
 

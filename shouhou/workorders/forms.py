@@ -338,7 +338,6 @@ class TeamsForm(ConsoleForm):
 
 
 APPROVAL_CHOICES = [(rule, label) for rule, label in flow.APPROVAL_RULE_LABELS.items()]
-LATER_NODES = frozenset({"settle", "visit"})  # their pages come with settlement and return visits
 
 
 class FlowForm(ConsoleForm):
@@ -378,19 +377,17 @@ class FlowForm(ConsoleForm):
         return initial
 
     def _add_node_fields(self, node, people, roles):
-        locked = node in flow.LOCKED_NODES or node in LATER_NODES
-        self.fields[f"{node}_enabled"] = forms.BooleanField(required=False, disabled=locked)
+        later = not flow.is_available(node)  # its module (settlement, return visits) is not installed yet
+        self.fields[f"{node}_enabled"] = forms.BooleanField(required=False, disabled=later or node in flow.LOCKED_NODES)
         if node in flow.TIMEOUT_NODES:
             self.fields[f"{node}_timeout"] = forms.FloatField(
-                required=False, min_value=0.01, max_value=flow.MAX_TIMEOUT_HOURS, disabled=node in LATER_NODES,
+                required=False, min_value=0.01, max_value=flow.MAX_TIMEOUT_HOURS, disabled=later,
                 widget=forms.NumberInput(attrs={"step": "0.01", "placeholder": _("none")}))
         if node in flow.APPROVAL_NODES:
-            self.fields[f"{node}_rule"] = forms.ChoiceField(choices=APPROVAL_CHOICES, disabled=node in LATER_NODES)
-            self.fields[f"{node}_users"] = ChecklistField(label=_("Approvers"), choices=people,
-                                                          disabled=node in LATER_NODES)
+            self.fields[f"{node}_rule"] = forms.ChoiceField(choices=APPROVAL_CHOICES, disabled=later)
+            self.fields[f"{node}_users"] = ChecklistField(label=_("Approvers"), choices=people, disabled=later)
             self.fields[f"{node}_role"] = forms.TypedChoiceField(label=_("Approving role"), choices=roles, coerce=int,
-                                                                 required=False, empty_value=None,
-                                                                 disabled=node in LATER_NODES)
+                                                                 required=False, empty_value=None, disabled=later)
 
     def rows(self):
         """One row per node for the template: its label and bound inputs."""
@@ -398,7 +395,7 @@ class FlowForm(ConsoleForm):
         for node in flow.NODES:
             result.append({
                 "node": node, "label": flow.NODE_LABELS[node], "locked": node in flow.LOCKED_NODES,
-                "later": node in LATER_NODES, "enabled": self[f"{node}_enabled"],
+                "later": not flow.is_available(node), "enabled": self[f"{node}_enabled"],
                 "timeout": self[f"{node}_timeout"] if f"{node}_timeout" in self.fields else None,
                 "rule": self[f"{node}_rule"] if f"{node}_rule" in self.fields else None,
                 "users": self[f"{node}_users"] if f"{node}_users" in self.fields else None,

@@ -95,7 +95,8 @@ def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_
     order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first() if type else None
     if type is not None and order_type is None:
         raise NotFound()
-    flow_config = flow if flow is not None else (order_type.flow if order_type else flow_module.default_flow())
+    stored = flow_module.normalize(order_type.flow) if order_type else flow_module.default_flow()
+    flow_config = flow if flow is not None else stored
     reminder = timeout_reminder if timeout_reminder is not None else (order_type.timeout_reminder if order_type
                                                                         else {})
     name, flow_config, reminder, options, teams, components = _clean_type_values(

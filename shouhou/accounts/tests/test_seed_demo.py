@@ -47,6 +47,7 @@ def test_company_and_owner(demo):
     tenant, _output = demo
     assert (tenant.name, tenant.short_name) == ("演示科技有限公司", "演示科技")
     assert tenant.address and tenant.email == "service@demo.shouhou.test" and tenant.profile
+    assert tenant.is_demo and tenant.expires_at is None  # the demo never expires
     owner = User.objects.get(phone="13800000000")
     assert owner.is_tenant_owner and owner.name == "张伟" and owner.email == "zhangwei@demo.shouhou.test"
     assert services.login(request=None, username="13800000000", password=DEMO_PASSWORD) == owner
@@ -114,3 +115,33 @@ def test_missing_parts_are_added_back(demo):
     assert User.objects.filter(phone="13800000029", name="曹阳").exists()
     assert list(Team.objects.get(name="深圳组").leaders.values_list("name", flat=True)) == ["董辉"]
     assert User.objects.for_tenant().count() == 30
+
+
+class RecordingGateway:
+    """A real provider as far as the code can tell: it records what it was asked to send."""
+
+    sent = []
+
+    def send(self, phone, content, template=""):
+        RecordingGateway.sent.append((phone, content))
+        return "recorded"
+
+
+def test_seeding_never_sends_sms_through_the_configured_gateway(db, settings, monkeypatch):
+    """The demo's warranty rule texts customers at set-up (3 at full size); their SMS stay in the demo's
+    message log. At this test's small size nothing is due, so the half-yearly rule texts too, with a year's lead."""
+    from shouhou.customers import reminder_demo
+    from shouhou.messaging.models import SmsMessage
+
+    texting = {"sms_contact": True, "sms_template": "{客户}您好，{产品}该保养了。", "lead_days": 365}
+    rules = [{**rule, **texting} if rule["name"] == "半年保养提醒" else rule for rule in reminder_demo.DEMO_RULES]
+    monkeypatch.setattr(reminder_demo, "DEMO_RULES", rules)
+    settings.SMS_BACKEND = f"{__name__}.RecordingGateway"
+    RecordingGateway.sent.clear()
+    with translation.override("en"):
+        call_command("seed_demo", "--scale", "0.05", stdout=StringIO())
+    tenant = Tenant.objects.get(slug="demo")
+    with tenant_context(tenant):
+        logged = SmsMessage.objects.count()
+    assert RecordingGateway.sent == []
+    assert logged > 0  # the demo did text its customers, through the console gateway

@@ -501,3 +501,15 @@ def test_dispatch_by_service_team_narrows_the_phone_assignee_list_to_the_posted_
     response = client.post(reverse("mobile:create"), {**body, "assignee": world.engineer2.pk})
     assert response.status_code == 302
     assert WorkOrder.objects.get(description="按服务团队派单").assignee == world.engineer2
+
+
+def test_approvals_page_shows_a_cancel_request_with_its_reason(world):
+    """A cancel (reject, pause) request's payload has a reason and no note: the page answered 500."""
+    approving = flow.default_flow()
+    approving["cancel"]["approval"] = {"rule": "users", "user_ids": [world.approver.pk], "role_id": None}
+    order_type = type_services.save_type(actor=world.owner, name="取消需审批", flow=approving)
+    order = world.order(assignee=world.engineer, order_type=order_type)
+    services.cancel(actor=world.dispatcher, order=order, reason="客户不需要了")
+    page = client_for(world.approver).get(reverse("mobile:approvals"))
+    assert page.status_code == 200
+    assert "客户不需要了" in page_text(page)

@@ -13,6 +13,7 @@ from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 from shouhou.core.permissions import has_perm
+from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
 from shouhou.messaging.queries import unread_count
 from shouhou.workorders import services as workorder_services
@@ -45,6 +46,7 @@ def login_view(request):
 
 
 @require_POST
+@allowed_when_expired
 def logout_view(request):
     django_logout(request)
     return redirect("mobile:login")
@@ -78,6 +80,7 @@ def me(request):
 
 @mobile_view
 @require_POST
+@allowed_when_expired
 def work_status(request):
     """工作状态切换 (ACC-05): what dispatchers see beside the name in the assignee picker."""
     status_id = request.POST.get("status", "").strip()

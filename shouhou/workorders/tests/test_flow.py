@@ -58,7 +58,7 @@ def test_without_start_completion_follows_acceptance():
         flow.check("start", order(Status.ACCEPTED), config)
 
 
-def test_settle_and_visit_plug_into_the_chain_when_enabled():
+def test_settle_and_visit_plug_into_the_chain_when_enabled(module_nodes):
     config = with_nodes(settle=True, visit=True)
     assert walk(config, ["assign", "accept", "start", "complete", "settle", "visit", "close"])[-3:] == [
         Status.SETTLED, Status.VISITED, Status.CLOSED]
@@ -144,7 +144,6 @@ def test_waiting_node_names_the_next_enabled_step():
                                                    Status.IN_PROGRESS, Status.FINISHED, Status.CLOSED)] == [
         "assign", "accept", "start", "finish", "close", None]
     assert flow.waiting_node(Status.ACCEPTED, with_nodes(start=False)) == "finish"
-    assert flow.waiting_node(Status.FINISHED, with_nodes(settle=True)) == "settle"
     assert flow.waiting_node(Status.CANCELLED, config) is None
 
 
@@ -199,5 +198,37 @@ def test_timeout_reminder_rule():
 
 def test_reachable_statuses_follow_the_flow():
     assert Status.SETTLED not in flow.reachable_statuses(with_nodes())
-    assert Status.SETTLED in flow.reachable_statuses(with_nodes(settle=True))
     assert Status.ASSIGNED not in flow.reachable_statuses(with_nodes(accept=False))
+
+
+def test_with_their_modules_settle_waits_and_is_reachable(module_nodes):
+    assert flow.waiting_node(Status.FINISHED, with_nodes(settle=True)) == "settle"
+    assert Status.SETTLED in flow.reachable_statuses(with_nodes(settle=True))
+
+
+@pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
+def test_a_node_nothing_performs_reads_as_off(node):
+    """Stored or hand-made flows with 结算/回访/自动回访 on: orders still close after completion."""
+    config = with_nodes(**{node: True})
+    assert not flow.is_enabled(config, node) and not flow.normalize(config)[node]["enabled"]
+    assert flow.table(config)["close"].sources == {Status.FINISHED}
+    assert walk(config, ["assign", "accept", "start", "complete", "close"])[-1] == Status.CLOSED
+    assert node not in [step for step, _status in flow.enabled_steps(config)]
+
+
+@pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
+def test_validate_refuses_to_enable_a_node_nothing_performs(node):
+    with pytest.raises(ValidationFailed) as info:
+        flow.validate({node: {"enabled": True}})
+    assert "not installed" in info.value.details[f"flow.{node}.enabled"][0]
+    assert not flow.validate({node: {"enabled": False}})[node]["enabled"]
+
+
+def test_a_module_switches_its_node_on_by_registering_a_performer(monkeypatch):
+    monkeypatch.setattr(flow, "_performers", {})
+    assert not flow.is_available("settle")
+    flow.register_performer("settle", lambda **kwargs: None)
+    assert flow.is_available("settle") and not flow.is_available("visit")
+    assert flow.validate({"settle": {"enabled": True}})["settle"]["enabled"]
+    with pytest.raises(ValueError):
+        flow.register_performer("close", lambda **kwargs: None)  # the work-order module's own node

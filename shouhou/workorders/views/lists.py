@@ -20,7 +20,7 @@ from shouhou.core.http import domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
-from .. import console_queries, console_services, queries
+from .. import console_queries, console_services, fees, queries
 from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
 from ..models import Priority, ServiceOption, WorkOrderType
 from .common import (
@@ -93,8 +93,13 @@ SYSTEM_COLUMNS = [
            value=lambda o: _local(o.updated_at), export=lambda o: o.updated_at),
     Column("finished_at", gettext_lazy("Finished at"), sortable=True, default=False,
            value=lambda o: _local(o.finished_at), export=lambda o: o.finished_at),
-    Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, css="text-end"),
 ]
+# 合计费用: offered only once a module records fees (fees.register_fees_provider)
+FEES_COLUMN = Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, css="text-end")
+
+
+def system_columns():
+    return [*SYSTEM_COLUMNS, FEES_COLUMN] if fees.fees_provider() is not None else list(SYSTEM_COLUMNS)
 
 
 class IdFilter(Filter):
@@ -222,7 +227,7 @@ class WorkOrderList(StandardList):
         self.order_type = WorkOrderType.objects.filter(pk=type_id).first() if type_id else None
         self.customer_id = _id_param(self.params, "customer")
         self.product_id = _id_param(self.params, "product")
-        self.columns, self.filters = list(SYSTEM_COLUMNS), list(SYSTEM_FILTERS)
+        self.columns, self.filters = system_columns(), list(SYSTEM_FILTERS)
         self.schema, self.custom, self.refs = None, {}, forms_engine.References()
         if self.order_type is not None:
             self.schema = forms_engine.get_schema(self.order_type.form_target)
