@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shouhou.core.middleware.TenantMiddleware",
     "shouhou.core.middleware.LanguageMiddleware",
+    "shouhou.core.middleware.ApiErrorEnvelopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
