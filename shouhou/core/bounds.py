@@ -54,3 +54,12 @@ def datetime_in_range(moment):
         return DATETIME_MIN <= moment.astimezone(dt.UTC) <= DATETIME_MAX
     except (OverflowError, ValueError):
         return False
+
+
+def int_text_fits(text):
+    """False for a whole number (as text) beyond a signed 64-bit column; True for anything else,
+    which the caller parses as it always did."""
+    digits = str(text).strip().removeprefix("-")
+    if not digits.isascii() or not digits.isdigit():
+        return True
+    return len(digits) <= len(str(MAX_ID)) and is_storable_int(int(str(text).strip()))
