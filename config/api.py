@@ -17,7 +17,26 @@ from shouhou.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+class ShouhouAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """django-ninja describes an optional body (`payload: X | None = None`) as "X or null"; the
+        server reads a body as a JSON object only, so an optional body is simply left out."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _drop_null_body(operation.get("requestBody"))
+        return schema
+
+
+def _drop_null_body(body):
+    for media in (body or {}).get("content", {}).values():
+        choices = media.get("schema", {}).get("anyOf")
+        if choices and {"type": "null"} in choices:
+            rest = [choice for choice in choices if choice != {"type": "null"}]
+            media["schema"] = rest[0] if len(rest) == 1 else {"anyOf": rest}
+
+
+api = ShouhouAPI(
     title="Shouhou API",
     version="1",
     description="售后 after-sales and field-service management API",

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -16,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import permissions
-from shouhou.core.api_types import Id
+from shouhou.core.api_types import Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import get_visible_or_404
@@ -108,7 +109,7 @@ class LoginOut(Schema):
 
 class MePatchIn(Schema):
     work_status_id: Id | None = None
-    language: str | None = None
+    language: Literal[tuple(code for code, _name in settings.LANGUAGES)] | None = None
 
 
 class PasswordChangeIn(Schema):
@@ -124,7 +125,7 @@ class UserFilters(PageQuery):
 
 
 class UserCreateIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
     password: str = Field("", max_length=128, description="Empty: the user cannot log in until reset")
@@ -136,7 +137,7 @@ class UserCreateIn(Schema):
 
 
 class UserPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
     service_phone: str | None = Field(None, max_length=30)
@@ -196,7 +197,7 @@ class TeamFilters(PageQuery):
 
 
 class TeamIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     parent_id: Id | None = None
     leader_ids: list[Id] = []
     member_ids: list[Id] = []
@@ -208,7 +209,7 @@ class TeamIn(Schema):
 
 
 class TeamPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     parent_id: Id | None = None
     leader_ids: list[Id] | None = None
     member_ids: list[Id] | None = None
@@ -236,14 +237,14 @@ class RoleOut(Schema):
 
 
 class RoleIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     description: str = Field("", max_length=200)
     permissions: list[str] = []
     scopes: dict[str, str] = {}
 
 
 class RolePatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     description: str | None = Field(None, max_length=200)
     permissions: list[str] | None = None
     scopes: dict[str, str] | None = None

@@ -50,7 +50,7 @@ MESSAGES = {
     "extra_forbidden": gettext_lazy("This field is not known."),
 }
 
-BOUNDS = {"min": f"{DATETIME_MIN:%Y-%m-%d}", "max": f"{DATETIME_MAX:%Y-%m-%d}"}
+BOUNDS = {"min": str(DATETIME_MIN.date()), "max": str(DATETIME_MAX.date())}
 
 
 def validation_message(error):

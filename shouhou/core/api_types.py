@@ -22,8 +22,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, description="An object's id")]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 Version = Annotated[int, Field(ge=0, le=MAX_ID)]
 ByteSize = Annotated[int, Field(ge=0, le=MAX_ID)]
-Latitude = Annotated[Decimal, Field(ge=-90, le=90)]
-Longitude = Annotated[Decimal, Field(ge=-180, le=180)]
+# Sent as JSON numbers (a numeric string is read too, but the schema names only the number).
+Latitude = Annotated[Decimal, Field(ge=-90, le=90), WithJsonSchema({"type": "number", "minimum": -90, "maximum": 90})]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180),
+                      WithJsonSchema({"type": "number", "minimum": -180, "maximum": 180})]
 
 
 def _in_range(moment):
@@ -37,6 +39,15 @@ ApiDatetime = Annotated[
     AfterValidator(_in_range),
     WithJsonSchema({
         "type": "string", "format": "date-time",
-        "description": f"ISO 8601; between {DATETIME_MIN:%Y-%m-%d} and {DATETIME_MAX:%Y-%m-%d} in UTC",
+        "description": f"ISO 8601; between {DATETIME_MIN.date()} and {DATETIME_MAX.date()} in UTC",
     }),
 ]
+
+# Text the services require: something besides spaces (JSON Schema's `pattern` matches anywhere).
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+def comma_list_pattern(values):
+    """A `pattern` for a comma-separated list of these values (spaces and empty items allowed)."""
+    choice = "(?:" + "|".join(values) + r")\s*"
+    return rf"^\s*(?:{choice})?(?:,\s*(?:{choice})?)*$"

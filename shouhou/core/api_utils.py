@@ -41,6 +41,7 @@ MAX_PAGE_SIZE = 200
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = timedelta(hours=24)
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
+CUSTOM_FIELD_PREFIX = "cf_"  # custom-field filters, read from the query by the form engine
 
 
 class ErrorOut(Schema):
@@ -72,9 +73,18 @@ class JsonObjectParser(Parser):
         if not _is_json(request.content_type):
             raise UnsupportedMediaType()
         data = json.loads(request.body)
-        if not isinstance(data, dict):
+        if not isinstance(data, dict):  # also null: an optional body is left out, not sent as null
             raise ValidationFailed(details={"body": [_("Send a JSON object.")]})
         return data
+
+    def parse_querydict(self, data, list_fields, request):
+        """A parameter that takes one value, given twice, is refused: django-ninja kept the last and
+        ignored the others, so `?page=-1&page=2` was answered as if valid."""
+        repeated = [key for key in data if key not in list_fields and not key.startswith(CUSTOM_FIELD_PREFIX)
+                    and len(data.getlist(key)) > 1]
+        if repeated:
+            raise ValidationFailed(details={key: [_("Give this parameter once.")] for key in repeated})
+        return super().parse_querydict(data, list_fields, request)
 
 
 def _is_json(content_type):

@@ -7,21 +7,22 @@ invalid value is a 400 with the error under "fields.<key>". Another company's cu
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine
-from shouhou.core.api_types import Id
+from shouhou.core.api_types import Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import require
 
 from . import contact_services, queries, services
-from .models import Address, Contact
+from .models import Address, Contact, Customer
 
 router = Router(tags=["customers"])
+CustomerStatus = Literal[tuple(Customer.Status.values)]
 ORDERINGS = {"created_at", "-created_at", "name", "-name", "number", "-number", "updated_at", "-updated_at"}
 
 
@@ -43,7 +44,7 @@ class ContactOut(Schema):
 
 
 class ContactIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
     position: str = Field("", max_length=50)
@@ -52,7 +53,7 @@ class ContactIn(Schema):
 
 
 class ContactPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
     position: str | None = Field(None, max_length=50)
@@ -124,9 +125,9 @@ class NearbyOut(CustomerOut):
 
 
 class CustomerIn(Schema):
-    name: str = Field(max_length=100)
+    name: NonBlank = Field(max_length=100)
     number: str = Field("", max_length=30, description="Empty: the next number with the company's prefix")
-    status: str = Field("active", description="active, potential or inactive")
+    status: CustomerStatus = "active"
     service_team_id: Id | None = None
     owner_ids: list[Id] = []
     tags: list[str] = []
@@ -136,8 +137,8 @@ class CustomerIn(Schema):
 
 
 class CustomerPatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    status: str | None = None
+    name: NonBlank | None = Field(None, max_length=100)
+    status: CustomerStatus | None = None
     service_team_id: Id | None = None
     owner_ids: list[Id] | None = Field(None, description="Replaces the owners")
     tags: list[str] | None = Field(None, description="Replaces the tags")
@@ -146,13 +147,13 @@ class CustomerPatchIn(Schema):
 
 class CustomerFilters(PageQuery):
     q: str | None = Field(None, max_length=100, description="Part of the name, number or a contact's phone")
-    status: str | None = None
+    status: CustomerStatus | None = None
     service_team_id: Id | None = None
     owner_id: Id | None = None
     tag: str | None = Field(None, max_length=20)
     created_from: date | None = None
     created_to: date | None = None
-    ordering: str = Field("-created_at", description="created_at, name, number, updated_at; '-' for descending")
+    ordering: Literal[tuple(sorted(ORDERINGS))] = Field("-created_at", description="'-' for descending")
 
 
 class NearbyQuery(PageQuery):

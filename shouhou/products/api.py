@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
-from shouhou.core.api_types import Id, Latitude, Longitude
+from shouhou.core.api_types import Id, Latitude, Longitude, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 
 from . import queries, services
@@ -89,8 +89,8 @@ class ProductIn(Schema):
 
 
 class ProductPatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    number: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=100)
+    number: NonBlank | None = Field(None, max_length=50)
     serial_number: str | None = Field(None, max_length=80)
     product_type_id: Id | None = None
     customer_id: Id | None = None
@@ -126,8 +126,8 @@ class TemplateOut(Schema):
 
 
 class TemplateIn(Schema):
-    name: str = Field(max_length=100)
-    number: str = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
+    name: NonBlank = Field(max_length=100)
+    number: NonBlank = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
     product_type_id: Id | None = None
     warranty_months: int | None = Field(None, ge=0, le=600)
     description: str = Field("", max_length=2000)
@@ -135,8 +135,8 @@ class TemplateIn(Schema):
 
 
 class TemplatePatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    number: str | None = Field(None, max_length=40)
+    name: NonBlank | None = Field(None, max_length=100)
+    number: NonBlank | None = Field(None, max_length=40)
     product_type_id: Id | None = None
     warranty_months: int | None = Field(None, ge=0, le=600)
     description: str | None = Field(None, max_length=2000)
@@ -149,7 +149,7 @@ class TemplateFilters(PageQuery):
 
 
 class ProductTypeIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
 
 
 # --- products ---------------------------------------------------------------------------------------------------

@@ -12,12 +12,25 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
-from shouhou.core.api_types import ApiDatetime, ByteSize, Id, Latitude, Longitude, Version
+from shouhou.core.api_types import (
+    ApiDatetime,
+    ByteSize,
+    Id,
+    Latitude,
+    Longitude,
+    NonBlank,
+    Version,
+    comma_list_pattern,
+)
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 
 from . import approval_services, flow, queries, services, type_services
+from .models import Priority
 from .models import Status as OrderStatus
+
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+PriorityName = Literal[tuple(Priority.values)]
 
 router = Router()
 types_router = Router(tags=["work-order types"])
@@ -77,8 +90,8 @@ class TypeOut(Schema):
 
 
 class TypeIn(Schema):
-    name: str = Field(max_length=50)
-    color: str = Field("#1677ff", max_length=20)
+    name: NonBlank = Field(max_length=50)
+    color: str = Field("#1677ff", pattern=COLOR_PATTERN)
     is_enabled: bool = True
     team_ids: list[Id] = []
     component_ids: list[Id] = []
@@ -89,8 +102,8 @@ class TypeIn(Schema):
 
 
 class TypePatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
-    color: str | None = Field(None, max_length=20)
+    name: NonBlank | None = Field(None, max_length=50)
+    color: str | None = Field(None, pattern=COLOR_PATTERN)
     is_enabled: bool | None = None
     team_ids: list[Id] | None = None
     component_ids: list[Id] | None = None
@@ -182,8 +195,9 @@ class WorkOrderFilters(PageQuery):
     assignee_id: Id | None = None
     customer_id: Id | None = None
     product_id: Id | None = None
-    status: str | None = Field(None, description="One status, or several separated by commas")
-    priority: str | None = None
+    status: str | None = Field(None, pattern=comma_list_pattern(OrderStatus.values),
+                               description="One status, or several separated by commas")
+    priority: PriorityName | None = None
 
 
 class TabCountsOut(Schema):
@@ -196,7 +210,7 @@ class WorkOrderIn(Schema):
     contact_id: Id | None = None
     address_id: Id | None = None
     product_id: Id | None = None
-    priority: str = "normal"
+    priority: PriorityName = "normal"
     service_type_id: Id | None = None
     service_content_id: Id | None = None
     planned_at: ApiDatetime | None = None
@@ -219,7 +233,7 @@ class WorkOrderPatchIn(Schema):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     product_id: Id | None = None
-    priority: str | None = None
+    priority: PriorityName | None = None
     service_type_id: Id | None = None
     service_content_id: Id | None = None
     planned_at: ApiDatetime | None = None
@@ -239,7 +253,7 @@ class AssignIn(VersionIn):
 
 
 class ReasonIn(VersionIn):
-    reason: str = Field(max_length=500)
+    reason: NonBlank = Field(max_length=500)
 
 
 class CloseIn(VersionIn):
@@ -279,7 +293,7 @@ class NoteOut(Schema):
 
 
 class NoteIn(Schema):
-    content: str = Field(max_length=2000)
+    content: NonBlank = Field(max_length=2000)
     attachments: list[FileRefIn] = []
     sms_to_contact: bool = False
 

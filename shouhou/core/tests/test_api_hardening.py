@@ -246,3 +246,33 @@ def test_every_message_template_formats_with_its_context():
                                                           "max_digits": 9, "decimal_places": 6,
                                                           "whole_digits": 3}})
         assert "%(" not in text and text != "Enter a valid value." or kind.endswith("pattern_mismatch")
+
+
+# --- the OpenAPI states what the server enforces ------------------------------------------------------------
+
+def test_a_parameter_given_twice_is_400_not_the_last_value(api):
+    assert_error(api.get(f"{API}/roles?page=-1&page=2"), 400, "validation_error", "page")
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("post", "/teams", {"name": "   "}, "name"),
+    ("post", "/product-types", {"name": ""}, "name"),
+    ("patch", "/me", {"language": "fr"}, "language"),
+    ("post", "/work-order-types", {"name": "维修", "color": "red"}, "color"),
+])
+def test_what_the_services_refuse_the_schema_refuses_too(api, method, path, body, field):
+    assert_error(send(api, method, path, body), 400, "validation_error", field)
+
+
+def test_work_order_filters_name_their_choices(api):
+    assert api.get(f"{API}/work-orders?status=pending,%20assigned,").status_code == 200
+    assert_error(api.get(f"{API}/work-orders?status=pendingassigned"), 400, "validation_error", "status")
+    assert_error(api.get(f"{API}/work-orders?priority=asap"), 400, "validation_error", "priority")
+
+
+def test_optional_bodies_are_objects_not_null_in_the_openapi():
+    from config.api import api
+
+    operation = api.get_openapi_schema()["paths"]["/api/v1/work-orders/{order_id}/accept"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/VersionIn"}

@@ -115,7 +115,7 @@ class DateTime(TemporalKind):
             moment = moment.replace(tzinfo=company_zone())
         if not datetime_in_range(moment):  # moving it to UTC (or back to a zone) would leave the calendar
             raise FieldError(_("Enter a date and time between %(min)s and %(max)s (UTC).") % {
-                "min": f"{DATETIME_MIN:%Y-%m-%d}", "max": f"{DATETIME_MAX:%Y-%m-%d}"})
+                "min": str(DATETIME_MIN.date()), "max": str(DATETIME_MAX.date())})
         return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
     def local(self, value):
