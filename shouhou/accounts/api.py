@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import permissions
-from shouhou.core.api_types import Id, NonBlank
+from shouhou.core.api_types import Flag, Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import get_visible_or_404
@@ -133,7 +133,7 @@ class UserCreateIn(Schema):
     job_title: str = Field("", max_length=50)
     role_ids: list[Id] = []
     team_ids: list[Id] = []
-    is_active: bool = True
+    is_active: Flag = True
 
 
 class UserPatchIn(Schema):

@@ -9,11 +9,12 @@
 Each type states its range in the OpenAPI document too, so generated clients and the server agree.
 """
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .bounds import DATETIME_MAX, DATETIME_MIN, MAX_ID, MAX_PAGE, datetime_in_range
@@ -51,3 +52,19 @@ def comma_list_pattern(values):
     """A `pattern` for a comma-separated list of these values (spaces and empty items allowed)."""
     choice = "(?:" + "|".join(values) + r")\s*"
     return rf"^\s*(?:{choice})?(?:,\s*(?:{choice})?)*$"
+
+
+# pydantic's lax mode read 0 as false, false as 0 and "0" as 1970-01-01, so input the schema calls invalid
+# was accepted. In JSON bodies a flag and a count are what they say; a date is YYYY-MM-DD.
+Flag = Annotated[bool, Strict()]
+Count = Annotated[int, Strict()]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value):
+    if isinstance(value, str) and ISO_DATE.fullmatch(value) or isinstance(value, date):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a valid date")
+
+
+ApiDate = Annotated[date, BeforeValidator(_iso_date_text)]

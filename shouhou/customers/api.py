@@ -5,7 +5,7 @@ Every endpoint is thin: parse, call a query (reads, within the caller's data sco
 invalid value is a 400 with the error under "fields.<key>". Another company's customer is a 404.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine
-from shouhou.core.api_types import Id, NonBlank
+from shouhou.core.api_types import ApiDate, Flag, Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import require
@@ -49,7 +49,7 @@ class ContactIn(Schema):
     email: str = Field("", max_length=254)
     position: str = Field("", max_length=50)
     note: str = Field("", max_length=200)
-    is_default: bool = False
+    is_default: Flag = False
 
 
 class ContactPatchIn(Schema):
@@ -58,7 +58,7 @@ class ContactPatchIn(Schema):
     email: str | None = Field(None, max_length=254)
     position: str | None = Field(None, max_length=50)
     note: str | None = Field(None, max_length=200)
-    is_default: bool | None = Field(None, description="true makes it the default; the default stays until "
+    is_default: Flag | None = Field(None, description="true makes it the default; the default stays until "
                                                         "another is made default")
 
 
@@ -80,7 +80,7 @@ class AddressIn(Schema):
     detail: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90, description="Empty: located from the address")
     longitude: Decimal | None = Field(None, ge=-180, le=180)
-    is_default: bool = False
+    is_default: Flag = False
 
 
 class AddressPatchIn(Schema):
@@ -90,7 +90,7 @@ class AddressPatchIn(Schema):
     detail: str | None = Field(None, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
-    is_default: bool | None = None
+    is_default: Flag | None = None
 
 
 class CustomerOut(Schema):
@@ -151,8 +151,8 @@ class CustomerFilters(PageQuery):
     service_team_id: Id | None = None
     owner_id: Id | None = None
     tag: str | None = Field(None, max_length=20)
-    created_from: date | None = None
-    created_to: date | None = None
+    created_from: ApiDate | None = None
+    created_to: ApiDate | None = None
     ordering: Literal[tuple(sorted(ORDERINGS))] = Field("-created_at", description="'-' for descending")
 
 

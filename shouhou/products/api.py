@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
-from shouhou.core.api_types import Id, Latitude, Longitude, NonBlank
+from shouhou.core.api_types import ApiDate, Count, Id, Latitude, Longitude, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 
 from . import queries, services
@@ -79,9 +79,9 @@ class ProductIn(Schema):
     customer_id: Id | None = None
     template_id: Id | None = Field(None, description="Create from this template (PRD-03): what you leave "
                                                       "out is copied from it")
-    purchase_date: date | None = None
-    install_date: date | None = None
-    warranty_end: date | None = None
+    purchase_date: ApiDate | None = None
+    install_date: ApiDate | None = None
+    warranty_end: ApiDate | None = None
     location: str = Field("", max_length=200)
     latitude: Latitude | None = None
     longitude: Longitude | None = None
@@ -94,9 +94,9 @@ class ProductPatchIn(Schema):
     serial_number: str | None = Field(None, max_length=80)
     product_type_id: Id | None = None
     customer_id: Id | None = None
-    purchase_date: date | None = None
-    install_date: date | None = None
-    warranty_end: date | None = None
+    purchase_date: ApiDate | None = None
+    install_date: ApiDate | None = None
+    warranty_end: ApiDate | None = None
     location: str | None = Field(None, max_length=200)
     latitude: Latitude | None = None
     longitude: Longitude | None = None
@@ -129,7 +129,7 @@ class TemplateIn(Schema):
     name: NonBlank = Field(max_length=100)
     number: NonBlank = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
     product_type_id: Id | None = None
-    warranty_months: int | None = Field(None, ge=0, le=600)
+    warranty_months: Count | None = Field(None, ge=0, le=600)
     description: str = Field("", max_length=2000)
     fields: dict[str, Any] = Field({}, description="Custom values copied to products; required ones may be empty")
 
@@ -138,7 +138,7 @@ class TemplatePatchIn(Schema):
     name: NonBlank | None = Field(None, max_length=100)
     number: NonBlank | None = Field(None, max_length=40)
     product_type_id: Id | None = None
-    warranty_months: int | None = Field(None, ge=0, le=600)
+    warranty_months: Count | None = Field(None, ge=0, le=600)
     description: str | None = Field(None, max_length=2000)
     fields: dict[str, Any] | None = Field(None, description="Replaces the template's custom values")
 

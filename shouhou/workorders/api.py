@@ -15,6 +15,7 @@ from shouhou.core import forms_engine, permissions
 from shouhou.core.api_types import (
     ApiDatetime,
     ByteSize,
+    Flag,
     Id,
     Latitude,
     Longitude,
@@ -92,7 +93,7 @@ class TypeOut(Schema):
 class TypeIn(Schema):
     name: NonBlank = Field(max_length=50)
     color: str = Field("#1677ff", pattern=COLOR_PATTERN)
-    is_enabled: bool = True
+    is_enabled: Flag = True
     team_ids: list[Id] = []
     component_ids: list[Id] = []
     flow: dict[str, Any] | None = Field(None, description="Per node: enabled, timeout_hours, approval")
@@ -104,7 +105,7 @@ class TypeIn(Schema):
 class TypePatchIn(Schema):
     name: NonBlank | None = Field(None, max_length=50)
     color: str | None = Field(None, pattern=COLOR_PATTERN)
-    is_enabled: bool | None = None
+    is_enabled: Flag | None = None
     team_ids: list[Id] | None = None
     component_ids: list[Id] | None = None
     flow: dict[str, Any] | None = None
@@ -219,7 +220,7 @@ class WorkOrderIn(Schema):
     fields: dict[str, Any] = {}
     collaborator_ids: list[Id] = []
     assignee_id: Id | None = Field(None, description="Assign at once (保存并派单)")
-    dispatch: bool = False
+    dispatch: Flag = False
 
 
 class WorkOrderPatchIn(Schema):
@@ -295,7 +296,7 @@ class NoteOut(Schema):
 class NoteIn(Schema):
     content: NonBlank = Field(max_length=2000)
     attachments: list[FileRefIn] = []
-    sms_to_contact: bool = False
+    sms_to_contact: Flag = False
 
 
 class OrderRefOut(Schema):

@@ -276,3 +276,21 @@ def test_optional_bodies_are_objects_not_null_in_the_openapi():
     operation = api.get_openapi_schema()["paths"]["/api/v1/work-orders/{order_id}/accept"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/VersionIn"}
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/product-types", {"name": "泵"}, None),
+    ("/work-order-types", {"name": "维修", "is_enabled": 0}, "is_enabled"),
+    ("/product-templates", {"name": "泵", "number": "P", "warranty_months": False}, "warranty_months"),
+])
+def test_json_bodies_are_not_coerced_from_other_types(api, path, body, field):
+    response = send(api, "post", path, body)
+    if field is None:
+        assert response.status_code == 201
+    else:
+        assert_error(response, 400, "validation_error", field)
+
+
+def test_dates_are_iso_text_not_timestamps(api):
+    assert_error(api.get(f"{API}/customers?created_to=0"), 400, "validation_error", "created_to")
+    assert api.get(f"{API}/customers?created_to=2026-05-01").status_code == 200
