@@ -5,21 +5,44 @@ import logging
 from django.core.signals import got_request_exception
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from shouhou.core.api_auth import BearerTokenAuth, SessionAuth
+from shouhou.core.api_messages import http_message, validation_message
+from shouhou.core.api_utils import JsonObjectParser
 from shouhou.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+class ShouhouAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """django-ninja describes an optional body (`payload: X | None = None`) as "X or null"; the
+        server reads a body as a JSON object only, so an optional body is simply left out."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _drop_null_body(operation.get("requestBody"))
+        return schema
+
+
+def _drop_null_body(body):
+    for media in (body or {}).get("content", {}).values():
+        choices = media.get("schema", {}).get("anyOf")
+        if choices and {"type": "null"} in choices:
+            rest = [choice for choice in choices if choice != {"type": "null"}]
+            media["schema"] = rest[0] if len(rest) == 1 else {"anyOf": rest}
+
+
+api = ShouhouAPI(
     title="Shouhou API",
     version="1",
     description="售后 after-sales and field-service management API",
     auth=[BearerTokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=JsonObjectParser(),
 )
 
 
@@ -37,7 +60,7 @@ def domain_error(request, exc):
 def validation_error(request, exc):
     details = {}
     for error in exc.errors:
-        details.setdefault(_error_field(error.get("loc", [])), []).append(error.get("msg", "invalid"))
+        details.setdefault(_error_field(error.get("loc", [])), []).append(validation_message(error))
     return _error(request, 400, "validation_error", _("Please correct the errors below."), details)
 
 
@@ -65,10 +88,13 @@ HTTP_ERROR_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidde
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if isinstance(exc.__cause__, DomainError):  # refused by JsonObjectParser: not JSON, or not an object
+        return domain_error(request, exc.__cause__)
     if exc.status_code == 403 and "CSRF" in exc.message:
         return _error(request, 403, "csrf_failed",
                       _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie's value."))
-    return _error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"), exc.message)
+    return _error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"),
+                  http_message(exc.message))
 
 
 @api.exception_handler(Exception)
@@ -78,6 +104,7 @@ def server_error(request, exc):
     return _error(request, 500, "server_error", _("Something went wrong on our side; please try again later."))
 
 
+@csrf_exempt  # an unknown path is a 404 whatever the method; not Django's HTML CSRF page for a POST
 def unknown_endpoint(request, *args, **kwargs):
     """/api/… paths that match no endpoint answer in the error shape too (mounted in config/urls.py)."""
     return JsonResponse({"code": "not_found", "message": _("No such API endpoint."), "details": {}}, status=404)

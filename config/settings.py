@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "shouhou.core.middleware.TenantMiddleware",
     "shouhou.core.middleware.LanguageMiddleware",
     "shouhou.core.text_guard.ControlCharacterMiddleware",
+    "shouhou.core.middleware.ApiErrorEnvelopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shouhou.core.middleware.SubscriptionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

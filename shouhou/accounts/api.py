@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth import logout as django_logout
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -16,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import permissions
+from shouhou.core.api_types import Flag, Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import get_visible_or_404
@@ -106,8 +108,8 @@ class LoginOut(Schema):
 
 
 class MePatchIn(Schema):
-    work_status_id: int | None = None
-    language: str | None = None
+    work_status_id: Id | None = None
+    language: Literal[tuple(code for code, _name in settings.LANGUAGES)] | None = None
 
 
 class PasswordChangeIn(Schema):
@@ -117,25 +119,25 @@ class PasswordChangeIn(Schema):
 
 class UserFilters(PageQuery):
     q: str | None = Field(None, max_length=100, description="Part of the name, mobile phone or e-mail")
-    role_id: int | None = None
-    team_id: int | None = None
+    role_id: Id | None = None
+    team_id: Id | None = None
     is_active: bool | None = None
 
 
 class UserCreateIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
     password: str = Field("", max_length=128, description="Empty: the user cannot log in until reset")
     service_phone: str = Field("", max_length=30)
     job_title: str = Field("", max_length=50)
-    role_ids: list[int] = []
-    team_ids: list[int] = []
-    is_active: bool = True
+    role_ids: list[Id] = []
+    team_ids: list[Id] = []
+    is_active: Flag = True
 
 
 class UserPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
     service_phone: str | None = Field(None, max_length=30)
@@ -151,14 +153,14 @@ class PasswordResetOut(Schema):
 
 
 class BulkRolesIn(Schema):
-    user_ids: list[int] = Field(min_length=1, max_length=500)
-    role_ids: list[int] = []
+    user_ids: list[Id] = Field(min_length=1, max_length=500)
+    role_ids: list[Id] = []
     mode: Literal["add", "remove", "set"] = "add"
 
 
 class BulkTeamsIn(Schema):
-    user_ids: list[int] = Field(min_length=1, max_length=500)
-    team_ids: list[int] = []
+    user_ids: list[Id] = Field(min_length=1, max_length=500)
+    team_ids: list[Id] = []
     mode: Literal["add", "remove", "set"] = "add"
 
 
@@ -195,10 +197,10 @@ class TeamFilters(PageQuery):
 
 
 class TeamIn(Schema):
-    name: str = Field(max_length=50)
-    parent_id: int | None = None
-    leader_ids: list[int] = []
-    member_ids: list[int] = []
+    name: NonBlank = Field(max_length=50)
+    parent_id: Id | None = None
+    leader_ids: list[Id] = []
+    member_ids: list[Id] = []
     service_phone: str = Field("", max_length=30)
     area: str = Field("", max_length=200)
     address: str = Field("", max_length=200)
@@ -207,10 +209,10 @@ class TeamIn(Schema):
 
 
 class TeamPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
-    parent_id: int | None = None
-    leader_ids: list[int] | None = None
-    member_ids: list[int] | None = None
+    name: NonBlank | None = Field(None, max_length=50)
+    parent_id: Id | None = None
+    leader_ids: list[Id] | None = None
+    member_ids: list[Id] | None = None
     service_phone: str | None = Field(None, max_length=30)
     area: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=200)
@@ -219,7 +221,7 @@ class TeamPatchIn(Schema):
 
 
 class TeamMembersIn(Schema):
-    user_ids: list[int] = Field(min_length=1)
+    user_ids: list[Id] = Field(min_length=1)
 
 
 class RoleOut(Schema):
@@ -235,14 +237,14 @@ class RoleOut(Schema):
 
 
 class RoleIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     description: str = Field("", max_length=200)
     permissions: list[str] = []
     scopes: dict[str, str] = {}
 
 
 class RolePatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     description: str | None = Field(None, max_length=200)
     permissions: list[str] | None = None
     scopes: dict[str, str] | None = None
@@ -370,33 +372,33 @@ def create_user(request, payload: UserCreateIn):
 
 
 @users_router.get("/{int:user_id}", response={200: UserOut, **ERRORS})
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return _visible_user(request.auth, user_id)
 
 
 @users_router.patch("/{int:user_id}", response={200: UserOut, **ERRORS})
-def update_user(request, user_id: int, payload: UserPatchIn):
+def update_user(request, user_id: Id, payload: UserPatchIn):
     user = _visible_user(request.auth, user_id)
     services.update_user(actor=request.auth, user=user, request=request, **payload.dict(exclude_unset=True))
     return _visible_user(request.auth, user_id)
 
 
 @users_router.post("/{int:user_id}/disable", response={200: UserOut, **ERRORS})
-def disable_user(request, user_id: int):
+def disable_user(request, user_id: Id):
     user = _visible_user(request.auth, user_id)
     services.set_active(actor=request.auth, users=[user], active=False, request=request)
     return _visible_user(request.auth, user_id)
 
 
 @users_router.post("/{int:user_id}/enable", response={200: UserOut, **ERRORS})
-def enable_user(request, user_id: int):
+def enable_user(request, user_id: Id):
     user = _visible_user(request.auth, user_id)
     services.set_active(actor=request.auth, users=[user], active=True, request=request)
     return _visible_user(request.auth, user_id)
 
 
 @users_router.post("/{int:user_id}/reset-password", response={200: PasswordResetOut, **ERRORS})
-def reset_password(request, user_id: int, payload: PasswordResetIn | None = None):
+def reset_password(request, user_id: Id, payload: PasswordResetIn | None = None):
     """Set the password you send, or a generated one that is returned once. Also lifts a lockout."""
     user = _visible_user(request.auth, user_id)
     chosen = payload.new_password if payload is not None else None
@@ -452,12 +454,12 @@ def create_team(request, payload: TeamIn):
 
 
 @teams_router.get("/{int:team_id}", response={200: TeamDetailOut, **ERRORS})
-def get_team(request, team_id: int):
+def get_team(request, team_id: Id):
     return _team(request.auth, team_id)
 
 
 @teams_router.patch("/{int:team_id}", response={200: TeamDetailOut, **ERRORS})
-def update_team(request, team_id: int, payload: TeamPatchIn):
+def update_team(request, team_id: Id, payload: TeamPatchIn):
     """Change the fields you send; `leader_ids` and `member_ids` replace the lists."""
     team = _team(request.auth, team_id)
     current = {
@@ -472,19 +474,19 @@ def update_team(request, team_id: int, payload: TeamPatchIn):
 
 
 @teams_router.delete("/{int:team_id}", response={204: None, **ERRORS})
-def delete_team(request, team_id: int):
+def delete_team(request, team_id: Id):
     services.delete_team(actor=request.auth, team=_team(request.auth, team_id), request=request)
     return Status(204, None)
 
 
 @teams_router.post("/{int:team_id}/members", response={200: TeamDetailOut, **ERRORS})
-def add_team_members(request, team_id: int, payload: TeamMembersIn):
+def add_team_members(request, team_id: Id, payload: TeamMembersIn):
     services.add_team_members(actor=request.auth, team=_team(request.auth, team_id), user_ids=payload.user_ids)
     return _team(request.auth, team_id)
 
 
 @teams_router.delete("/{int:team_id}/members/{int:user_id}", response={204: None, **ERRORS})
-def remove_team_member(request, team_id: int, user_id: int):
+def remove_team_member(request, team_id: Id, user_id: Id):
     services.remove_team_member(actor=request.auth, team=_team(request.auth, team_id), user_id=user_id)
     return Status(204, None)
 
@@ -515,12 +517,12 @@ def create_role(request, payload: RoleIn):
 
 
 @roles_router.get("/{int:role_id}", response={200: RoleOut, **ERRORS})
-def get_role(request, role_id: int):
+def get_role(request, role_id: Id):
     return _role(request.auth, role_id)
 
 
 @roles_router.patch("/{int:role_id}", response={200: RoleOut, **ERRORS})
-def update_role(request, role_id: int, payload: RolePatchIn):
+def update_role(request, role_id: Id, payload: RolePatchIn):
     """Change the fields you send. `permissions` replaces the codes; `scopes` replaces the data scopes."""
     role = _role(request.auth, role_id)
     changes = {field: value for field, value in payload.dict(exclude_unset=True).items() if value is not None}
@@ -534,14 +536,14 @@ def update_role(request, role_id: int, payload: RolePatchIn):
 
 
 @roles_router.delete("/{int:role_id}", response={204: None, **ERRORS})
-def delete_role(request, role_id: int):
+def delete_role(request, role_id: Id):
     """Delete a custom role; system roles are refused (400)."""
     services.delete_role(actor=request.auth, role=_role(request.auth, role_id), request=request)
     return Status(204, None)
 
 
 @roles_router.post("/{int:role_id}/reset", response={200: RoleOut, **ERRORS})
-def reset_role(request, role_id: int):
+def reset_role(request, role_id: Id):
     """Give a system role its default permissions and data scopes again."""
     services.reset_role(actor=request.auth, role=_role(request.auth, role_id), request=request)
     return _role(request.auth, role_id)

@@ -1,6 +1,7 @@
 """API authentication: Bearer personal tokens and the console session. Both activate the tenant."""
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .subscription import check_api_request
@@ -11,8 +12,19 @@ def _activate_user(request, user):
     request.user = user
     request.tenant = user.tenant
     activate(user.tenant)  # TenantMiddleware resets the context var after the response
+    _activate_language(request, user)
     check_api_request(request, user.tenant)  # 403 subscription_expired for an expired company's writes
     return user
+
+
+def _activate_language(request, user):
+    """A token's user gets their profile language as a console user does (LanguageMiddleware ran
+    before the token was read); the language cookie still wins."""
+    supported = dict(settings.LANGUAGES)
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in supported or user.language not in supported:
+        return
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
 
 
 class BearerTokenAuth(HttpBearer):

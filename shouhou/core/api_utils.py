@@ -17,6 +17,7 @@
 
 import functools
 import hashlib
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Schema, Status
+from ninja.parser import Parser
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, create_model
 
+from .api_types import PageNumber
+from .bounds import MAX_ID
 from .errors import DomainError, ValidationFailed
 from .models import IdempotencyRecord
 
@@ -37,6 +41,7 @@ MAX_PAGE_SIZE = 200
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = timedelta(hours=24)
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
+CUSTOM_FIELD_PREFIX = "cf_"  # custom-field filters, read from the query by the form engine
 
 
 class ErrorOut(Schema):
@@ -47,16 +52,55 @@ class ErrorOut(Schema):
     details: dict[str, Any] = {}
 
 
-ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 415, 422, 429)}
+
+
+# --- request bodies -----------------------------------------------------------------------------
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+    default_message = gettext_lazy("Send the request body as JSON (Content-Type: application/json).")
+
+
+class JsonObjectParser(Parser):
+    """Request bodies are JSON objects, sent as JSON. django-ninja's own parser read any body as JSON
+    whatever its Content-Type, and a bare number or list reached the schemas, which read it as an
+    object with no fields (PATCH /me with `-108044` answered 200). The errors raised here reach the
+    API's HttpError handler as the cause of django-ninja's "Cannot parse request body"."""
+
+    def parse_body(self, request):
+        if not _is_json(request.content_type):
+            raise UnsupportedMediaType()
+        data = json.loads(request.body)
+        if not isinstance(data, dict):  # also null: an optional body is left out, not sent as null
+            raise ValidationFailed(details={"body": [_("Send a JSON object.")]})
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        """A parameter that takes one value, given twice, is refused: django-ninja kept the last and
+        ignored the others, so `?page=-1&page=2` was answered as if valid."""
+        repeated = [key for key in data if key not in list_fields and not key.startswith(CUSTOM_FIELD_PREFIX)
+                    and len(data.getlist(key)) > 1]
+        if repeated:
+            raise ValidationFailed(details={key: [_("Give this parameter once.")] for key in repeated})
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _is_json(content_type):
+    content_type = (content_type or "").lower()
+    return content_type == "application/json" or content_type.endswith("+json")
 
 
 # --- pagination ---------------------------------------------------------------------------------
 
 class PageQuery(Schema):
-    """`?page=&page_size=`. A page size above MAX_PAGE_SIZE is served as MAX_PAGE_SIZE."""
+    """`?page=&page_size=`. A page size above MAX_PAGE_SIZE is served as MAX_PAGE_SIZE; a page beyond
+    MAX_PAGE is refused (its offset overflowed the database's integers)."""
 
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
+    page: PageNumber = 1
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_ID,
+                           description=f"Rows per page; more than {MAX_PAGE_SIZE} are served as {MAX_PAGE_SIZE}")
 
 
 @functools.cache

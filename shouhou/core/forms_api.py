@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from . import forms_engine
+from .api_types import Version
 from .api_utils import ERRORS
 from .designer_targets import resolve_target
 from .permissions import has_perm, require
@@ -44,7 +45,7 @@ class FormSchemaOut(Schema):
 
 class FormSchemaIn(Schema):
     fields: list[Any] = Field(description="the ordered field definitions; system fields only move")
-    expected_version: int | None = Field(None, description="the version the edit started from")
+    expected_version: Version | None = Field(None, description="the version the edit started from")
 
 
 def _schema_out(schema):

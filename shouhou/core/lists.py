@@ -35,6 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 
+from .bounds import int_text_fits, parse_page
 from .models import ListPreference
 from .permissions import has_perm
 
@@ -117,6 +118,8 @@ class Filter:
             return qs
         if self.kind == "bool":
             value = value in {"1", "true", "on"}
+        elif self.kind == "select" and not int_text_fits(value):
+            return qs.none()  # an id typed into the URL beyond 64 bits: no row has it, and the query overflowed
         try:
             qs = qs.filter(**{self.lookup: value})
         except (ValueError, TypeError, DjangoValidationError):
@@ -214,7 +217,7 @@ class StandardList:
         chosen = [k for k in (pref.columns if pref else []) if k in all_keys] or [
             c.key for c in self.columns if c.default
         ]
-        return ListState(tab, scope, params.get("q", "").strip(), sort, max(_int(params.get("page"), 1), 1),
+        return ListState(tab, scope, params.get("q", "").strip(), sort, parse_page(params.get("page")),
                          page_size, chosen)
 
     # -- querying -------------------------------------------------------------------------------

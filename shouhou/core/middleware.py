@@ -45,7 +45,7 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # an API token may change it
         return response
 
 
@@ -116,3 +116,35 @@ def domain_error_response(request, exception):
         return render(request, "error.html", {"message": exception.message}, status=exception.status)
     messages.error(request, exception.message)
     return HttpResponseRedirect(referer or request.path)
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Every error under /api/ is the API's JSON envelope `{"code", "message", "details"}`, also those
+    that django-ninja and Django answer in HTML or plain text before an endpoint runs: a method the
+    path does not allow (405, its `Allow` header kept), a CSRF refusal, a body over the size limit."""
+
+    CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             413: "request_too_large", 415: "unsupported_media_type", 500: "server_error"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.path.startswith("/api/") and response.status_code >= 400
+                and not response.get("Content-Type", "").startswith("application/json")):
+            return self._envelope(response)
+        return response
+
+    def _envelope(self, response):
+        from django.http import JsonResponse
+
+        from .api_messages import status_message
+
+        status = response.status_code
+        envelope = JsonResponse({"code": self.CODES.get(status, "error"), "message": status_message(status),
+                                 "details": {}}, status=status)
+        for header in ("Allow", "Retry-After", "Content-Language", "Vary"):
+            if header in response:
+                envelope[header] = response[header]
+        return envelope

@@ -5,22 +5,24 @@ Every endpoint is thin: parse, call a query (reads, within the caller's data sco
 invalid value is a 400 with the error under "fields.<key>". Another company's customer is a 404.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine
+from shouhou.core.api_types import ApiDate, Flag, Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.permissions import require
 
 from . import contact_services, queries, services
-from .models import Address, Contact
+from .models import Address, Contact, Customer
 
 router = Router(tags=["customers"])
+CustomerStatus = Literal[tuple(Customer.Status.values)]
 ORDERINGS = {"created_at", "-created_at", "name", "-name", "number", "-number", "updated_at", "-updated_at"}
 
 
@@ -42,21 +44,21 @@ class ContactOut(Schema):
 
 
 class ContactIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
     phone: str = Field("", max_length=30)
     email: str = Field("", max_length=254)
     position: str = Field("", max_length=50)
     note: str = Field("", max_length=200)
-    is_default: bool = False
+    is_default: Flag = False
 
 
 class ContactPatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
     position: str | None = Field(None, max_length=50)
     note: str | None = Field(None, max_length=200)
-    is_default: bool | None = Field(None, description="true makes it the default; the default stays until "
+    is_default: Flag | None = Field(None, description="true makes it the default; the default stays until "
                                                         "another is made default")
 
 
@@ -78,7 +80,7 @@ class AddressIn(Schema):
     detail: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90, description="Empty: located from the address")
     longitude: Decimal | None = Field(None, ge=-180, le=180)
-    is_default: bool = False
+    is_default: Flag = False
 
 
 class AddressPatchIn(Schema):
@@ -88,7 +90,7 @@ class AddressPatchIn(Schema):
     detail: str | None = Field(None, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
-    is_default: bool | None = None
+    is_default: Flag | None = None
 
 
 class CustomerOut(Schema):
@@ -123,11 +125,11 @@ class NearbyOut(CustomerOut):
 
 
 class CustomerIn(Schema):
-    name: str = Field(max_length=100)
+    name: NonBlank = Field(max_length=100)
     number: str = Field("", max_length=30, description="Empty: the next number with the company's prefix")
-    status: str = Field("active", description="active, potential or inactive")
-    service_team_id: int | None = None
-    owner_ids: list[int] = []
+    status: CustomerStatus = "active"
+    service_team_id: Id | None = None
+    owner_ids: list[Id] = []
     tags: list[str] = []
     fields: dict[str, Any] = {}
     contacts: list[ContactIn] = Field([], description="The first is the default unless one is marked")
@@ -135,23 +137,23 @@ class CustomerIn(Schema):
 
 
 class CustomerPatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    status: str | None = None
-    service_team_id: int | None = None
-    owner_ids: list[int] | None = Field(None, description="Replaces the owners")
+    name: NonBlank | None = Field(None, max_length=100)
+    status: CustomerStatus | None = None
+    service_team_id: Id | None = None
+    owner_ids: list[Id] | None = Field(None, description="Replaces the owners")
     tags: list[str] | None = Field(None, description="Replaces the tags")
     fields: dict[str, Any] | None = Field(None, description="Merged into the stored values; null removes a key")
 
 
 class CustomerFilters(PageQuery):
     q: str | None = Field(None, max_length=100, description="Part of the name, number or a contact's phone")
-    status: str | None = None
-    service_team_id: int | None = None
-    owner_id: int | None = None
+    status: CustomerStatus | None = None
+    service_team_id: Id | None = None
+    owner_id: Id | None = None
     tag: str | None = Field(None, max_length=20)
-    created_from: date | None = None
-    created_to: date | None = None
-    ordering: str = Field("-created_at", description="created_at, name, number, updated_at; '-' for descending")
+    created_from: ApiDate | None = None
+    created_to: ApiDate | None = None
+    ordering: Literal[tuple(sorted(ORDERINGS))] = Field("-created_at", description="'-' for descending")
 
 
 class NearbyQuery(PageQuery):
@@ -218,12 +220,12 @@ def nearby(request, filters: Query[NearbyQuery]):
 
 
 @router.get("/customers/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
-def get_customer(request, customer_id: int):
+def get_customer(request, customer_id: Id):
     return _detail(request, customer_id)
 
 
 @router.patch("/customers/{int:customer_id}", response={200: CustomerDetailOut, **ERRORS})
-def update_customer(request, customer_id: int, payload: CustomerPatchIn):
+def update_customer(request, customer_id: Id, payload: CustomerPatchIn):
     """Change the fields you send. `fields` is merged: keys you send change, `null` clears one."""
     customer = _customer(request, customer_id)
     changes = payload.dict(exclude_unset=True)
@@ -235,14 +237,14 @@ def update_customer(request, customer_id: int, payload: CustomerPatchIn):
 
 
 @router.delete("/customers/{int:customer_id}", response={204: None, **ERRORS})
-def delete_customer(request, customer_id: int):
+def delete_customer(request, customer_id: Id):
     """Delete a customer with its contacts and addresses; 409 while it has work orders."""
     services.delete_customer(actor=request.auth, customer=_customer(request, customer_id), request=request)
     return Status(204, None)
 
 
 @router.get("/customers/{int:customer_id}/nearby", response={200: page_of(NearbyOut), **ERRORS})
-def nearby_of_customer(request, customer_id: int, filters: Query[KmQuery]):
+def nearby_of_customer(request, customer_id: Id, filters: Query[KmQuery]):
     """Customers within `km` of this customer's default address, nearest first."""
     customer = _customer(request, customer_id)
     found = queries.nearby_of(request.auth, customer, filters.km)
@@ -260,26 +262,26 @@ def _contact(request, customer_id, contact_id):
 
 
 @router.get("/customers/{int:customer_id}/contacts", response={200: page_of(ContactOut), **ERRORS})
-def list_contacts(request, customer_id: int, filters: Query[PageQuery]):
+def list_contacts(request, customer_id: Id, filters: Query[PageQuery]):
     """The customer's contacts, the default first."""
     return paginate(queries.contacts_of(_customer(request, customer_id)), filters)
 
 
 @router.post("/customers/{int:customer_id}/contacts", response={201: ContactOut, **ERRORS})
 @idempotent(ContactOut)
-def create_contact(request, customer_id: int, payload: ContactIn):
+def create_contact(request, customer_id: Id, payload: ContactIn):
     contact = contact_services.add_contact(actor=request.auth, customer=_customer(request, customer_id),
                                            **payload.dict())
     return Status(201, Contact.objects.get(pk=contact.pk))
 
 
 @router.get("/customers/{int:customer_id}/contacts/{int:contact_id}", response={200: ContactOut, **ERRORS})
-def get_contact(request, customer_id: int, contact_id: int):
+def get_contact(request, customer_id: Id, contact_id: Id):
     return _contact(request, customer_id, contact_id)
 
 
 @router.patch("/customers/{int:customer_id}/contacts/{int:contact_id}", response={200: ContactOut, **ERRORS})
-def update_contact(request, customer_id: int, contact_id: int, payload: ContactPatchIn):
+def update_contact(request, customer_id: Id, contact_id: Id, payload: ContactPatchIn):
     contact = _contact(request, customer_id, contact_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     contact_services.update_contact(actor=request.auth, contact=contact, **changes)
@@ -287,7 +289,7 @@ def update_contact(request, customer_id: int, contact_id: int, payload: ContactP
 
 
 @router.delete("/customers/{int:customer_id}/contacts/{int:contact_id}", response={204: None, **ERRORS})
-def delete_contact(request, customer_id: int, contact_id: int):
+def delete_contact(request, customer_id: Id, contact_id: Id):
     contact_services.delete_contact(actor=request.auth, contact=_contact(request, customer_id, contact_id))
     return Status(204, None)
 
@@ -303,14 +305,14 @@ def _address(request, customer_id, address_id):
 
 
 @router.get("/customers/{int:customer_id}/addresses", response={200: page_of(AddressOut), **ERRORS})
-def list_addresses(request, customer_id: int, filters: Query[PageQuery]):
+def list_addresses(request, customer_id: Id, filters: Query[PageQuery]):
     """The customer's addresses, the default first."""
     return paginate(queries.addresses_of(_customer(request, customer_id)), filters)
 
 
 @router.post("/customers/{int:customer_id}/addresses", response={201: AddressOut, **ERRORS})
 @idempotent(AddressOut)
-def create_address(request, customer_id: int, payload: AddressIn):
+def create_address(request, customer_id: Id, payload: AddressIn):
     """Add an address; without coordinates it is located through the maps adapter when possible."""
     address = contact_services.add_address(actor=request.auth, customer=_customer(request, customer_id),
                                            **payload.dict())
@@ -318,12 +320,12 @@ def create_address(request, customer_id: int, payload: AddressIn):
 
 
 @router.get("/customers/{int:customer_id}/addresses/{int:address_id}", response={200: AddressOut, **ERRORS})
-def get_address(request, customer_id: int, address_id: int):
+def get_address(request, customer_id: Id, address_id: Id):
     return _address(request, customer_id, address_id)
 
 
 @router.patch("/customers/{int:customer_id}/addresses/{int:address_id}", response={200: AddressOut, **ERRORS})
-def update_address(request, customer_id: int, address_id: int, payload: AddressPatchIn):
+def update_address(request, customer_id: Id, address_id: Id, payload: AddressPatchIn):
     """Change the parts you send; a changed address without new coordinates is located again."""
     address = _address(request, customer_id, address_id)
     changes = payload.dict(exclude_unset=True)
@@ -334,6 +336,6 @@ def update_address(request, customer_id: int, address_id: int, payload: AddressP
 
 
 @router.delete("/customers/{int:customer_id}/addresses/{int:address_id}", response={204: None, **ERRORS})
-def delete_address(request, customer_id: int, address_id: int):
+def delete_address(request, customer_id: Id, address_id: Id):
     contact_services.delete_address(actor=request.auth, address=_address(request, customer_id, address_id))
     return Status(204, None)

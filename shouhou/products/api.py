@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
+from shouhou.core.api_types import ApiDate, Count, Id, Latitude, Longitude, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.text_guard import MultilineStr
 
@@ -75,39 +76,39 @@ class ProductIn(Schema):
     name: str = Field("", max_length=100, description="Required unless a template gives it")
     number: str = Field("", max_length=50, description="Required unless a template gives the prefix")
     serial_number: str = Field("", max_length=80)
-    product_type_id: int | None = None
-    customer_id: int | None = None
-    template_id: int | None = Field(None, description="Create from this template (PRD-03): what you leave "
+    product_type_id: Id | None = None
+    customer_id: Id | None = None
+    template_id: Id | None = Field(None, description="Create from this template (PRD-03): what you leave "
                                                       "out is copied from it")
-    purchase_date: date | None = None
-    install_date: date | None = None
-    warranty_end: date | None = None
+    purchase_date: ApiDate | None = None
+    install_date: ApiDate | None = None
+    warranty_end: ApiDate | None = None
     location: str = Field("", max_length=200)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     fields: dict[str, Any] = {}
 
 
 class ProductPatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    number: str | None = Field(None, max_length=50)
+    name: NonBlank | None = Field(None, max_length=100)
+    number: NonBlank | None = Field(None, max_length=50)
     serial_number: str | None = Field(None, max_length=80)
-    product_type_id: int | None = None
-    customer_id: int | None = None
-    purchase_date: date | None = None
-    install_date: date | None = None
-    warranty_end: date | None = None
+    product_type_id: Id | None = None
+    customer_id: Id | None = None
+    purchase_date: ApiDate | None = None
+    install_date: ApiDate | None = None
+    warranty_end: ApiDate | None = None
     location: str | None = Field(None, max_length=200)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     fields: dict[str, Any] | None = Field(None, description="Custom fields to change; null removes a value")
 
 
 class ProductFilters(PageQuery):
     q: str | None = Field(None, max_length=100, description="Part of the name, number, serial number or customer")
-    customer_id: int | None = None
-    product_type_id: int | None = None
-    template_id: int | None = None
+    customer_id: Id | None = None
+    product_type_id: Id | None = None
+    template_id: Id | None = None
     warranty: Literal["in", "expired"] | None = None
     created_by_me: bool = False
 
@@ -126,30 +127,30 @@ class TemplateOut(Schema):
 
 
 class TemplateIn(Schema):
-    name: str = Field(max_length=100)
-    number: str = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
-    product_type_id: int | None = None
-    warranty_months: int | None = Field(None, ge=0, le=600)
+    name: NonBlank = Field(max_length=100)
+    number: NonBlank = Field(max_length=40, description="Products made from it are numbered <number>-0001 …")
+    product_type_id: Id | None = None
+    warranty_months: Count | None = Field(None, ge=0, le=600)
     description: MultilineStr = Field("", max_length=2000)
     fields: dict[str, Any] = Field({}, description="Custom values copied to products; required ones may be empty")
 
 
 class TemplatePatchIn(Schema):
-    name: str | None = Field(None, max_length=100)
-    number: str | None = Field(None, max_length=40)
-    product_type_id: int | None = None
-    warranty_months: int | None = Field(None, ge=0, le=600)
+    name: NonBlank | None = Field(None, max_length=100)
+    number: NonBlank | None = Field(None, max_length=40)
+    product_type_id: Id | None = None
+    warranty_months: Count | None = Field(None, ge=0, le=600)
     description: MultilineStr | None = Field(None, max_length=2000)
     fields: dict[str, Any] | None = Field(None, description="Replaces the template's custom values")
 
 
 class TemplateFilters(PageQuery):
     q: str | None = Field(None, max_length=100, description="Part of the name or number")
-    product_type_id: int | None = None
+    product_type_id: Id | None = None
 
 
 class ProductTypeIn(Schema):
-    name: str = Field(max_length=50)
+    name: NonBlank = Field(max_length=50)
 
 
 # --- products ---------------------------------------------------------------------------------------------------
@@ -198,12 +199,12 @@ def create_product(request, payload: ProductIn):
 
 
 @products_router.get("/{int:product_id}", response={200: ProductOut, **ERRORS})
-def get_product(request, product_id: int):
+def get_product(request, product_id: Id):
     return _product(request.auth, product_id)
 
 
 @products_router.patch("/{int:product_id}", response={200: ProductOut, **ERRORS})
-def update_product(request, product_id: int, payload: ProductPatchIn):
+def update_product(request, product_id: Id, payload: ProductPatchIn):
     """Change what you send (null clears a field); `fields` merges into the custom values."""
     product = _product(request.auth, product_id)
     changes = payload.dict(exclude_unset=True)
@@ -214,13 +215,13 @@ def update_product(request, product_id: int, payload: ProductPatchIn):
 
 
 @products_router.delete("/{int:product_id}", response={204: None, **ERRORS})
-def delete_product(request, product_id: int):
+def delete_product(request, product_id: Id):
     services.delete_product(actor=request.auth, product=_product(request.auth, product_id))
     return Status(204, None)
 
 
 @products_router.post("/{int:product_id}/regenerate-qrcode", response={200: ProductOut, **ERRORS})
-def regenerate_qrcode(request, product_id: int):
+def regenerate_qrcode(request, product_id: Id):
     """A new QR code: the old one then opens a "this code was replaced" page."""
     services.regenerate_qr_token(actor=request.auth, product=_product(request.auth, product_id))
     return _product(request.auth, product_id)
@@ -250,12 +251,12 @@ def create_template(request, payload: TemplateIn):
 
 
 @templates_router.get("/{int:template_id}", response={200: TemplateOut, **ERRORS})
-def get_template(request, template_id: int):
+def get_template(request, template_id: Id):
     return _template(request.auth, template_id)
 
 
 @templates_router.patch("/{int:template_id}", response={200: TemplateOut, **ERRORS})
-def update_template(request, template_id: int, payload: TemplatePatchIn):
+def update_template(request, template_id: Id, payload: TemplatePatchIn):
     template = _template(request.auth, template_id)
     changes = payload.dict(exclude_unset=True)
     for required in ("name", "number"):
@@ -268,7 +269,7 @@ def update_template(request, template_id: int, payload: TemplatePatchIn):
 
 
 @templates_router.delete("/{int:template_id}", response={204: None, **ERRORS})
-def delete_template(request, template_id: int):
+def delete_template(request, template_id: Id):
     services.delete_templates(actor=request.auth, templates=[_template(request.auth, template_id)])
     return Status(204, None)
 

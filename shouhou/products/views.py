@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.accounts.views import finished, render_modal
 from shouhou.core import forms_engine, timeline
+from shouhou.core.bounds import parse_id
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 from shouhou.core.forms_engine.kinds.references import References
 from shouhou.core.http import back, domain_errors
@@ -424,6 +425,8 @@ def batch_edit(request):
 @domain_errors
 def product_options(request):
     customer = request.GET.get("customer", "")
-    found = queries.pick_products(request.user, request.GET.get("q", "")[:100],
-                                  customer_id=int(customer) if customer.isdigit() else None)
+    customer_id = parse_id(customer) if customer.isdigit() else None
+    if customer.isdigit() and customer_id is None:
+        return JsonResponse({"results": []})  # no customer has an id beyond 64 bits (the query overflowed)
+    found = queries.pick_products(request.user, request.GET.get("q", "")[:100], customer_id=customer_id)
     return JsonResponse({"results": [{"id": p.pk, "label": p.name, "number": p.number} for p in found]})

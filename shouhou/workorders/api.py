@@ -12,12 +12,28 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core import forms_engine, permissions
+from shouhou.core.api_types import (
+    ApiDatetime,
+    ByteSize,
+    Flag,
+    Id,
+    Latitude,
+    Longitude,
+    MultilineNonBlank,
+    NonBlank,
+    Version,
+    comma_list_pattern,
+)
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.text_guard import MultilineStr
 
 from . import approval_services, flow, queries, services, type_services
+from .models import Priority
 from .models import Status as OrderStatus
+
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+PriorityName = Literal[tuple(Priority.values)]
 
 router = Router()
 types_router = Router(tags=["work-order types"])
@@ -35,7 +51,7 @@ class RefOut(Schema):
 class FileRefIn(Schema):
     name: str = Field(max_length=200)
     url: str = Field(max_length=500)
-    size: int = Field(ge=0)
+    size: ByteSize
     content_type: str = Field("", max_length=100)
 
 
@@ -51,8 +67,8 @@ class TypeOut(Schema):
     color: str
     is_enabled: bool
     sort_order: int
-    team_ids: list[int]
-    component_ids: list[int]
+    team_ids: list[Id]
+    component_ids: list[Id]
     flow: dict[str, Any]
     timeout_reminder: dict[str, Any]
     receipt_options: dict[str, Any]
@@ -84,11 +100,11 @@ class TypeOut(Schema):
 
 
 class TypeIn(Schema):
-    name: str = Field(max_length=50)
-    color: str = Field("#1677ff", max_length=20)
-    is_enabled: bool = True
-    team_ids: list[int] = []
-    component_ids: list[int] = []
+    name: NonBlank = Field(max_length=50)
+    color: str = Field("#1677ff", pattern=COLOR_PATTERN)
+    is_enabled: Flag = True
+    team_ids: list[Id] = []
+    component_ids: list[Id] = []
     flow: dict[str, Any] | None = Field(None, description=(
         "Per node: enabled, timeout_hours, approval. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = Field(
@@ -97,11 +113,11 @@ class TypeIn(Schema):
 
 
 class TypePatchIn(Schema):
-    name: str | None = Field(None, max_length=50)
-    color: str | None = Field(None, max_length=20)
-    is_enabled: bool | None = None
-    team_ids: list[int] | None = None
-    component_ids: list[int] | None = None
+    name: NonBlank | None = Field(None, max_length=50)
+    color: str | None = Field(None, pattern=COLOR_PATTERN)
+    is_enabled: Flag | None = None
+    team_ids: list[Id] | None = None
+    component_ids: list[Id] | None = None
     flow: dict[str, Any] | None = Field(None, description=(
         "Replaces the whole flow. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = None
@@ -186,13 +202,14 @@ class WorkOrderDetailOut(WorkOrderOut):
 class WorkOrderFilters(PageQuery):
     tab: Literal[tuple(queries.TAB_BY_KEY)] | None = None
     scope: Literal[tuple(queries.SCOPES)] | None = None
-    type_id: int | None = None
+    type_id: Id | None = None
     q: str | None = Field(None, max_length=100, description="Part of the number or the customer's name")
-    assignee_id: int | None = None
-    customer_id: int | None = None
-    product_id: int | None = None
-    status: str | None = Field(None, description="One status, or several separated by commas")
-    priority: str | None = None
+    assignee_id: Id | None = None
+    customer_id: Id | None = None
+    product_id: Id | None = None
+    status: str | None = Field(None, pattern=comma_list_pattern(OrderStatus.values),
+                               description="One status, or several separated by commas")
+    priority: PriorityName | None = None
 
 
 class TabCountsOut(Schema):
@@ -200,55 +217,55 @@ class TabCountsOut(Schema):
 
 
 class WorkOrderIn(Schema):
-    order_type_id: int
-    customer_id: int
-    contact_id: int | None = None
-    address_id: int | None = None
-    product_id: int | None = None
-    priority: str = "normal"
-    service_type_id: int | None = None
-    service_content_id: int | None = None
-    planned_at: datetime | None = None
+    order_type_id: Id
+    customer_id: Id
+    contact_id: Id | None = None
+    address_id: Id | None = None
+    product_id: Id | None = None
+    priority: PriorityName = "normal"
+    service_type_id: Id | None = None
+    service_content_id: Id | None = None
+    planned_at: ApiDatetime | None = None
     description: MultilineStr = Field("", max_length=5000)
     attachments: list[FileRefIn] = []
     fields: dict[str, Any] = {}
-    collaborator_ids: list[int] = []
-    assignee_id: int | None = Field(None, description="Assign at once (保存并派单)")
-    dispatch: bool = False
+    collaborator_ids: list[Id] = []
+    assignee_id: Id | None = Field(None, description="Assign at once (保存并派单)")
+    dispatch: Flag = False
 
 
 class WorkOrderPatchIn(Schema):
-    expected_version: int | None = None
-    customer_id: int | None = None
-    contact_id: int | None = None
+    expected_version: Version | None = None
+    customer_id: Id | None = None
+    contact_id: Id | None = None
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30)
-    address_id: int | None = None
+    address_id: Id | None = None
     address_text: str | None = Field(None, max_length=300)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    product_id: int | None = None
-    priority: str | None = None
-    service_type_id: int | None = None
-    service_content_id: int | None = None
-    planned_at: datetime | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    product_id: Id | None = None
+    priority: PriorityName | None = None
+    service_type_id: Id | None = None
+    service_content_id: Id | None = None
+    planned_at: ApiDatetime | None = None
     description: MultilineStr | None = Field(None, max_length=5000)
     attachments: list[FileRefIn] | None = None
     fields: dict[str, Any] | None = Field(None, description="Custom fields to change; null removes a value")
-    collaborator_ids: list[int] | None = None
+    collaborator_ids: list[Id] | None = None
 
 
 class VersionIn(Schema):
-    expected_version: int | None = Field(None, description="409 if the order changed since you read it")
+    expected_version: Version | None = Field(None, description="409 if the order changed since you read it")
 
 
 class AssignIn(VersionIn):
-    assignee_id: int
+    assignee_id: Id
     note: MultilineStr = Field("", max_length=500)
 
 
 class ReasonIn(VersionIn):
-    reason: MultilineStr = Field(max_length=500)
+    reason: MultilineNonBlank = Field(max_length=500)
 
 
 class CloseIn(VersionIn):
@@ -256,8 +273,8 @@ class CloseIn(VersionIn):
 
 
 class PositionIn(VersionIn):
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
 
 class CompleteIn(PositionIn):
@@ -288,9 +305,9 @@ class NoteOut(Schema):
 
 
 class NoteIn(Schema):
-    content: MultilineStr = Field(max_length=2000)
+    content: MultilineNonBlank = Field(max_length=2000)
     attachments: list[FileRefIn] = []
-    sms_to_contact: bool = False
+    sms_to_contact: Flag = False
 
 
 class OrderRefOut(Schema):
@@ -382,12 +399,12 @@ def create_type(request, payload: TypeIn):
 
 
 @types_router.get("/{int:type_id}", response={200: TypeOut, **ERRORS})
-def get_type(request, type_id: int):
+def get_type(request, type_id: Id):
     return _type(request.auth, type_id)
 
 
 @types_router.patch("/{int:type_id}", response={200: TypeOut, **ERRORS})
-def update_type(request, type_id: int, payload: TypePatchIn):
+def update_type(request, type_id: Id, payload: TypePatchIn):
     """Change the fields you send; `flow` replaces the whole flow (missing nodes take their defaults)."""
     order_type = _type(request.auth, type_id)
     current = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
@@ -462,7 +479,7 @@ def create_work_order(request, payload: WorkOrderIn):
 
 
 @orders_router.get("/{int:order_id}", response={200: WorkOrderDetailOut, **ERRORS})
-def get_work_order(request, order_id: int):
+def get_work_order(request, order_id: Id):
     return _order(request.auth, order_id)
 
 
@@ -472,7 +489,7 @@ PATCH_RENAMES = {"customer_id": "customer", "contact_id": "contact", "address_id
 
 
 @orders_router.patch("/{int:order_id}", response={200: WorkOrderDetailOut, **ERRORS})
-def update_work_order(request, order_id: int, payload: WorkOrderPatchIn):
+def update_work_order(request, order_id: Id, payload: WorkOrderPatchIn):
     """Change the editable fields you send (null clears a field); `fields` merges into custom fields."""
     order = _order(request.auth, order_id)
     changes = payload.dict(exclude_unset=True)
@@ -501,34 +518,34 @@ def _after(request, order):
 
 
 @orders_router.post("/{int:order_id}/assign", response={200: WorkOrderDetailOut, **ERRORS})
-def assign(request, order_id: int, payload: AssignIn):
+def assign(request, order_id: Id, payload: AssignIn):
     order = _target(request.auth, order_id)
     return _after(request, services.assign(actor=request.auth, order=order, assignee=payload.assignee_id,
                                            note=payload.note, expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/accept", response={200: WorkOrderDetailOut, **ERRORS})
-def accept(request, order_id: int, payload: VersionIn | None = None):
+def accept(request, order_id: Id, payload: VersionIn | None = None):
     order = _target(request.auth, order_id)
     return _after(request, services.accept(actor=request.auth, order=order, expected_version=_version(payload)))
 
 
 @orders_router.post("/{int:order_id}/reject", response={200: WorkOrderDetailOut, **ERRORS})
-def reject(request, order_id: int, payload: ReasonIn):
+def reject(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
     return _after(request, services.reject(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/transfer", response={200: WorkOrderDetailOut, **ERRORS})
-def transfer(request, order_id: int, payload: AssignIn):
+def transfer(request, order_id: Id, payload: AssignIn):
     order = _target(request.auth, order_id)
     return _after(request, services.transfer(actor=request.auth, order=order, assignee=payload.assignee_id,
                                              note=payload.note, expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/start", response={200: WorkOrderDetailOut, **ERRORS})
-def start(request, order_id: int, payload: PositionIn | None = None):
+def start(request, order_id: Id, payload: PositionIn | None = None):
     order = _target(request.auth, order_id)
     payload = payload or PositionIn()
     return _after(request, services.start(actor=request.auth, order=order, latitude=payload.latitude,
@@ -536,20 +553,20 @@ def start(request, order_id: int, payload: PositionIn | None = None):
 
 
 @orders_router.post("/{int:order_id}/pause", response={200: WorkOrderDetailOut, **ERRORS})
-def pause(request, order_id: int, payload: ReasonIn):
+def pause(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
     return _after(request, services.pause(actor=request.auth, order=order, reason=payload.reason,
                                           expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/resume", response={200: WorkOrderDetailOut, **ERRORS})
-def resume(request, order_id: int, payload: VersionIn | None = None):
+def resume(request, order_id: Id, payload: VersionIn | None = None):
     order = _target(request.auth, order_id)
     return _after(request, services.resume(actor=request.auth, order=order, expected_version=_version(payload)))
 
 
 @orders_router.post("/{int:order_id}/complete", response={200: WorkOrderDetailOut, **ERRORS})
-def complete(request, order_id: int, payload: CompleteIn):
+def complete(request, order_id: Id, payload: CompleteIn):
     """Submit the receipt and complete the order (回执并完成); files are references from an upload."""
     order = _target(request.auth, order_id)
     signature = payload.signature.dict() if isinstance(payload.signature, FileRefIn) else payload.signature
@@ -560,7 +577,7 @@ def complete(request, order_id: int, payload: CompleteIn):
 
 
 @orders_router.post("/{int:order_id}/close", response={200: WorkOrderDetailOut, **ERRORS})
-def close(request, order_id: int, payload: CloseIn | None = None):
+def close(request, order_id: Id, payload: CloseIn | None = None):
     order = _target(request.auth, order_id)
     payload = payload or CloseIn()
     return _after(request, services.close(actor=request.auth, order=order, note=payload.note,
@@ -568,14 +585,14 @@ def close(request, order_id: int, payload: CloseIn | None = None):
 
 
 @orders_router.post("/{int:order_id}/cancel", response={200: WorkOrderDetailOut, **ERRORS})
-def cancel(request, order_id: int, payload: ReasonIn):
+def cancel(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
     return _after(request, services.cancel(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/reopen", response={200: WorkOrderDetailOut, **ERRORS})
-def reopen(request, order_id: int, payload: ReasonIn):
+def reopen(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
     return _after(request, services.reopen(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
@@ -586,18 +603,18 @@ def _version(payload):
 
 
 @orders_router.get("/{int:order_id}/timeline", response={200: page_of(ActivityOut), **ERRORS})
-def order_timeline(request, order_id: int, filters: Query[PageQuery]):
+def order_timeline(request, order_id: Id, filters: Query[PageQuery]):
     """The order's timeline, newest first: who did what, the changed fields and the note."""
     return paginate(list(queries.timeline_of(_order(request.auth, order_id), limit=1000)), filters)
 
 
 @orders_router.get("/{int:order_id}/notes", response={200: page_of(NoteOut), **ERRORS})
-def list_notes(request, order_id: int, filters: Query[PageQuery]):
+def list_notes(request, order_id: Id, filters: Query[PageQuery]):
     return paginate(queries.notes_of(_order(request.auth, order_id)), filters)
 
 
 @orders_router.post("/{int:order_id}/notes", response={201: NoteOut, **ERRORS})
-def add_note(request, order_id: int, payload: NoteIn):
+def add_note(request, order_id: Id, payload: NoteIn):
     """Add a note (备注); `sms_to_contact` also texts it to the order's contact."""
     order = _order(request.auth, order_id)
     note = services.add_note(actor=request.auth, order=order, content=payload.content,
@@ -607,12 +624,12 @@ def add_note(request, order_id: int, payload: NoteIn):
 
 
 @orders_router.get("/{int:order_id}/approvals", response={200: page_of(ApprovalOut), **ERRORS})
-def order_approvals(request, order_id: int, filters: Query[PageQuery]):
+def order_approvals(request, order_id: Id, filters: Query[PageQuery]):
     return paginate(queries.order_approvals(_order(request.auth, order_id)), filters)
 
 
 @orders_router.get("/{int:order_id}/assignee-candidates", response={200: list[CandidateOut], **ERRORS})
-def assignee_candidates(request, order_id: int, q: str = ""):
+def assignee_candidates(request, order_id: Id, q: str = ""):
     """People to assign or transfer to, with work status and today's done / open counts (MOB-13)."""
     order = _order(request.auth, order_id)
     return [{"id": c.user.pk, "name": c.user.name, "teams": c.teams,
@@ -622,7 +639,7 @@ def assignee_candidates(request, order_id: int, q: str = ""):
 
 
 @orders_router.get("/{int:order_id}/time", response={200: TimeOut, **ERRORS})
-def order_time(request, order_id: int):
+def order_time(request, order_id: Id):
     """Time in each status and in total, pauses excluded (WO-32), in seconds."""
     return queries.time_in_statuses(_order(request.auth, order_id))
 
@@ -636,26 +653,26 @@ def approvals_inbox(request, filters: Query[ApprovalFilters]):
 
 
 @approvals_router.get("/{int:approval_id}", response={200: ApprovalOut, **ERRORS})
-def get_approval(request, approval_id: int):
+def get_approval(request, approval_id: Id):
     return queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/approve", response={200: ApprovalOut, **ERRORS})
-def approve(request, approval_id: int, payload: DecisionIn | None = None):
+def approve(request, approval_id: Id, payload: DecisionIn | None = None):
     approval = queries.get_approval(request.auth, approval_id)
     approval_services.approve(actor=request.auth, approval=approval, note=payload.note if payload else "")
     return queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/refuse", response={200: ApprovalOut, **ERRORS})
-def refuse(request, approval_id: int, payload: DecisionIn):
+def refuse(request, approval_id: Id, payload: DecisionIn):
     approval = queries.get_approval(request.auth, approval_id)
     approval_services.refuse(actor=request.auth, approval=approval, note=payload.note)
     return queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/withdraw", response={200: ApprovalOut, **ERRORS})
-def withdraw(request, approval_id: int):
+def withdraw(request, approval_id: Id):
     approval = queries.get_approval(request.auth, approval_id)
     approval_services.withdraw(actor=request.auth, approval=approval)
     return queries.get_approval(request.auth, approval_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shouhou.core.bounds import parse_page
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import require
 from shouhou.messaging import queries as messaging_queries
@@ -90,10 +91,7 @@ def approval_withdraw(request, approval_id):
 def notifications(request):
     """The user's notifications, unread first in weight; tapping one marks it read and opens its page."""
     unread_only = request.GET.get("show") == "unread"
-    try:
-        page = max(int(request.GET.get("page") or 1), 1)
-    except ValueError:
-        page = 1
+    page = parse_page(request.GET.get("page"))
     items = messaging_queries.notifications_of(request.user)
     if unread_only:
         items = items.filter(read_at=None)

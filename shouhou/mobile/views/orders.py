@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from shouhou.core import company_settings, forms_engine
+from shouhou.core.bounds import parse_page
 from shouhou.core.errors import NotFound
 from shouhou.core.geo import navigation_url
 from shouhou.core.permissions import has_perm, require
@@ -32,10 +33,7 @@ def _list_params(request):
     if scope not in dict(queries.SCOPES):
         scope = queries.default_scope(user)
     tab = request.GET.get("tab") if request.GET.get("tab") in queries.TAB_CONDITIONS else queries.TABS[0][0]
-    try:
-        page = max(int(request.GET.get("page") or 1), 1)
-    except ValueError:
-        page = 1
+    page = parse_page(request.GET.get("page"))
     return scope, tab, request.GET.get("q", "").strip()[:50], page
 
 

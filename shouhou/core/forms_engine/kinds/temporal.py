@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.bounds import DATETIME_MAX, DATETIME_MIN, datetime_in_range
 from shouhou.core.tenancy import get_current_tenant
 
 from .base import FieldError, Kind, base_form_kwargs, cell_text, register
@@ -112,6 +113,9 @@ class DateTime(TemporalKind):
     def stored(moment):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=company_zone())
+        if not datetime_in_range(moment):  # moving it to UTC (or back to a zone) would leave the calendar
+            raise FieldError(_("Enter a date and time between %(min)s and %(max)s (UTC).") % {
+                "min": str(DATETIME_MIN.date()), "max": str(DATETIME_MAX.date())})
         return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
     def local(self, value):
