@@ -103,7 +103,7 @@ def run(db, rows, row_by_row=False):
     total = check_time() + commit_time()
     peak = common.peak_rss_mb()
     print(f"database: {connection.vendor} ({db}); load average {common.load_average()}; "
-          f"{'one by one (services.create_customer)' if row_by_row else 'bulk (bulk_services.create_customers)'}")
+          f"{'one by one (services.create_customer)' if row_by_row else 'bulk (batch_services.create_customers)'}")
     print(f"created: {counts[0]} customers, {counts[1]} contacts, {counts[2]} addresses")
     print(f"check:  {check_time():6.1f} s  ({rows / check_time():,.0f} rows/s)")
     print(f"commit: {commit_time():6.1f} s  ({rows / commit_time():,.0f} rows/s)")

@@ -26,7 +26,7 @@ from shouhou.core.importer import ImportColumn, Importer, register
 from shouhou.core.jobs import tenant_task
 from shouhou.core.permissions import has_perm, require
 
-from . import bulk_services, services
+from . import batch_services, services
 from .models import Customer
 
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -255,10 +255,10 @@ class CustomerImporter(Importer):
             raise
 
     def create_many(self, actor, rows):
-        """All rows in a few statements per thousand (bulk_services); addresses were located while checking."""
+        """All rows in a few statements per thousand (batch_services); addresses were located while checking."""
         try:
-            bulk_services.create_customers(actor=actor, rows=[kwargs for _row, kwargs in rows], check_perm=False)
-        except bulk_services.RowsRefused as refused:
+            batch_services.create_customers(actor=actor, rows=[kwargs for _row, kwargs in rows], check_perm=False)
+        except batch_services.RowsRefused as refused:
             return {rows[index][0]: ValidationFailed(details={_column_for(key): messages
                                                               for key, messages in errors.items()})
                     for index, errors in refused.details.items()}

@@ -1,5 +1,5 @@
 """Every write to a customer itself, its notes and the customer settings (DESIGN §4; CUS-01…06, CUS-08),
-and the cleaners shared with contact_services, batch_services and bulk_services.
+and the cleaners shared with contact_services and batch_services.
 
 Each function checks the permission and the actor's data scope (a customer they cannot see is a
 NotFound), validates everything before writing — so a refusal changes nothing — then writes, keeps

@@ -1,4 +1,4 @@
-"""bulk_services.create_customers, the Excel import's commit: the same checks and records as
+"""batch_services.create_customers, the Excel import's commit: the same checks and records as
 services.create_customer, all or none, with the refused rows listed by their index."""
 
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from shouhou.core.errors import PermissionDenied
 from shouhou.core.models import Activity, Counter, OutboxEvent
 from shouhou.core.testing import make_team, make_user
-from shouhou.customers import bulk_services, services
+from shouhou.customers import batch_services, services
 from shouhou.customers.models import Address, Contact, Customer
 
 from .conftest import SHANGHAI, make_customer
@@ -21,7 +21,7 @@ def test_creates_every_row_with_what_create_customer_records(tenant, owner, cust
     team = make_team(tenant, name="上海组")
     colleague = make_user(tenant, name="李四")
     make_customer(owner, name="手填编号", number="CUS00002", fields={"level": "b"})
-    first, second, third = bulk_services.create_customers(actor=owner, rows=[
+    first, second, third = batch_services.create_customers(actor=owner, rows=[
         row("甲公司", service_team_id=team.pk, owner_ids=[colleague.pk], tags="VIP、华东"),
         row("乙公司", number="OLD-7", status=Customer.Status.POTENTIAL,
             contacts=[{"name": "前台", "phone": "02155556666"}, {"name": "经理", "phone": "13800001111",
@@ -45,8 +45,8 @@ def test_creates_every_row_with_what_create_customer_records(tenant, owner, cust
 def test_one_bad_row_creates_nothing_and_every_bad_row_is_listed(tenant, owner, custom_fields):
     make_customer(owner, name="老客户", fields={"level": "a"})
     before = Customer.objects.count()
-    with pytest.raises(bulk_services.RowsRefused) as refused:
-        bulk_services.create_customers(actor=owner, rows=[
+    with pytest.raises(batch_services.RowsRefused) as refused:
+        batch_services.create_customers(actor=owner, rows=[
             row("新客户"),
             row("老客户"),
             row("坏团队", service_team_id=999_999),
@@ -67,7 +67,7 @@ def test_one_bad_row_creates_nothing_and_every_bad_row_is_listed(tenant, owner, 
 def test_needs_the_create_permission_unless_the_caller_checked_it(tenant, owner, custom_fields):
     finance = make_user(tenant, roles=("finance",))  # may view customers, not create them
     with pytest.raises(PermissionDenied):
-        bulk_services.create_customers(actor=finance, rows=[row("越权客户")])
+        batch_services.create_customers(actor=finance, rows=[row("越权客户")])
     assert not Customer.objects.filter(name="越权客户").exists()
-    bulk_services.create_customers(actor=finance, rows=[row("导入客户")], check_perm=False)
+    batch_services.create_customers(actor=finance, rows=[row("导入客户")], check_perm=False)
     assert Customer.objects.filter(name="导入客户", created_by=finance).exists()
