@@ -222,7 +222,7 @@ def reminder_count(customer):
     """How many reminder rules are attached to the customer (the 客户提醒 tab's count)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .models import Reminder
+    from shouhou.reminders.models import Reminder
 
     return Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
                                    object_id=customer.pk).count()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, references, timeline
+from shouhou.core import company_settings, dependents, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
@@ -449,7 +449,7 @@ def delete_customers(*, actor, customers, request=None):
         if busy:
             raise Conflict(_("These customers have work orders and cannot be deleted: %(names)s")
                            % {"names": "、".join(busy[:10])})
-        _forget_reminders(locked)
+        dependents.forget(Customer, [customer.pk for customer in locked])  # e.g. their reminders
         for customer in locked:
             log(SystemLog.Kind.DELETE, user=actor, request=request,
                 action=_("Deleted customer %(name)s (%(number)s)") % {"name": customer.name,
@@ -463,16 +463,6 @@ def delete_customers(*, actor, customers, request=None):
 
 def delete_customer(*, actor, customer, request=None):
     return delete_customers(actor=actor, customers=[customer], request=request)
-
-
-def _forget_reminders(customers):
-    """Reminders point at their record generically; a deleted customer's reminders go with it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import Reminder
-
-    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                            object_id__in=[customer.pk for customer in customers]).delete()
 
 
 def _has_work_orders(customer):

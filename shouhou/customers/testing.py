@@ -38,4 +38,3 @@ for name in ("get_contact", "update_contact", "delete_contact"):
 for name in ("get_address", "update_address", "delete_address"):
     route_params(f"api:customers_{name}", customer_id=CUSTOMER, address_id=ADDRESS)
 
-from . import reminder_testing  # noqa: E402,F401  (reminder rules and reminders)

@@ -34,7 +34,7 @@ from . import batch_services, importers, queries, services
 from .forms import BatchEditForm, SettingsForm, SmsForm, settings_initial
 from .models import Customer
 
-# URL names of the reminders feature (reminder_urls.py); their buttons appear when the URLs exist.
+# URL names of the reminders feature (shouhou.reminders); their buttons appear when the URLs exist.
 REMINDER_BATCH_URL = "reminders:attach_customers"
 REMINDERS_TAB_URL = "reminders:for_object"
 

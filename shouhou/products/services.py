@@ -13,13 +13,12 @@ import calendar
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import forms_engine, outbox, permissions, references, timeline
+from shouhou.core import dependents, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.numbering import next_number
 from shouhou.system.models import SystemLog
@@ -420,7 +419,7 @@ def delete_products(*, actor, products, request=None):
         if busy:
             raise Conflict(_("These products have work orders and cannot be deleted: %(numbers)s")
                            % {"numbers": "、".join(busy[:10])})
-        _forget_reminders(locked)
+        dependents.forget(Product, [product.pk for product in locked])  # e.g. their reminders
         for product in locked:
             log(SystemLog.Kind.DELETE, user=actor, request=request,
                 action=_("Deleted product %(name)s (%(number)s)") % {"name": product.name, "number": product.number},
@@ -437,13 +436,6 @@ def delete_product(*, actor, product, request=None):
 def _has_work_orders(product):
     related = getattr(product, "work_orders", None)
     return related is not None and related.exists()
-
-
-def _forget_reminders(products):
-    from shouhou.customers.models import Reminder
-
-    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Product),
-                            object_id__in=[product.pk for product in products]).delete()
 
 
 # === QR codes (PRD-08) =====================================================================================

@@ -22,11 +22,12 @@ from shouhou.core.models import Activity, Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.validators import MAINLAND_MOBILE
 from shouhou.customers import demo as customer_demo
-from shouhou.customers.models import Contact, Customer, Reminder, ReminderRule
-from shouhou.customers.reminder_demo import DEMO_RULES
+from shouhou.customers.models import Contact, Customer
 from shouhou.messaging.models import Notification
 from shouhou.products import demo as product_demo
 from shouhou.products.models import Product, ProductTemplate
+from shouhou.reminders.demo import DEMO_RULES
+from shouhou.reminders.models import Reminder, ReminderRule
 from shouhou.workorders import demo, flow
 from shouhou.workorders.models import (
     Approval,

@@ -31,7 +31,7 @@ from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
 from shouhou.system.models import SystemLog
 from shouhou.system.services import log
 
-from . import reminder_queries as queries
+from . import queries
 from .models import Reminder, ReminderDelivery, ReminderRule
 
 Rule, Delivery = ReminderRule, ReminderDelivery
@@ -455,6 +455,14 @@ def detach(*, actor, reminder):
 
 # === sending (the periodic task) =============================================================================
 
+def forget_reminders(model, pks):
+    """Delete the reminders of records about to be deleted (registered with core.dependents in apps.py):
+    a reminder points at its record generically, so nothing cascades."""
+    from django.contrib.contenttypes.models import ContentType
+
+    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=pks).delete()
+
+
 def send_due_reminders(*, today=None, limit=2000):
     """Send the active company's due reminders: those whose next due date minus the lead days is
     today or earlier. Returns how many deliveries were made; safe to run twice."""
@@ -530,7 +538,7 @@ def _send(rule, reminder, record, delivery):
 
 
 def _customer_of(record):
-    from .models import Customer
+    from shouhou.customers.models import Customer
 
     if isinstance(record, Customer):
         return record

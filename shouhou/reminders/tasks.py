@@ -11,7 +11,7 @@ from huey.contrib.djhuey import db_periodic_task
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
 
-from . import reminder_services
+from . import services as reminder_services
 from .models import ReminderRule
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.forms import ChecklistField, ConsoleForm, user_choices
 from shouhou.accounts.queries import pickable_users
 
-from . import reminder_queries as queries
+from . import queries
 from .models import ReminderRule
 
 Rule = ReminderRule

@@ -17,12 +17,13 @@ from shouhou.core.forms_engine import get_schema, save_schema
 from shouhou.core.models import Activity, Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_company, make_team, make_user
-from shouhou.customers import reminder_services as services
-from shouhou.customers import reminder_tasks
 from shouhou.customers import services as customer_services
-from shouhou.customers.models import Customer, Reminder, ReminderDelivery, ReminderRule
+from shouhou.customers.models import Customer
 from shouhou.messaging.models import Notification, SmsMessage
 from shouhou.products import services as product_services
+from shouhou.reminders import services
+from shouhou.reminders import tasks as reminder_tasks
+from shouhou.reminders.models import Reminder, ReminderDelivery, ReminderRule
 
 Rule, Delivery = ReminderRule, ReminderDelivery
 D = dt.date

@@ -1,7 +1,7 @@
 """Console pages of reminders (CUS-07, CUS-11, PRD-10): the rule list (自动提醒设置), the rule editor and
 page, the 批量提醒 dialog the customer and product lists open, and the 客户提醒 part of a record's page.
 
-Every read goes through `reminder_queries`, every write through `reminder_services`.
+Every read goes through `reminders.queries`, every write through `reminders.services`.
 """
 
 from django.contrib import messages
@@ -22,10 +22,9 @@ from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm
 
-from . import reminder_queries as queries
-from . import reminder_services as services
+from . import queries, services
+from .forms import AttachForm, RuleForm
 from .models import ReminderDelivery, ReminderRule
-from .reminder_forms import AttachForm, RuleForm
 
 Rule = ReminderRule
 NAME_PREVIEW = 8
@@ -93,8 +92,8 @@ def record_url(record):
 class RuleList(StandardList):
     key = "reminder_rules"
     title = gettext_lazy("Auto reminders")
-    template = "customers/reminders/rule_list.html"
-    toolbar_template = "customers/reminders/_rule_toolbar.html"
+    template = "reminders/rule_list.html"
+    toolbar_template = "reminders/_rule_toolbar.html"
     search_fields = ["name", "description"]
     search_placeholder = gettext_lazy("Rule name or description")
     default_sort = "-created_at"
@@ -132,7 +131,7 @@ class RuleList(StandardList):
                 .annotate(record_count=Count("reminders")))
 
     def actions_cell(self, rule):
-        return render_to_string("customers/reminders/_rule_actions.html", {"rule": rule}, request=self.request)
+        return render_to_string("reminders/_rule_actions.html", {"rule": rule}, request=self.request)
 
     def extra_context(self, request):
         return {"can_create": bool(queries.remindable_targets(request.user))}
@@ -157,7 +156,7 @@ def _editor(request, rule=None):
             messages.success(request, _("Reminder rule %(name)s saved.") % {"name": saved.name})
             return redirect("reminders:rule_detail", saved.pk)
     title = _("Edit reminder rule") if rule else _("New reminder rule")
-    return render(request, "customers/reminders/rule_form.html", {
+    return render(request, "reminders/rule_form.html", {
         "form": form, "rule": rule, "title": title,
         "placeholders": services.PLACEHOLDERS, "product_placeholder": services.PRODUCT_TAG,
     }, status=400 if form.errors else 200)
@@ -182,7 +181,7 @@ def rule_edit(request, pk):
 def rule_detail(request, pk):
     rule = queries.get_rule(request.user, pk)
     reminders = queries.visible_reminders_of_rule(request.user, rule)
-    return render(request, "customers/reminders/rule_detail.html", {
+    return render(request, "reminders/rule_detail.html", {
         "rule": rule, "schedule": describe_schedule(rule), "recipients": describe_recipients(rule),
         "reminders": [(reminder, record_url(reminder.record)) for reminder in reminders],
         "deliveries": [(d, record_url(d.record) if d.record else "")
@@ -254,7 +253,7 @@ def attach(request, target=None):
         else:
             messages.success(request, _attach_message(form.chosen_rule(), result))
             return finished(request)
-    return render_modal(request, "customers/reminders/_attach.html", {
+    return render_modal(request, "reminders/_attach.html", {
         "form": form, "records": records, "target": target, "title": _("Batch reminder"),
         "action": request.path, "schedules": {rule.pk: describe_schedule(rule) for rule in form.rules},
         "preview": records[:NAME_PREVIEW], "more": len(records) > NAME_PREVIEW,
@@ -281,7 +280,7 @@ def for_object(request, customer_id=None, product_id=None):
     record = queries.record_for(request.user, target, customer_id if customer_id is not None else product_id)
     may_remind = has_perm(request.user, queries.REMIND_PERMS[target])
     reminders = queries.reminders_of(record)
-    return render(request, "customers/reminders/_for_object.html", {
+    return render(request, "reminders/_for_object.html", {
         "record": record, "target": target, "may_remind": may_remind,
         "reminders": [(reminder, describe_schedule(reminder.rule)) for reminder in reminders],
         "deliveries": queries.deliveries_of(record),

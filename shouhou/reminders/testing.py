@@ -1,16 +1,17 @@
-"""Isolation-walk declarations for reminders (see core/testing/isolation.py); imported by testing.py."""
+"""Isolation-walk declarations for reminders (see core/testing/isolation.py), found there as `<app>.testing`."""
 
 import datetime as dt
 
 from shouhou.core.testing.isolation import populator, route_params
 
-RULE, REMINDER = "customers.ReminderRule", "customers.Reminder"
+RULE, REMINDER = "reminders.ReminderRule", "reminders.Reminder"
 
 
 @populator
 def reminders_data(tenant, owner, marker):
     """A rule on a customer of its own, sent once (so every reminder model has rows), and a product rule."""
-    from shouhou.customers import reminder_services, services
+    from shouhou.customers import services
+    from shouhou.reminders import services as reminder_services
 
     customer = services.create_customer(actor=owner, name=f"{marker}提醒客户", owner_ids=[owner.pk],
                                         contacts=[{"name": f"{marker}提醒联系人", "phone": "13922223333"}],

@@ -36,7 +36,7 @@ SYSTEM_ANCHORS = {
 
 def target_model(target):
     if target == ReminderRule.Target.CUSTOMER:
-        from .models import Customer
+        from shouhou.customers.models import Customer
 
         return Customer
     if target == ReminderRule.Target.PRODUCT:
@@ -61,7 +61,7 @@ def content_type_of(target):
 def visible_records(actor, target):
     """The customers or products the actor may see (their app's data scope)."""
     if target == ReminderRule.Target.CUSTOMER:
-        from .queries import visible_customers
+        from shouhou.customers.queries import visible_customers
 
         return visible_customers(actor)
     if target == ReminderRule.Target.PRODUCT:

@@ -8,7 +8,7 @@ attaches them to the given records, and sends what is due today, so the pages sh
 
 from django.db.models import Q
 
-from . import reminder_services as services
+from . import services
 from .models import ReminderRule
 
 DEMO_RULES = [
