@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.mobile",
+    "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
 
 MIDDLEWARE = [

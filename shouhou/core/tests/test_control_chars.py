@@ -255,9 +255,9 @@ def _sheet_rows(response):
 
 @pytest.mark.django_db
 def test_every_list_exports_text_stored_with_control_characters():
-    from shouhou.accounts.management.commands.seed_demo import seed_all
     from shouhou.accounts.models import User
     from shouhou.customers.models import Customer
+    from shouhou.demo.seed import seed_all
     from shouhou.products.models import Product
     from shouhou.system.models import SystemLog
     from shouhou.workorders.models import WorkOrder

@@ -7,12 +7,12 @@ from django.core.management import call_command
 from django.utils import translation
 
 from shouhou.accounts import queries, services
-from shouhou.accounts.management.commands.seed_demo import DEMO_PASSWORD, TEAMS
 from shouhou.accounts.models import ApiToken, Role, Team, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
 from shouhou.core import permissions
 from shouhou.core.models import Activity, OutboxEvent, Tenant
 from shouhou.core.tenancy import tenant_context
+from shouhou.demo.seed import DEMO_PASSWORD, TEAMS
 from shouhou.system.models import SystemLog
 
 WATCHED = [Tenant, User, User.roles.through, Team, Team.members.through, Team.leaders.through, Role,
@@ -130,8 +130,8 @@ class RecordingGateway:
 def test_seeding_never_sends_sms_through_the_configured_gateway(db, settings, monkeypatch):
     """The demo's warranty rule texts customers at set-up (3 at full size); their SMS stay in the demo's
     message log. At this test's small size nothing is due, so the half-yearly rule texts too, with a year's lead."""
+    from shouhou.demo import reminders as reminder_demo
     from shouhou.messaging.models import SmsMessage
-    from shouhou.reminders import demo as reminder_demo
 
     texting = {"sms_contact": True, "sms_template": "{客户}您好，{产品}该保养了。", "lead_days": 365}
     rules = [{**rule, **texting} if rule["name"] == "半年保养提醒" else rule for rule in reminder_demo.DEMO_RULES]

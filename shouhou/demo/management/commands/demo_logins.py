@@ -6,11 +6,11 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SLUG, display_width, pad
 from shouhou.accounts.models import Role, User
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
+from shouhou.demo.seed import DEMO_PASSWORD, DEMO_SLUG, display_width, pad
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ attaches them to the given records, and sends what is due today, so the pages sh
 
 from django.db.models import Q
 
-from . import services
-from .models import ReminderRule
+from shouhou.reminders import services
+from shouhou.reminders.models import ReminderRule
 
 DEMO_RULES = [
     {"name": "季度回访提醒", "description": "每季度提醒客户负责人回访客户", "target": "customer", "kind": "periodic",

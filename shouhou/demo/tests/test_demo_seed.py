@@ -15,20 +15,21 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
-from shouhou.accounts.management.commands.seed_demo import seed_all
 from shouhou.accounts.models import Role, Team
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.models import Activity, Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.validators import MAINLAND_MOBILE
-from shouhou.customers import demo as customer_demo
 from shouhou.customers.models import Contact, Customer
+from shouhou.demo import customers as customer_demo
+from shouhou.demo import products as product_demo
+from shouhou.demo import workorders as demo
+from shouhou.demo.reminders import DEMO_RULES
+from shouhou.demo.seed import seed_all
 from shouhou.messaging.models import Notification
-from shouhou.products import demo as product_demo
 from shouhou.products.models import Product, ProductTemplate
-from shouhou.reminders.demo import DEMO_RULES
 from shouhou.reminders.models import Reminder, ReminderRule
-from shouhou.workorders import demo, flow
+from shouhou.workorders import flow
 from shouhou.workorders.models import (
     Approval,
     Receipt,

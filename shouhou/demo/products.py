@@ -16,10 +16,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shouhou.customers.demo import SEED, HistoryClock, add_custom_fields, history, local_moment, scaled
-
-from . import queries, services
-from .models import Product, ProductTemplate, ProductType
+from shouhou.demo.customers import SEED, HistoryClock, add_custom_fields, history, local_moment, scaled
+from shouhou.products import queries, services
+from shouhou.products.models import Product, ProductTemplate, ProductType
 
 TARGET_PRODUCTS = 600
 COLOR, POWER = "color", "power_w"

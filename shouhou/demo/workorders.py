@@ -26,13 +26,12 @@ from django.utils import timezone
 
 from shouhou.accounts.models import Role, User
 from shouhou.core import permissions
-from shouhou.customers.demo import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
+from shouhou.demo.customers import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
 from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
 from shouhou.system import services as system_services
-
-from . import approval_services, flow, services, timeout_services, type_services
-from .models import Approval, Priority, ServiceOption, WorkOrder, WorkOrderType
+from shouhou.workorders import approval_services, flow, services, timeout_services, type_services
+from shouhou.workorders.models import Approval, Priority, ServiceOption, WorkOrder, WorkOrderType
 
 TARGET_ORDERS = 2000
 HISTORY_DAYS = 90

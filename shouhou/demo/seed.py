@@ -1,9 +1,10 @@
-"""`manage.py seed_demo`: the demo company that `make run` serves and whose logins the README lists.
+"""The demo company that `make run` serves and whose logins the README lists (`manage.py seed_demo`).
 
 Idempotent: each step creates only what is missing (the company by its code, teams by name under their
 parent, users by phone), so a second run changes nothing. Everything is created through the services, as
 an administrator would, so timelines, logs and outbox events exist. Later issues add their own steps
-(customers, products, work orders …) after `seed_team_leaders` in `seed_all`.
+(customers, products, work orders …) after `seed_team_leaders` in `seed_all`; each app's demo data is
+a module of this package (customers, products, reminders, workorders), which imports the apps.
 """
 
 import secrets
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError  # seed_company refuses a company without its owner
 from django.db import transaction
 from django.test import RequestFactory
 from django.utils.translation import gettext as _
@@ -20,16 +21,13 @@ from django.utils.translation import gettext as _
 from shouhou.accounts import services as account_services
 from shouhou.accounts.models import Role, Team, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
-from shouhou.core.errors import DomainError
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
-from shouhou.customers import demo as customer_demo
-from shouhou.customers.models import Customer
-from shouhou.products import demo as product_demo
-from shouhou.products.models import Product
 from shouhou.system import services as system_services
-from shouhou.workorders import demo as workorder_demo
-from shouhou.workorders.models import WorkOrder
+
+from . import customers as customer_demo
+from . import products as product_demo
+from . import workorders as workorder_demo
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "shouhou-demo"
@@ -293,52 +291,3 @@ def login_rows(tenant):
              "、".join(team.name for team in user.teams.all()) or "—")
             for user in users
         ]
-
-
-class Command(BaseCommand):
-    help = (
-        "Create the demo company 'demo' (演示科技) with teams and about 30 users over all system roles, "
-        "about 300 customers, 600 products and 2,000 work orders of the last 90 days (--scale sizes these), "
-        "then list the logins. Idempotent: only what is missing is created. Every demo user's password is "
-        f"'{DEMO_PASSWORD}'; it is set directly, without the password validators (which refuse it), because "
-        "it is demo data only."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=None,
-                            help="Size of the customers, products and work orders, 1 = full (the default).")
-
-    def handle(self, *args, **options):
-        before = self.counts()
-        try:
-            tenant = seed_all(scale=options["scale"])
-        except DomainError as exc:
-            raise CommandError(f"{exc.message} {exc.as_dict()['details'] or ''}".strip())
-        added = {key: value - before.get(key, 0) for key, value in self.counts().items()}
-        if any(added.values()):
-            self.stdout.write(_("Created %(users)s users and %(teams)s teams.") % added)
-            if added["customers"] or added["products"] or added["work_orders"]:
-                self.stdout.write(_("Created %(customers)s customers, %(products)s products and %(work_orders)s "
-                                    "work orders.") % added)
-        else:
-            self.stdout.write(_("The demo company is already complete; nothing was changed."))
-        self.print_logins(tenant)
-
-    @staticmethod
-    def counts():
-        tenant = Tenant.objects.filter(slug=DEMO_SLUG).first()
-        if tenant is None:
-            return {"users": 0, "teams": 0, "customers": 0, "products": 0, "work_orders": 0}
-        return {"users": User.objects.filter(tenant=tenant).count(), "teams": Team.all_tenants.filter(tenant=tenant).count(),
-                "customers": Customer.all_tenants.filter(tenant=tenant).count(),
-                "products": Product.all_tenants.filter(tenant=tenant).count(),
-                "work_orders": WorkOrder.all_tenants.filter(tenant=tenant).count()}
-
-    def print_logins(self, tenant):
-        header = (_("Mobile phone"), _("Name"), _("Roles"), _("Teams"))
-        rows = [header, *login_rows(tenant)]
-        widths = [max(display_width(row[column]) for row in rows) for column in range(len(header))]
-        self.stdout.write(_("Demo company %(name)s (code %(slug)s); every account's password is %(password)s")
-                          % {"name": tenant.name, "slug": tenant.slug, "password": DEMO_PASSWORD})
-        for row in rows:
-            self.stdout.write("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())

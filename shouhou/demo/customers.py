@@ -23,11 +23,11 @@ from huey.contrib.djhuey import HUEY
 
 from shouhou.core import forms_engine, outbox, permissions
 from shouhou.core.models import OutboxEvent
-from shouhou.reminders import demo as reminder_demo
+from shouhou.customers import services
+from shouhou.customers.models import Customer
 from shouhou.reminders.models import ReminderRule
 
-from . import services
-from .models import Customer
+from . import reminders as reminder_demo
 
 SEED = 2026
 REAL_NOW = timezone.now  # the function the models' `default=timezone.now` captured at import
