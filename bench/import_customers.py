@@ -66,10 +66,10 @@ def run(db, rows, row_by_row=False):
     from django.db import connection, reset_queries
 
     from shouhou.core.importer import Importer, check_job, commit_job, get_importer
+    from shouhou.core.jobs import DataJob
     from shouhou.core.tenancy import tenant_context
     from shouhou.customers.importers import CustomerImporter
     from shouhou.customers.models import Address, Contact, Customer
-    from shouhou.system.models import DataJob
 
     common.migrate()
     if row_by_row:

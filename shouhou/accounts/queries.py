@@ -95,7 +95,7 @@ def role_member_counts(actor, users=None):
 
 def login_history(user, limit=20):
     """The user's latest sign-ins and failed attempts (the login log of SYS-13)."""
-    from shouhou.system.models import SystemLog
+    from shouhou.core.audit import SystemLog
 
     return SystemLog.objects.filter(kind=SystemLog.Kind.LOGIN, user=user).order_by("-created_at", "-id")[:limit]
 

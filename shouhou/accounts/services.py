@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core import outbox, permissions, timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.tenancy import require_tenant
 from shouhou.core.validators import normalize_phone, validate_mobile
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 from .models import ApiToken, Role, Team, User, WorkStatus
 from .roles import SYSTEM_ROLES

@@ -17,13 +17,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from shouhou.core import timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.excel import xlsx_response
 from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 from . import queries, services
 from .forms import ActivityExportForm, BulkAssignForm, PasswordResetForm, UserForm, role_choices, team_choices

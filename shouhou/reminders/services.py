@@ -25,11 +25,10 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import User
 from shouhou.core import outbox, timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.forms_engine.kinds.temporal import company_zone
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 from . import queries
 from .models import Reminder, ReminderDelivery, ReminderRule

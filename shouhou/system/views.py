@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
 from shouhou.core import company_settings
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import DomainError, PermissionDenied
 from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
@@ -30,7 +31,6 @@ from .forms import (
     add_domain_error,
 )
 from .menu import hub_for
-from .models import SystemLog
 
 
 def _form_status(form):

@@ -8,12 +8,12 @@ from django.utils import timezone
 from shouhou.accounts.models import Role, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
 from shouhou.core import company_settings
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_user
 from shouhou.system import services
-from shouhou.system.models import SystemLog
 
 WATCHED = [Tenant, User, User.roles.through, Role, WorkStatus, SystemLog]
 STRONG_PASSWORD = "Trial-signup-2026"

@@ -10,10 +10,10 @@ from openpyxl import Workbook, load_workbook
 
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.errors import ValidationFailed
+from shouhou.core.jobs import DataJob
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_company
 from shouhou.products.models import Product
-from shouhou.system.models import DataJob
 from shouhou.workorders import console_services, flow, services, type_services
 from shouhou.workorders.importers import WorkOrderImporter
 from shouhou.workorders.models import (
