@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
 from shouhou.core import company_settings
-from shouhou.core.audit import SystemLog
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, PermissionDenied
 from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
@@ -57,7 +57,7 @@ def signup(request):
             add_domain_error(form, exc, SignupForm.SERVICE_FIELDS)
         else:
             django_login(request, owner, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
-            services.log(SystemLog.Kind.LOGIN, user=owner, tenant=tenant, request=request,
+            log(SystemLog.Kind.LOGIN, user=owner, tenant=tenant, request=request,
                          action=_("Signed up for a trial and logged in"))
             messages.success(request, _("Welcome! Your trial of %(company)s has started.") % {"company": tenant.name})
             return redirect("core:home")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from shouhou.accounts.models import Role, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
-from shouhou.core import company_settings
+from shouhou.core import audit, company_settings
 from shouhou.core.audit import SystemLog
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
@@ -178,8 +178,8 @@ def test_log_records_client_and_team(tenant, owner, rf):
 
     make_team(tenant, name="华东服务中心", members=[owner])
     request = rf.get("/m/home", HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14)", REMOTE_ADDR="198.51.100.4")
-    row = services.log(SystemLog.Kind.IMPORT_EXPORT, user=owner, action="导出账号", request=request,
+    row = audit.log(SystemLog.Kind.IMPORT_EXPORT, user=owner, action="导出账号", request=request,
                        detail={"rows": 3})
     assert (row.client_type, row.ip, row.team_name, row.user_name) == ("mobile", "198.51.100.4", "华东服务中心",
                                                                        owner.name)
-    assert services.log(SystemLog.Kind.LOGIN, action="系统任务").client_type == "system"
+    assert audit.log(SystemLog.Kind.LOGIN, action="系统任务").client_type == "system"
