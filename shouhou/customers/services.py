@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from shouhou.accounts.models import Team, User
 from shouhou.core import company_settings, dependents, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.audit import SystemLog, log
+from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
@@ -27,7 +28,6 @@ from shouhou.core.geo import GeocodingError, geocoder
 from shouhou.core.models import Counter
 from shouhou.core.numbering import next_number
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
-from shouhou.system.services import update_settings
 
 from .models import Address, Contact, Customer
 

@@ -25,11 +25,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shouhou.accounts.models import Role, User
-from shouhou.core import permissions
+from shouhou.core import company_settings, permissions
 from shouhou.demo.customers import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
 from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
-from shouhou.system import services as system_services
 from shouhou.workorders import approval_services, flow, services, timeout_services, type_services
 from shouhou.workorders.models import Approval, Priority, ServiceOption, WorkOrder, WorkOrderType
 
@@ -617,7 +616,7 @@ class Demo:
                 (self.options if kind == ServiceOption.Kind.SERVICE_TYPE else self.contents)[name] = option
         types = {t.name: t for t in WorkOrderType.objects.filter(name__in=list(self.type_specs))}
         if len(types) < len(self.type_specs):
-            system_services.update_settings(actor=self.actor, values=LOCATION_CHECK,
+            company_settings.update_settings(actor=self.actor, values=LOCATION_CHECK,
                                             permission="workorder_settings.manage")
         for spec in self.type_specs.values():
             types[spec.name] = types.get(spec.name) or type_services.save_type(

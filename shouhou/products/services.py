@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.core import dependents, forms_engine, outbox, permissions, references, timeline
 from shouhou.core.audit import SystemLog, log
+from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.numbering import next_number
-from shouhou.system.services import update_settings
 
 from . import queries
 from .models import Product, ProductTemplate, ProductType, RevokedQrToken, new_qr_token

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
@@ -133,53 +132,6 @@ def _clean_company_values(values):
     if errors:
         raise ValidationFailed(details=errors)
     return cleaned
-
-
-@transaction.atomic
-def update_settings(*, actor, values, request=None, permission="system.settings"):
-    """Write declared company settings (validated against their defaults' types) and log the change."""
-    require(actor, permission)
-    tenant = Tenant.objects.select_for_update().get(pk=require_tenant().pk)
-    current = dict(tenant.settings or {})
-    changes = {}
-    for key, value in values.items():
-        declared = company_settings.REGISTRY.get(key)
-        if declared is None:
-            raise ValidationFailed(details={key: [_("Unknown setting.")]})
-        value = _coerce(declared, value)
-        old = current.get(key, declared.default)
-        if old != value:
-            changes[key] = [old, value]
-            current[key] = value
-    if changes:
-        tenant.settings = current
-        tenant.save(update_fields=["settings"])
-        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Changed settings"), request=request,
-            detail={"changes": changes})
-    require_tenant().settings = current
-    return changes
-
-
-def _coerce(declared, value):
-    default = declared.default
-    try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes"}
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, list):
-            if not isinstance(value, (list, tuple)):
-                raise TypeError  # list("1,2") would split a string into characters
-            return list(value)
-        if isinstance(default, dict):
-            if not isinstance(value, dict):
-                raise TypeError
-            return value
-        return str(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(details={declared.key: [_("Invalid value.")]})
 
 
 def ensure_owner_or_admin(actor):

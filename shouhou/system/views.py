@@ -141,7 +141,7 @@ def working_hours(request):
     form = WorkingHoursForm(request.POST)
     if form.is_valid():
         try:
-            services.update_settings(actor=request.user, values=form.setting_values(), request=request)
+            company_settings.update_settings(actor=request.user, values=form.setting_values(), request=request)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -231,7 +231,7 @@ def sms_settings(request):
                            initial={"notify_staff": company_settings.get("sms.notify_staff")})
     if form.is_bound and form.is_valid():
         try:
-            services.update_settings(actor=request.user, request=request,
+            company_settings.update_settings(actor=request.user, request=request,
                                      values={"sms.notify_staff": form.cleaned_data["notify_staff"]})
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -144,7 +144,7 @@ def int_setting(monkeypatch):
 
 
 def test_update_settings_coerces_types_and_logs(tenant, owner, int_setting):
-    changes = services.update_settings(actor=owner, values={
+    changes = company_settings.update_settings(actor=owner, values={
         "team.dispatch_by_team": "on", "team.hide_non_members": "false", "working_hours.days": (1, 2, 3),
         "working_hours.start": "08:30", int_setting: "48",
     })
@@ -156,19 +156,19 @@ def test_update_settings_coerces_types_and_logs(tenant, owner, int_setting):
         1, 2, 3]
     row = SystemLog.objects.get(kind=SystemLog.Kind.SETTINGS)
     assert row.user == owner and row.detail["changes"]["team.dispatch_by_team"] == [False, True]
-    assert services.update_settings(actor=owner, values={"team.dispatch_by_team": True}) == {}
+    assert company_settings.update_settings(actor=owner, values={"team.dispatch_by_team": True}) == {}
     assert SystemLog.objects.count() == 1
 
 
 def test_update_settings_refusals(tenant, owner, int_setting):
-    error = refused(ValidationFailed, services.update_settings, actor=owner,
+    error = refused(ValidationFailed, company_settings.update_settings, actor=owner,
                     values={"team.dispatch_by_team": True, "no.such.setting": 1})
     assert "no.such.setting" in error.details
-    assert int_setting in refused(ValidationFailed, services.update_settings, actor=owner,
+    assert int_setting in refused(ValidationFailed, company_settings.update_settings, actor=owner,
                                   values={int_setting: "many"}).details
-    assert "working_hours.days" in refused(ValidationFailed, services.update_settings, actor=owner,
+    assert "working_hours.days" in refused(ValidationFailed, company_settings.update_settings, actor=owner,
                                            values={"working_hours.days": "1,2,3"}).details
-    refused(PermissionDenied, services.update_settings, actor=make_user(tenant, roles=("manager",)),
+    refused(PermissionDenied, company_settings.update_settings, actor=make_user(tenant, roles=("manager",)),
             values={"team.dispatch_by_team": True})
     assert company_settings.get("team.dispatch_by_team") is False
 

@@ -534,7 +534,7 @@ def test_assign_page_lists_pending_orders_and_candidates(world, admin):
 
 def test_assign_dialog_honours_hidden_work_statuses(world, admin):
     from shouhou.accounts.models import WorkStatus
-    from shouhou.system.services import update_settings
+    from shouhou.core.company_settings import update_settings
 
     busy = WorkStatus.objects.exclude(pk=world.engineer.work_status_id).first()
     world.engineer2.work_status = busy
