@@ -239,11 +239,12 @@ def check_job(job):
 
 def commit_job(job):
     """Check again and create all rows in one transaction; any failure leaves nothing behind."""
-    from shouhou.accounts.models import User
+    from django.contrib.auth import get_user_model
+
     from shouhou.core.audit import SystemLog, log
     from shouhou.core.jobs import DataJob
 
-    actor = User.objects.filter(pk=(job.result or {}).get("committed_by")).first() or job.created_by
+    actor = get_user_model().objects.filter(pk=(job.result or {}).get("committed_by")).first() or job.created_by
     importer_class = get_importer(job.key)
     if actor is None or not actor.is_active or not has_perm(actor, importer_class.permission):
         _finish(job, DataJob.Status.FAILED, errors=[_general_error(_("You do not have permission to do this."))])
