@@ -4,9 +4,10 @@ address, and the customer's copies of them, in step."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings, outbox, permissions, timeline
+from shouhou.core import company_settings, outbox, timeline
 from shouhou.core.errors import DomainError, NotFound
 
+from . import policy
 from .models import Address, Contact
 from .services import (
     ADDRESS_PARTS,
@@ -28,7 +29,7 @@ def _make_default(model, customer, record):
 
 @transaction.atomic
 def add_contact(*, actor, customer, **data):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     customer = _lock(actor, customer)
     values, errors = clean_contact(data)
     _raise_if(errors)
@@ -43,7 +44,7 @@ def add_contact(*, actor, customer, **data):
 
 @transaction.atomic
 def update_contact(*, actor, contact, **data):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, None, "edit")  # scope: the lock below
     customer = _lock(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
@@ -63,7 +64,7 @@ def update_contact(*, actor, contact, **data):
 
 @transaction.atomic
 def delete_contact(*, actor, contact):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, None, "edit")  # scope: the lock below
     customer = _lock(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     label = str(contact)
@@ -74,7 +75,7 @@ def delete_contact(*, actor, contact):
 
 @transaction.atomic
 def add_address(*, actor, customer, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     customer = _lock(actor, customer)
     values, errors = clean_address(data)
     _raise_if(errors)
@@ -91,7 +92,7 @@ def add_address(*, actor, customer, geocode=True, **data):
 
 @transaction.atomic
 def update_address(*, actor, address, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, None, "edit")  # scope: the lock below
     customer = _lock(actor, address.customer_id)
     address = _child(Address, customer, address)
     fields = (*ADDRESS_PARTS, "latitude", "longitude", "is_default")
@@ -117,7 +118,7 @@ def update_address(*, actor, address, geocode=True, **data):
 
 @transaction.atomic
 def delete_address(*, actor, address):
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, None, "edit")  # scope: the lock below
     customer = _lock(actor, address.customer_id)
     address = _child(Address, customer, address)
     if company_settings.get("customer.address_required") and \

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, dependents, forms_engine, outbox, permissions, references, timeline
+from shouhou.core import company_settings, dependents, forms_engine, outbox, references, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
@@ -29,6 +29,7 @@ from shouhou.core.models import Counter
 from shouhou.core.numbering import next_number
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
 
+from . import policy
 from .models import Address, Contact, Customer
 
 FORM_TARGET = "customer"
@@ -264,7 +265,7 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
     """A new customer with its contacts and addresses (the first of each is the default unless one
     is marked). The number comes from the company's counter with its prefix unless one is given."""
     if check_perm:
-        permissions.require(actor, "customer.create")
+        policy.require(actor, None, "create")
     errors = {}
     values = {"name": _text(name, 100, "name", errors, required=True),
               "number": _text(number, 30, "number", errors), "status": _status(status, errors)}
@@ -333,7 +334,7 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
     `replace_fields` (the console form, which sends the whole set). `default_contact` and
     `default_address` (dicts) change the default contact/address, adding one if there is none;
     `default_address=None` removes the default address (refused when an address is required)."""
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     with transaction.atomic():
         customer = _lock(actor, customer)
         errors, changes = {}, {}
@@ -442,7 +443,7 @@ def _upsert_default(model, customer, values):
 
 def delete_customers(*, actor, customers, request=None):
     """Delete customers (and their contacts and addresses); refused — for all — while any has work orders."""
-    permissions.require(actor, "customer.delete")
+    policy.require(actor, None, "delete")
     with transaction.atomic():
         locked = [_lock(actor, customer) for customer in customers]
         busy = [customer.name for customer in locked if _has_work_orders(customer)]
@@ -474,7 +475,7 @@ def _has_work_orders(customer):
 
 def add_note(*, actor, customer, content="", files=()):
     """A note on the customer's 信息动态, with attachments (checked and stored like an attachment field)."""
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     content = (content or "").strip()
     files = [f for f in files or () if f]
     errors = {}
@@ -498,7 +499,7 @@ def add_note(*, actor, customer, content="", files=()):
 
 def update_customer_settings(*, actor, values, request=None):
     """The customer toggles and the number prefix; the system log records the change."""
-    permissions.require(actor, "customer.settings")
+    policy.require(actor, None, "settings")
     values = dict(values)
     if "customer.number_prefix" in values:
         prefix = str(values["customer.number_prefix"] or "").strip().upper()

@@ -16,12 +16,11 @@ from shouhou.core.geo import GeocodingError, geocoder, navigation_url
 from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
-from . import contact_services, queries, services
+from . import contact_services, policy, queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
 from .views import (
     REMINDER_BATCH_URL,
-    can,
     finished,
     render_modal,
     show_error,
@@ -95,7 +94,7 @@ def customer_detail(request, pk):
         "quick_links": _quick_links(customer),
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
         "reminders_tab": {"url": reminders_tab, "count": object_tabs.count("customer", "reminders", customer)} if reminders_tab else None,
-        "can": can(actor, "customer.edit", "customer.delete", "customer.remind", "customer.sms"),
+        "can": policy.can(actor, customer, "edit", "delete", "remind", "sms"),
     })
 
 

@@ -26,7 +26,7 @@ from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
-from . import queries, services
+from . import policy, queries, services
 from .forms import BatchEditForm, initial_for, initial_from_template, product_form_class
 
 MAX_SELECTED = 1000
@@ -280,8 +280,7 @@ def product_detail(request, pk):
         "entries": timeline.entries_for(product, 100),
         "customer_url": customer_url(product.customer),
         "public_url": queries.public_url(request, product),
-        "can": can(request.user, "product.edit", "product.delete", "product.qrcode", "product.create",
-                   "product.remind"),
+        "can": policy.can(request.user, product, "edit", "delete", "qrcode", "create", "remind"),
         "reminder_url": reminder_url(),
         "reminders_tab": object_tabs.url("product", "reminders", request.user, product),
         "history_tab": object_tabs.url("product", "history", request.user, product),
