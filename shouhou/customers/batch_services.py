@@ -31,15 +31,15 @@ from .models import Address, Contact, Customer
 from .services import (
     NOT_GIVEN,
     REQUIRED,
-    _clean_fields,
-    _lock,
-    _owners,
-    _raise_if,
-    _status,
-    _team,
-    _write_update,
+    clean_fields,
+    clean_owners,
+    clean_status,
     clean_tags,
+    clean_team,
+    lock_customer,
+    raise_if_errors,
     schema,
+    write_update,
 )
 
 OWNER_MODES = ("add", "remove", "set")
@@ -52,28 +52,28 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
     policy.require(actor, None, "edit")
     errors, changes = {}, {}
     if status is not NOT_GIVEN:
-        changes["status"] = _status(status, errors)
+        changes["status"] = clean_status(status, errors)
     if service_team_id is not NOT_GIVEN:
-        changes["service_team"] = _team(service_team_id, errors)
-    owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors)
+        changes["service_team"] = clean_team(service_team_id, errors)
+    owners = None if owner_ids is NOT_GIVEN else clean_owners(owner_ids, errors)
     new_tags = None if tags is NOT_GIVEN else clean_tags(tags, errors)
     for mode, key in ((owners_mode, "owners"), (tags_mode, "tags")):
         if mode not in OWNER_MODES:
             errors[key] = [_("Choose add, remove or replace.")]
     definition = _batch_field(field_key, errors) if field_key else None
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
-        locked = [_lock(actor, customer) for customer in customers]
+        locked = [lock_customer(actor, customer) for customer in customers]
         for customer in locked:
             new_fields = _batch_fields(actor, customer, definition, field_value, errors) if definition else None
-            _raise_if(errors)
+            raise_if_errors(errors)
             per_customer = dict(changes)
             if new_tags is not None:
                 per_customer["tags"] = _combine(customer.tags, new_tags, tags_mode)
             combined = None
             if owners is not None:
                 combined = _combine_owners(customer, owners, owners_mode)
-            _write_update(actor, customer, per_customer, owners=combined, new_fields=new_fields,
+            write_update(actor, customer, per_customer, owners=combined, new_fields=new_fields,
                           verb="customer.batch_updated", summary=_("Batch edit"))
     return len(locked)
 
@@ -87,7 +87,7 @@ def _batch_field(key, errors):
 
 def _batch_fields(actor, customer, definition, value, errors):
     data = {definition.key: None if value is NOT_GIVEN else value}
-    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors, actor=actor)
+    cleaned = clean_fields(data, partial=True, previous=customer.fields, errors=errors, actor=actor)
     return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
 
 
@@ -184,7 +184,7 @@ def create_customers(*, actor, rows, check_perm=True):
         if errors:
             refused[index] = errors
     with transaction.atomic():
-        services._serialize_name_checks()
+        services.serialize_name_checks()
         _check_unique(prepared, "number", _("The customer number %(number)s is already used."), "number", refused)
         if not company_settings.get("customer.allow_duplicate_names"):
             _check_unique(prepared, "name", _("A customer named “%(name)s” already exists."), "name", refused)
@@ -208,14 +208,14 @@ class _Context:
 def _prepare(row, context):
     """(values, errors) of one row, checked like services.create_customer checks its arguments."""
     errors = {}
-    values = {"name": services._text(row.get("name"), 100, "name", errors, required=True),
-              "number": services._text(row.get("number", ""), 30, "number", errors),
-              "status": services._status(row.get("status", Customer.Status.ACTIVE), errors),
+    values = {"name": services.clean_text(row.get("name"), 100, "name", errors, required=True),
+              "number": services.clean_text(row.get("number", ""), 30, "number", errors),
+              "status": services.clean_status(row.get("status", Customer.Status.ACTIVE), errors),
               "tags": services.clean_tags(row.get("tags", ()), errors)}
     values["team"] = _known_team(row.get("service_team_id"), context, errors)
     values["owner_ids"] = _owner_ids(row.get("owner_ids", ()), context, errors)
-    values["contacts"] = services._clean_rows(row.get("contacts", ()), "contacts", services.clean_contact, errors)
-    values["addresses"] = services._clean_rows(row.get("addresses", ()), "addresses", services.clean_address,
+    values["contacts"] = services.clean_rows(row.get("contacts", ()), "contacts", services.clean_contact, errors)
+    values["addresses"] = services.clean_rows(row.get("addresses", ()), "addresses", services.clean_address,
                                                errors)
     if not values["addresses"] and context.address_required and "addresses" not in errors:
         errors["addresses"] = [_("Enter the customer's address.")]
@@ -230,14 +230,14 @@ def _prepare(row, context):
 def _known_team(team_id, context, errors):
     if team_id in (None, ""):
         return None
-    team = context.teams.get(services._int(team_id))
+    team = context.teams.get(services.to_int(team_id))
     if team is None:
         errors["service_team"] = [_("The selected team does not exist.")]
     return team
 
 
 def _owner_ids(owner_ids, context, errors):
-    ids = {services._int(value) for value in owner_ids or ()}
+    ids = {services.to_int(value) for value in owner_ids or ()}
     if ids - context.active_user_ids:
         errors["owners"] = [_("A selected owner does not exist or is disabled.")]
     return sorted(ids)
@@ -262,7 +262,7 @@ def _check_unique(prepared, key, message, field, refused):
 def _give_numbers(prepared):
     """Numbers from the company counter for rows without one, skipping numbers already given by hand.
 
-    The counter row is locked (services._serialize_name_checks), as next_number would lock it.
+    The counter row is locked (services.serialize_name_checks), as next_number would lock it.
     """
     missing = [values for values in prepared if not values["number"]]
     if not missing:
@@ -291,7 +291,7 @@ def _default(rows):
 
 
 def _insert(actor, prepared):
-    tenant, creator = require_tenant(), services._user(actor)
+    tenant, creator = require_tenant(), services.actor_user(actor)
     customers = []
     for values in prepared:
         _index, contact = _default(values["contacts"])

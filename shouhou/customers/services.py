@@ -63,7 +63,7 @@ def schema():
 
 # === shared checks ===================================================================================
 
-def _lock(actor, customer):
+def lock_customer(actor, customer):
     """The customer re-read under a row lock, within the actor's scope (NotFound otherwise)."""
     from .queries import visible_customers
 
@@ -74,13 +74,13 @@ def _lock(actor, customer):
     return locked
 
 
-def _serialize_name_checks():
+def serialize_name_checks():
     """Concurrent writes check names one after another: they queue on the customer counter row."""
     Counter.objects.get_or_create(key=COUNTER_KEY, defaults={"value": 0})
     Counter.objects.select_for_update().filter(key=COUNTER_KEY).first()
 
 
-def _text(value, limit, key, errors, *, required=False):
+def clean_text(value, limit, key, errors, *, required=False):
     text = "" if value is None else str(value).strip()
     if required and not text:
         errors[key] = [REQUIRED]
@@ -109,21 +109,21 @@ def _check_number(number, errors, *, exclude_pk=None):
         errors["number"] = [_("The customer number %(number)s is already used.") % {"number": number}]
 
 
-def _status(value, errors):
+def clean_status(value, errors):
     if value not in Customer.Status.values:
         errors["status"] = [_("Choose a valid status.")]
     return value
 
 
-def _team(team_id, errors):
+def clean_team(team_id, errors):
     """A team of the company (teams are not data-scoped; core.references bounds the id)."""
     return references.resolve(None, lambda _actor: Team.objects.all(), team_id, field="service_team", errors=errors,
                               message=_("The selected team does not exist."))
 
 
-def _owners(owner_ids, errors, current=None):
+def clean_owners(owner_ids, errors, current=None):
     """Active colleagues; an owner already on the customer stays allowed even once disabled."""
-    ids = {_int(i) for i in owner_ids or ()}
+    ids = {to_int(i) for i in owner_ids or ()}
     kept = set(current.owners.values_list("pk", flat=True)) if current is not None else set()
     owners = list(User.objects.for_tenant().filter(Q(is_active=True) | Q(pk__in=kept), pk__in=ids))
     if len(owners) != len(ids):
@@ -131,7 +131,7 @@ def _owners(owner_ids, errors, current=None):
     return owners
 
 
-def _int(value):
+def to_int(value):
     """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
     number = references.clean_id(value)
     return -1 if number is None else number
@@ -157,11 +157,11 @@ def clean_contact(data, prefix=""):
     """(values, errors) of one contact; errors are keyed "<prefix><field>"."""
     errors = {}
     values = {
-        "name": _text(data.get("name"), 50, f"{prefix}name", errors, required=True),
+        "name": clean_text(data.get("name"), 50, f"{prefix}name", errors, required=True),
         "phone": normalize_phone(data.get("phone")),
-        "email": _text(data.get("email"), 254, f"{prefix}email", errors).lower(),
-        "position": _text(data.get("position"), 50, f"{prefix}position", errors),
-        "note": _text(data.get("note"), 200, f"{prefix}note", errors),
+        "email": clean_text(data.get("email"), 254, f"{prefix}email", errors).lower(),
+        "position": clean_text(data.get("position"), 50, f"{prefix}position", errors),
+        "note": clean_text(data.get("note"), 200, f"{prefix}note", errors),
         "is_default": bool(data.get("is_default")),
     }
     if values["phone"] and not valid_phone(values["phone"]):
@@ -190,7 +190,7 @@ def _coordinate(value, limit, key, errors):
 def clean_address(data, prefix=""):
     """(values, errors) of one address; an address needs a province, city or detail."""
     errors = {}
-    values = {part: _text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
+    values = {part: clean_text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
               for part in ADDRESS_PARTS}
     values["latitude"] = _coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
     values["longitude"] = _coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
@@ -218,7 +218,7 @@ def locate(values):
     return True
 
 
-def _clean_fields(fields, *, partial, previous, errors, actor):
+def clean_fields(fields, *, partial, previous, errors, actor):
     """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
@@ -228,14 +228,14 @@ def _clean_fields(fields, *, partial, previous, errors, actor):
         return None
 
 
-def _raise_if(errors):
+def raise_if_errors(errors):
     if errors:
         raise ValidationFailed(details=errors)
 
 
 # === keeping the customer's copies of its default contact and address in step ==========================
 
-def _sync_defaults(customer):
+def sync_defaults(customer):
     """Exactly one default contact and address (the first when none is marked), copied onto the row."""
     contact = Contact.objects.filter(customer=customer).order_by("-is_default", "id").first()
     address = Address.objects.filter(customer=customer).order_by("-is_default", "id").first()
@@ -267,28 +267,28 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
     if check_perm:
         policy.require(actor, None, "create")
     errors = {}
-    values = {"name": _text(name, 100, "name", errors, required=True),
-              "number": _text(number, 30, "number", errors), "status": _status(status, errors)}
-    team, owners = _team(service_team_id, errors), _owners(owner_ids, errors)
+    values = {"name": clean_text(name, 100, "name", errors, required=True),
+              "number": clean_text(number, 30, "number", errors), "status": clean_status(status, errors)}
+    team, owners = clean_team(service_team_id, errors), clean_owners(owner_ids, errors)
     values["tags"] = clean_tags(tags, errors)
-    contact_rows = _clean_rows(contacts, "contacts", clean_contact, errors)
-    address_rows = _clean_rows(addresses, "addresses", clean_address, errors)
+    contact_rows = clean_rows(contacts, "contacts", clean_contact, errors)
+    address_rows = clean_rows(addresses, "addresses", clean_address, errors)
     if not address_rows and company_settings.get("customer.address_required") and "addresses" not in errors:
         errors["addresses"] = [_("Enter the customer's address.")]
     if geocode and not errors:
         for row in address_rows:
             locate(row)
     with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
-        _serialize_name_checks()
+        serialize_name_checks()
         _check_name(values["name"], errors)
         _check_number(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
-        _raise_if(errors)
+        values["fields"] = clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
+        raise_if_errors(errors)
         values["number"] = values["number"] or _next_free_number()
-        customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
+        customer = Customer.objects.create(service_team=team, created_by=actor_user(actor), **values)
         customer.owners.set(owners)
         _insert_children(customer, contact_rows, address_rows)
-        _sync_defaults(customer)
+        sync_defaults(customer)
         timeline.record(actor=actor, obj=customer, verb="customer.created", summary=_("Created the customer"))
         outbox.emit("customer.created", customer_id=customer.pk, actor_id=getattr(actor, "pk", None))
     return customer
@@ -303,11 +303,11 @@ def _next_free_number():
             return number
 
 
-def _user(actor):
+def actor_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _clean_rows(rows, key, cleaner, errors):
+def clean_rows(rows, key, cleaner, errors):
     cleaned = []
     for index, row in enumerate(rows or ()):
         if not isinstance(row, dict):
@@ -336,30 +336,30 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
     `default_address=None` removes the default address (refused when an address is required)."""
     policy.require(actor, customer, "edit")
     with transaction.atomic():
-        customer = _lock(actor, customer)
+        customer = lock_customer(actor, customer)
         errors, changes = {}, {}
         if name is not NOT_GIVEN:
-            changes["name"] = _text(name, 100, "name", errors, required=True)
+            changes["name"] = clean_text(name, 100, "name", errors, required=True)
         if status is not NOT_GIVEN:
-            changes["status"] = _status(status, errors)
+            changes["status"] = clean_status(status, errors)
         if service_team_id is not NOT_GIVEN:
-            changes["service_team"] = _team(service_team_id, errors)
-        owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors, current=customer)
+            changes["service_team"] = clean_team(service_team_id, errors)
+        owners = None if owner_ids is NOT_GIVEN else clean_owners(owner_ids, errors, current=customer)
         if tags is not NOT_GIVEN:
             changes["tags"] = clean_tags(tags, errors)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
+            cleaned = clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
         contact = _default_contact_values(default_contact, errors)
         address = _default_address_values(default_address, errors)
-        _raise_if(errors)
+        raise_if_errors(errors)
         if "name" in changes and changes["name"] != customer.name:
-            _serialize_name_checks()
+            serialize_name_checks()
             _check_name(changes["name"], errors, exclude_pk=customer.pk)
-            _raise_if(errors)
-        _write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
+            raise_if_errors(errors)
+        write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
                       contact=contact, address=address)
     return customer
 
@@ -386,7 +386,7 @@ def _default_address_values(data, errors):
     return values
 
 
-def _write_update(actor, customer, changes, *, owners=None, new_fields=None, contact=NOT_GIVEN,
+def write_update(actor, customer, changes, *, owners=None, new_fields=None, contact=NOT_GIVEN,
                   address=NOT_GIVEN, verb="customer.updated", summary=None):
     """Apply checked changes to a locked customer; records what changed (nothing: no entry)."""
     before = timeline.snapshot(customer, TRACKED)
@@ -404,7 +404,7 @@ def _write_update(actor, customer, changes, *, owners=None, new_fields=None, con
     if address is not NOT_GIVEN:
         _upsert_default(Address, customer, address)
     if contact is not NOT_GIVEN or address is not NOT_GIVEN:
-        _sync_defaults(customer)
+        sync_defaults(customer)
     recorded = timeline.diff(customer, before, TRACKED)
     recorded += _list_change("tags", _("Tags"), before_tags, customer.tags)
     if owners is not None:
@@ -445,7 +445,7 @@ def delete_customers(*, actor, customers, request=None):
     """Delete customers (and their contacts and addresses); refused — for all — while any has work orders."""
     policy.require(actor, None, "delete")
     with transaction.atomic():
-        locked = [_lock(actor, customer) for customer in customers]
+        locked = [lock_customer(actor, customer) for customer in customers]
         busy = [customer.name for customer in locked if _has_work_orders(customer)]
         if busy:
             raise Conflict(_("These customers have work orders and cannot be deleted: %(names)s")
@@ -483,9 +483,9 @@ def add_note(*, actor, customer, content="", files=()):
         errors["content"] = [_("Write a note or attach a file.")]
     elif len(content) > MAX_NOTE:
         errors["content"] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_NOTE}]
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
-        customer = _lock(actor, customer)
+        customer = lock_customer(actor, customer)
         attachments = []
         if files:
             attachments = forms_engine.validate_values(NOTE_FILES, {"files": files})["files"]
