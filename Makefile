@@ -32,7 +32,7 @@ help:
 	@echo "make dev           the same with DEBUG=1: Django's debug pages and code reloading (this machine only)"
 	@echo "make test          set everything up, then run the whole test suite (browser tests excluded)"
 	@echo "make browser-test  the Playwright journeys in headless Chromium (/usr/bin/chromium)"
-	@echo "make lint          ruff, Django system checks, missing-migration check"
+	@echo "make lint          ruff, the import layers (lint-imports), Django system checks, missing-migration check"
 	@echo "make messages      extract translatable strings (zh_Hans) and compile the catalogues"
 
 # The demo is served as in production (DEBUG=0): debug pages list every URL and setting to whoever
@@ -58,6 +58,7 @@ browser-test: setup
 
 lint: python
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the layers contract in pyproject.toml (docs/dev/architecture.md)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run --no-input
 

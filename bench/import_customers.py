@@ -66,10 +66,10 @@ def run(db, rows, row_by_row=False):
     from django.db import connection, reset_queries
 
     from shouhou.core.importer import Importer, check_job, commit_job, get_importer
+    from shouhou.core.jobs import DataJob
     from shouhou.core.tenancy import tenant_context
     from shouhou.customers.importers import CustomerImporter
     from shouhou.customers.models import Address, Contact, Customer
-    from shouhou.system.models import DataJob
 
     common.migrate()
     if row_by_row:
@@ -103,7 +103,7 @@ def run(db, rows, row_by_row=False):
     total = check_time() + commit_time()
     peak = common.peak_rss_mb()
     print(f"database: {connection.vendor} ({db}); load average {common.load_average()}; "
-          f"{'one by one (services.create_customer)' if row_by_row else 'bulk (bulk_services.create_customers)'}")
+          f"{'one by one (services.create_customer)' if row_by_row else 'bulk (batch_services.create_customers)'}")
     print(f"created: {counts[0]} customers, {counts[1]} contacts, {counts[2]} addresses")
     print(f"check:  {check_time():6.1f} s  ({rows / check_time():,.0f} rows/s)")
     print(f"commit: {commit_time():6.1f} s  ({rows / commit_time():,.0f} rows/s)")

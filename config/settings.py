@@ -43,8 +43,10 @@ INSTALLED_APPS = [
     "shouhou.messaging",
     "shouhou.customers",
     "shouhou.products",
+    "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.mobile",
+    "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ urlpatterns = [
     path("system/", include("shouhou.system.urls")),
     path("messages/", include("shouhou.messaging.urls")),
     path("customers/", include("shouhou.customers.urls")),
-    path("reminders/", include("shouhou.customers.reminder_urls")),
+    path("reminders/", include("shouhou.reminders.urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),

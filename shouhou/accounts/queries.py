@@ -95,7 +95,7 @@ def role_member_counts(actor, users=None):
 
 def login_history(user, limit=20):
     """The user's latest sign-ins and failed attempts (the login log of SYS-13)."""
-    from shouhou.system.models import SystemLog
+    from shouhou.core.audit import SystemLog
 
     return SystemLog.objects.filter(kind=SystemLog.Kind.LOGIN, user=user).order_by("-created_at", "-id")[:limit]
 
@@ -120,3 +120,32 @@ def account_activity(users, date_from=None, date_to=None):
     if date_to:
         entries = entries.filter(created_at__date__lte=date_to)
     return entries.iterator(chunk_size=2000)
+
+
+# --- the "user" reference kind of the form engine (moved from core's kinds/references.py in issue 9) -----
+
+def _users(ids):
+    return User.objects.for_tenant().filter(pk__in=ids)
+
+
+def _active_users():
+    return User.objects.for_tenant().filter(is_active=True).order_by("name", "id")
+
+
+def match_users(texts):
+    """{text: [ids]}: users by name, mobile phone or account within the active company (Excel import)."""
+    found = {text: [] for text in texts}
+    rows = User.objects.for_tenant().filter(Q(name__in=texts) | Q(phone__in=texts) | Q(account__in=texts))
+    for user in rows.only("id", "name", "phone", "account"):
+        for text in {user.name, user.phone, user.account} & set(texts):
+            if user.pk not in found[text]:
+                found[text].append(user.pk)
+    return found
+
+
+def register_user_reference():
+    """Fields of kind "user" choose among the company's users, as far as the editor may pick them."""
+    from shouhou.core.forms_engine import register_reference_kind
+
+    register_reference_kind("user", _users, label=lambda user: user.name, match=match_users, choices=_active_users,
+                            visible=pickable_users)

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core import outbox, permissions, timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.tenancy import require_tenant
 from shouhou.core.validators import normalize_phone, validate_mobile
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
+from . import policy
 from .models import ApiToken, Role, Team, User, WorkStatus
 from .roles import SYSTEM_ROLES
 
@@ -214,14 +214,14 @@ def _lock_user(actor, user):
 
 @transaction.atomic
 def set_active(*, actor, users, active, request=None):
-    permissions.require(actor, "account.disable")
+    policy.require(actor, "disable")
     changed = []
     for user in users:
         user = _lock_user(actor, user)
         if user.is_active == active:
             continue
-        if not active and (user.pk == actor.pk or user.is_tenant_owner):
-            raise DomainError(_("You cannot disable yourself or the super administrator."))
+        if not active:
+            policy.check(actor, user, "disable")
         if active:
             _check_seats(user.tenant)
         user.is_active = active
@@ -359,10 +359,9 @@ def assign_teams(*, actor, users, team_ids, mode="add", request=None):
 
 @transaction.atomic
 def delete_user(*, actor, user, request=None):
-    permissions.require(actor, "account.delete")
+    policy.require(actor, "delete")
     user = _lock_user(actor, user)
-    if user.pk == actor.pk or user.is_tenant_owner:
-        raise DomainError(_("You cannot delete yourself or the super administrator."))
+    policy.check(actor, user, "delete")
     log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted account %(name)s") % {"name": user.name},
         request=request, detail={"object": "account", "id": user.pk, "name": user.name, "account": user.account})
     user.delete()
@@ -422,6 +421,23 @@ def _record_failure(user, request):
 
 def hash_token(key):
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def user_for_token(token):
+    """The enabled user of an unexpired personal API token of an active company, else None; notes the use
+    (at most once a minute). Registered with core.api_auth in apps.py (the Bearer scheme of the API)."""
+    row = (
+        ApiToken.all_tenants.select_related("user", "user__tenant")
+        .filter(key_hash=hash_token(token))
+        .first()
+    )
+    if row is None or not row.user.is_active or not row.user.tenant.is_active:
+        return None
+    if row.expires_at and row.expires_at < timezone.now():
+        return None
+    if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
+        ApiToken.all_tenants.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
 
 
 @transaction.atomic

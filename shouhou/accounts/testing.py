@@ -13,7 +13,7 @@ def accounts_data(tenant, owner, marker):
 
 @populator
 def accounts_import_job(tenant, owner, marker):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     DataJob.objects.create(kind=DataJob.Kind.IMPORT, key="accounts.users", status=DataJob.Status.DONE,
                            filename=f"{marker}.xlsx", total=1, processed=1, created_by=owner)
@@ -27,4 +27,4 @@ for _name in ("role_permissions", "role_edit", "role_delete", "role_reset", "rol
               "role_remove_member"):
     route_params(f"accounts:{_name}", pk="accounts.Role")
 for _name in ("users_import_job", "users_import_status", "users_import_commit", "users_import_errors"):
-    route_params(f"accounts:{_name}", job_id="system.DataJob")
+    route_params(f"accounts:{_name}", job_id="core.DataJob")

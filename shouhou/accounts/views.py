@@ -17,15 +17,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from shouhou.core import timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.excel import xlsx_response
 from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
-from . import queries, services
+from . import policy, queries, services
 from .forms import ActivityExportForm, BulkAssignForm, PasswordResetForm, UserForm, role_choices, team_choices
 from .models import Role, Team
 
@@ -207,8 +206,7 @@ def user_detail(request, pk):
         "led_teams": list(person.led_teams.all()),
         "entries": timeline.entries_for(person, 100),
         "logins": queries.login_history(person),
-        "can": can(actor, "account.edit", "account.disable", "account.delete"),
-        "is_self": person.pk == actor.pk,
+        "can": policy.can(actor, person, "edit", "disable", "delete"),
     })
 
 

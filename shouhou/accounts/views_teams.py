@@ -17,7 +17,6 @@ from shouhou.core.errors import DomainError
 from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import Column, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
-from shouhou.system import services as system_services
 
 from . import queries, services
 from .forms import MembersForm, TeamForm
@@ -124,7 +123,7 @@ def team_list(request):
 def team_settings(request):
     """The two ACC-06 toggles; an unchecked switch is not posted, so absent means off."""
     values = {key: request.POST.get(key) == "on" for key, _label, _help in TEAM_TOGGLES}
-    changes = system_services.update_settings(actor=request.user, values=values, request=request,
+    changes = company_settings.update_settings(actor=request.user, values=values, request=request,
                                               permission="team.manage")
     if changes:
         messages.success(request, _("Team settings saved."))

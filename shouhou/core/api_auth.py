@@ -1,7 +1,11 @@
-"""API authentication: Bearer personal tokens and the console session. Both activate the tenant."""
+"""API authentication: Bearer personal tokens and the console session. Both activate the tenant.
+
+The tokens belong to accounts, above core: it registers the lookup (`register_token_lookup`) in its
+AppConfig.ready, so this module needs no import of it.
+"""
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .subscription import check_api_request
@@ -27,23 +31,21 @@ def _activate_language(request, user):
     request.LANGUAGE_CODE = user.language
 
 
+_token_lookup = None  # token -> its enabled user, or None (accounts.services.user_for_token)
+
+
+def register_token_lookup(lookup):
+    """Who a Bearer token belongs to: `lookup(token)` returns the user, or None to refuse it."""
+    global _token_lookup
+    _token_lookup = lookup
+
+
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from shouhou.accounts.models import ApiToken
-        from shouhou.accounts.services import hash_token
-
-        row = (
-            ApiToken.all_tenants.select_related("user", "user__tenant")
-            .filter(key_hash=hash_token(token or ""))
-            .first()
-        )
-        if row is None or not row.user.is_active or not row.user.tenant.is_active:
+        user = _token_lookup(token or "") if _token_lookup is not None else None
+        if user is None:
             return None
-        if row.expires_at and row.expires_at < timezone.now():
-            return None
-        if row.last_used_at is None or (timezone.now() - row.last_used_at).total_seconds() > 60:
-            ApiToken.all_tenants.filter(pk=row.pk).update(last_used_at=timezone.now())
-        return _activate_user(request, row.user)
+        return _activate_user(request, user)
 
 
 class SessionAuth(APIKeyCookie):

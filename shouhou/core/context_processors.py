@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import menu_for
+from .navigation import menu_for, shell_values
 from .subscription import is_expired
 
 
@@ -9,13 +9,9 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    from shouhou.accounts.queries import work_statuses
-    from shouhou.messaging.queries import unread_count
-
     return {
         "nav_menu": menu_for(user, request.path),
-        "unread_notifications": unread_count(user),
-        "work_status_choices": list(work_statuses()),
+        **shell_values(user),  # registered by their apps: unread_notifications, work_status_choices
         "company": request.tenant,
         "subscription_expired": is_expired(request.tenant),
         "LANGUAGES": settings.LANGUAGES,

@@ -75,8 +75,7 @@ def export_list(request, listing):
     headers, rows = listing.export_rows()
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     response = xlsx_response(headers, rows, f"{listing.key}-{stamp}.xlsx", str(listing.title))
-    from shouhou.system.models import SystemLog
-    from shouhou.system.services import log
+    from shouhou.core.audit import SystemLog, log
 
     log(SystemLog.Kind.IMPORT_EXPORT, user=request.user, request=request,
         action=_("Exported %(title)s (%(n)s rows)") % {"title": listing.title, "n": response.row_count},

@@ -18,7 +18,7 @@ An app declares what one row is and which service creates it, registers it, and 
 
     urlpatterns += import_urls(UserImporter, "users/import/", "users_import")
 
-The upload is stored on a `system.DataJob`; a Huey task (immediate in tests) checks all rows and
+The upload is stored on a `core.jobs.DataJob`; a Huey task (immediate in tests) checks all rows and
 records every bad row with its reason plus a preview. Confirming runs a second task that checks the
 rows again (the data may have changed meanwhile) and creates them all in one transaction, or none.
 The job page polls the job's status every second.
@@ -146,7 +146,7 @@ def start_import(*, actor, importer_class, upload):
 
     Call it outside a transaction (as a view does): the queued task must find the committed job.
     """
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     require(actor, importer_class.permission)
     if upload is None:
@@ -166,7 +166,7 @@ def start_import(*, actor, importer_class, upload):
 
 def commit_import(*, actor, job):
     """Confirm a checked import; a task then creates every row in one transaction."""
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     require(actor, get_importer(job.key).permission)
     with transaction.atomic():
@@ -182,21 +182,21 @@ def commit_import(*, actor, job):
 
 @tenant_task()
 def validate_import_task(tenant, job_id):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     _run_step(job_id, check_job, DataJob.Status.PENDING)
 
 
 @tenant_task()
 def commit_import_task(tenant, job_id):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     _run_step(job_id, commit_job, DataJob.Status.RUNNING)
 
 
 def _run_step(job_id, step, expected_status):
     """Run one step of a job; a task delivered twice finds the job moved on and does nothing."""
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     job = DataJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != expected_status:
@@ -222,7 +222,7 @@ class _Rejected(Exception):
 
 def check_job(job):
     """Check every row; record the bad ones and a preview. READY when all rows are good."""
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     importer = get_importer(job.key)(job.created_by)
     _save(job, status=DataJob.Status.VALIDATING, processed=0)
@@ -239,11 +239,12 @@ def check_job(job):
 
 def commit_job(job):
     """Check again and create all rows in one transaction; any failure leaves nothing behind."""
-    from shouhou.accounts.models import User
-    from shouhou.system.models import DataJob, SystemLog
-    from shouhou.system.services import log
+    from django.contrib.auth import get_user_model
 
-    actor = User.objects.filter(pk=(job.result or {}).get("committed_by")).first() or job.created_by
+    from shouhou.core.audit import SystemLog, log
+    from shouhou.core.jobs import DataJob
+
+    actor = get_user_model().objects.filter(pk=(job.result or {}).get("committed_by")).first() or job.created_by
     importer_class = get_importer(job.key)
     if actor is None or not actor.is_active or not has_perm(actor, importer_class.permission):
         _finish(job, DataJob.Status.FAILED, errors=[_general_error(_("You do not have permission to do this."))])
@@ -428,7 +429,7 @@ def _importer_for(request, importer_key):
 
 
 def _job(request, importer_key, job_id):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     job = DataJob.objects.filter(kind=DataJob.Kind.IMPORT, key=importer_key, pk=job_id).first()
     if job is None:
@@ -444,7 +445,7 @@ def _page_context(request, importer_class, url_name, job=None):
 @login_required
 @domain_errors
 def upload_view(request, importer_key, url_name):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     importer_class = _importer_for(request, importer_key)
     errors = {}

@@ -215,3 +215,8 @@ class StoredFile(TenantModel):
 
     def __str__(self):
         return self.name
+
+
+# Models defined beside their services, imported here so that Django registers them with core.
+from .audit import SystemLog  # noqa: E402,F401
+from .jobs import DataJob  # noqa: E402,F401

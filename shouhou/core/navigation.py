@@ -61,6 +61,19 @@ def register_home_counter(key, label, count, url_name=None, perm=None, order=100
     HOME_COUNTERS.append(HomeCounter(key, label, count, url_name, perm, order, icon))
 
 
+SHELL_VALUES: dict = {}  # context name -> value(user), for the console shell (context_processors.shell)
+
+
+def register_shell_value(name, value):
+    """A value every console page's shell shows (the header's unread count, the work-status menu …),
+    from the app that owns it: `value(user)` is called once per page for the signed-in user."""
+    SHELL_VALUES[name] = value
+
+
+def shell_values(user):
+    return {name: value(user) for name, value in SHELL_VALUES.items()}
+
+
 def menu_for(user, current_path=""):
     """[{key,label,icon,items:[{label,url,active}],active}] of what `user` may open."""
     menu = []

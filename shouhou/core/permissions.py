@@ -174,8 +174,7 @@ def user_team_ids(user):
     cached = getattr(user, "_shouhou_team_ids", None)
     if cached is not None:
         return cached
-    from shouhou.accounts.models import Team
-
+    Team = user.teams.model  # accounts' Team, reached through the relation (core does not import accounts)
     direct = set(user.teams.values_list("id", flat=True)) | set(user.led_teams.values_list("id", flat=True))
     user._shouhou_team_ids = Team.descendant_ids(direct)
     return user._shouhou_team_ids

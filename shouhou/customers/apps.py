@@ -14,4 +14,3 @@ class CustomersConfig(AppConfig):
         from . import file_owners
 
         file_owners.register()  # who may read the files its objects reference (core.files)
-        from . import reminder_menu, reminder_tasks  # noqa: F401  (reminders: navigation, periodic jobs)

@@ -4,19 +4,20 @@ address, and the customer's copies of them, in step."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings, outbox, permissions, timeline
+from shouhou.core import company_settings, outbox, timeline
 from shouhou.core.errors import DomainError, NotFound
 
+from . import policy
 from .models import Address, Contact
 from .services import (
     ADDRESS_PARTS,
     CONTACT_FIELDS,
-    _lock,
-    _raise_if,
-    _sync_defaults,
     clean_address,
     clean_contact,
     locate,
+    lock_customer,
+    raise_if_errors,
+    sync_defaults,
 )
 
 
@@ -28,32 +29,32 @@ def _make_default(model, customer, record):
 
 @transaction.atomic
 def add_contact(*, actor, customer, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, customer)
+    policy.require(actor, customer, "edit")
+    customer = lock_customer(actor, customer)
     values, errors = clean_contact(data)
-    _raise_if(errors)
+    raise_if_errors(errors)
     first = not Contact.objects.filter(customer=customer).exists()
     contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
                                      **{**values, "is_default": values["is_default"] or first})
     _make_default(Contact, customer, contact)
-    _sync_defaults(customer)
+    sync_defaults(customer)
     _record_child(actor, customer, "customer.contact_added", _("Added the contact %(name)s") % {"name": contact})
     return contact
 
 
 @transaction.atomic
 def update_contact(*, actor, contact, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, contact.customer_id)
+    policy.require(actor, None, "edit")  # scope: the lock below
+    customer = lock_customer(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
-    _raise_if(errors)
+    raise_if_errors(errors)
     before = timeline.snapshot(contact, (*CONTACT_FIELDS, "is_default"))
     for name, value in values.items():
         setattr(contact, name, value if name != "is_default" else value or contact.is_default)
     contact.save()
     _make_default(Contact, customer, contact)
-    _sync_defaults(customer)
+    sync_defaults(customer)
     changes = timeline.diff(contact, before, (*CONTACT_FIELDS, "is_default"))
     if changes:
         _record_child(actor, customer, "customer.contact_updated",
@@ -63,43 +64,43 @@ def update_contact(*, actor, contact, **data):
 
 @transaction.atomic
 def delete_contact(*, actor, contact):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, contact.customer_id)
+    policy.require(actor, None, "edit")  # scope: the lock below
+    customer = lock_customer(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     label = str(contact)
     contact.delete()
-    _sync_defaults(customer)
+    sync_defaults(customer)
     _record_child(actor, customer, "customer.contact_deleted", _("Deleted the contact %(name)s") % {"name": label})
 
 
 @transaction.atomic
 def add_address(*, actor, customer, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, customer)
+    policy.require(actor, customer, "edit")
+    customer = lock_customer(actor, customer)
     values, errors = clean_address(data)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if geocode:
         locate(values)
     first = not Address.objects.filter(customer=customer).exists()
     address = Address.objects.create(tenant_id=customer.tenant_id, customer=customer,
                                      **{**values, "is_default": values["is_default"] or first})
     _make_default(Address, customer, address)
-    _sync_defaults(customer)
+    sync_defaults(customer)
     _record_child(actor, customer, "customer.address_added", _("Added the address %(address)s") % {"address": address})
     return address
 
 
 @transaction.atomic
 def update_address(*, actor, address, geocode=True, **data):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, address.customer_id)
+    policy.require(actor, None, "edit")  # scope: the lock below
+    customer = lock_customer(actor, address.customer_id)
     address = _child(Address, customer, address)
     fields = (*ADDRESS_PARTS, "latitude", "longitude", "is_default")
     current = {name: getattr(address, name) for name in fields}
     if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
         current.update(latitude=None, longitude=None)  # a moved address is located again
     values, errors = clean_address({**current, **data})
-    _raise_if(errors)
+    raise_if_errors(errors)
     if geocode:
         locate(values)
     before = timeline.snapshot(address, fields)
@@ -107,7 +108,7 @@ def update_address(*, actor, address, geocode=True, **data):
         setattr(address, name, value if name != "is_default" else value or address.is_default)
     address.save()
     _make_default(Address, customer, address)
-    _sync_defaults(customer)
+    sync_defaults(customer)
     changes = timeline.diff(address, before, fields)
     if changes:
         _record_child(actor, customer, "customer.address_updated",
@@ -117,15 +118,15 @@ def update_address(*, actor, address, geocode=True, **data):
 
 @transaction.atomic
 def delete_address(*, actor, address):
-    permissions.require(actor, "customer.edit")
-    customer = _lock(actor, address.customer_id)
+    policy.require(actor, None, "edit")  # scope: the lock below
+    customer = lock_customer(actor, address.customer_id)
     address = _child(Address, customer, address)
     if company_settings.get("customer.address_required") and \
             not Address.objects.filter(customer=customer).exclude(pk=address.pk).exists():
         raise DomainError(_("A customer needs an address: add another one before deleting this one."))
     label = str(address)
     address.delete()
-    _sync_defaults(customer)
+    sync_defaults(customer)
     _record_child(actor, customer, "customer.address_deleted", _("Deleted the address %(address)s") % {"address": label})
 
 

@@ -26,7 +26,7 @@ from shouhou.core.importer import ImportColumn, Importer, register
 from shouhou.core.jobs import tenant_task
 from shouhou.core.permissions import has_perm, require
 
-from . import bulk_services, services
+from . import batch_services, services
 from .models import Customer
 
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
@@ -255,10 +255,10 @@ class CustomerImporter(Importer):
             raise
 
     def create_many(self, actor, rows):
-        """All rows in a few statements per thousand (bulk_services); addresses were located while checking."""
+        """All rows in a few statements per thousand (batch_services); addresses were located while checking."""
         try:
-            bulk_services.create_customers(actor=actor, rows=[kwargs for _row, kwargs in rows], check_perm=False)
-        except bulk_services.RowsRefused as refused:
+            batch_services.create_customers(actor=actor, rows=[kwargs for _row, kwargs in rows], check_perm=False)
+        except batch_services.RowsRefused as refused:
             return {rows[index][0]: ValidationFailed(details={_column_for(key): messages
                                                               for key, messages in errors.items()})
                     for index, errors in refused.details.items()}
@@ -308,7 +308,7 @@ PROGRESS_EVERY = 1000
 
 def start_export(*, actor, query):
     """Queue an export of the list view described by `query` (its query string). Returns the job."""
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     require(actor, "customer.export")
     job = DataJob.objects.create(kind=DataJob.Kind.EXPORT, key=EXPORT_KEY, created_by=actor,
@@ -320,7 +320,7 @@ def start_export(*, actor, query):
 
 @tenant_task()
 def export_task(tenant, job_id):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     job = DataJob.objects.select_related("created_by").get(pk=job_id)
     with translation.override(job.language or settings.LANGUAGE_CODE):
@@ -335,8 +335,8 @@ def export_task(tenant, job_id):
 
 def run_export(job):
     """Write the view's rows (as its owner sees them now) to the job's file, logging the export."""
-    from shouhou.system.models import DataJob, SystemLog
-    from shouhou.system.services import log
+    from shouhou.core.audit import SystemLog, log
+    from shouhou.core.jobs import DataJob
 
     from .views import CustomerList
 
@@ -367,7 +367,7 @@ def run_export(job):
 
 
 def _counted(rows, job_id):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     for done, row in enumerate(rows, start=1):
         if done % PROGRESS_EVERY == 0:
@@ -376,6 +376,6 @@ def _counted(rows, job_id):
 
 
 def export_jobs(actor):
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     return DataJob.objects.filter(kind=DataJob.Kind.EXPORT, key=EXPORT_KEY, created_by=actor)

@@ -218,45 +218,6 @@ def nearby_of(actor, customer, km, *, limit=NEARBY_LIMIT):
     return nearby_customers(actor, customer.latitude, customer.longitude, km, exclude_id=customer.pk, limit=limit)
 
 
-def reminder_count(customer):
-    """How many reminder rules are attached to the customer (the 客户提醒 tab's count)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import Reminder
-
-    return Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                                   object_id=customer.pk).count()
-
-
-# --- related records of other apps (their tabs appear when the apps provide them) ----------------------
-
-def products_of(actor, customer):
-    """The customer's products, through the products app's scoped query when it has one."""
-    try:
-        from shouhou.products import queries as product_queries
-    except ImportError:
-        product_queries = None
-    visible = getattr(product_queries, "visible_products", None)
-    if visible is not None:
-        if not permissions.has_perm(actor, "product.view"):
-            return None
-        return visible(actor).filter(customer=customer)
-    from shouhou.products.models import Product
-
-    return Product.objects.filter(customer=customer)
-
-
-def work_orders_of(actor, customer):
-    """The customer's work orders within the actor's work-order scope; None without the permission."""
-    try:
-        from shouhou.workorders.queries import visible_work_orders
-    except ImportError:
-        return None
-    if not permissions.has_perm(actor, "workorder.view"):
-        return None
-    return visible_work_orders(actor).filter(customer=customer).select_related("order_type")
-
-
 # --- the "customer" reference kind of the form engine ---------------------------------------------------
 
 def _resolve(ids):

@@ -1,5 +1,5 @@
 """Every write to a customer itself, its notes and the customer settings (DESIGN §4; CUS-01…06, CUS-08),
-and the cleaners shared with contact_services, batch_services and bulk_services.
+and the cleaners shared with contact_services and batch_services.
 
 Each function checks the permission and the actor's data scope (a customer they cannot see is a
 NotFound), validates everything before writing — so a refusal changes nothing — then writes, keeps
@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, references, timeline
+from shouhou.core import company_settings, dependents, forms_engine, outbox, references, timeline
+from shouhou.core.audit import SystemLog, log
+from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.forms_engine import FieldDef, ParsedSchema
 from shouhou.core.forms_engine.kinds.text import LANDLINE, SERVICE_NUMBER
@@ -26,9 +28,8 @@ from shouhou.core.geo import GeocodingError, geocoder
 from shouhou.core.models import Counter
 from shouhou.core.numbering import next_number
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log, update_settings
 
+from . import policy
 from .models import Address, Contact, Customer
 
 FORM_TARGET = "customer"
@@ -62,7 +63,7 @@ def schema():
 
 # === shared checks ===================================================================================
 
-def _lock(actor, customer):
+def lock_customer(actor, customer):
     """The customer re-read under a row lock, within the actor's scope (NotFound otherwise)."""
     from .queries import visible_customers
 
@@ -73,13 +74,13 @@ def _lock(actor, customer):
     return locked
 
 
-def _serialize_name_checks():
+def serialize_name_checks():
     """Concurrent writes check names one after another: they queue on the customer counter row."""
     Counter.objects.get_or_create(key=COUNTER_KEY, defaults={"value": 0})
     Counter.objects.select_for_update().filter(key=COUNTER_KEY).first()
 
 
-def _text(value, limit, key, errors, *, required=False):
+def clean_text(value, limit, key, errors, *, required=False):
     text = "" if value is None else str(value).strip()
     if required and not text:
         errors[key] = [REQUIRED]
@@ -108,21 +109,21 @@ def _check_number(number, errors, *, exclude_pk=None):
         errors["number"] = [_("The customer number %(number)s is already used.") % {"number": number}]
 
 
-def _status(value, errors):
+def clean_status(value, errors):
     if value not in Customer.Status.values:
         errors["status"] = [_("Choose a valid status.")]
     return value
 
 
-def _team(team_id, errors):
+def clean_team(team_id, errors):
     """A team of the company (teams are not data-scoped; core.references bounds the id)."""
     return references.resolve(None, lambda _actor: Team.objects.all(), team_id, field="service_team", errors=errors,
                               message=_("The selected team does not exist."))
 
 
-def _owners(owner_ids, errors, current=None):
+def clean_owners(owner_ids, errors, current=None):
     """Active colleagues; an owner already on the customer stays allowed even once disabled."""
-    ids = {_int(i) for i in owner_ids or ()}
+    ids = {to_int(i) for i in owner_ids or ()}
     kept = set(current.owners.values_list("pk", flat=True)) if current is not None else set()
     owners = list(User.objects.for_tenant().filter(Q(is_active=True) | Q(pk__in=kept), pk__in=ids))
     if len(owners) != len(ids):
@@ -130,7 +131,7 @@ def _owners(owner_ids, errors, current=None):
     return owners
 
 
-def _int(value):
+def to_int(value):
     """An id, or -1 (matches nothing) for anything that is not one, a too large number too."""
     number = references.clean_id(value)
     return -1 if number is None else number
@@ -156,11 +157,11 @@ def clean_contact(data, prefix=""):
     """(values, errors) of one contact; errors are keyed "<prefix><field>"."""
     errors = {}
     values = {
-        "name": _text(data.get("name"), 50, f"{prefix}name", errors, required=True),
+        "name": clean_text(data.get("name"), 50, f"{prefix}name", errors, required=True),
         "phone": normalize_phone(data.get("phone")),
-        "email": _text(data.get("email"), 254, f"{prefix}email", errors).lower(),
-        "position": _text(data.get("position"), 50, f"{prefix}position", errors),
-        "note": _text(data.get("note"), 200, f"{prefix}note", errors),
+        "email": clean_text(data.get("email"), 254, f"{prefix}email", errors).lower(),
+        "position": clean_text(data.get("position"), 50, f"{prefix}position", errors),
+        "note": clean_text(data.get("note"), 200, f"{prefix}note", errors),
         "is_default": bool(data.get("is_default")),
     }
     if values["phone"] and not valid_phone(values["phone"]):
@@ -189,7 +190,7 @@ def _coordinate(value, limit, key, errors):
 def clean_address(data, prefix=""):
     """(values, errors) of one address; an address needs a province, city or detail."""
     errors = {}
-    values = {part: _text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
+    values = {part: clean_text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
               for part in ADDRESS_PARTS}
     values["latitude"] = _coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
     values["longitude"] = _coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
@@ -217,7 +218,7 @@ def locate(values):
     return True
 
 
-def _clean_fields(fields, *, partial, previous, errors, actor):
+def clean_fields(fields, *, partial, previous, errors, actor):
     """Custom values; references (customer/product/user fields) within the actor's data scope."""
     try:
         return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
@@ -227,14 +228,14 @@ def _clean_fields(fields, *, partial, previous, errors, actor):
         return None
 
 
-def _raise_if(errors):
+def raise_if_errors(errors):
     if errors:
         raise ValidationFailed(details=errors)
 
 
 # === keeping the customer's copies of its default contact and address in step ==========================
 
-def _sync_defaults(customer):
+def sync_defaults(customer):
     """Exactly one default contact and address (the first when none is marked), copied onto the row."""
     contact = Contact.objects.filter(customer=customer).order_by("-is_default", "id").first()
     address = Address.objects.filter(customer=customer).order_by("-is_default", "id").first()
@@ -264,30 +265,30 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
     """A new customer with its contacts and addresses (the first of each is the default unless one
     is marked). The number comes from the company's counter with its prefix unless one is given."""
     if check_perm:
-        permissions.require(actor, "customer.create")
+        policy.require(actor, None, "create")
     errors = {}
-    values = {"name": _text(name, 100, "name", errors, required=True),
-              "number": _text(number, 30, "number", errors), "status": _status(status, errors)}
-    team, owners = _team(service_team_id, errors), _owners(owner_ids, errors)
+    values = {"name": clean_text(name, 100, "name", errors, required=True),
+              "number": clean_text(number, 30, "number", errors), "status": clean_status(status, errors)}
+    team, owners = clean_team(service_team_id, errors), clean_owners(owner_ids, errors)
     values["tags"] = clean_tags(tags, errors)
-    contact_rows = _clean_rows(contacts, "contacts", clean_contact, errors)
-    address_rows = _clean_rows(addresses, "addresses", clean_address, errors)
+    contact_rows = clean_rows(contacts, "contacts", clean_contact, errors)
+    address_rows = clean_rows(addresses, "addresses", clean_address, errors)
     if not address_rows and company_settings.get("customer.address_required") and "addresses" not in errors:
         errors["addresses"] = [_("Enter the customer's address.")]
     if geocode and not errors:
         for row in address_rows:
             locate(row)
     with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
-        _serialize_name_checks()
+        serialize_name_checks()
         _check_name(values["name"], errors)
         _check_number(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
-        _raise_if(errors)
+        values["fields"] = clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
+        raise_if_errors(errors)
         values["number"] = values["number"] or _next_free_number()
-        customer = Customer.objects.create(service_team=team, created_by=_user(actor), **values)
+        customer = Customer.objects.create(service_team=team, created_by=actor_user(actor), **values)
         customer.owners.set(owners)
         _insert_children(customer, contact_rows, address_rows)
-        _sync_defaults(customer)
+        sync_defaults(customer)
         timeline.record(actor=actor, obj=customer, verb="customer.created", summary=_("Created the customer"))
         outbox.emit("customer.created", customer_id=customer.pk, actor_id=getattr(actor, "pk", None))
     return customer
@@ -302,11 +303,11 @@ def _next_free_number():
             return number
 
 
-def _user(actor):
+def actor_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _clean_rows(rows, key, cleaner, errors):
+def clean_rows(rows, key, cleaner, errors):
     cleaned = []
     for index, row in enumerate(rows or ()):
         if not isinstance(row, dict):
@@ -333,32 +334,32 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
     `replace_fields` (the console form, which sends the whole set). `default_contact` and
     `default_address` (dicts) change the default contact/address, adding one if there is none;
     `default_address=None` removes the default address (refused when an address is required)."""
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     with transaction.atomic():
-        customer = _lock(actor, customer)
+        customer = lock_customer(actor, customer)
         errors, changes = {}, {}
         if name is not NOT_GIVEN:
-            changes["name"] = _text(name, 100, "name", errors, required=True)
+            changes["name"] = clean_text(name, 100, "name", errors, required=True)
         if status is not NOT_GIVEN:
-            changes["status"] = _status(status, errors)
+            changes["status"] = clean_status(status, errors)
         if service_team_id is not NOT_GIVEN:
-            changes["service_team"] = _team(service_team_id, errors)
-        owners = None if owner_ids is NOT_GIVEN else _owners(owner_ids, errors, current=customer)
+            changes["service_team"] = clean_team(service_team_id, errors)
+        owners = None if owner_ids is NOT_GIVEN else clean_owners(owner_ids, errors, current=customer)
         if tags is not NOT_GIVEN:
             changes["tags"] = clean_tags(tags, errors)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
+            cleaned = clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
         contact = _default_contact_values(default_contact, errors)
         address = _default_address_values(default_address, errors)
-        _raise_if(errors)
+        raise_if_errors(errors)
         if "name" in changes and changes["name"] != customer.name:
-            _serialize_name_checks()
+            serialize_name_checks()
             _check_name(changes["name"], errors, exclude_pk=customer.pk)
-            _raise_if(errors)
-        _write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
+            raise_if_errors(errors)
+        write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
                       contact=contact, address=address)
     return customer
 
@@ -385,7 +386,7 @@ def _default_address_values(data, errors):
     return values
 
 
-def _write_update(actor, customer, changes, *, owners=None, new_fields=None, contact=NOT_GIVEN,
+def write_update(actor, customer, changes, *, owners=None, new_fields=None, contact=NOT_GIVEN,
                   address=NOT_GIVEN, verb="customer.updated", summary=None):
     """Apply checked changes to a locked customer; records what changed (nothing: no entry)."""
     before = timeline.snapshot(customer, TRACKED)
@@ -403,7 +404,7 @@ def _write_update(actor, customer, changes, *, owners=None, new_fields=None, con
     if address is not NOT_GIVEN:
         _upsert_default(Address, customer, address)
     if contact is not NOT_GIVEN or address is not NOT_GIVEN:
-        _sync_defaults(customer)
+        sync_defaults(customer)
     recorded = timeline.diff(customer, before, TRACKED)
     recorded += _list_change("tags", _("Tags"), before_tags, customer.tags)
     if owners is not None:
@@ -442,14 +443,14 @@ def _upsert_default(model, customer, values):
 
 def delete_customers(*, actor, customers, request=None):
     """Delete customers (and their contacts and addresses); refused — for all — while any has work orders."""
-    permissions.require(actor, "customer.delete")
+    policy.require(actor, None, "delete")
     with transaction.atomic():
-        locked = [_lock(actor, customer) for customer in customers]
+        locked = [lock_customer(actor, customer) for customer in customers]
         busy = [customer.name for customer in locked if _has_work_orders(customer)]
         if busy:
             raise Conflict(_("These customers have work orders and cannot be deleted: %(names)s")
                            % {"names": "、".join(busy[:10])})
-        _forget_reminders(locked)
+        dependents.forget(Customer, [customer.pk for customer in locked])  # e.g. their reminders
         for customer in locked:
             log(SystemLog.Kind.DELETE, user=actor, request=request,
                 action=_("Deleted customer %(name)s (%(number)s)") % {"name": customer.name,
@@ -465,16 +466,6 @@ def delete_customer(*, actor, customer, request=None):
     return delete_customers(actor=actor, customers=[customer], request=request)
 
 
-def _forget_reminders(customers):
-    """Reminders point at their record generically; a deleted customer's reminders go with it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import Reminder
-
-    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
-                            object_id__in=[customer.pk for customer in customers]).delete()
-
-
 def _has_work_orders(customer):
     related = getattr(customer, "work_orders", None)
     return related is not None and related.exists()
@@ -484,7 +475,7 @@ def _has_work_orders(customer):
 
 def add_note(*, actor, customer, content="", files=()):
     """A note on the customer's 信息动态, with attachments (checked and stored like an attachment field)."""
-    permissions.require(actor, "customer.edit")
+    policy.require(actor, customer, "edit")
     content = (content or "").strip()
     files = [f for f in files or () if f]
     errors = {}
@@ -492,9 +483,9 @@ def add_note(*, actor, customer, content="", files=()):
         errors["content"] = [_("Write a note or attach a file.")]
     elif len(content) > MAX_NOTE:
         errors["content"] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_NOTE}]
-    _raise_if(errors)
+    raise_if_errors(errors)
     with transaction.atomic():
-        customer = _lock(actor, customer)
+        customer = lock_customer(actor, customer)
         attachments = []
         if files:
             attachments = forms_engine.validate_values(NOTE_FILES, {"files": files})["files"]
@@ -508,7 +499,7 @@ def add_note(*, actor, customer, content="", files=()):
 
 def update_customer_settings(*, actor, values, request=None):
     """The customer toggles and the number prefix; the system log records the change."""
-    permissions.require(actor, "customer.settings")
+    policy.require(actor, None, "settings")
     values = dict(values)
     if "customer.number_prefix" in values:
         prefix = str(values["customer.number_prefix"] or "").strip().upper()

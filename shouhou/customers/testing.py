@@ -2,13 +2,13 @@
 
 from shouhou.core.testing.isolation import populator, route_params
 
-CUSTOMER, CONTACT, ADDRESS, JOB = "customers.Customer", "customers.Contact", "customers.Address", "system.DataJob"
+CUSTOMER, CONTACT, ADDRESS, JOB = "customers.Customer", "customers.Contact", "customers.Address", "core.DataJob"
 
 
 @populator
 def customers_data(tenant, owner, marker):
+    from shouhou.core.jobs import DataJob
     from shouhou.customers import contact_services, services
-    from shouhou.system.models import DataJob
 
     customer = services.create_customer(
         actor=owner, name=f"{marker}客户", tags=[f"{marker}标签"],
@@ -38,4 +38,3 @@ for name in ("get_contact", "update_contact", "delete_contact"):
 for name in ("get_address", "update_address", "delete_address"):
     route_params(f"api:customers_{name}", customer_id=CUSTOMER, address_id=ADDRESS)
 
-from . import reminder_testing  # noqa: E402,F401  (reminder rules and reminders)

@@ -34,9 +34,8 @@ from . import batch_services, importers, queries, services
 from .forms import BatchEditForm, SettingsForm, SmsForm, settings_initial
 from .models import Customer
 
-# URL names of the reminders feature (reminder_urls.py); their buttons appear when the URLs exist.
+# The URL name of the reminders batch dialog (shouhou.reminders); its buttons appear when the URL exists.
 REMINDER_BATCH_URL = "reminders:attach_customers"
-REMINDERS_TAB_URL = "reminders:for_object"
 
 
 def url_or_empty(name, *args, **kwargs):

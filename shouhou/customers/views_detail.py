@@ -10,19 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouhou.core import forms_engine, timeline
+from shouhou.core import forms_engine, object_tabs, timeline
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.geo import GeocodingError, geocoder, navigation_url
 from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
-from . import contact_services, queries, services
+from . import contact_services, policy, queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
 from .views import (
     REMINDER_BATCH_URL,
-    REMINDERS_TAB_URL,
-    can,
     finished,
     render_modal,
     show_error,
@@ -78,7 +76,7 @@ def customer_detail(request, pk):
     km = _km(request)
     nearby = queries.nearby_of(actor, customer, km)
     reminder_url = url_or_empty(REMINDER_BATCH_URL)
-    reminders_tab = url_or_empty(REMINDERS_TAB_URL, customer_id=customer.pk)
+    reminders_tab = object_tabs.url("customer", "reminders", actor, customer)
     return render(request, "customers/detail.html", {
         "customer": customer,
         "status_badge": status_badge(customer),
@@ -87,16 +85,16 @@ def customer_detail(request, pk):
         "contacts": list(queries.contacts_of(customer)),
         "addresses": list(queries.addresses_of(customer)),
         "entries": entries,
-        "products": _related(queries.products_of(actor, customer), "products:detail"),
-        "work_orders": _related(queries.work_orders_of(actor, customer), "workorders:detail"),
+        "products": _related(object_tabs.rows("customer", "products", actor, customer), "products:detail"),
+        "work_orders": _related(object_tabs.rows("customer", "workorders", actor, customer), "workorders:detail"),
         "nearby": nearby, "km": km, "km_choices": NEARBY_CHOICES,
         "navigation_url": navigation_url(latitude=customer.latitude, longitude=customer.longitude,
                                          address=customer.full_address) if customer.full_address else "",
         "note_form": NoteForm(),
         "quick_links": _quick_links(customer),
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
-        "reminders_tab": {"url": reminders_tab, "count": queries.reminder_count(customer)} if reminders_tab else None,
-        "can": can(actor, "customer.edit", "customer.delete", "customer.remind", "customer.sms"),
+        "reminders_tab": {"url": reminders_tab, "count": object_tabs.count("customer", "reminders", customer)} if reminders_tab else None,
+        "can": policy.can(actor, customer, "edit", "delete", "remind", "sms"),
     })
 
 

@@ -7,4 +7,8 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self):
-        from . import handlers, menu, permissions  # noqa: F401
+        from shouhou.core import navigation
+
+        from . import handlers, menu, permissions, queries  # noqa: F401
+
+        navigation.register_shell_value("unread_notifications", queries.unread_count)  # the header's bell

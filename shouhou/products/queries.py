@@ -142,14 +142,13 @@ def template_choices(actor):
     return [(t.pk, f"{t.name}（{t.number}）") for t in templates(actor).order_by("name", "id")]
 
 
-# --- service records --------------------------------------------------------------------------------------
+# --- the customer page's 产品 tab (registered with core.object_tabs in apps.py) ---------------------------
 
-def service_records(product, limit=20):
-    """The product's work orders, newest first (the public QR page's 服务记录)."""
-    from shouhou.workorders.models import WorkOrder
-
-    return (WorkOrder.objects.filter(product=product).select_related("order_type")
-            .order_by("-created_at", "-id")[:limit])
+def products_of_customer(actor, customer):
+    """The customer's products within the actor's product scope; None (no tab) without the permission."""
+    if not permissions.has_perm(actor, "product.view"):
+        return None
+    return visible_products(actor).filter(customer=customer)
 
 
 # --- the public QR page (PRD-08) --------------------------------------------------------------------------

@@ -13,19 +13,18 @@ import calendar
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import forms_engine, outbox, permissions, references, timeline
+from shouhou.core import dependents, forms_engine, outbox, references, timeline
+from shouhou.core.audit import SystemLog, log
+from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 from shouhou.core.numbering import next_number
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log, update_settings
 
-from . import queries
+from . import policy, queries
 from .models import Product, ProductTemplate, ProductType, RevokedQrToken, new_qr_token
 
 REQUIRED = gettext_lazy("This field is required.")
@@ -238,7 +237,7 @@ def create_product(*, actor, name, number="", serial_number="", product_type_id=
     """A new product. With a template, an empty number is made from the template's number as a prefix
     and an empty warranty end is the installation (or purchase) date plus the template's months."""
     if check_perm:
-        permissions.require(actor, "product.create")
+        policy.require(actor, None, "create")
     errors = {}
     values = {
         "name": _text(name, 100, "name", errors, required=True),
@@ -297,7 +296,7 @@ def create_from_template(*, actor, template_id, request=None, check_perm=True, *
     custom fields (given fields override the template's) — then `create_product` makes the number
     from the template's prefix and the warranty end from its months."""
     if check_perm:
-        permissions.require(actor, "product.create")
+        policy.require(actor, None, "create")
     template = ProductTemplate.objects.filter(pk=_id(template_id)).first()
     if template is None:
         raise ValidationFailed(details={"template_id": [_("The selected template does not exist.")]})
@@ -315,7 +314,7 @@ def update_product(*, actor, product, name=NOT_GIVEN, number=NOT_GIVEN, serial_n
                    longitude=NOT_GIVEN, fields=NOT_GIVEN, replace_fields=False, request=None):
     """Change what is given. `fields` is merged into the stored values (None removes a key) unless
     `replace_fields` (the console form, which sends the whole set)."""
-    permissions.require(actor, "product.edit")
+    policy.require(actor, product, "edit")
     with transaction.atomic():
         product = _lock(actor, product)
         errors, changes = {}, {}
@@ -375,7 +374,7 @@ def _write_update(actor, product, changes, *, new_fields=None, verb="product.upd
 def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, customer_id=NOT_GIVEN,
                           warranty_end=NOT_GIVEN, field_key=None, field_value=NOT_GIVEN, request=None):
     """Change the same things on several products: all of them, or — on any error — none."""
-    permissions.require(actor, "product.edit")
+    policy.require(actor, None, "edit")
     errors, changes = {}, {}
     if product_type_id is not NOT_GIVEN:
         changes["product_type"] = _product_type(product_type_id, errors)
@@ -413,14 +412,14 @@ def _batch_field(key, errors):
 def delete_products(*, actor, products, request=None):
     """Delete products (with their replaced QR codes and reminders); refused — for all — while any
     has work orders, whose service history would lose its product."""
-    permissions.require(actor, "product.delete")
+    policy.require(actor, None, "delete")
     with transaction.atomic():
         locked = [_lock(actor, product) for product in products]
         busy = [product.number for product in locked if _has_work_orders(product)]
         if busy:
             raise Conflict(_("These products have work orders and cannot be deleted: %(numbers)s")
                            % {"numbers": "、".join(busy[:10])})
-        _forget_reminders(locked)
+        dependents.forget(Product, [product.pk for product in locked])  # e.g. their reminders
         for product in locked:
             log(SystemLog.Kind.DELETE, user=actor, request=request,
                 action=_("Deleted product %(name)s (%(number)s)") % {"name": product.name, "number": product.number},
@@ -439,18 +438,11 @@ def _has_work_orders(product):
     return related is not None and related.exists()
 
 
-def _forget_reminders(products):
-    from shouhou.customers.models import Reminder
-
-    Reminder.objects.filter(content_type=ContentType.objects.get_for_model(Product),
-                            object_id__in=[product.pk for product in products]).delete()
-
-
 # === QR codes (PRD-08) =====================================================================================
 
 def regenerate_qr_token(*, actor, product, request=None):
     """A new unguessable token; the old one is kept as revoked, so scanning it says "replaced"."""
-    permissions.require(actor, "product.qrcode")
+    policy.require(actor, product, "qrcode")
     with transaction.atomic():
         product = _lock(actor, product)
         RevokedQrToken.objects.create(product=product, token=product.qr_token)
@@ -476,7 +468,7 @@ def _type_name(name, errors, *, exclude_pk=None):
 
 
 def create_product_type(*, actor, name, request=None):
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         errors = {}
         name = _type_name(name, errors)
@@ -490,7 +482,7 @@ def create_product_type(*, actor, name, request=None):
 
 
 def rename_product_type(*, actor, product_type, name, request=None):
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         product_type = _locked_type(product_type)
         errors = {}
@@ -507,7 +499,7 @@ def rename_product_type(*, actor, product_type, name, request=None):
 
 def delete_product_type(*, actor, product_type, request=None):
     """Refused while products have the type; templates with it lose their type."""
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         product_type = _locked_type(product_type)
         used = Product.objects.filter(product_type=product_type).count()
@@ -522,7 +514,7 @@ def delete_product_type(*, actor, product_type, request=None):
 
 def reorder_product_types(*, actor, ordered_ids, request=None):
     """Put the types in the given order; `ordered_ids` must name every type once."""
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         types = {t.pk: t for t in ProductType.objects.select_for_update()}
         ids = [_id(pk) for pk in ordered_ids]
@@ -586,7 +578,7 @@ def _save_template(template):
 
 def create_template(*, actor, name, number, product_type_id=None, warranty_months=None, description="",
                     fields=None, request=None):
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     errors = {}
     values = {
         "name": _text(name, 100, "name", errors, required=True),
@@ -609,7 +601,7 @@ def create_template(*, actor, name, number, product_type_id=None, warranty_month
 def update_template(*, actor, template, name=NOT_GIVEN, number=NOT_GIVEN, product_type_id=NOT_GIVEN,
                     warranty_months=NOT_GIVEN, description=NOT_GIVEN, fields=NOT_GIVEN, request=None):
     """Change what is given; `fields` replaces the template's custom values."""
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         template = _locked_template(template)
         errors, changes = {}, {}
@@ -648,7 +640,7 @@ def _write_template(actor, template, changes, new_fields, *, summary=None):
 
 def batch_update_templates(*, actor, templates, product_type_id=NOT_GIVEN, warranty_months=NOT_GIVEN,
                            request=None):
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     errors, changes = {}, {}
     if product_type_id is not NOT_GIVEN:
         changes["product_type"] = _product_type(product_type_id, errors)
@@ -666,7 +658,7 @@ def batch_update_templates(*, actor, templates, product_type_id=NOT_GIVEN, warra
 
 def delete_templates(*, actor, templates, request=None):
     """Delete templates; products made from them keep their values."""
-    permissions.require(actor, "product.settings")
+    policy.require(actor, None, "settings")
     with transaction.atomic():
         locked = [_locked_template(template) for template in templates]
         for template in locked:

@@ -24,7 +24,7 @@ for name in ("products:template_detail", "products:template_edit", "products:tem
 for name in ("products:type_edit", "products:type_delete", "products:type_move"):
     route_params(name, pk="products.ProductType")
 for name in ("products:import_job", "products:import_status", "products:import_commit", "products:import_errors"):
-    route_params(name, job_id="system.DataJob")
+    route_params(name, job_id="core.DataJob")
 for name in ("get_product", "update_product", "delete_product", "regenerate_qrcode"):
     route_params(f"api:products_{name}", product_id="products.Product")
 for name in ("get_template", "update_template", "delete_template"):

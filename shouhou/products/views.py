@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from shouhou.accounts.views import finished, render_modal
-from shouhou.core import forms_engine, timeline
+from shouhou.core import forms_engine, object_tabs, timeline
 from shouhou.core.bounds import parse_id
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 from shouhou.core.forms_engine.kinds.references import References
@@ -26,7 +26,7 @@ from shouhou.core.http import back, domain_errors
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
-from . import queries, services
+from . import policy, queries, services
 from .forms import BatchEditForm, initial_for, initial_from_template, product_form_class
 
 MAX_SELECTED = 1000
@@ -54,14 +54,6 @@ REMINDER_BATCH_URL = "reminders:attach_products"  # 批量提醒 (PRD-10), built
 def reminder_url():
     """The reminder dialog for products ("" until the reminders module provides it)."""
     return optional_url(REMINDER_BATCH_URL)
-
-
-def optional_tab(name, **kwargs):
-    """A detail tab another module serves as a fragment, or "" when it does not (yet)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 def can(user, *codes):
@@ -288,12 +280,10 @@ def product_detail(request, pk):
         "entries": timeline.entries_for(product, 100),
         "customer_url": customer_url(product.customer),
         "public_url": queries.public_url(request, product),
-        "can": can(request.user, "product.edit", "product.delete", "product.qrcode", "product.create",
-                   "product.remind"),
+        "can": policy.can(request.user, product, "edit", "delete", "qrcode", "create", "remind"),
         "reminder_url": reminder_url(),
-        "reminders_tab": optional_tab("reminders:for_object", product_id=product.pk),
-        "history_tab": optional_tab("workorders:orders_for_product", product_id=product.pk)
-        if has_perm(request.user, "workorder.view") else "",
+        "reminders_tab": object_tabs.url("product", "reminders", request.user, product),
+        "history_tab": object_tabs.url("product", "history", request.user, product),
     })
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import company_settings
+from shouhou.core import company_settings, object_tabs
 from shouhou.core.errors import DomainError
 from shouhou.core.http import domain_errors
 from shouhou.core.lists import BatchAction, Column, render_list
@@ -164,7 +164,7 @@ def _public_context(request, product):
         "customer_name": customer.name if customer else "",
         "contact": None if hide_contact or customer is None or not customer.contact_name else {
             "name": customer.contact_name, "phone": customer.contact_phone},
-        "records": list(queries.service_records(product)),
+        "records": list(object_tabs.rows("product_public", "service_records", None, product) or ()),
         "console_url": reverse("products:detail", args=[product.pk]) if same_company else "",
     }
 

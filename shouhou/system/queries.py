@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import permissions, subscription
+from shouhou.core.audit import SystemLog
 from shouhou.core.tenancy import require_tenant
-
-from .models import SystemLog
 
 MB = 1024 * 1024
 

@@ -11,55 +11,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
 from shouhou.core.permissions import require
 from shouhou.core.tenancy import require_tenant, tenant_context
 
-from .models import SystemLog
-
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,39}$")
 RESERVED_SLUGS = {"admin", "api", "static", "media", "www", "app", "m", "p", "q", "s", "demo-new"}
 
 
-def client_ip(request):
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded and django_settings.SECURE_PROXY_SSL_HEADER else ""
-    return ip or request.META.get("REMOTE_ADDR") or None
-
-
-def client_type(request):
-    if request is None:
-        return SystemLog.Client.SYSTEM
-    if request.path.startswith("/api/"):
-        return SystemLog.Client.API
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    if request.path.startswith("/m/") or re.search(r"Mobile|Android|iPhone|DingTalk", agent):
-        return SystemLog.Client.MOBILE
-    return SystemLog.Client.PC
-
-
-def log(kind, *, user=None, action, request=None, detail=None, tenant=None):
-    """Write one system-log row. Safe to call inside or outside a service transaction."""
-    tenant = tenant or (user.tenant if user is not None else require_tenant())
-    team_names = ""
-    if user is not None and user.pk:
-        with tenant_context(tenant):  # login runs before any tenant is active
-            team_names = "、".join(user.teams.values_list("name", flat=True)[:5])
-    return SystemLog.all_tenants.create(
-        tenant=tenant,
-        kind=kind,
-        user=user if user is not None and user.pk else None,
-        user_name=user.name if user is not None else "",
-        team_name=team_names[:200],
-        action=str(action)[:200],
-        client_type=client_type(request),
-        ip=client_ip(request),
-        detail=detail or {},
-    )
 
 
 def validate_slug(slug):
@@ -171,53 +132,6 @@ def _clean_company_values(values):
     if errors:
         raise ValidationFailed(details=errors)
     return cleaned
-
-
-@transaction.atomic
-def update_settings(*, actor, values, request=None, permission="system.settings"):
-    """Write declared company settings (validated against their defaults' types) and log the change."""
-    require(actor, permission)
-    tenant = Tenant.objects.select_for_update().get(pk=require_tenant().pk)
-    current = dict(tenant.settings or {})
-    changes = {}
-    for key, value in values.items():
-        declared = company_settings.REGISTRY.get(key)
-        if declared is None:
-            raise ValidationFailed(details={key: [_("Unknown setting.")]})
-        value = _coerce(declared, value)
-        old = current.get(key, declared.default)
-        if old != value:
-            changes[key] = [old, value]
-            current[key] = value
-    if changes:
-        tenant.settings = current
-        tenant.save(update_fields=["settings"])
-        log(SystemLog.Kind.SETTINGS, user=actor, action=_("Changed settings"), request=request,
-            detail={"changes": changes})
-    require_tenant().settings = current
-    return changes
-
-
-def _coerce(declared, value):
-    default = declared.default
-    try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes"}
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, list):
-            if not isinstance(value, (list, tuple)):
-                raise TypeError  # list("1,2") would split a string into characters
-            return list(value)
-        if isinstance(default, dict):
-            if not isinstance(value, dict):
-                raise TypeError
-            return value
-        return str(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed(details={declared.key: [_("Invalid value.")]})
 
 
 def ensure_owner_or_admin(actor):

@@ -4,8 +4,7 @@ from shouhou.core.testing.isolation import populator, public_route, route_params
 @populator
 def system_data(tenant, owner, marker):
     from shouhou.accounts.services import save_work_status
-    from shouhou.system.models import SystemLog
-    from shouhou.system.services import log
+    from shouhou.core.audit import SystemLog, log
 
     save_work_status(actor=owner, name=f"{marker}状态")
     log(SystemLog.Kind.LOGIN, user=owner, action=f"{marker}登录")

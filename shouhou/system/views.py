@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
 from shouhou.core import company_settings
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, PermissionDenied
 from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
@@ -30,7 +31,6 @@ from .forms import (
     add_domain_error,
 )
 from .menu import hub_for
-from .models import SystemLog
 
 
 def _form_status(form):
@@ -57,7 +57,7 @@ def signup(request):
             add_domain_error(form, exc, SignupForm.SERVICE_FIELDS)
         else:
             django_login(request, owner, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
-            services.log(SystemLog.Kind.LOGIN, user=owner, tenant=tenant, request=request,
+            log(SystemLog.Kind.LOGIN, user=owner, tenant=tenant, request=request,
                          action=_("Signed up for a trial and logged in"))
             messages.success(request, _("Welcome! Your trial of %(company)s has started.") % {"company": tenant.name})
             return redirect("core:home")
@@ -141,7 +141,7 @@ def working_hours(request):
     form = WorkingHoursForm(request.POST)
     if form.is_valid():
         try:
-            services.update_settings(actor=request.user, values=form.setting_values(), request=request)
+            company_settings.update_settings(actor=request.user, values=form.setting_values(), request=request)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -231,7 +231,7 @@ def sms_settings(request):
                            initial={"notify_staff": company_settings.get("sms.notify_staff")})
     if form.is_bound and form.is_valid():
         try:
-            services.update_settings(actor=request.user, request=request,
+            company_settings.update_settings(actor=request.user, request=request,
                                      values={"sms.notify_staff": form.cleaned_data["notify_staff"]})
         except DomainError as exc:
             add_domain_error(form, exc)

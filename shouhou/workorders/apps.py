@@ -13,4 +13,9 @@ class WorkordersConfig(AppConfig):
         from . import file_owners
 
         file_owners.register()  # who may read the files its objects reference (core.files)
-        from . import menu  # noqa: F401  (console navigation, counters, hub cards)
+        from . import (
+            menu,  # noqa: F401  (console navigation, counters, hub cards)
+            tabs,
+        )
+
+        tabs.register()  # the work-order tabs of the customer and product pages (core.object_tabs)

@@ -67,4 +67,4 @@ for _name in ("component_update", "component_toggle", "component_delete"):
 for _name in ("option_update", "option_toggle", "option_move"):
     route_params(f"workorders:{_name}", option_id="workorders.ServiceOption")
 for _name in ("import_job", "import_status", "import_commit", "import_errors"):
-    route_params(f"workorders:{_name}", job_id="system.DataJob")
+    route_params(f"workorders:{_name}", job_id="core.DataJob")

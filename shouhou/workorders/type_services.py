@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Role, Team, User
 from shouhou.core import forms_engine, outbox, permissions, timeline
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 from . import flow
 from .models import AddonComponent, ComponentEntry, ServiceOption, WorkOrder, WorkOrderType

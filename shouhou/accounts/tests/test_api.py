@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from shouhou.accounts import services
 from shouhou.accounts.models import ApiToken, Role, Team, User, WorkStatus
+from shouhou.core.audit import SystemLog
 from shouhou.core.models import IdempotencyRecord
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, api_client_for, client_for, make_team, make_user
-from shouhou.system.models import SystemLog
 
 API = "/api/v1"
 CSRF_TOKEN = "k" * 32

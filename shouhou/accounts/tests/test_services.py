@@ -14,11 +14,11 @@ from shouhou.accounts import queries, services
 from shouhou.accounts.models import ApiToken, Role, Team, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
 from shouhou.core import permissions, timeline
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.models import Activity, OutboxEvent, Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_team, make_user
-from shouhou.system.models import SystemLog
 
 WATCHED = [Tenant, User, User.roles.through, Team, Team.members.through, Team.leaders.through, Role,
            WorkStatus, ApiToken, Activity, OutboxEvent, SystemLog]

@@ -11,9 +11,9 @@ from shouhou.accounts.forms import TeamForm
 from shouhou.accounts.models import User
 from shouhou.accounts.views_teams import TEAM_TOGGLES
 from shouhou.core import company_settings
+from shouhou.core.company_settings import update_settings
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_team, make_user
-from shouhou.system.services import update_settings
 
 
 def names(users):

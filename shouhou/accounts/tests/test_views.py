@@ -11,11 +11,12 @@ from openpyxl import load_workbook
 
 from shouhou.accounts.models import Role, Team, User
 from shouhou.core import company_settings, permissions
+from shouhou.core.audit import SystemLog
 from shouhou.core.excel import write_xlsx
+from shouhou.core.jobs import DataJob
 from shouhou.core.models import Activity, ListPreference
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, client_for, make_team, make_user
-from shouhou.system.models import DataJob, SystemLog
 
 
 @pytest.fixture(autouse=True)

@@ -178,8 +178,10 @@ def save_schema(*, actor, target, fields, permission, expected_version=None):
 
 
 def _log_settings_change(actor, summary, target, version, changes):
-    from shouhou.system.models import SystemLog  # the system log (SYS-13) records settings changes
-    from shouhou.system.services import log
+    from shouhou.core.audit import (
+        SystemLog,  # the system log (SYS-13) records settings changes
+        log,
+    )
 
     log(SystemLog.Kind.SETTINGS, user=actor, action=summary,
         detail={"target": target, "version": version, "changes": changes})

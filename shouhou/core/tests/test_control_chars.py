@@ -227,7 +227,7 @@ def test_a_nul_in_a_raw_post_is_refused(db, company):
 def test_an_import_row_with_a_control_character_is_reported_by_row_and_column(tenant, owner, settings, tmp_path):
     from shouhou.accounts.importers import UserImporter
     from shouhou.accounts.models import User
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
@@ -255,11 +255,11 @@ def _sheet_rows(response):
 
 @pytest.mark.django_db
 def test_every_list_exports_text_stored_with_control_characters():
-    from shouhou.accounts.management.commands.seed_demo import seed_all
     from shouhou.accounts.models import User
+    from shouhou.core.audit import SystemLog
     from shouhou.customers.models import Customer
+    from shouhou.demo.seed import seed_all
     from shouhou.products.models import Product
-    from shouhou.system.models import SystemLog
     from shouhou.workorders.models import WorkOrder
 
     # PostgreSQL cannot store NUL at all, so only SQLite gets it in the stored text.

@@ -19,6 +19,7 @@ from PIL import Image
 from pydantic import ValidationError as PydanticValidationError
 
 from shouhou.core import timeline
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import Conflict, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.files import path_of
 from shouhou.core.forms_engine import (
@@ -54,7 +55,6 @@ from shouhou.core.forms_engine.services import TARGETS
 from shouhou.core.models import OutboxEvent, Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_user
-from shouhou.system.models import SystemLog
 
 PERMISSION = "customer.settings"
 COLORS = [{"value": "red", "label": "红色"}, {"value": "blue", "label": "蓝色"}, {"value": "green", "label": "绿色"}]

@@ -13,11 +13,12 @@ from huey.contrib.djhuey import HUEY
 from shouhou.accounts import services as account_services
 from shouhou.accounts.models import WorkStatus
 from shouhou.core import importer as importer_module
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from shouhou.core.excel import write_xlsx
 from shouhou.core.importer import ImportColumn, Importer, commit_import, register, start_import
+from shouhou.core.jobs import DataJob
 from shouhou.core.testing import make_user
-from shouhou.system.models import DataJob, SystemLog
 
 
 @pytest.fixture(autouse=True)

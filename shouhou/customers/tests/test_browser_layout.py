@@ -10,7 +10,7 @@ from shouhou.browser_fixtures import login, shot
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers import services
-from shouhou.customers.demo import CUSTOM_FIELDS, add_custom_fields
+from shouhou.demo.customers import CUSTOM_FIELDS, add_custom_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,9 +5,9 @@ import re
 
 from django.urls import reverse
 
+from shouhou.core.jobs import DataJob
 from shouhou.core.testing import client_for, make_company
 from shouhou.customers import importers
-from shouhou.system.models import DataJob
 
 from .conftest import make_customer
 

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from shouhou.core.audit import SystemLog
+from shouhou.core.company_settings import update_settings
 from shouhou.core.excel import write_xlsx
+from shouhou.core.jobs import DataJob
 from shouhou.core.models import ListPreference
 from shouhou.core.testing import client_for, make_team, make_user
 from shouhou.customers import importers, services
 from shouhou.customers.models import Customer
-from shouhou.system.models import DataJob, SystemLog
-from shouhou.system.services import update_settings
 
 from .conftest import make_customer
 

@@ -4,11 +4,11 @@ search by name, number and any contact's phone; tag filters (SQLite and PostgreS
 import pytest
 
 from shouhou.accounts.models import Role
+from shouhou.core.company_settings import update_settings
 from shouhou.core.geo import distance_km
 from shouhou.core.permissions import forget
 from shouhou.core.testing import make_team, make_user
 from shouhou.customers import contact_services, queries
-from shouhou.system.services import update_settings
 
 from .conftest import at, make_customer
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shouhou.core import company_settings, timeline
+from shouhou.core.audit import SystemLog
+from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Activity, Counter, OutboxEvent, Tenant
 from shouhou.core.tenancy import require_tenant, tenant_context
@@ -14,8 +16,6 @@ from shouhou.core.testing import make_team, make_user
 from shouhou.customers import batch_services, contact_services, services
 from shouhou.customers.models import Address, Contact, Customer
 from shouhou.messaging.models import SmsMessage
-from shouhou.system.models import SystemLog
-from shouhou.system.services import update_settings
 
 from .conftest import SHANGHAI, make_customer
 

@@ -9,11 +9,11 @@ text with a message (403) and changes nothing, and an order can still be created
 import pytest
 from django.urls import reverse
 
+from shouhou.core.audit import SystemLog
+from shouhou.core.company_settings import update_settings
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_user
 from shouhou.customers.models import Customer
-from shouhou.system.models import SystemLog
-from shouhou.system.services import update_settings
 from shouhou.workorders import services, type_services
 from shouhou.workorders.models import Status, WorkOrder
 

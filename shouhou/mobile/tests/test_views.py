@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from shouhou.core.company_settings import update_settings
 from shouhou.core.files import path_of
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, client_for, make_company, make_team, make_user
 from shouhou.customers.models import Customer
 from shouhou.messaging.models import Notification
 from shouhou.messaging.services import notify
-from shouhou.system.services import update_settings
 from shouhou.workorders import flow, services, type_services
 from shouhou.workorders.models import Approval, Receipt, Status, WorkOrder
 

@@ -9,15 +9,16 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import Conflict
 from shouhou.core.excel import write_xlsx
 from shouhou.core.importer import commit_import, start_import
+from shouhou.core.jobs import DataJob
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_user
 from shouhou.products import services
 from shouhou.products.importers import ProductImporter
 from shouhou.products.models import Product
-from shouhou.system.models import DataJob, SystemLog
 
 from .conftest import make_customer, make_product
 

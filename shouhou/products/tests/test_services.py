@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 
 from shouhou.core import timeline
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Activity, OutboxEvent
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_team, make_user
 from shouhou.products import queries, services
 from shouhou.products.models import Product, ProductTemplate, ProductType, RevokedQrToken
-from shouhou.system.models import SystemLog
 
 from .conftest import make_customer, make_product
 

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.manager
 import django.utils.timezone
-import shouhou.system.models
+import shouhou.core.jobs
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('import', 'Import'), ('export', 'Export')], default='import', max_length=10, verbose_name='job type')),
                 ('key', models.CharField(help_text='importer/exporter key, e.g. accounts.users', max_length=50, verbose_name='data')),
                 ('status', models.CharField(choices=[('pending', 'Queued'), ('validating', 'Checking'), ('invalid', 'Has errors'), ('ready', 'Ready to import'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='pending', max_length=12, verbose_name='status')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=shouhou.system.models._job_file_path, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=300, upload_to=shouhou.core.jobs.job_file_path, verbose_name='file')),
                 ('filename', models.CharField(blank=True, max_length=200, verbose_name='file name')),
                 ('language', models.CharField(blank=True, max_length=10)),
                 ('total', models.PositiveIntegerField(default=0, verbose_name='rows')),

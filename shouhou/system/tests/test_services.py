@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from shouhou.accounts.models import Role, User, WorkStatus
 from shouhou.accounts.roles import SYSTEM_ROLE_KEYS
-from shouhou.core import company_settings
+from shouhou.core import audit, company_settings
+from shouhou.core.audit import SystemLog
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_user
 from shouhou.system import services
-from shouhou.system.models import SystemLog
 
 WATCHED = [Tenant, User, User.roles.through, Role, WorkStatus, SystemLog]
 STRONG_PASSWORD = "Trial-signup-2026"
@@ -144,7 +144,7 @@ def int_setting(monkeypatch):
 
 
 def test_update_settings_coerces_types_and_logs(tenant, owner, int_setting):
-    changes = services.update_settings(actor=owner, values={
+    changes = company_settings.update_settings(actor=owner, values={
         "team.dispatch_by_team": "on", "team.hide_non_members": "false", "working_hours.days": (1, 2, 3),
         "working_hours.start": "08:30", int_setting: "48",
     })
@@ -156,19 +156,19 @@ def test_update_settings_coerces_types_and_logs(tenant, owner, int_setting):
         1, 2, 3]
     row = SystemLog.objects.get(kind=SystemLog.Kind.SETTINGS)
     assert row.user == owner and row.detail["changes"]["team.dispatch_by_team"] == [False, True]
-    assert services.update_settings(actor=owner, values={"team.dispatch_by_team": True}) == {}
+    assert company_settings.update_settings(actor=owner, values={"team.dispatch_by_team": True}) == {}
     assert SystemLog.objects.count() == 1
 
 
 def test_update_settings_refusals(tenant, owner, int_setting):
-    error = refused(ValidationFailed, services.update_settings, actor=owner,
+    error = refused(ValidationFailed, company_settings.update_settings, actor=owner,
                     values={"team.dispatch_by_team": True, "no.such.setting": 1})
     assert "no.such.setting" in error.details
-    assert int_setting in refused(ValidationFailed, services.update_settings, actor=owner,
+    assert int_setting in refused(ValidationFailed, company_settings.update_settings, actor=owner,
                                   values={int_setting: "many"}).details
-    assert "working_hours.days" in refused(ValidationFailed, services.update_settings, actor=owner,
+    assert "working_hours.days" in refused(ValidationFailed, company_settings.update_settings, actor=owner,
                                            values={"working_hours.days": "1,2,3"}).details
-    refused(PermissionDenied, services.update_settings, actor=make_user(tenant, roles=("manager",)),
+    refused(PermissionDenied, company_settings.update_settings, actor=make_user(tenant, roles=("manager",)),
             values={"team.dispatch_by_team": True})
     assert company_settings.get("team.dispatch_by_team") is False
 
@@ -178,8 +178,8 @@ def test_log_records_client_and_team(tenant, owner, rf):
 
     make_team(tenant, name="华东服务中心", members=[owner])
     request = rf.get("/m/home", HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14)", REMOTE_ADDR="198.51.100.4")
-    row = services.log(SystemLog.Kind.IMPORT_EXPORT, user=owner, action="导出账号", request=request,
+    row = audit.log(SystemLog.Kind.IMPORT_EXPORT, user=owner, action="导出账号", request=request,
                        detail={"rows": 3})
     assert (row.client_type, row.ip, row.team_name, row.user_name) == ("mobile", "198.51.100.4", "华东服务中心",
                                                                        owner.name)
-    assert services.log(SystemLog.Kind.LOGIN, action="系统任务").client_type == "system"
+    assert audit.log(SystemLog.Kind.LOGIN, action="系统任务").client_type == "system"

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from shouhou.core.audit import SystemLog
 from shouhou.core.models import Tenant
 from shouhou.core.testing import DEMO_PASSWORD, api_client_for, client_for
 from shouhou.customers.models import Customer
-from shouhou.system.models import SystemLog
 
 EXPIRED = "trial has expired"  # the message (the page escapes the apostrophe before it)
 
@@ -110,7 +110,7 @@ def test_the_api_over_the_console_session_refuses_writes_too(expired, owner):
 
 def test_an_import_queued_before_the_expiry_does_not_run_after_it(expired, owner):
     from shouhou.core import importer
-    from shouhou.system.models import DataJob
+    from shouhou.core.jobs import DataJob
 
     job = DataJob.objects.create(kind=DataJob.Kind.IMPORT, key="customers.customers", created_by=owner,
                                  status=DataJob.Status.RUNNING, result={"committed_by": owner.pk})

@@ -12,13 +12,12 @@ from openpyxl import load_workbook
 
 from shouhou.accounts.models import User, WorkStatus
 from shouhou.core import company_settings
+from shouhou.core.audit import SystemLog, log
 from shouhou.core.models import Tenant
 from shouhou.core.navigation import menu_for
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_team, make_user
 from shouhou.system import queries
-from shouhou.system.models import SystemLog
-from shouhou.system.services import log
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.conf import settings as django_settings
 from PIL import Image, ImageDraw
 
 from shouhou.browser_fixtures import login, shot
+from shouhou.core import company_settings
 from shouhou.core.models import Activity
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers import services as customer_services
-from shouhou.system import services as system_services
 from shouhou.workorders import type_services
 from shouhou.workorders.models import Receipt, Status, WorkOrder
 
@@ -61,7 +61,7 @@ def set_up_company():
             actor=owner, name=CUSTOMER_NAME, contacts=[{"name": "刘经理", "phone": "13811112222"}],
             addresses=[{"province": "上海市", "city": "上海市", "district": "黄浦区", "detail": "人民大道 200 号",
                         "latitude": str(SITE["latitude"]), "longitude": str(SITE["longitude"])}])
-        system_services.update_settings(actor=owner, values={"workorder.location_check_enabled": True,
+        company_settings.update_settings(actor=owner, values={"workorder.location_check_enabled": True,
                                                              "workorder.location_max_km": 1.0})
     return tenant, owner, engineer
 

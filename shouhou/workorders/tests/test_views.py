@@ -10,10 +10,10 @@ from openpyxl import Workbook, load_workbook
 
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.errors import ValidationFailed
+from shouhou.core.jobs import DataJob
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_company
 from shouhou.products.models import Product
-from shouhou.system.models import DataJob
 from shouhou.workorders import console_services, flow, services, type_services
 from shouhou.workorders.importers import WorkOrderImporter
 from shouhou.workorders.models import (
@@ -534,7 +534,7 @@ def test_assign_page_lists_pending_orders_and_candidates(world, admin):
 
 def test_assign_dialog_honours_hidden_work_statuses(world, admin):
     from shouhou.accounts.models import WorkStatus
-    from shouhou.system.services import update_settings
+    from shouhou.core.company_settings import update_settings
 
     busy = WorkStatus.objects.exclude(pk=world.engineer.work_status_id).first()
     world.engineer2.work_status = busy

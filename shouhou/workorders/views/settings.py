@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import forms_engine
+from shouhou.core import company_settings, forms_engine
 from shouhou.core.errors import DomainError
 from shouhou.core.http import back, domain_errors
 from shouhou.core.permissions import require
-from shouhou.system import services as system_services
 
 from .. import console_queries, console_services, flow, type_services
 from ..forms import (
@@ -393,7 +392,7 @@ def general(request):
     form = WorkOrderSettingsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            system_services.update_settings(actor=request.user, values=form.setting_values(), request=request,
+            company_settings.update_settings(actor=request.user, values=form.setting_values(), request=request,
                                             permission=PERM)
         except DomainError as exc:
             show_error(form, exc)

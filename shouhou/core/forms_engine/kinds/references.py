@@ -21,7 +21,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import references
@@ -263,38 +262,5 @@ class UserRef(ReferenceKind):
 REFERENCE_KINDS = {"customer", "product", "user"}
 
 
-# --- the user kind is backed by accounts now; customers and products register from their apps ----
-
-def _users(ids):
-    from shouhou.accounts.models import User
-
-    return User.objects.for_tenant().filter(pk__in=ids)
-
-
-def _active_users():
-    from shouhou.accounts.models import User
-
-    return User.objects.for_tenant().filter(is_active=True).order_by("name", "id")
-
-
-def _match_users(texts):
-    """Users by name, mobile phone or account within the active company."""
-    from shouhou.accounts.models import User
-
-    found = {text: [] for text in texts}
-    rows = User.objects.for_tenant().filter(Q(name__in=texts) | Q(phone__in=texts) | Q(account__in=texts))
-    for user in rows.only("id", "name", "phone", "account"):
-        for text in {user.name, user.phone, user.account} & set(texts):
-            if user.pk not in found[text]:
-                found[text].append(user.pk)
-    return found
-
-
-def _pickable_users(actor):
-    from shouhou.accounts.queries import pickable_users
-
-    return pickable_users(actor)
-
-
-register_reference_kind("user", _users, label=lambda user: user.name, match=_match_users, choices=_active_users,
-                        visible=_pickable_users)
+# The "user" kind is registered by accounts (accounts.queries.register_user_reference), "customer" and
+# "product" by their apps, each in its AppConfig.ready.
