@@ -177,8 +177,8 @@ class UpdateEndpoint(APISurface):
 
     def test_update_refused_without_permission(self, surface):
         obj = self.mine(surface)
-        before = snapshot(self.model)
         client = surface.api(surface.denied_user(self.refused))
+        before = snapshot(self.model)
         _assert_refusal(send(client, self.update_method, self.item(obj), self.update_data(surface.mine, obj)),
                         (403, 404))
         assert snapshot(self.model) == before
@@ -202,8 +202,9 @@ class DeleteEndpoint(APISurface):
 
     def test_delete_refused_without_permission(self, surface):
         obj = self.mine(surface)
+        client = surface.api(surface.denied_user(self.refused))
         before = snapshot(self.model)
-        _assert_refusal(surface.api(surface.denied_user(self.refused)).delete(self.item(obj)), (403, 404))
+        _assert_refusal(client.delete(self.item(obj)), (403, 404))
         assert snapshot(self.model) == before
 
 

@@ -30,6 +30,7 @@ import itertools
 
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .surface import snapshot
 
@@ -43,7 +44,7 @@ class ConsoleSurface:
 
     model = None
     refused: tuple = ()  # permission codes (or "module.") the denied user lacks
-    htmx = False  # send requests as htmx does (dialogs answered as fragments)
+    htmx = False  # forms and their posts are sent as htmx does (dialogs answered as fragments)
     form_pages = True  # False: create/edit are POST-only, their form sits on the list page
     label_attr = "name"
 
@@ -65,7 +66,12 @@ class ConsoleSurface:
         return HTMX if self.htmx else {}
 
     def get(self, client, url):
+        """A form or dialog, asked for the way its page asks (htmx when `htmx`)."""
         return client.get(url, **self.headers())
+
+    def page(self, client, url):
+        """A whole page (list, detail), as a browser asks for it."""
+        return client.get(url)
 
     def post(self, client, url, data):
         return client.post(url, data, **self.headers())
@@ -94,25 +100,27 @@ class ListPage(ConsoleSurface):
 
     list_url = None
     list_denied = 403  # or "hidden": the page renders without the row
+    list_search = None  # a paged list's search parameter ("q"): the row is looked for by its label
 
     def list_address(self, obj):
-        return reverse(self.list_url)
+        address = reverse(self.list_url)
+        return f"{address}?{urlencode({self.list_search: self.label(obj)})}" if self.list_search else address
 
     def test_list_shows_own_rows(self, surface):
         obj = self.mine(surface)
-        response = self.get(surface.client(), self.list_address(obj))
+        response = self.page(surface.client(), self.list_address(obj))
         assert response.status_code == 200
         assert self.label(obj) in _text(response)
 
     def test_list_leaves_out_other_company_rows(self, surface):
         obj, foreign = self.mine(surface), self.theirs(surface)
-        response = self.get(surface.client(), self.list_address(obj))
+        response = self.page(surface.client(), self.list_address(obj))
         assert response.status_code == 200
         assert self.label(foreign) not in _text(response)
 
     def test_list_refused_without_permission(self, surface):
         obj = self.mine(surface)
-        response = self.get(surface.client(surface.denied_user(self.refused)), self.list_address(obj))
+        response = self.page(surface.client(surface.denied_user(self.refused)), self.list_address(obj))
         if self.list_denied == "hidden":
             assert response.status_code == 200 and self.label(obj) not in _text(response)
         else:
@@ -130,17 +138,17 @@ class DetailPage(ConsoleSurface):
 
     def test_detail_renders(self, surface):
         obj = self.mine(surface)
-        response = self.get(surface.client(), self.detail_address(obj))
+        response = self.page(surface.client(), self.detail_address(obj))
         assert response.status_code == 200
         assert self.label(obj) in _text(response)
 
     def test_detail_of_other_company_is_404(self, surface):
         foreign = self.theirs(surface)
-        assert self.get(surface.client(), self.detail_address(foreign)).status_code == 404
+        assert self.page(surface.client(), self.detail_address(foreign)).status_code == 404
 
     def test_detail_refused_without_permission(self, surface):
         obj = self.mine(surface)
-        self.assert_refused(self.get(surface.client(surface.denied_user(self.refused)), self.detail_address(obj)))
+        self.assert_refused(self.page(surface.client(surface.denied_user(self.refused)), self.detail_address(obj)))
 
 
 
@@ -278,8 +286,8 @@ class DeletePage(ConsoleSurface):
 
     def test_delete_refused_without_permission(self, surface):
         obj = self.mine(surface)
-        before = snapshot(self.model)
         client = surface.client(surface.denied_user(self.refused))
+        before = snapshot(self.model)
         self.assert_refused(self.post(client, self.delete_address(obj), self.delete_data))
         assert snapshot(self.model) == before
 
@@ -294,10 +302,10 @@ class DataScope(ConsoleSurface):
         obj = self.out_of_scope(surface)
         client = surface.client(surface.scoped_user(self.scoped_module))
         if getattr(self, "list_url", None):
-            response = self.get(client, self.list_address(obj))
+            response = self.page(client, self.list_address(obj))
             assert response.status_code == 200 and self.label(obj) not in _text(response)
         if getattr(self, "detail_url", None):
-            assert self.get(client, self.detail_address(obj)).status_code == 404
+            assert self.page(client, self.detail_address(obj)).status_code == 404
         if getattr(self, "edit_url", None):
             before = snapshot(self.model)
             assert self.post(client, self.edit_address(obj), self.edit_data(surface.mine, obj)).status_code == 404
