@@ -70,7 +70,7 @@ def _assert_refusal(response, statuses):
 
 
 class ListEndpoint(APISurface):
-    list_denied = 403  # or "hidden"
+    list_denied = 403  # or "hidden" (answered without the row), or 200 (every member may read it)
 
     def list_address(self, obj):
         return self.collection(obj)
@@ -88,6 +88,8 @@ class ListEndpoint(APISurface):
         response = surface.api(surface.denied_user(self.refused)).get(self.list_address(obj))
         if self.list_denied == "hidden":
             assert obj.pk not in self.ids(response)
+        elif self.list_denied == 200:  # every member of the company may read it
+            assert obj.pk in self.ids(response)
         else:
             _assert_refusal(response, (self.list_denied,))
 

@@ -99,7 +99,7 @@ class ListPage(ConsoleSurface):
     (403) or leaves out the rows for a user without the permission."""
 
     list_url = None
-    list_denied = 403  # or "hidden": the page renders without the row
+    list_denied = 403  # or "hidden" (the page renders without the row), or 200 (every member may read it)
     list_search = None  # a paged list's search parameter ("q"): the row is looked for by its label
 
     def list_address(self, obj):
@@ -123,6 +123,8 @@ class ListPage(ConsoleSurface):
         response = self.page(surface.client(surface.denied_user(self.refused)), self.list_address(obj))
         if self.list_denied == "hidden":
             assert response.status_code == 200 and self.label(obj) not in _text(response)
+        elif self.list_denied == 200:  # every member of the company may read it
+            assert response.status_code == 200 and self.label(obj) in _text(response)
         else:
             assert response.status_code == self.list_denied
 
