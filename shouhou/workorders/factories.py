@@ -40,9 +40,10 @@ class WorkordersFactory:
 
         return services.assign(actor=self.actor, order=self.order(**values), assignee=assignee or self.actor)
 
-    def approval(self, approver, **values):
-        """A pending approval of `approver`: an order whose assignment waits for them."""
-        order = self.assigned(order_type=self.approving_type(approver), **values)
+    def approval(self, approver, *, order_type=None, **values):
+        """A pending approval of `approver`: an order (of `order_type`, a type whose assignment asks
+        `approver`) whose assignment waits for them."""
+        order = self.assigned(order_type=order_type or self.approving_type(approver), **values)
         return order.approvals.get(state="pending")
 
     def note(self, *, order=None, content=None):
