@@ -4,6 +4,7 @@ pytest_plugins = ["shouhou.browser_fixtures", "shouhou.core.testing.surface"]
 
 # Every app's test factories (<app>/factories.py), built through its services; a new app adds its line.
 FACTORIES = {
+    "core": "shouhou.core.factories.CoreFactory",
     "accounts": "shouhou.accounts.factories.AccountsFactory",
     "system": "shouhou.system.factories.SystemFactory",
     "messaging": "shouhou.messaging.factories.MessagingFactory",

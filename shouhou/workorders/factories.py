@@ -52,10 +52,14 @@ class WorkordersFactory:
         return services.add_note(actor=self.actor, order=order or self.order(),
                                  content=content or f"测试工单备注{next(_seq)}")
 
-    def component(self, *, name=None, **values):
+    def component(self, *, name=None, fields=None, **values):
+        """An add-on component; `fields` (form-engine field dicts) become its form."""
         from shouhou.workorders import type_services
 
-        return type_services.save_component(actor=self.actor, name=name or f"测试组件{next(_seq)}", **values)
+        component = type_services.save_component(actor=self.actor, name=name or f"测试组件{next(_seq)}", **values)
+        if fields:
+            type_services.save_component_form(actor=self.actor, component=component, fields=fields)
+        return component
 
     def service_option(self, *, kind="service_type", name=None, **values):
         from shouhou.workorders import type_services

@@ -4,13 +4,21 @@ Covers: WorkOrder — console list, detail, create, edit, data scope; API list, 
 scope (orders are cancelled, never deleted: the actions have their own tests). WorkOrderType — console
 list, create, edit (its form step), delete; API list, get, create, update. AddonComponent — console list,
 create, edit, delete. ServiceOption — console list, create, edit. Approval — console inbox (list); API list,
-get. Note — API list and create under its order.
+get. Note — API list and create under its order. ComponentEntry — console create and edit (dialogs of the order).
 """
 
 from django.urls import reverse
 
 from shouhou.core.testing import api, views
-from shouhou.workorders.models import AddonComponent, Approval, Note, ServiceOption, WorkOrder, WorkOrderType
+from shouhou.workorders.models import (
+    AddonComponent,
+    Approval,
+    ComponentEntry,
+    Note,
+    ServiceOption,
+    WorkOrder,
+    WorkOrderType,
+)
 
 ORDERS = ("workorder.",)
 SETTINGS = ("workorder_settings.",)
@@ -223,3 +231,45 @@ class TestNoteAPI(api.ListEndpoint, api.CreateEndpoint):
 
     def bad_create_data(self, f):
         return {"content": "   "}
+
+
+ITEM = [{"key": "item", "label": "设备", "kind": "text", "required": True}]
+
+
+class TestComponentEntryPages(views.CreatePage, views.EditPage):
+    """An order's add-on component entries (the component tab's dialogs)."""
+
+    model = ComponentEntry
+    refused = ORDERS
+
+    def make(self, f):
+        component = f.workorders.component(repeatable=True, fields=ITEM)
+        return f.workorders.component_entry(component=component, values={"item": self.unique("表面设备")})
+
+    def url_args(self, obj):
+        return [obj.order_id, obj.component_id, obj.pk]
+
+    def create_address(self, surface):
+        entry = self.make(surface.mine)
+        self._order = entry.order_id
+        return reverse("workorders:component_add", args=[entry.order_id, entry.component_id])
+
+    def created(self, surface, data):
+        return ComponentEntry.objects.filter(order_id=self._order, fields__item=data["cf_item"]).first()
+
+    def form_data(self, f):
+        return {"cf_item": self.unique("新设备")}
+
+    def bad_form_data(self, f):
+        return {"cf_item": ""}
+
+    edit_url = "workorders:component_edit"
+
+    def edit_data(self, f, obj):
+        return {"cf_item": "电机"}
+
+    def bad_edit_data(self, f, obj):
+        return {"cf_item": ""}
+
+    def edited(self, obj):
+        return obj.fields["item"] == "电机"
