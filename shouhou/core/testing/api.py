@@ -75,13 +75,10 @@ class ListEndpoint(APISurface):
     def list_address(self, obj):
         return self.collection(obj)
 
-    def test_list_has_own_rows(self, surface):
-        obj = self.mine(surface)
-        assert obj.pk in self.ids(surface.api().get(self.list_address(obj)))
-
-    def test_list_leaves_out_other_company_rows(self, surface):
+    def test_list_has_own_rows_and_not_other_companys(self, surface):
         obj, foreign = self.mine(surface), self.theirs(surface)
-        assert foreign.pk not in self.ids(surface.api().get(self.list_address(obj)))
+        ids = self.ids(surface.api().get(self.list_address(obj)))
+        assert obj.pk in ids and foreign.pk not in ids
 
     def test_list_refused_without_permission(self, surface):
         obj = self.mine(surface)
@@ -95,14 +92,11 @@ class ListEndpoint(APISurface):
 
 
 class GetEndpoint(APISurface):
-    def test_get_answers_the_object(self, surface):
-        obj = self.mine(surface)
+    def test_get_answers_the_object_and_other_companys_is_404(self, surface):
+        obj, foreign = self.mine(surface), self.theirs(surface)
         response = surface.api().get(self.item(obj))
         assert response.status_code == 200, response.content
         assert response.json()[self.id_key] == obj.pk
-
-    def test_get_of_other_company_is_404(self, surface):
-        foreign = self.theirs(surface)
         _assert_refusal(surface.api().get(self.item(foreign)), (404,))
 
     def test_get_refused_without_permission(self, surface):
