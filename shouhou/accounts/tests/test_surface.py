@@ -21,7 +21,7 @@ class TestUserPages(views.ListPage, views.DetailPage, views.CreatePage, views.Ed
         return f.accounts.user(name=self.unique("表面用户"))
 
     def form_data(self, f):
-        return {"name": self.unique("新建用户"), "phone": f"135{next(views._seq):08d}"}
+        return {"name": self.unique("新建用户"), "phone": f"135000{self.unique('')}"}
 
     def bad_form_data(self, f):
         return {"name": "", "phone": "12"}
@@ -46,7 +46,7 @@ class TestUserAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api.Upd
         return f.accounts.user()
 
     def create_data(self, f):
-        return {"name": "接口用户", "phone": f"135{next(views._seq):08d}"}
+        return {"name": "接口用户", "phone": f"135000{self.unique('')}"}
 
     def bad_create_data(self, f):
         return {"name": "接口用户", "phone": "12"}
@@ -95,7 +95,7 @@ class TestTeamAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api.Upd
         return f.accounts.team()
 
     def create_data(self, f):
-        return {"name": views.ConsoleSurface.unique("接口团队")}
+        return {"name": self.unique("接口团队")}
 
     def bad_create_data(self, f):
         return {"name": "接口团队", "latitude": 200}
@@ -146,7 +146,7 @@ class TestRoleAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api.Upd
         return f.accounts.role()
 
     def create_data(self, f):
-        return {"name": views.ConsoleSurface.unique("接口角色"), "permissions": ["customer.view"]}
+        return {"name": self.unique("接口角色"), "permissions": ["customer.view"]}
 
     def bad_create_data(self, f):
         return {"name": "接口角色", "permissions": ["no.such"]}

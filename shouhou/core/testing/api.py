@@ -23,7 +23,7 @@ another 4xx refusal) with nothing changed.
 
 import json
 
-from .surface import snapshot
+from .surface import snapshot, unique
 
 
 class APISurface:
@@ -31,6 +31,7 @@ class APISurface:
     endpoint = None  # the collection, "/api/v1/customers"
     refused: tuple = ()
     id_key = "id"
+    unique = staticmethod(unique)
 
     def make(self, f):
         raise NotImplementedError

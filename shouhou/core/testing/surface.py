@@ -8,11 +8,14 @@ Loaded as a pytest plugin by the root conftest.py.
 """
 
 import functools
+import itertools
 
 import pytest
 
 from shouhou.core import permissions
 from shouhou.core.testing import api_client_for, client_for, make_company
+
+_numbers = itertools.count(1)
 
 
 class SurfaceWorld:
@@ -63,6 +66,11 @@ def _matches(code, refused):
 
 def _all_scopes():
     return {module.key: permissions.SCOPE_ALL for module in permissions.MODULES.values() if module.scoped}
+
+
+def unique(prefix):
+    """`prefix` and a number no other call in the test run returns: labels that find one row in a page."""
+    return f"{prefix}{next(_numbers):05d}"
 
 
 def snapshot(model):

@@ -26,16 +26,13 @@ is refused with nothing changed. Refusals are checked against a snapshot of the 
 Each test gets the `surface` fixture (core/testing/surface.py): two companies, their owners and factories.
 """
 
-import itertools
-
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .surface import snapshot
+from .surface import snapshot, unique
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 REFUSED = (403, 404)
-_seq = itertools.count(1)
 
 
 class ConsoleSurface:
@@ -57,9 +54,7 @@ class ConsoleSurface:
     def label(self, obj):
         return str(getattr(obj, self.label_attr))
 
-    @staticmethod
-    def unique(prefix):
-        return f"{prefix}{next(_seq):05d}"
+    unique = staticmethod(unique)
 
     def headers(self):
         return HTMX if self.htmx else {}

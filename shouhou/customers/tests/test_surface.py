@@ -54,7 +54,7 @@ class TestCustomerAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api
     scoped_module = "customer"
 
     def make(self, f):
-        return f.customers.customer(name=views.ConsoleSurface.unique("接口客户"))
+        return f.customers.customer(name=self.unique("接口客户"))
 
     def create_data(self, f):
         return {"name": "接口新客户", "contacts": [{"name": "李四", "phone": "13800138001"}],

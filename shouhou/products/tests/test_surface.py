@@ -48,7 +48,7 @@ class TestProductAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api.
         return f.products.product()
 
     def create_data(self, f):
-        return {"name": "接口产品", "number": views.ConsoleSurface.unique("AP-")}
+        return {"name": "接口产品", "number": self.unique("AP-")}
 
     def bad_create_data(self, f):
         return {"name": "接口产品", "number": "x" * 51}
@@ -97,7 +97,7 @@ class TestTemplateAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, api
         return f.products.template()
 
     def create_data(self, f):
-        return {"name": "接口模板", "number": views.ConsoleSurface.unique("AT")}
+        return {"name": "接口模板", "number": self.unique("AT")}
 
     def bad_create_data(self, f):
         return {"name": "接口模板", "number": "", "warranty_months": 601}

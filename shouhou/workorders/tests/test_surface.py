@@ -30,7 +30,7 @@ class _Orders:
     scoped_module = "workorder"
 
     def make(self, f):
-        return f.workorders.order(description=views.ConsoleSurface.unique("表面工单"))
+        return f.workorders.order(description=self.unique("表面工单"))
 
     def label(self, obj):
         """Its address: numbers come from each company's own counter, so two companies can share one."""
@@ -120,7 +120,7 @@ class TestWorkOrderTypeAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint
         return f.workorders.order_type()
 
     def create_data(self, f):
-        return {"name": views.ConsoleSurface.unique("接口类型")}
+        return {"name": self.unique("接口类型")}
 
     def bad_create_data(self, f):
         return {"name": "接口类型", "color": "green"}
