@@ -241,6 +241,7 @@ class TestComponentEntryPages(views.CreatePage, views.EditPage):
 
     model = ComponentEntry
     refused = ORDERS
+    edit_url = "workorders:component_edit"
 
     def make(self, f):
         component = f.workorders.component(repeatable=True, fields=ITEM)
@@ -262,8 +263,6 @@ class TestComponentEntryPages(views.CreatePage, views.EditPage):
 
     def bad_form_data(self, f):
         return {"cf_item": ""}
-
-    edit_url = "workorders:component_edit"
 
     def edit_data(self, f, obj):
         return {"cf_item": "电机"}
