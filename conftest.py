@@ -1,6 +1,18 @@
 import pytest
 
-pytest_plugins = ["shouhou.browser_fixtures"]
+pytest_plugins = ["shouhou.browser_fixtures", "shouhou.core.testing.surface"]
+
+# Every app's test factories (<app>/factories.py), built through its services; a new app adds its line.
+FACTORIES = {
+    "core": "shouhou.core.factories.CoreFactory",
+    "accounts": "shouhou.accounts.factories.AccountsFactory",
+    "system": "shouhou.system.factories.SystemFactory",
+    "messaging": "shouhou.messaging.factories.MessagingFactory",
+    "customers": "shouhou.customers.factories.CustomersFactory",
+    "reminders": "shouhou.customers.factories.RemindersFactory",
+    "products": "shouhou.products.factories.ProductsFactory",
+    "workorders": "shouhou.workorders.factories.WorkordersFactory",
+}
 
 
 @pytest.fixture(scope="session")
@@ -104,3 +116,20 @@ def other_company(db):
     from shouhou.core.testing import make_company
 
     return make_company()
+
+
+@pytest.fixture
+def factories_for(db):
+    """`factories_for(user)`: every app's factories acting as `user` (see core/testing/factories.py)."""
+    from django.utils.module_loading import import_string
+
+    from shouhou.core.testing.factories import Factories
+
+    registry = {name: import_string(path) for name, path in FACTORIES.items()}
+    return lambda actor: Factories(actor, registry)
+
+
+@pytest.fixture
+def factories(tenant, owner, factories_for):
+    """Every app's factories acting as the first company's owner (that company is active)."""
+    return factories_for(owner)

@@ -1,6 +1,8 @@
 """Test helpers shared by every app: company and user factories, tenant activation, clients.
 
-The uniform CRUD/permission/isolation mixins live in `core.testing.views` (DESIGN §12).
+The uniform surface tests live beside them: `views.py` (console pages) and `api.py` (API endpoints) are
+declared per model and run in the world of `surface.py` (the `surface` fixture); `factories.py` bundles
+every app's `<app>/factories.py` (the `factories` fixture); `isolation.py` is the tenant-isolation walk.
 """
 
 import itertools
