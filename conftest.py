@@ -9,7 +9,7 @@ FACTORIES = {
     "system": "shouhou.system.factories.SystemFactory",
     "messaging": "shouhou.messaging.factories.MessagingFactory",
     "customers": "shouhou.customers.factories.CustomersFactory",
-    "reminders": "shouhou.customers.factories.RemindersFactory",
+    "reminders": "shouhou.reminders.factories.RemindersFactory",
     "products": "shouhou.products.factories.ProductsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
 }

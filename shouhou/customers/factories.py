@@ -1,8 +1,6 @@
-"""Test data of customers (customers, contacts, addresses, notes) and of reminders (rules, attached
-reminders), built through the services of this app. Reminders live here until they become an app of
-their own; their factory then moves with them (shouhou/reminders/factories.py)."""
+"""Test data of customers (customers, contacts, addresses, notes), built through the services of this app.
+Reminders have their own factory (shouhou/reminders/factories.py)."""
 
-import datetime as dt
 import itertools
 
 _seq = itertools.count(1)
@@ -46,30 +44,3 @@ class CustomersFactory:
 
         return services.add_note(actor=self.actor, customer=customer or self.customer(),
                                  content=content or f"测试备注{next(_seq)}")
-
-
-class RemindersFactory:
-    def __init__(self, actor):
-        self.actor = actor
-
-    def rule(self, *, name=None, target="customer", kind="periodic", **values):
-        """A periodic customer rule from a fixed date, sent to the owner, unless told otherwise."""
-        from shouhou.customers import reminder_services
-
-        if kind == "periodic":
-            values.setdefault("fixed_date", dt.date(2020, 1, 1))
-            values.setdefault("every", 1)
-            values.setdefault("unit", "month")
-        values.setdefault("notify_owner", True)
-        return reminder_services.save_rule(actor=self.actor, name=name or f"测试提醒{next(_seq)}", target=target,
-                                           kind=kind, **values)
-
-    def reminder(self, *, rule=None, record=None):
-        """The reminder of `rule` (a new one by default) on `record` (a new customer by default)."""
-        from shouhou.customers import reminder_services
-        from shouhou.customers.models import Reminder
-
-        rule = rule or self.rule()
-        record = record or CustomersFactory(self.actor).customer(owner_ids=[self.actor.pk])
-        reminder_services.attach_rule(actor=self.actor, rule=rule, objects=[record])
-        return Reminder.objects.filter(rule=rule).order_by("-pk").first()

@@ -13,7 +13,6 @@ class SystemFactory:
         return make_company(**values)
 
     def log(self, *, action, kind=None, detail=None):
-        from shouhou.system.models import SystemLog
-        from shouhou.system.services import log
+        from shouhou.core.audit import SystemLog, log
 
         return log(kind or SystemLog.Kind.SETTINGS, user=self.actor, action=action, detail=detail)

@@ -1,4 +1,4 @@
-"""Surface tests of data-import jobs (system.DataJob) by declaration (core/testing/views.py): the job page of
+"""Surface tests of data-import jobs (core.DataJob) by declaration (core/testing/views.py): the job page of
 the customer import stands for every importer's (they share core/importer.py's views).
 
 Covers: DataJob — console detail (the import job page): another company's job is 404, the denied user refused.
@@ -6,9 +6,9 @@ Covers: DataJob — console detail (the import job page): another company's job 
 
 import pytest
 
+from shouhou.core.jobs import DataJob
 from shouhou.core.testing import views
 from shouhou.customers.importers import CustomerImporter
-from shouhou.system.models import DataJob
 
 
 @pytest.fixture(autouse=True)

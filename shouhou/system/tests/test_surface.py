@@ -8,9 +8,9 @@ detail: a company sees only itself). SystemLog — console list (read-only).
 from django.urls import reverse
 
 from shouhou.accounts.models import WorkStatus
+from shouhou.core.audit import SystemLog
 from shouhou.core.models import Tenant
 from shouhou.core.testing import api, views
-from shouhou.system.models import SystemLog
 
 
 class TestWorkStatusPages(views.ListPage, views.CreatePage, views.EditPage, views.DeletePage):

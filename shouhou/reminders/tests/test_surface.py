@@ -1,5 +1,4 @@
-"""Surface tests of reminders by declaration (core/testing/views.py). Reminders move to an app of their own
-(shouhou/reminders/); this file moves with them.
+"""Surface tests of reminders by declaration (core/testing/views.py).
 
 Covers: ReminderRule — console list, detail, create, edit, delete. Reminder (a rule attached to a record) —
 console list (the record's 客户提醒 tab) and detach (its delete).
@@ -8,7 +7,7 @@ console list (the record's 客户提醒 tab) and detach (its delete).
 from django.urls import reverse
 
 from shouhou.core.testing import views
-from shouhou.customers.models import Reminder, ReminderRule
+from shouhou.reminders.models import Reminder, ReminderRule
 
 RULE_FORM = {"description": "", "target": "customer", "kind": "periodic", "anchor_customer": "created_at",
              "anchor_product": "warranty_end", "fixed_date": "", "every": "1", "unit": "month", "lead_days": "0",
