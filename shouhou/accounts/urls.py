@@ -27,12 +27,12 @@ urlpatterns = [
     path("users/activity-export/", views.user_activity_export, name="user_activity_export"),
     *import_urls(UserImporter, "users/import/", "users_import"),
     # teams
-    path("teams/", views_teams.team_list, name="teams"),
+    path("teams/", views_teams.TeamListView.as_view(), name="teams"),
     path("teams/settings/", views_teams.team_settings, name="team_settings"),
-    path("teams/new/", views_teams.team_create, name="team_create"),
-    path("teams/<int:pk>/", views_teams.team_detail, name="team_detail"),
-    path("teams/<int:pk>/edit/", views_teams.team_edit, name="team_edit"),
-    path("teams/<int:pk>/delete/", views_teams.team_delete, name="team_delete"),
+    path("teams/new/", views_teams.TeamEditView.as_view(), name="team_create"),
+    path("teams/<int:pk>/", views_teams.TeamView.as_view(), name="team_detail"),
+    path("teams/<int:pk>/edit/", views_teams.TeamEditView.as_view(), name="team_edit"),
+    path("teams/<int:pk>/delete/", views_teams.TeamDeleteView.as_view(), name="team_delete"),
     path("teams/<int:pk>/members/", views_teams.team_add_members, name="team_add_members"),
     path("teams/<int:pk>/members/<int:user_id>/remove/", views_teams.team_remove_member, name="team_remove_member"),
     # roles

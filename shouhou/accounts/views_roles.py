@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import permissions
+from shouhou.core.dialogs import can, finished, render_modal, show_error
 from shouhou.core.errors import DomainError
-from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, StandardList, Tab, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
 from . import queries, services
 from .forms import MembersForm, RoleForm, parse_matrix
-from .views import can, finished, render_modal, show_error
 
 SCOPE_LABELS = {
     permissions.SCOPE_OWN: gettext_lazy("Own data"),
@@ -74,7 +73,6 @@ def _kind_cell(role):
 
 
 @login_required
-@domain_errors
 def role_list(request):
     return render_list(request, RoleList)
 
@@ -85,7 +83,6 @@ def _role(request, pk):
 
 
 @login_required
-@domain_errors
 def role_create(request):
     require(request.user, "role.manage")
     form = RoleForm(request.POST or None)
@@ -104,7 +101,6 @@ def role_create(request):
 
 
 @login_required
-@domain_errors
 def role_edit(request, pk):
     require(request.user, "role.manage")
     role = _role(request, pk)
@@ -124,7 +120,6 @@ def role_edit(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_delete(request, pk):
     role = _role(request, pk)
     services.delete_role(actor=request.user, role=role, request=request)
@@ -134,7 +129,6 @@ def role_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_reset(request, pk):
     role = _role(request, pk)
     services.reset_role(actor=request.user, role=role, request=request)
@@ -161,7 +155,6 @@ def matrix_rows(role):
 
 
 @login_required
-@domain_errors
 def role_permissions(request, pk):
     role = _role(request, pk)
     read_only = role.system_key == "admin" or not has_perm(request.user, "role.manage")
@@ -189,7 +182,6 @@ def role_permissions(request, pk):
 # --- members ------------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def role_members(request, pk):
     role = _role(request, pk)
     actor = request.user
@@ -206,7 +198,6 @@ def role_members(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_add_members(request, pk):
     require(request.user, "role.manage")
     role = _role(request, pk)
@@ -223,7 +214,6 @@ def role_add_members(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_remove_member(request, pk, user_id):
     require(request.user, "role.manage")
     role = _role(request, pk)

@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import forms_engine, permissions, timeline
+from shouhou.core import clean, forms_engine, permissions, timeline
 from shouhou.core.errors import DomainError, QuotaExceeded, ValidationFailed
 from shouhou.core.validators import MAINLAND_MOBILE
 
 from .services import (
     NOT_GIVEN,
     REQUIRED,
-    _clean_fields,
     _lock,
     _owners,
-    _raise_if,
     _status,
     _team,
     _write_update,
@@ -43,12 +41,12 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
         if mode not in OWNER_MODES:
             errors[key] = [_("Choose add, remove or replace.")]
     definition = _batch_field(field_key, errors) if field_key else None
-    _raise_if(errors)
+    clean.raise_if(errors)
     with transaction.atomic():
         locked = [_lock(actor, customer) for customer in customers]
         for customer in locked:
             new_fields = _batch_fields(actor, customer, definition, field_value, errors) if definition else None
-            _raise_if(errors)
+            clean.raise_if(errors)
             per_customer = dict(changes)
             if new_tags is not None:
                 per_customer["tags"] = _combine(customer.tags, new_tags, tags_mode)
@@ -69,7 +67,8 @@ def _batch_field(key, errors):
 
 def _batch_fields(actor, customer, definition, value, errors):
     data = {definition.key: None if value is NOT_GIVEN else value}
-    cleaned = _clean_fields(data, partial=True, previous=customer.fields, errors=errors, actor=actor)
+    cleaned = clean.custom_fields(schema(), data, partial=True,
+                                  previous=customer.fields, errors=errors, actor=actor)
     return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, permissions, timeline
+from shouhou.core import clean, company_settings, forms_engine, outbox, permissions, timeline
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.models import Counter
 from shouhou.core.tenancy import require_tenant
@@ -68,8 +68,8 @@ class _Context:
 def _prepare(row, context):
     """(values, errors) of one row, checked like services.create_customer checks its arguments."""
     errors = {}
-    values = {"name": services._text(row.get("name"), 100, "name", errors, required=True),
-              "number": services._text(row.get("number", ""), 30, "number", errors),
+    values = {"name": clean.text(row.get("name"), 100, "name", errors, required=True),
+              "number": clean.text(row.get("number", ""), 30, "number", errors),
               "status": services._status(row.get("status", Customer.Status.ACTIVE), errors),
               "tags": services.clean_tags(row.get("tags", ()), errors)}
     values["team"] = _team(row.get("service_team_id"), context, errors)
@@ -151,7 +151,7 @@ def _default(rows):
 
 
 def _insert(actor, prepared):
-    tenant, creator = require_tenant(), services._user(actor)
+    tenant, creator = require_tenant(), clean.signed_in(actor)
     customers = []
     for values in prepared:
         _index, contact = _default(values["contacts"])

@@ -4,7 +4,7 @@ address, and the customer's copies of them, in step."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings, outbox, permissions, timeline
+from shouhou.core import clean, company_settings, outbox, permissions, timeline
 from shouhou.core.errors import DomainError, NotFound
 
 from .models import Address, Contact
@@ -12,7 +12,6 @@ from .services import (
     ADDRESS_PARTS,
     CONTACT_FIELDS,
     _lock,
-    _raise_if,
     _sync_defaults,
     clean_address,
     clean_contact,
@@ -31,7 +30,7 @@ def add_contact(*, actor, customer, **data):
     permissions.require(actor, "customer.edit")
     customer = _lock(actor, customer)
     values, errors = clean_contact(data)
-    _raise_if(errors)
+    clean.raise_if(errors)
     first = not Contact.objects.filter(customer=customer).exists()
     contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
                                      **{**values, "is_default": values["is_default"] or first})
@@ -47,7 +46,7 @@ def update_contact(*, actor, contact, **data):
     customer = _lock(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
-    _raise_if(errors)
+    clean.raise_if(errors)
     before = timeline.snapshot(contact, (*CONTACT_FIELDS, "is_default"))
     for name, value in values.items():
         setattr(contact, name, value if name != "is_default" else value or contact.is_default)
@@ -77,7 +76,7 @@ def add_address(*, actor, customer, geocode=True, **data):
     permissions.require(actor, "customer.edit")
     customer = _lock(actor, customer)
     values, errors = clean_address(data)
-    _raise_if(errors)
+    clean.raise_if(errors)
     if geocode:
         locate(values)
     first = not Address.objects.filter(customer=customer).exists()
@@ -99,7 +98,7 @@ def update_address(*, actor, address, geocode=True, **data):
     if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
         current.update(latitude=None, longitude=None)  # a moved address is located again
     values, errors = clean_address({**current, **data})
-    _raise_if(errors)
+    clean.raise_if(errors)
     if geocode:
         locate(values)
     before = timeline.snapshot(address, fields)

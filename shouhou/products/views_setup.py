@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shouhou.accounts.views import finished, render_modal
 from shouhou.core import company_settings, forms_engine, timeline
+from shouhou.core.dialogs import can, finished, render_modal
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
@@ -26,7 +26,7 @@ from .forms import (
     template_initial,
 )
 from .models import ProductTemplate
-from .views import NumberFilter, can, local_time, selected_ids
+from .views import NumberFilter, local_time, selected_ids
 
 # --- templates (PRD-07) -------------------------------------------------------------------------------------
 
@@ -72,7 +72,6 @@ class TemplateList(StandardList):
 
 
 @login_required
-@domain_errors
 def template_list(request):
     return render_list(request, TemplateList)
 
@@ -86,7 +85,6 @@ def selected_templates(request):
 
 
 @login_required
-@domain_errors
 def template_detail(request, pk):
     template = queries.get_template(request.user, pk)
     schema = forms_engine.get_schema(queries.FORM_TARGET)
@@ -100,7 +98,6 @@ def template_detail(request, pk):
 
 
 @login_required
-@domain_errors
 def template_create(request):
     require(request.user, "product.settings")
     form = template_form_class()(request.POST or None, request.FILES or None)
@@ -117,7 +114,6 @@ def template_create(request):
 
 
 @login_required
-@domain_errors
 def template_edit(request, pk):
     require(request.user, "product.settings")
     template = queries.get_template(request.user, pk)
@@ -152,7 +148,6 @@ def _template_form_page(request, form, *, title, action, template=None):
 
 @login_required
 @require_POST
-@domain_errors
 def template_delete(request, pk):
     template = queries.get_template(request.user, pk)
     services.delete_templates(actor=request.user, templates=[template], request=request)
@@ -162,7 +157,6 @@ def template_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def template_batch_delete(request):
     count = services.delete_templates(actor=request.user, templates=selected_templates(request), request=request)
     messages.success(request, ngettext("Deleted %(n)s template.", "Deleted %(n)s templates.", count) % {"n": count})
@@ -170,7 +164,6 @@ def template_batch_delete(request):
 
 
 @login_required
-@domain_errors
 def template_batch_edit(request):
     require(request.user, "product.settings")
     templates = selected_templates(request)
@@ -208,7 +201,6 @@ def _types_page(request, *, add_form=None, row_error=None, status=200):
 
 
 @login_required
-@domain_errors
 def type_list(request):
     return _types_page(request)
 
@@ -219,7 +211,6 @@ def _type(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_add(request):
     require(request.user, "product.settings")
     form = ProductTypeForm(request.POST, prefix="new")
@@ -236,7 +227,6 @@ def type_add(request):
 
 @login_required
 @require_POST
-@domain_errors
 def type_edit(request, pk):
     require(request.user, "product.settings")
     product_type = _type(request, pk)
@@ -255,7 +245,6 @@ def type_edit(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_delete(request, pk):
     require(request.user, "product.settings")
     product_type = _type(request, pk)
@@ -272,7 +261,6 @@ def type_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_move(request, pk):
     """The ↑/↓ buttons: move one place up or down."""
     require(request.user, "product.settings")
@@ -284,7 +272,6 @@ def type_move(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_reorder(request):
     """Called by the drag-and-drop list with the ids in their new order (`ids`, repeated)."""
     require(request.user, "product.settings")
@@ -312,7 +299,6 @@ def designer_url():
 
 
 @login_required
-@domain_errors
 def product_settings(request):
     require(request.user, "product.settings")
     current = company_settings.values(group="product")

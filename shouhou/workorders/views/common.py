@@ -1,16 +1,11 @@
 """Helpers shared by the work-order console views: dialogs, links to other apps, uploads, selections."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from shouhou.core.dialogs import int_list, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
-from shouhou.core.http import back
-from shouhou.core.permissions import has_perm
 
 from .. import queries, upload_services
 from ..models import Priority, Status
@@ -25,14 +20,6 @@ PRIORITY_CSS = {Priority.LOW: "text-muted", Priority.NORMAL: "", Priority.HIGH: 
                 Priority.URGENT: "text-danger fw-semibold"}
 
 
-def url_or_empty(name, *args, **kwargs):
-    """The URL of a page another app provides, or "" while it does not exist yet."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
 def designer_url(target):
     """The form designer of `target` ("workorder_type:<id>", "receipt:<id>", "component:<id>")."""
     return url_or_empty("core:form_designer", target)
@@ -44,39 +31,6 @@ def customer_url(customer_id):
 
 def product_url(product_id):
     return url_or_empty("products:detail", product_id) if product_id else ""
-
-
-def render_modal(request, template, context, status=200):
-    """A dialog: the fragment for htmx (it goes into #modal), else the fragment inside a console page.
-
-    htmx does not swap 4xx answers, so a form with errors goes back to it as a 200.
-    """
-    if request.htmx:
-        return render(request, template, context)
-    return render(request, "workorders/modal_page.html", {**context, "fragment": template, "as_page": True},
-                  status=status)
-
-
-def finished(request, url=None):
-    """After a successful dialog or action: go to `url`, or reload the page the user is on."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url) if url else HttpResponseClientRefresh()
-    return HttpResponseRedirect(url) if url else back(request)
-
-
-def show_error(form, exc):
-    """A service refusal on the form; a missing object stays a 404."""
-    if isinstance(exc, NotFound):
-        raise exc
-    form.add_domain_error(exc)
-
-
-def can(user, *codes):
-    return {code.replace(".", "_"): has_perm(user, code) for code in codes}
-
-
-def int_list(values):
-    return [int(v) for v in values if str(v).strip().isdigit()]
 
 
 def selected_orders(request):

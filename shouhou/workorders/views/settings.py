@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import forms_engine
+from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import DomainError
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.permissions import require
 from shouhou.system import services as system_services
 
@@ -27,7 +28,7 @@ from ..forms import (
     WorkOrderSettingsForm,
 )
 from ..models import ServiceOption
-from .common import designer_url, finished, render_modal, show_error
+from .common import designer_url
 
 PERM = "workorder_settings.manage"
 STEPS = [
@@ -49,7 +50,6 @@ def _status(form):
 # --- the type list (WOSET-T1) --------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def types(request):
     _require(request)
     rows = console_queries.types_with_usage()
@@ -60,7 +60,6 @@ def types(request):
 
 
 @login_required
-@domain_errors
 def type_create(request):
     _require(request)
     form = TypeForm(request.POST or None, actor=request.user)
@@ -80,7 +79,6 @@ def type_create(request):
 
 @login_required
 @require_POST
-@domain_errors
 def type_toggle(request, type_id):
     _require(request)
     order_type = console_queries.get_type(type_id)
@@ -92,7 +90,6 @@ def type_toggle(request, type_id):
 
 @login_required
 @require_POST
-@domain_errors
 def type_move(request, type_id):
     _require(request)
     console_services.move_type(actor=request.user, type=console_queries.get_type(type_id),
@@ -102,7 +99,6 @@ def type_move(request, type_id):
 
 @login_required
 @require_POST
-@domain_errors
 def type_delete(request, type_id):
     _require(request)
     order_type = console_queries.get_type(type_id)
@@ -112,7 +108,6 @@ def type_delete(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_teams(request, type_id):
     """可用团队 of one type (WO-26)."""
     _require(request)
@@ -156,7 +151,6 @@ def _schema_fields(target):
 
 
 @login_required
-@domain_errors
 def type_form(request, type_id):
     """Step 1 表单设置: name, colour, enabled, teams; the form designer with its locked system fields."""
     _require(request)
@@ -179,7 +173,6 @@ def type_form(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_flow(request, type_id):
     """Step 2 流程设置 (WOSET-F1) with the timeout reminder rule (F2)."""
     _require(request)
@@ -199,7 +192,6 @@ def type_flow(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_receipt(request, type_id):
     """Step 3 回执设置: receipt options and the receipt form designer."""
     _require(request)
@@ -220,7 +212,6 @@ def type_receipt(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_components(request, type_id):
     """Step 4 附加组件: which components the type's orders carry (tabs on the detail)."""
     _require(request)
@@ -243,7 +234,6 @@ def type_components(request, type_id):
 # --- add-on components (WO-28) ----------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def components(request):
     _require(request)
     rows = [{"component": c, "types": list(c.types.all()), "designer_url": designer_url(c.form_target)}
@@ -272,14 +262,12 @@ def _component_dialog(request, component=None):
 
 
 @login_required
-@domain_errors
 def component_create(request):
     _require(request)
     return _component_dialog(request)
 
 
 @login_required
-@domain_errors
 def component_update(request, component_id):
     _require(request)
     return _component_dialog(request, console_queries.get_component(component_id))
@@ -287,7 +275,6 @@ def component_update(request, component_id):
 
 @login_required
 @require_POST
-@domain_errors
 def component_toggle(request, component_id):
     _require(request)
     component = console_queries.get_component(component_id)
@@ -298,7 +285,6 @@ def component_toggle(request, component_id):
 
 @login_required
 @require_POST
-@domain_errors
 def component_delete(request, component_id):
     _require(request)
     component = console_queries.get_component(component_id)
@@ -319,7 +305,6 @@ def _options_page(request, *, add_forms=None, status=200):
 
 
 @login_required
-@domain_errors
 def options(request):
     _require(request)
     return _options_page(request)
@@ -327,7 +312,6 @@ def options(request):
 
 @login_required
 @require_POST
-@domain_errors
 def option_create(request):
     _require(request)
     kind = request.POST.get("kind", "")
@@ -345,7 +329,6 @@ def option_create(request):
 
 
 @login_required
-@domain_errors
 def option_update(request, option_id):
     _require(request)
     option = console_queries.get_service_option(option_id)
@@ -366,7 +349,6 @@ def option_update(request, option_id):
 
 @login_required
 @require_POST
-@domain_errors
 def option_toggle(request, option_id):
     _require(request)
     option = console_queries.get_service_option(option_id)
@@ -376,7 +358,6 @@ def option_toggle(request, option_id):
 
 @login_required
 @require_POST
-@domain_errors
 def option_move(request, option_id):
     _require(request)
     console_services.move_service_option(actor=request.user, option=console_queries.get_service_option(option_id),
@@ -387,7 +368,6 @@ def option_move(request, option_id):
 # --- 工单设置: the company settings -------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def general(request):
     _require(request)
     form = WorkOrderSettingsForm(request.POST or None)
