@@ -187,7 +187,7 @@ class TeamEditView(ObjectEditView):
             return _("Team %(name)s created.") % {"name": team.name}
         return _("Team %(name)s saved.") % {"name": form.cleaned_data["name"]}
 
-    def success_url(self, request, team):
+    def success_url(self, request, team, created):
         return reverse("accounts:team_detail", args=[team.pk])
 
     def get_context(self, request, form, team):

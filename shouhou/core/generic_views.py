@@ -99,7 +99,7 @@ class ObjectEditView(ConsoleView):
     def success_message(self, request, form, saved, created):
         return None
 
-    def success_url(self, request, saved):
+    def success_url(self, request, saved, created):
         return None  # None: back to where the user came from (or, for a dialog, reload the page)
 
     def get_context(self, request, form, obj):
@@ -130,12 +130,13 @@ class ObjectEditView(ConsoleView):
         message = self.success_message(request, form, saved, created)
         if message:
             messages.success(request, message)
-        return finished(request, self.success_url(request, saved))
+        return finished(request, self.success_url(request, saved, created))
 
 
 class ObjectDeleteView(ConsoleView):
-    """POST only: `delete` (one service call) the object from `get_object`. A refusal other than
-    403/404 is flashed and the user goes to `failure_url`; a success to `success_url`."""
+    """POST only: `delete` (one service call) the object from `get_object`; a success flashes
+    `success_message` and goes to `success_url`. A refusal goes the one error path (core/http.py), or,
+    when `failure_url` names a page and it is not a 403/404, is flashed there."""
 
     http_method_names = ["post"]
 
@@ -152,17 +153,18 @@ class ObjectDeleteView(ConsoleView):
         raise NotImplementedError
 
     def failure_url(self, request, obj):
-        return self.success_url(request, obj)
+        return None  # None: the one error path answers (the message flashed, back to the page)
 
     def post(self, request, **kwargs):
         obj = self.get_object(request, **kwargs)
         try:
             self.delete(request, obj)
         except DomainError as exc:
-            if exc.status in (403, 404):
+            failure_url = self.failure_url(request, obj)
+            if exc.status in (403, 404) or failure_url is None:
                 raise
             messages.error(request, str(exc.message))
-            return HttpResponseRedirect(self.failure_url(request, obj))
+            return HttpResponseRedirect(failure_url)
         message = self.success_message(request, obj)
         if message:
             messages.success(request, message)
