@@ -126,6 +126,20 @@ class Importer:
 IMPORTERS: dict[str, type[Importer]] = {}
 
 
+def flag_repeats(rows, key, message, errors, **names):
+    """A value a file repeats is an error on every row after its first: `message` % {"value", "row", **names}
+    under the row number in `errors` (`rows`: (row number, parsed values) pairs)."""
+    first = {}
+    for row, kwargs in rows:
+        value = kwargs[key]
+        if not value:
+            continue
+        if value in first:
+            errors.setdefault(row, []).append(message % {"value": value, "row": first[value], **names})
+        else:
+            first[value] = row
+
+
 def register(importer_class):
     IMPORTERS[importer_class.key] = importer_class
     return importer_class
