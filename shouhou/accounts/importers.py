@@ -20,6 +20,25 @@ NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 TEAM_PATH_SEPARATOR = "/"
 
 
+class TeamNames:
+    """The company's teams by name and by path, for an import file that names teams."""
+
+    def __init__(self):
+        teams = list(Team.objects.all())
+        by_id = {team.pk: team for team in teams}
+        self.by_name, self.by_path = {}, {}
+        for team in teams:
+            self.by_name.setdefault(team.name, []).append(team)
+            self.by_path[team_path(team, by_id)] = team
+
+    def find(self, name):
+        """The teams `name` may mean: one by its path ("华东区/上海一组"), or all of that name."""
+        if TEAM_PATH_SEPARATOR in name:
+            path = TEAM_PATH_SEPARATOR.join(part.strip() for part in name.split(TEAM_PATH_SEPARATOR))
+            return [self.by_path[path]] if path in self.by_path else []
+        return self.by_name.get(name, [])
+
+
 @register
 class UserImporter(Importer):
     key = "accounts.users"
@@ -49,12 +68,7 @@ class UserImporter(Importer):
     def prepare(self):
         self.roles_by_name = {role.name: role for role in Role.objects.all()}
         self.may_grant_admin = permissions.has_perm(self.actor, "role.manage")
-        teams = list(Team.objects.all())
-        by_id = {team.pk: team for team in teams}
-        self.teams_by_name, self.teams_by_path = {}, {}
-        for team in teams:
-            self.teams_by_name.setdefault(team.name, []).append(team)
-            self.teams_by_path[team_path(team, by_id)] = team
+        self.teams = TeamNames()
 
     def parse_row(self, values):
         errors = {}
@@ -101,11 +115,7 @@ class UserImporter(Importer):
     def _team_ids(self, cell, errors):
         ids = []
         for name in split_names(cell):
-            if TEAM_PATH_SEPARATOR in name:
-                path = TEAM_PATH_SEPARATOR.join(part.strip() for part in name.split(TEAM_PATH_SEPARATOR))
-                found = [self.teams_by_path[path]] if path in self.teams_by_path else []
-            else:
-                found = self.teams_by_name.get(name, [])
+            found = self.teams.find(name)
             if not found:
                 errors.setdefault("teams", []).append(_("Unknown team: %(name)s") % {"name": name})
             elif len(found) > 1:

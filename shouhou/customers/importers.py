@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.accounts.importers import TEAM_PATH_SEPARATOR, split_names, team_path
-from shouhou.accounts.models import Team, User
+from shouhou.accounts.importers import TeamNames, split_names
+from shouhou.accounts.models import User
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.excel import write_xlsx
@@ -113,17 +113,9 @@ class CustomerImporter(Importer):
         self.allow_unlocated = company_settings.get("customer.allow_geocode_failure_on_import")
         self.statuses = status_by_text()
         self.located = {}  # address text -> coordinates or None, so a repeated address is located once
-        self._load_teams()
+        self.teams = TeamNames()
         self._load_people()
         self.references = forms_engine.References()
-
-    def _load_teams(self):
-        teams = list(Team.objects.all())
-        by_id = {team.pk: team for team in teams}
-        self.teams_by_name, self.teams_by_path = {}, {}
-        for team in teams:
-            self.teams_by_name.setdefault(team.name, []).append(team)
-            self.teams_by_path[team_path(team, by_id)] = team
 
     def _load_people(self):
         self.people = {}
@@ -162,11 +154,7 @@ class CustomerImporter(Importer):
     def _team(self, value, errors):
         if not value:
             return None
-        if TEAM_PATH_SEPARATOR in value:
-            path = TEAM_PATH_SEPARATOR.join(part.strip() for part in value.split(TEAM_PATH_SEPARATOR))
-            found = [self.teams_by_path[path]] if path in self.teams_by_path else []
-        else:
-            found = self.teams_by_name.get(value, [])
+        found = self.teams.find(value)
         if not found:
             errors["service_team"] = [_("Unknown team: %(name)s") % {"name": value}]
         elif len(found) > 1:
