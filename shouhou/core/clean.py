@@ -57,6 +57,14 @@ def custom_fields(schema, fields, *, partial, previous, errors, actor):
         return None
 
 
+def batch_field(schema, key, errors):
+    """The custom field a batch edit sets (one that holds a value), else an error on "field_key"."""
+    definition = schema.parsed.get(key)
+    if definition is None or not definition.has_value:
+        errors["field_key"] = [_("Unknown field.")]
+    return definition
+
+
 def raise_if(errors):
     """Refuse with every collected error at once (nothing has been written yet)."""
     if errors:

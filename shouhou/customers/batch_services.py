@@ -40,7 +40,7 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
     for mode, key in ((owners_mode, "owners"), (tags_mode, "tags")):
         if mode not in OWNER_MODES:
             errors[key] = [_("Choose add, remove or replace.")]
-    definition = _batch_field(field_key, errors) if field_key else None
+    definition = clean.batch_field(schema(), field_key, errors) if field_key else None
     clean.raise_if(errors)
     with transaction.atomic():
         locked = [_lock(actor, customer) for customer in customers]
@@ -56,13 +56,6 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
             _write_update(actor, customer, per_customer, owners=combined, new_fields=new_fields,
                           verb="customer.batch_updated", summary=_("Batch edit"))
     return len(locked)
-
-
-def _batch_field(key, errors):
-    definition = schema().parsed.get(key)
-    if definition is None or not definition.has_value:
-        errors["field_key"] = [_("Unknown field.")]
-    return definition
 
 
 def _batch_fields(actor, customer, definition, value, errors):

@@ -342,7 +342,7 @@ def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, custome
         changes["warranty_end"] = _date(warranty_end, "warranty_end", errors)
     if customer_id is not NOT_GIVEN:
         changes["customer"] = _customer(actor, customer_id)
-    definition = _batch_field(field_key, errors) if field_key else None
+    definition = clean.batch_field(schema(), field_key, errors) if field_key else None
     if not changes and definition is None and not errors:
         errors["field_key"] = [_("Choose what to change.")]
     clean.raise_if(errors)
@@ -361,13 +361,6 @@ def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, custome
             _write_update(actor, product, changes, new_fields=new_fields, verb="product.batch_updated",
                           summary=_("Batch edit"))
     return len(locked)
-
-
-def _batch_field(key, errors):
-    definition = schema().parsed.get(key)
-    if definition is None or not definition.has_value:
-        errors["field_key"] = [_("Unknown field.")]
-    return definition
 
 
 def delete_products(*, actor, products, request=None):

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from shouhou.core.dialogs import int_list, url_or_empty
+from shouhou.core.dialogs import int_list, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
-from .. import queries, upload_services
+from .. import queries, services, upload_services
+from ..forms import component_form_class
 from ..models import Priority, Status
 
 STATUS_CSS = {
@@ -72,3 +73,20 @@ def type_chip(order_type):
 
 def flash_done(request, message):
     messages.success(request, message)
+
+
+def submit_component(request, order, component, entry=None):
+    """An add-on component's form on an order (the console dialog and the phone page): (form, saved).
+    A refusal is on the form; saved, the success message is flashed."""
+    form = component_form_class(component, entry.fields if entry else None)(request.POST or None,
+                                                                           request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_component_entry(actor=request.user, order=order, component=component,
+                                          values=form.custom_values or {}, entry=entry)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
+            return form, True
+    return form, False

@@ -29,11 +29,10 @@ from ..forms import (
     OrderNoteForm,
     ReasonForm,
     TransferForm,
-    component_form_class,
     receipt_form_class,
 )
 from ..models import Receipt, Status
-from .common import STATUS_CSS, customer_url, product_url, store_uploads
+from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
 
 STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
 
@@ -311,17 +310,9 @@ def note_add(request, pk):
 
 
 def _component_dialog(request, order, component, entry=None):
-    form_class = component_form_class(component, entry.fields if entry else None)
-    form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_component_entry(actor=request.user, order=order, component=component,
-                                          values=form.custom_values or {}, entry=entry)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
-            return finished(request, reverse("workorders:detail", args=[order.pk]))
+    form, saved = submit_component(request, order, component, entry)
+    if saved:
+        return finished(request, reverse("workorders:detail", args=[order.pk]))
     url = (reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk]) if entry
            else reverse("workorders:component_add", args=[order.pk, component.pk]))
     return render_modal(request, "workorders/_component_entry.html", {
@@ -338,8 +329,5 @@ def component_add(request, pk, component_id):
 @login_required
 def component_edit(request, pk, component_id, entry_id):
     order = _order(request, pk)
-    component = console_queries.type_of_order_component(order, component_id)
-    entry = next((e for e in console_queries.component_entries(order, component) if e.pk == entry_id), None)
-    if entry is None:
-        raise NotFound()
+    component, entry = console_queries.component_and_entry(order, component_id, entry_id)
     return _component_dialog(request, order, component, entry)
