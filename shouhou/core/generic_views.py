@@ -90,8 +90,7 @@ class ObjectEditView(ConsoleView):
         return {}
 
     def get_form(self, request, obj):
-        data = request.POST if request.method == "POST" else None
-        return self.form_class(data, **self.form_kwargs(request, obj))
+        return self.form_class(request.POST or None, **self.form_kwargs(request, obj))
 
     def save(self, request, form, obj):
         raise NotImplementedError

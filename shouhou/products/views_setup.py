@@ -112,7 +112,7 @@ class TemplateEditView(ObjectEditView):
         return queries.get_template(request.user, pk) if pk is not None else None
 
     def get_form(self, request, template):
-        data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+        data = (request.POST or None, request.FILES or None)
         if template is None:
             return template_form_class()(*data)
         return template_form_class(template.fields)(*data, initial=template_initial(template))
