@@ -5,51 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shouhou.core import permissions
-from shouhou.core.errors import ValidationFailed
+from shouhou.core.forms import ChecklistField, ConsoleForm
 
 from . import queries
 from .models import Role
 
 MODE_CHOICES = [("add", _("Add to the current ones")), ("remove", _("Remove")), ("set", _("Replace all with"))]
-
-
-class ConsoleForm(forms.Form):
-    """Bootstrap classes on widgets, and service errors (ValidationFailed.details) shown on the fields."""
-
-    field_aliases: dict = {}  # service detail key -> form field name
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def add_domain_error(self, exc):
-        """Show a service's error: field details on their fields, anything else on the form."""
-        details = exc.details if isinstance(exc, ValidationFailed) else {}
-        if not details:
-            self.add_error(None, str(exc.message))
-            return
-        for key, messages in details.items():
-            name = self.field_aliases.get(key, key)
-            for message in messages if isinstance(messages, (list, tuple)) else [messages]:
-                self.add_error(name if name in self.fields else None, str(message))
 
 
 def role_choices(actor):
@@ -73,15 +34,6 @@ def team_choices(actor, exclude_ids=()):
 
 def user_choices(users):
     return [(user.pk, f"{user.name} · {user.phone or user.email or user.account}") for user in users]
-
-
-class ChecklistField(forms.TypedMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("coerce", int)
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
 
 
 class UserForm(ConsoleForm):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shouhou.core import permissions
 from shouhou.core.errors import ValidationFailed
-from shouhou.core.importer import ImportColumn, Importer, register
+from shouhou.core.importer import ImportColumn, Importer, flag_repeats, register
 from shouhou.core.tenancy import require_tenant
 from shouhou.core.validators import normalize_phone, validate_mobile
 
@@ -18,6 +18,25 @@ from .models import Role, Team, User
 
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 TEAM_PATH_SEPARATOR = "/"
+
+
+class TeamNames:
+    """The company's teams by name and by path, for an import file that names teams."""
+
+    def __init__(self):
+        teams = list(Team.objects.all())
+        by_id = {team.pk: team for team in teams}
+        self.by_name, self.by_path = {}, {}
+        for team in teams:
+            self.by_name.setdefault(team.name, []).append(team)
+            self.by_path[team_path(team, by_id)] = team
+
+    def find(self, name):
+        """The teams `name` may mean: one by its path ("华东区/上海一组"), or all of that name."""
+        if TEAM_PATH_SEPARATOR in name:
+            path = TEAM_PATH_SEPARATOR.join(part.strip() for part in name.split(TEAM_PATH_SEPARATOR))
+            return [self.by_path[path]] if path in self.by_path else []
+        return self.by_name.get(name, [])
 
 
 @register
@@ -49,12 +68,7 @@ class UserImporter(Importer):
     def prepare(self):
         self.roles_by_name = {role.name: role for role in Role.objects.all()}
         self.may_grant_admin = permissions.has_perm(self.actor, "role.manage")
-        teams = list(Team.objects.all())
-        by_id = {team.pk: team for team in teams}
-        self.teams_by_name, self.teams_by_path = {}, {}
-        for team in teams:
-            self.teams_by_name.setdefault(team.name, []).append(team)
-            self.teams_by_path[_team_path(team, by_id)] = team
+        self.teams = TeamNames()
 
     def parse_row(self, values):
         errors = {}
@@ -87,7 +101,7 @@ class UserImporter(Importer):
 
     def _role_ids(self, cell, errors):
         ids = []
-        for name in _names(cell):
+        for name in split_names(cell):
             role = self.roles_by_name.get(name)
             if role is None:
                 errors.setdefault("roles", []).append(_("Unknown role: %(name)s") % {"name": name})
@@ -100,12 +114,8 @@ class UserImporter(Importer):
 
     def _team_ids(self, cell, errors):
         ids = []
-        for name in _names(cell):
-            if TEAM_PATH_SEPARATOR in name:
-                path = TEAM_PATH_SEPARATOR.join(part.strip() for part in name.split(TEAM_PATH_SEPARATOR))
-                found = [self.teams_by_path[path]] if path in self.teams_by_path else []
-            else:
-                found = self.teams_by_name.get(name, [])
+        for name in split_names(cell):
+            found = self.teams.find(name)
             if not found:
                 errors.setdefault("teams", []).append(_("Unknown team: %(name)s") % {"name": name})
             elif len(found) > 1:
@@ -121,7 +131,8 @@ class UserImporter(Importer):
             ("phone", _("mobile phone"), _("This mobile phone is already registered.")),
             ("email", _("e-mail"), _("This e-mail is already registered.")),
         ):
-            _flag_duplicates(rows, field, label, errors)
+            flag_repeats(rows, field, _("The %(what)s %(value)s also appears in row %(row)s of the file."), errors,
+                         what=label)
             _flag_registered(rows, field, taken_message, errors)
         _flag_over_quota(rows, errors)
         return errors
@@ -131,31 +142,19 @@ class UserImporter(Importer):
         return services.create_user(actor=actor, check_perm=False, **kwargs)
 
 
-def _names(cell):
+def split_names(cell):
+    """The names in one cell: separated by 、 , ， ; ； or line breaks."""
     return [part.strip() for part in NAME_SEPARATORS.split(cell or "") if part.strip()]
 
 
-def _team_path(team, by_id):
+def team_path(team, by_id):
+    """"华东区/上海一组": the team's path from the root, as the import files name teams (`by_id`: all teams)."""
     names, node, seen = [], team, set()
     while node is not None and node.pk not in seen:
         seen.add(node.pk)
         names.append(node.name)
         node = by_id.get(node.parent_id)
     return TEAM_PATH_SEPARATOR.join(reversed(names))
-
-
-def _flag_duplicates(rows, field, label, errors):
-    first_row = {}
-    for row, kwargs in rows:
-        value = kwargs[field]
-        if not value:
-            continue
-        if value in first_row:
-            errors.setdefault(row, []).append(
-                _("The %(what)s %(value)s also appears in row %(row)s of the file.")
-                % {"what": label, "value": value, "row": first_row[value]})
-        else:
-            first_row[value] = row
 
 
 def _flag_registered(rows, field, message, errors, chunk=500):

@@ -1,12 +1,13 @@
 """Console pages for accounts (ACC-02…04): the list with its role tree, detail, forms and bulk actions.
 
 Teams are in views_teams.py and roles in views_roles.py. Every read goes through `queries`, every
-write through `services`; `domain_errors` turns NotFound/PermissionDenied into 404/403.
+write through `services`; a DomainError a view lets
+escape is answered by DomainErrorMiddleware (core/http.py).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from shouhou.core import timeline
 from shouhou.core.audit import SystemLog, log
+from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.excel import xlsx_response
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
@@ -29,39 +30,6 @@ from .forms import ActivityExportForm, BulkAssignForm, PasswordResetForm, UserFo
 from .models import Role, Team
 
 # --- shared helpers (also used by views_teams and views_roles) -----------------------------------
-
-
-def render_modal(request, template, context, status=200):
-    """A dialog: only the fragment for htmx (it goes into #modal), else the fragment inside a page.
-
-    htmx does not swap 4xx answers, so a form with errors goes back to it as a 200.
-    """
-    if request.htmx:
-        return render(request, template, context)
-    return render(request, "accounts/modal_page.html", {**context, "fragment": template, "as_page": True},
-                  status=status)
-
-
-def finished(request, url=None):
-    """After a successful dialog or action: go to `url`, or reload the page the user is on."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url) if url else HttpResponseClientRefresh()
-    return HttpResponseRedirect(url) if url else back(request)
-
-
-def show_error(form, exc):
-    """A service refusal on the form; a missing object stays a 404."""
-    if isinstance(exc, NotFound):
-        raise exc
-    form.add_domain_error(exc)
-
-
-def can(user, *codes):
-    return {code.replace(".", "_"): has_perm(user, code) for code in codes}
-
-
-def _int_list(values):
-    return [int(v) for v in values if str(v).strip().isdigit()]
 
 
 # --- the account list -----------------------------------------------------------------------------
@@ -176,7 +144,6 @@ class UserList(StandardList):
 
 
 @login_required
-@domain_errors
 def user_list(request):
     return render_list(request, UserList)
 
@@ -195,7 +162,6 @@ def _visible_user(request, pk):
 
 
 @login_required
-@domain_errors
 def user_detail(request, pk):
     person = _visible_user(request, pk)
     actor = request.user
@@ -213,7 +179,6 @@ def user_detail(request, pk):
 # --- create / edit / password ---------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def user_create(request):
     require(request.user, "account.create")
     form = UserForm(request.POST or None, actor=request.user)
@@ -231,7 +196,6 @@ def user_create(request):
 
 
 @login_required
-@domain_errors
 def user_edit(request, pk):
     require(request.user, "account.edit")
     person = _visible_user(request, pk)
@@ -251,7 +215,6 @@ def user_edit(request, pk):
 
 
 @login_required
-@domain_errors
 def user_password(request, pk):
     """Reset a password: a random one shown once, or one the administrator types."""
     require(request.user, "account.edit")
@@ -276,7 +239,7 @@ def user_password(request, pk):
 
 def selected_users(request):
     """The accounts named by `ids` (GET or POST), all within the actor's scope — else 404."""
-    ids = set(_int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
+    ids = set(int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
     if not ids:
         raise DomainError(_("Select at least one account."))
     users = list(queries.visible_users(request.user).filter(pk__in=ids))
@@ -314,20 +277,17 @@ def _bulk_assign(request, *, what):
 
 
 @login_required
-@domain_errors
 def bulk_roles(request):
     return _bulk_assign(request, what="roles")
 
 
 @login_required
-@domain_errors
 def bulk_teams(request):
     return _bulk_assign(request, what="teams")
 
 
 @login_required
 @require_POST
-@domain_errors
 def bulk_enable(request):
     require(request.user, "account.disable")
     changed = services.set_active(actor=request.user, users=selected_users(request), active=True, request=request)
@@ -338,7 +298,6 @@ def bulk_enable(request):
 
 @login_required
 @require_POST
-@domain_errors
 def bulk_disable(request):
     require(request.user, "account.disable")
     changed = services.set_active(actor=request.user, users=selected_users(request), active=False,
@@ -350,7 +309,6 @@ def bulk_disable(request):
 
 @login_required
 @require_POST
-@domain_errors
 def bulk_delete(request):
     require(request.user, "account.delete")
     count = services.delete_users(actor=request.user, users=selected_users(request), request=request)
@@ -364,7 +322,6 @@ ACTIVITY_EXPORT_FIELDS = {"scope", "date_from", "date_to"}
 
 
 @login_required
-@domain_errors
 def user_activity_export(request):
     """The accounts' timeline entries (created, edited, roles, teams, password, status) as Excel."""
     require(request.user, "account.export")

@@ -17,21 +17,34 @@ from shouhou.core.views import safe_next
 from . import services
 
 
+def sign_in(request, username, password):
+    """Check the credentials (throttling and the login log are the service's), then start the session in
+    the user's language. The console's and the phone's login pages both sign in here."""
+    user = services.login(request=request, username=username, password=password)
+    django_login(request, user, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
+    if user.language:
+        request.session["_language"] = user.language
+    return user
+
+
+def attempt_login(request):
+    """A posted login form: (signed in, the error to show, the username typed); a GET is (False, "", "")."""
+    if request.method != "POST":
+        return False, "", ""
+    username = request.POST.get("username", "").strip()
+    try:
+        sign_in(request, username, request.POST.get("password", ""))
+    except DomainError as exc:
+        return False, exc.message, username
+    return True, "", username
+
+
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")
-    error, username = "", ""
-    if request.method == "POST":
-        username = request.POST.get("username", "").strip()
-        try:
-            user = services.login(request=request, username=username, password=request.POST.get("password", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            django_login(request, user, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
-            if user.language:
-                request.session["_language"] = user.language
-            return redirect(safe_next(request, "/"))
+    signed_in, error, username = attempt_login(request)
+    if signed_in:
+        return redirect(safe_next(request, "/"))
     return render(request, "accounts/login.html", {"error": error, "username": username,
                                                    "next": request.GET.get("next", "")})
 

@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import permissions
+from shouhou.core.dialogs import can
 from shouhou.core.errors import DomainError
-from shouhou.core.http import domain_errors
-from shouhou.core.lists import Column, StandardList, Tab, render_list
+from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView
+from shouhou.core.lists import Column, StandardList, Tab
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
 from . import queries, services
 from .forms import MembersForm, RoleForm, parse_matrix
-from .views import can, finished, render_modal, show_error
 
 SCOPE_LABELS = {
     permissions.SCOPE_OWN: gettext_lazy("Own data"),
@@ -73,10 +73,8 @@ def _kind_cell(role):
                        _("Custom role"))
 
 
-@login_required
-@domain_errors
-def role_list(request):
-    return render_list(request, RoleList)
+class RoleListView(ObjectListView):
+    list_class = RoleList
 
 
 def _role(request, pk):
@@ -84,57 +82,58 @@ def _role(request, pk):
     return get_visible_or_404(queries.roles(request.user), pk=pk)
 
 
-@login_required
-@domain_errors
-def role_create(request):
-    require(request.user, "role.manage")
-    form = RoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            role = services.save_role(actor=request.user, request=request, permission_codes=[], scopes={},
+class RoleEditView(ObjectEditView):
+    """New role (then on to its permissions) or edit a role's name and description, in a dialog."""
+
+    permission = "role.manage"
+    template = "accounts/_role_form.html"
+    form_class = RoleForm
+    modal = True
+
+    def get_object(self, request, pk=None):
+        return _role(request, pk) if pk is not None else None
+
+    def form_kwargs(self, request, role):
+        return {"role": role} if role is not None else {}
+
+    def save(self, request, form, role):
+        if role is None:
+            return services.save_role(actor=request.user, request=request, permission_codes=[], scopes={},
                                       **form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Role %(name)s created. Now choose its permissions.") % {"name": role.name})
-            return finished(request, reverse("accounts:role_permissions", args=[role.pk]))
-    return render_modal(request, "accounts/_role_form.html", {
-        "form": form, "title": _("New role"), "action": reverse("accounts:role_create"),
-    }, status=400 if form.errors else 200)
+        services.save_role(actor=request.user, role=role, request=request, **form.cleaned_data)
+        return role
+
+    def success_message(self, request, form, role, created):
+        if created:
+            return _("Role %(name)s created. Now choose its permissions.") % {"name": role.name}
+        return _("Role %(name)s saved.") % {"name": form.cleaned_data["name"]}
+
+    def success_url(self, request, role, created):
+        return reverse("accounts:role_permissions", args=[role.pk]) if created else None
+
+    def get_context(self, request, form, role):
+        if role is None:
+            return {"form": form, "title": _("New role"), "action": reverse("accounts:role_create")}
+        return {"form": form, "role": role, "title": _("Edit role"),
+                "action": reverse("accounts:role_edit", args=[role.pk])}
 
 
-@login_required
-@domain_errors
-def role_edit(request, pk):
-    require(request.user, "role.manage")
-    role = _role(request, pk)
-    form = RoleForm(request.POST or None, role=role)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_role(actor=request.user, role=role, request=request, **form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Role %(name)s saved.") % {"name": form.cleaned_data["name"]})
-            return finished(request)
-    return render_modal(request, "accounts/_role_form.html", {
-        "form": form, "role": role, "title": _("Edit role"), "action": reverse("accounts:role_edit", args=[role.pk]),
-    }, status=400 if form.errors else 200)
+class RoleDeleteView(ObjectDeleteView):
+    def get_object(self, request, pk):
+        return _role(request, pk)
 
+    def delete(self, request, role):
+        services.delete_role(actor=request.user, role=role, request=request)
 
-@login_required
-@require_POST
-@domain_errors
-def role_delete(request, pk):
-    role = _role(request, pk)
-    services.delete_role(actor=request.user, role=role, request=request)
-    messages.success(request, _("Role %(name)s deleted.") % {"name": role.name})
-    return redirect("accounts:roles")
+    def success_message(self, request, role):
+        return _("Role %(name)s deleted.") % {"name": role.name}
+
+    def success_url(self, request, role):
+        return reverse("accounts:roles")
 
 
 @login_required
 @require_POST
-@domain_errors
 def role_reset(request, pk):
     role = _role(request, pk)
     services.reset_role(actor=request.user, role=role, request=request)
@@ -161,7 +160,6 @@ def matrix_rows(role):
 
 
 @login_required
-@domain_errors
 def role_permissions(request, pk):
     role = _role(request, pk)
     read_only = role.system_key == "admin" or not has_perm(request.user, "role.manage")
@@ -189,7 +187,6 @@ def role_permissions(request, pk):
 # --- members ------------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def role_members(request, pk):
     role = _role(request, pk)
     actor = request.user
@@ -206,7 +203,6 @@ def role_members(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_add_members(request, pk):
     require(request.user, "role.manage")
     role = _role(request, pk)
@@ -223,7 +219,6 @@ def role_add_members(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def role_remove_member(request, pk, user_id):
     require(request.user, "role.manage")
     role = _role(request, pk)

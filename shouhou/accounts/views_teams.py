@@ -4,7 +4,7 @@ and the two team toggles stored as company settings."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, When
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,15 +13,15 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, timeline
-from shouhou.core.errors import DomainError
-from shouhou.core.http import back, domain_errors
-from shouhou.core.lists import Column, StandardList, render_list
+from shouhou.core.dialogs import can
+from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from shouhou.core.http import back
+from shouhou.core.lists import Column, StandardList
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
 from . import queries, services
 from .forms import MembersForm, TeamForm
 from .models import Team
-from .views import can, show_error
 
 TEAM_TOGGLES = [
     ("team.dispatch_by_team", gettext_lazy("Dispatch by service team"),
@@ -111,15 +111,12 @@ class TeamList(StandardList):
         }
 
 
-@login_required
-@domain_errors
-def team_list(request):
-    return render_list(request, TeamList)
+class TeamListView(ObjectListView):
+    list_class = TeamList
 
 
 @login_required
 @require_POST
-@domain_errors
 def team_settings(request):
     """The two ACC-06 toggles; an unchecked switch is not posted, so absent means off."""
     values = {key: request.POST.get(key) == "on" for key, _label, _help in TEAM_TOGGLES}
@@ -135,94 +132,88 @@ def _team(request, pk):
     return get_visible_or_404(queries.teams(request.user).select_related("parent"), pk=pk)
 
 
-@login_required
-@domain_errors
-def team_detail(request, pk):
-    team = _team(request, pk)
-    members = list(team.members.select_related("work_status").prefetch_related("roles").order_by("name"))
-    leader_ids = set(team.leaders.values_list("pk", flat=True))
-    candidates = queries.pickable_users(request.user).exclude(pk__in=[m.pk for m in members]).order_by("name")
-    return render(request, "accounts/team_detail.html", {
-        "team": team,
-        "ancestors": team.ancestors(),
-        "members": members,
-        "leader_ids": leader_ids,
-        "children": list(queries.teams(request.user).filter(parent=team)),
-        "add_form": MembersForm(users=candidates),
-        "entries": timeline.entries_for(team, 50),
-        "can": can(request.user, "team.manage", "account.view"),
-    })
+class TeamView(ObjectView):
+    template = "accounts/team_detail.html"
+
+    def get_object(self, request, pk):
+        return _team(request, pk)
+
+    def get_context(self, request, team):
+        members = list(team.members.select_related("work_status").prefetch_related("roles").order_by("name"))
+        leader_ids = set(team.leaders.values_list("pk", flat=True))
+        candidates = queries.pickable_users(request.user).exclude(pk__in=[m.pk for m in members]).order_by("name")
+        return {
+            "team": team,
+            "ancestors": team.ancestors(),
+            "members": members,
+            "leader_ids": leader_ids,
+            "children": list(queries.teams(request.user).filter(parent=team)),
+            "add_form": MembersForm(users=candidates),
+            "entries": timeline.entries_for(team, 50),
+            "can": can(request.user, "team.manage", "account.view"),
+        }
 
 
-def _team_form_page(request, form, *, team=None, parent=None):
-    title = _("Edit team") if team else (_("New sub-team") if parent else _("New team"))
-    return render(request, "accounts/team_form.html", {"form": form, "team": team, "parent": parent,
-                                                       "title": title}, status=400 if form.errors else 200)
+class TeamEditView(ObjectEditView):
+    """A team's page form (new, new sub-team with ?parent=, or edit); saved, it goes to the team."""
+
+    permission = "team.manage"
+    template = "accounts/team_form.html"
+    form_class = TeamForm
+
+    def get_object(self, request, pk=None):
+        return _team(request, pk) if pk is not None else None
+
+    def parent(self, request, team):
+        parent_id = request.GET.get("parent", "")
+        return _team(request, int(parent_id)) if team is None and parent_id.isdigit() else None
+
+    def form_kwargs(self, request, team):
+        if team is not None:
+            return {"actor": request.user, "team": team}
+        return {"actor": request.user, "parent": self.parent(request, team)}
+
+    def save(self, request, form, team):
+        data = form.cleaned_data
+        return services.save_team(
+            actor=request.user, team=team, request=request, name=data["name"], parent_id=data["parent_id"],
+            leader_ids=data["leader_ids"], member_ids=data["member_ids"], service_phone=data["service_phone"],
+            area=data["area"], address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
+        )
+
+    def success_message(self, request, form, team, created):
+        if created:
+            return _("Team %(name)s created.") % {"name": team.name}
+        return _("Team %(name)s saved.") % {"name": form.cleaned_data["name"]}
+
+    def success_url(self, request, team, created):
+        return reverse("accounts:team_detail", args=[team.pk])
+
+    def get_context(self, request, form, team):
+        parent = self.parent(request, team)
+        title = _("Edit team") if team else (_("New sub-team") if parent else _("New team"))
+        return {"form": form, "team": team, "parent": parent, "title": title}
 
 
-def _save_team(request, form, team=None):
-    data = form.cleaned_data
-    return services.save_team(
-        actor=request.user, team=team, request=request, name=data["name"], parent_id=data["parent_id"],
-        leader_ids=data["leader_ids"], member_ids=data["member_ids"], service_phone=data["service_phone"],
-        area=data["area"], address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
-    )
+class TeamDeleteView(ObjectDeleteView):
+    def get_object(self, request, pk):
+        return _team(request, pk)
 
-
-@login_required
-@domain_errors
-def team_create(request):
-    require(request.user, "team.manage")
-    parent_id = request.GET.get("parent", "")
-    parent = _team(request, int(parent_id)) if parent_id.isdigit() else None
-    form = TeamForm(request.POST or None, actor=request.user, parent=parent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = _save_team(request, form)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
-            return redirect("accounts:team_detail", pk=team.pk)
-    return _team_form_page(request, form, parent=parent)
-
-
-@login_required
-@domain_errors
-def team_edit(request, pk):
-    require(request.user, "team.manage")
-    team = _team(request, pk)
-    form = TeamForm(request.POST or None, actor=request.user, team=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_team(request, form, team)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Team %(name)s saved.") % {"name": form.cleaned_data["name"]})
-            return redirect("accounts:team_detail", pk=team.pk)
-    return _team_form_page(request, form, team=team)
-
-
-@login_required
-@require_POST
-@domain_errors
-def team_delete(request, pk):
-    team = _team(request, pk)
-    try:
+    def delete(self, request, team):
         services.delete_team(actor=request.user, team=team, request=request)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, str(exc.message))
-        return redirect("accounts:team_detail", pk=team.pk)
-    messages.success(request, _("Team %(name)s deleted.") % {"name": team.name})
-    return redirect("accounts:teams")
+
+    def success_message(self, request, team):
+        return _("Team %(name)s deleted.") % {"name": team.name}
+
+    def success_url(self, request, team):
+        return reverse("accounts:teams")
+
+    def failure_url(self, request, team):
+        return reverse("accounts:team_detail", args=[team.pk])
 
 
 @login_required
 @require_POST
-@domain_errors
 def team_add_members(request, pk):
     team = _team(request, pk)
     candidates = queries.pickable_users(request.user).exclude(teams=team)
@@ -237,7 +228,6 @@ def team_add_members(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def team_remove_member(request, pk, user_id):
     team = _team(request, pk)
     services.remove_team_member(actor=request.user, team=team, user_id=user_id)

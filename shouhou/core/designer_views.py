@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from . import forms_engine
 from .designer_targets import GROUPS, KIND_ICONS, PLACEHOLDER_KINDS, resolve_target
 from .errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from .forms import ConsoleForm
 from .forms_engine.definitions import PROPS, TEXT_LIMITS
 from .forms_engine.services import PROPERTY_LABELS
 from .geo import GeocodingError, geocoder
-from .http import domain_errors
 from .permissions import require
 from .views import safe_next
 
@@ -36,7 +36,6 @@ PREVIEW_PREFIX = "preview"
 
 @login_required
 @require_GET
-@domain_errors
 def form_designer(request, target):
     design = _designer_target(request, target)
     schema = forms_engine.get_schema(target)
@@ -155,7 +154,6 @@ def designer_texts():
 
 @login_required
 @require_POST
-@domain_errors
 def form_designer_preview(request, target):
     """The unsaved definitions as the form they make, or the reasons they cannot be saved (htmx)."""
     _designer_target(request, target)
@@ -185,8 +183,6 @@ def _posted_fields(request):
 def preview_context(parsed):
     """The form the definitions make, system fields included (shown disabled, as the record's
     own inputs stand in their place)."""
-    from shouhou.accounts.forms import ConsoleForm  # the console's form styling
-
     shown = [dataclasses.replace(f, system=False) if f.system else f for f in parsed.fields]
     preview = dataclasses.replace(parsed, fields=shown)
     form = forms_engine.build_form(preview, base=ConsoleForm)(prefix=PREVIEW_PREFIX)

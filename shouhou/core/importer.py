@@ -42,7 +42,6 @@ from django.views.decorators.http import require_POST
 
 from .errors import Conflict, DomainError, ValidationFailed
 from .excel import read_table, write_workbook, xlsx_response
-from .http import domain_errors
 from .jobs import tenant_task
 from .permissions import has_perm, require
 from .subscription import require_active
@@ -125,6 +124,20 @@ class Importer:
 
 
 IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def flag_repeats(rows, key, message, errors, **names):
+    """A value a file repeats is an error on every row after its first: `message` % {"value", "row", **names}
+    under the row number in `errors` (`rows`: (row number, parsed values) pairs)."""
+    first = {}
+    for row, kwargs in rows:
+        value = kwargs[key]
+        if not value:
+            continue
+        if value in first:
+            errors.setdefault(row, []).append(message % {"value": value, "row": first[value], **names})
+        else:
+            first[value] = row
 
 
 def register(importer_class):
@@ -443,7 +456,6 @@ def _page_context(request, importer_class, url_name, job=None):
 
 
 @login_required
-@domain_errors
 def upload_view(request, importer_key, url_name):
     from shouhou.core.jobs import DataJob
 
@@ -464,7 +476,6 @@ def upload_view(request, importer_key, url_name):
 
 
 @login_required
-@domain_errors
 def template_view(request, importer_key, url_name):
     importer_class = _importer_for(request, importer_key)
     columns = importer_class(request.user).get_columns()
@@ -482,7 +493,6 @@ def template_view(request, importer_key, url_name):
 
 
 @login_required
-@domain_errors
 def job_view(request, importer_key, url_name, job_id):
     importer_class = _importer_for(request, importer_key)
     job = _job(request, importer_key, job_id)
@@ -490,7 +500,6 @@ def job_view(request, importer_key, url_name, job_id):
 
 
 @login_required
-@domain_errors
 def status_view(request, importer_key, url_name, job_id):
     importer_class = _importer_for(request, importer_key)
     job = _job(request, importer_key, job_id)
@@ -499,7 +508,6 @@ def status_view(request, importer_key, url_name, job_id):
 
 @login_required
 @require_POST
-@domain_errors
 def commit_view(request, importer_key, url_name, job_id):
     _importer_for(request, importer_key)
     job = commit_import(actor=request.user, job=_job(request, importer_key, job_id))
@@ -507,7 +515,6 @@ def commit_view(request, importer_key, url_name, job_id):
 
 
 @login_required
-@domain_errors
 def errors_view(request, importer_key, url_name, job_id):
     importer_class = _importer_for(request, importer_key)
     job = _job(request, importer_key, job_id)

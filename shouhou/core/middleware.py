@@ -70,7 +70,9 @@ class SubscriptionMiddleware:
             from django.http import JsonResponse
 
             return JsonResponse(error.as_dict(), status=error.status)
-        return domain_error_response(request, error)
+        from .http import refusal_response
+
+        return refusal_response(request, error)
 
 
 def _wants_json(request):
@@ -79,9 +81,8 @@ def _wants_json(request):
 
 
 class DomainErrorMiddleware:
-    """Turns a DomainError escaping a console view into the right response, in one place:
-    NotFound → 404, PermissionDenied → 403, anything else → the message flashed and back to the page
-    (or a 400/409 fragment for htmx requests)."""
+    """The one place a DomainError escaping a console or phone view becomes an answer (core/http.py):
+    NotFound → 404, PermissionDenied → 403, anything else → the message flashed and back to the page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,32 +91,9 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from .http import domain_error_response
+
         return domain_error_response(request, exception)
-
-
-def domain_error_response(request, exception):
-    """The console's answer to a DomainError (see DomainErrorMiddleware); None when it is not one."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-    from django.http import Http404, HttpResponse, HttpResponseRedirect
-
-    from .errors import DomainError, NotFound, PermissionDenied
-
-    if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
-        return None
-    if isinstance(exception, NotFound):
-        raise Http404(str(exception.message))
-    if isinstance(exception, PermissionDenied):
-        raise DjangoPermissionDenied(str(exception.message))
-    if getattr(request, "htmx", False):
-        return HttpResponse(str(exception.message), status=exception.status)
-    referer = request.META.get("HTTP_REFERER")
-    if request.method == "GET" and not referer:
-        from django.shortcuts import render
-
-        return render(request, "error.html", {"message": exception.message}, status=exception.status)
-    messages.error(request, exception.message)
-    return HttpResponseRedirect(referer or request.path)
 
 
 class ApiErrorEnvelopeMiddleware:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, forms_engine, outbox, timeline
+from shouhou.core import clean, company_settings, forms_engine, outbox, timeline
 from shouhou.core.errors import DomainError, QuotaExceeded, ValidationFailed
 from shouhou.core.models import Counter
 from shouhou.core.tenancy import require_tenant
@@ -31,13 +31,11 @@ from .models import Address, Contact, Customer
 from .services import (
     NOT_GIVEN,
     REQUIRED,
-    clean_fields,
     clean_owners,
     clean_status,
     clean_tags,
     clean_team,
     lock_customer,
-    raise_if_errors,
     schema,
     write_update,
 )
@@ -60,13 +58,13 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
     for mode, key in ((owners_mode, "owners"), (tags_mode, "tags")):
         if mode not in OWNER_MODES:
             errors[key] = [_("Choose add, remove or replace.")]
-    definition = _batch_field(field_key, errors) if field_key else None
-    raise_if_errors(errors)
+    definition = clean.batch_field(schema(), field_key, errors) if field_key else None
+    clean.raise_if(errors)
     with transaction.atomic():
         locked = [lock_customer(actor, customer) for customer in customers]
         for customer in locked:
             new_fields = _batch_fields(actor, customer, definition, field_value, errors) if definition else None
-            raise_if_errors(errors)
+            clean.raise_if(errors)
             per_customer = dict(changes)
             if new_tags is not None:
                 per_customer["tags"] = _combine(customer.tags, new_tags, tags_mode)
@@ -78,16 +76,10 @@ def batch_update(*, actor, customers, status=NOT_GIVEN, service_team_id=NOT_GIVE
     return len(locked)
 
 
-def _batch_field(key, errors):
-    definition = schema().parsed.get(key)
-    if definition is None or not definition.has_value:
-        errors["field_key"] = [_("Unknown field.")]
-    return definition
-
-
 def _batch_fields(actor, customer, definition, value, errors):
     data = {definition.key: None if value is NOT_GIVEN else value}
-    cleaned = clean_fields(data, partial=True, previous=customer.fields, errors=errors, actor=actor)
+    cleaned = clean.custom_fields(schema(), data, partial=True,
+                                  previous=customer.fields, errors=errors, actor=actor)
     return None if cleaned is None else forms_engine.merge_values(customer.fields, cleaned)
 
 
@@ -208,8 +200,8 @@ class _Context:
 def _prepare(row, context):
     """(values, errors) of one row, checked like services.create_customer checks its arguments."""
     errors = {}
-    values = {"name": services.clean_text(row.get("name"), 100, "name", errors, required=True),
-              "number": services.clean_text(row.get("number", ""), 30, "number", errors),
+    values = {"name": clean.text(row.get("name"), 100, "name", errors, required=True),
+              "number": clean.text(row.get("number", ""), 30, "number", errors),
               "status": services.clean_status(row.get("status", Customer.Status.ACTIVE), errors),
               "tags": services.clean_tags(row.get("tags", ()), errors)}
     values["team"] = _known_team(row.get("service_team_id"), context, errors)

@@ -4,7 +4,7 @@ address, and the customer's copies of them, in step."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import company_settings, outbox, timeline
+from shouhou.core import clean, company_settings, outbox, timeline
 from shouhou.core.errors import DomainError, NotFound
 
 from . import policy
@@ -16,7 +16,6 @@ from .services import (
     clean_contact,
     locate,
     lock_customer,
-    raise_if_errors,
     sync_defaults,
 )
 
@@ -32,7 +31,7 @@ def add_contact(*, actor, customer, **data):
     policy.require(actor, customer, "edit")
     customer = lock_customer(actor, customer)
     values, errors = clean_contact(data)
-    raise_if_errors(errors)
+    clean.raise_if(errors)
     first = not Contact.objects.filter(customer=customer).exists()
     contact = Contact.objects.create(tenant_id=customer.tenant_id, customer=customer,
                                      **{**values, "is_default": values["is_default"] or first})
@@ -48,7 +47,7 @@ def update_contact(*, actor, contact, **data):
     customer = lock_customer(actor, contact.customer_id)
     contact = _child(Contact, customer, contact)
     values, errors = clean_contact({**{f: getattr(contact, f) for f in (*CONTACT_FIELDS, "is_default")}, **data})
-    raise_if_errors(errors)
+    clean.raise_if(errors)
     before = timeline.snapshot(contact, (*CONTACT_FIELDS, "is_default"))
     for name, value in values.items():
         setattr(contact, name, value if name != "is_default" else value or contact.is_default)
@@ -78,7 +77,7 @@ def add_address(*, actor, customer, geocode=True, **data):
     policy.require(actor, customer, "edit")
     customer = lock_customer(actor, customer)
     values, errors = clean_address(data)
-    raise_if_errors(errors)
+    clean.raise_if(errors)
     if geocode:
         locate(values)
     first = not Address.objects.filter(customer=customer).exists()
@@ -100,7 +99,7 @@ def update_address(*, actor, address, geocode=True, **data):
     if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
         current.update(latitude=None, longitude=None)  # a moved address is located again
     values, errors = clean_address({**current, **data})
-    raise_if_errors(errors)
+    clean.raise_if(errors)
     if geocode:
         locate(values)
     before = timeline.snapshot(address, fields)

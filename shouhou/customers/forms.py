@@ -7,9 +7,10 @@ company's custom fields appear after the built-in ones and are validated by the 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.forms import ChecklistField, ConsoleForm, team_choices, user_choices
+from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.queries import pickable_users
 from shouhou.core import forms_engine
+from shouhou.core.forms import ChecklistField, ConsoleForm, EngineErrorsMixin
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
 from . import services
@@ -38,20 +39,6 @@ def register_form_target():
 
 def status_choices():
     return list(Customer.Status.choices)
-
-
-class EngineErrorsMixin:
-    """Service errors on custom fields ("fields.<key>") go to their "cf_<key>" inputs."""
-
-    def add_domain_error(self, exc):
-        details = getattr(exc, "details", None) or {}
-        renamed = {}
-        for key, messages in details.items():
-            if key.startswith("fields."):
-                key = COLUMN_PREFIX + key.removeprefix("fields.")
-            renamed[key] = messages
-        exc.details = renamed
-        super().add_domain_error(exc)
 
 
 class CustomerForm(EngineErrorsMixin, ConsoleForm):

@@ -6,7 +6,6 @@ located through the maps adapter when it has no coordinates) and the file is imp
 Exports of the list's current view run inline, or as a DataJob when the view has many rows.
 """
 
-import re
 import tempfile
 from types import SimpleNamespace
 
@@ -17,20 +16,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.accounts.models import Team, User
+from shouhou.accounts.importers import TeamNames, split_names
+from shouhou.accounts.models import User
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.excel import write_xlsx
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
-from shouhou.core.importer import ImportColumn, Importer, register
+from shouhou.core.importer import ImportColumn, Importer, flag_repeats, register
 from shouhou.core.jobs import tenant_task
 from shouhou.core.permissions import has_perm, require
 
 from . import batch_services, services
 from .models import Customer
 
-NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
-TEAM_PATH_SEPARATOR = "/"
 SYSTEM_COLUMNS = [
     ImportColumn("name", gettext_lazy("Customer name"), required=True, example="上海星辰科技有限公司",
                  aliases=("客户名称", "客户", "名称")),
@@ -115,17 +113,9 @@ class CustomerImporter(Importer):
         self.allow_unlocated = company_settings.get("customer.allow_geocode_failure_on_import")
         self.statuses = status_by_text()
         self.located = {}  # address text -> coordinates or None, so a repeated address is located once
-        self._load_teams()
+        self.teams = TeamNames()
         self._load_people()
         self.references = forms_engine.References()
-
-    def _load_teams(self):
-        teams = list(Team.objects.all())
-        by_id = {team.pk: team for team in teams}
-        self.teams_by_name, self.teams_by_path = {}, {}
-        for team in teams:
-            self.teams_by_name.setdefault(team.name, []).append(team)
-            self.teams_by_path[_team_path(team, by_id)] = team
 
     def _load_people(self):
         self.people = {}
@@ -164,11 +154,7 @@ class CustomerImporter(Importer):
     def _team(self, value, errors):
         if not value:
             return None
-        if TEAM_PATH_SEPARATOR in value:
-            path = TEAM_PATH_SEPARATOR.join(part.strip() for part in value.split(TEAM_PATH_SEPARATOR))
-            found = [self.teams_by_path[path]] if path in self.teams_by_path else []
-        else:
-            found = self.teams_by_name.get(value, [])
+        found = self.teams.find(value)
         if not found:
             errors["service_team"] = [_("Unknown team: %(name)s") % {"name": value}]
         elif len(found) > 1:
@@ -180,7 +166,7 @@ class CustomerImporter(Importer):
 
     def _owners(self, value, errors):
         ids = []
-        for name in (part.strip() for part in NAME_SEPARATORS.split(value or "") if part.strip()):
+        for name in split_names(value):
             found = self.people.get(name, set())
             if len(found) == 1:
                 ids.append(next(iter(found)))
@@ -239,10 +225,10 @@ class CustomerImporter(Importer):
     # -- the whole file ---------------------------------------------------------------------------------
     def check_batch(self, rows):
         errors = {}
-        _flag_repeats(rows, "number", _("The customer number %(value)s also appears in row %(row)s."), errors)
+        flag_repeats(rows, "number", _("The customer number %(value)s also appears in row %(row)s."), errors)
         _flag_taken(rows, "number", _("The customer number %(value)s is already used."), errors)
         if not company_settings.get("customer.allow_duplicate_names"):
-            _flag_repeats(rows, "name", _("The customer name %(value)s also appears in row %(row)s."), errors)
+            flag_repeats(rows, "name", _("The customer name %(value)s also appears in row %(row)s."), errors)
             _flag_taken(rows, "name", _("A customer named “%(value)s” already exists."), errors)
         return errors
 
@@ -263,27 +249,6 @@ class CustomerImporter(Importer):
                                                               for key, messages in errors.items()})
                     for index, errors in refused.details.items()}
         return {}
-
-
-def _team_path(team, by_id):
-    names, node, seen = [], team, set()
-    while node is not None and node.pk not in seen:
-        seen.add(node.pk)
-        names.append(node.name)
-        node = by_id.get(node.parent_id)
-    return TEAM_PATH_SEPARATOR.join(reversed(names))
-
-
-def _flag_repeats(rows, key, message, errors):
-    first = {}
-    for row, kwargs in rows:
-        value = kwargs[key]
-        if not value:
-            continue
-        if value in first:
-            errors.setdefault(row, []).append(message % {"value": value, "row": first[value]})
-        else:
-            first[value] = row
 
 
 def _flag_taken(rows, key, message, errors, chunk=500):

@@ -8,7 +8,6 @@ the changed fields, and emits the domain event, in one transaction.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,7 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import Team, User
-from shouhou.core import company_settings, dependents, forms_engine, outbox, references, timeline
+from shouhou.core import (
+    clean,
+    company_settings,
+    dependents,
+    forms_engine,
+    outbox,
+    references,
+    timeline,
+)
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
@@ -43,7 +50,6 @@ TRACKED = ("name", "status", "service_team", "contact_name", "contact_phone", "p
            "address_detail", "latitude", "longitude")
 CONTACT_FIELDS = ("name", "phone", "email", "position", "note")
 ADDRESS_PARTS = ("province", "city", "district", "detail")
-COORDINATE = Decimal("0.000001")
 # the attachments of a note (CUS-04), checked like an attachment field of the form engine
 NOTE_FILES = ParsedSchema.from_definitions([FieldDef(key="files", kind="attachment", label="files",
                                                      multiple=True)])
@@ -78,15 +84,6 @@ def serialize_name_checks():
     """Concurrent writes check names one after another: they queue on the customer counter row."""
     Counter.objects.get_or_create(key=COUNTER_KEY, defaults={"value": 0})
     Counter.objects.select_for_update().filter(key=COUNTER_KEY).first()
-
-
-def clean_text(value, limit, key, errors, *, required=False):
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors[key] = [REQUIRED]
-    elif len(text) > limit:
-        errors[key] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": limit}]
-    return text
 
 
 def _check_name(name, errors, *, exclude_pk=None):
@@ -157,11 +154,11 @@ def clean_contact(data, prefix=""):
     """(values, errors) of one contact; errors are keyed "<prefix><field>"."""
     errors = {}
     values = {
-        "name": clean_text(data.get("name"), 50, f"{prefix}name", errors, required=True),
+        "name": clean.text(data.get("name"), 50, f"{prefix}name", errors, required=True),
         "phone": normalize_phone(data.get("phone")),
-        "email": clean_text(data.get("email"), 254, f"{prefix}email", errors).lower(),
-        "position": clean_text(data.get("position"), 50, f"{prefix}position", errors),
-        "note": clean_text(data.get("note"), 200, f"{prefix}note", errors),
+        "email": clean.text(data.get("email"), 254, f"{prefix}email", errors).lower(),
+        "position": clean.text(data.get("position"), 50, f"{prefix}position", errors),
+        "note": clean.text(data.get("note"), 200, f"{prefix}note", errors),
         "is_default": bool(data.get("is_default")),
     }
     if values["phone"] and not valid_phone(values["phone"]):
@@ -174,26 +171,13 @@ def clean_contact(data, prefix=""):
     return values, errors
 
 
-def _coordinate(value, limit, key, errors):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip()).quantize(COORDINATE)
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite() or abs(number) > limit:
-        errors[key] = [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]
-        return None
-    return number
-
-
 def clean_address(data, prefix=""):
     """(values, errors) of one address; an address needs a province, city or detail."""
     errors = {}
-    values = {part: clean_text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
+    values = {part: clean.text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
               for part in ADDRESS_PARTS}
-    values["latitude"] = _coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
-    values["longitude"] = _coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
+    values["latitude"] = clean.coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
+    values["longitude"] = clean.coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
     values["is_default"] = bool(data.get("is_default"))
     if not any(values[part] for part in ("province", "city", "detail")) and not errors:
         errors[f"{prefix}detail"] = [_("Enter at least a province, a city or a detailed address.")]
@@ -216,21 +200,6 @@ def locate(values):
         return False
     values["latitude"], values["longitude"] = found.latitude, found.longitude
     return True
-
-
-def clean_fields(fields, *, partial, previous, errors, actor):
-    """Custom values; references (customer/product/user fields) within the actor's data scope."""
-    try:
-        return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.", actor=actor)
-    except ValidationFailed as exc:
-        errors.update(exc.details)
-        return None
-
-
-def raise_if_errors(errors):
-    if errors:
-        raise ValidationFailed(details=errors)
 
 
 # === keeping the customer's copies of its default contact and address in step ==========================
@@ -267,8 +236,8 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
     if check_perm:
         policy.require(actor, None, "create")
     errors = {}
-    values = {"name": clean_text(name, 100, "name", errors, required=True),
-              "number": clean_text(number, 30, "number", errors), "status": clean_status(status, errors)}
+    values = {"name": clean.text(name, 100, "name", errors, required=True),
+              "number": clean.text(number, 30, "number", errors), "status": clean_status(status, errors)}
     team, owners = clean_team(service_team_id, errors), clean_owners(owner_ids, errors)
     values["tags"] = clean_tags(tags, errors)
     contact_rows = clean_rows(contacts, "contacts", clean_contact, errors)
@@ -282,10 +251,11 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         serialize_name_checks()
         _check_name(values["name"], errors)
         _check_number(values["number"], errors)
-        values["fields"] = clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
-        raise_if_errors(errors)
+        values["fields"] = clean.custom_fields(schema(), fields, partial=False,
+                                               previous=None, errors=errors, actor=actor)
+        clean.raise_if(errors)
         values["number"] = values["number"] or _next_free_number()
-        customer = Customer.objects.create(service_team=team, created_by=actor_user(actor), **values)
+        customer = Customer.objects.create(service_team=team, created_by=clean.signed_in(actor), **values)
         customer.owners.set(owners)
         _insert_children(customer, contact_rows, address_rows)
         sync_defaults(customer)
@@ -301,10 +271,6 @@ def _next_free_number():
         number = next_number(COUNTER_KEY, prefix)
         if not Customer.objects.filter(number=number).exists():
             return number
-
-
-def actor_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def clean_rows(rows, key, cleaner, errors):
@@ -339,7 +305,7 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
         customer = lock_customer(actor, customer)
         errors, changes = {}, {}
         if name is not NOT_GIVEN:
-            changes["name"] = clean_text(name, 100, "name", errors, required=True)
+            changes["name"] = clean.text(name, 100, "name", errors, required=True)
         if status is not NOT_GIVEN:
             changes["status"] = clean_status(status, errors)
         if service_team_id is not NOT_GIVEN:
@@ -349,16 +315,17 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
             changes["tags"] = clean_tags(tags, errors)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = clean_fields(fields, partial=not replace_fields, previous=customer.fields, errors=errors, actor=actor)
+            cleaned = clean.custom_fields(schema(), fields, partial=not replace_fields,
+                                          previous=customer.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(customer.fields, cleaned)
         contact = _default_contact_values(default_contact, errors)
         address = _default_address_values(default_address, errors)
-        raise_if_errors(errors)
+        clean.raise_if(errors)
         if "name" in changes and changes["name"] != customer.name:
             serialize_name_checks()
             _check_name(changes["name"], errors, exclude_pk=customer.pk)
-            raise_if_errors(errors)
+            clean.raise_if(errors)
         write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
                       contact=contact, address=address)
     return customer
@@ -483,7 +450,7 @@ def add_note(*, actor, customer, content="", files=()):
         errors["content"] = [_("Write a note or attach a file.")]
     elif len(content) > MAX_NOTE:
         errors["content"] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": MAX_NOTE}]
-    raise_if_errors(errors)
+    clean.raise_if(errors)
     with transaction.atomic():
         customer = lock_customer(actor, customer)
         attachments = []

@@ -1,8 +1,8 @@
 """Console pages of customer management: the list (CUS-01) with its batch actions, export jobs and
 the settings page. The record pages (detail, form, contacts, addresses) are in views_detail.py.
 
-Every read goes through `queries`, every write through `services`; `domain_errors` turns
-NotFound/PermissionDenied into 404/403.
+Every read goes through `queries`, every write through `services`; a DomainError a view lets
+escape is answered by DomainErrorMiddleware (core/http.py).
 """
 
 from dataclasses import replace
@@ -10,23 +10,22 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.queries import pickable_users
-from shouhou.core import company_settings, forms_engine
-from shouhou.core.errors import DomainError, NotFound, ValidationFailed
+from shouhou.core import company_settings, forms_engine, list_fields
+from shouhou.core.dialogs import can, finished, render_modal, show_error, url_or_empty
+from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.forms_engine.kinds.references import SOURCES
-from shouhou.core.forms_engine.listing import COLUMN_PREFIX
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
@@ -36,41 +35,6 @@ from .models import Customer
 
 # The URL name of the reminders batch dialog (shouhou.reminders); its buttons appear when the URL exists.
 REMINDER_BATCH_URL = "reminders:attach_customers"
-
-
-def url_or_empty(name, *args, **kwargs):
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
-def render_modal(request, template, context, status=200):
-    """A dialog: only the fragment for htmx (it goes into #modal), else the fragment in a page.
-
-    htmx does not swap 4xx answers, so a form with errors goes back to it as a 200."""
-    if request.htmx:
-        return render(request, template, context)
-    return render(request, "customers/modal_page.html", {**context, "fragment": template, "as_page": True},
-                  status=status)
-
-
-def finished(request, url=None):
-    """After a successful dialog or action: go to `url`, or reload the page the user is on."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url) if url else HttpResponseClientRefresh()
-    return HttpResponseRedirect(url) if url else back(request)
-
-
-def show_error(form, exc):
-    """A service refusal on the form; a missing object stays a 404."""
-    if isinstance(exc, NotFound):
-        raise exc
-    form.add_domain_error(exc)
-
-
-def can(user, *codes):
-    return {code.replace(".", "_"): has_perm(user, code) for code in codes}
 
 
 # --- list cells --------------------------------------------------------------------------------------
@@ -125,19 +89,6 @@ SYSTEM_COLUMNS = [
 ]
 
 
-class _CustomCell:
-    """A custom-field cell rendered when the template shows it, after the page's references are loaded."""
-
-    def __init__(self, column, values, refs):
-        self.column, self.values, self.refs = column, values, refs
-
-    def __html__(self):
-        return self.column.render(self.values, self.refs)
-
-    def __str__(self):
-        return str(self.__html__())
-
-
 # --- filters ------------------------------------------------------------------------------------------
 
 class TagFilter(Filter):
@@ -146,48 +97,11 @@ class TagFilter(Filter):
         return qs.filter(queries.tag_condition(value)) if value else qs
 
 
-class CustomFieldFilter(Filter):
-    """An advanced filter on a searchable custom field, through the engine's filter_q."""
-
-    def __init__(self, definition, schema, choices=None, kind="text"):
-        super().__init__(COLUMN_PREFIX + definition.key, definition.label, lookup="fields", choices=choices,
-                         kind=kind)
-        self.definition, self.schema = definition, schema
-
-    def apply(self, qs, params):
-        key = self.definition.key
-        if self.kind == "date_range":
-            wanted = {f"{key}__gte": params.get(f"f_{self.key}_from"), f"{key}__lte": params.get(f"f_{self.key}_to")}
-            wanted = {name: value for name, value in wanted.items() if value}
-        else:
-            value = params.get(f"f_{self.key}", "").strip()
-            wanted = {key: value} if value else {}
-        if not wanted:
-            return qs
-        try:
-            return qs.filter(forms_engine.filter_q(self.schema, wanted))
-        except ValidationFailed:
-            return qs.none()  # a value that cannot match this field matches nothing
-
-
 def custom_filters(schema):
-    found = []
-    for definition in forms_engine.filterable_fields(schema):
-        kind, ops = definition.kind, definition.impl.filter_ops
-        if definition.options and kind != "cascade":
-            choices = [(o["value"], o["label"]) for o in definition.options]
-            found.append(CustomFieldFilter(definition, schema, choices=lambda r, c=choices: c, kind="select"))
-        elif kind == "cascade":
-            choices = [(o["value"], o["label"]) for o in definition.options]
-            found.append(CustomFieldFilter(definition, schema, choices=lambda r, c=choices: c, kind="select"))
-        elif kind in ("date", "datetime") and "gte" in ops:
-            found.append(CustomFieldFilter(definition, schema, kind="date_range"))
-        elif kind == "user" and SOURCES.get("user") is not None:
-            found.append(CustomFieldFilter(definition, schema, kind="select",
-                                           choices=lambda r: user_choices(pickable_users(r.user).order_by("name"))))
-        elif kind not in ("customer", "product"):
-            found.append(CustomFieldFilter(definition, schema))
-    return found
+    """The custom-field filters; user fields choose among the users the actor may pick."""
+    users = (lambda r: user_choices(pickable_users(r.user).order_by("name"))) if SOURCES.get("user") is not None \
+        else None
+    return list_fields.custom_filters(schema, user_choices=users)
 
 
 SYSTEM_FILTERS = [
@@ -209,7 +123,7 @@ def _status_tab(status):
 
 # --- the list (CUS-01) -------------------------------------------------------------------------------
 
-class CustomerList(StandardList):
+class CustomerList(list_fields.CustomFieldsList, StandardList):
     key = "customers"
     title = gettext_lazy("Customers")
     template = "customers/list.html"
@@ -231,16 +145,9 @@ class CustomerList(StandardList):
         self.schema = services.schema()
         self.refs = forms_engine.References()
         self.custom = {column.key: column for column in forms_engine.list_columns(self.schema)}
-        self.columns = [*SYSTEM_COLUMNS, *(self._custom_column(c) for c in self.custom.values())]
+        self.columns = [*SYSTEM_COLUMNS, *(list_fields.custom_column(c, self.refs) for c in self.custom.values())]
         self.filters = [*SYSTEM_FILTERS, *custom_filters(self.schema)]
         self.batch_actions = self._batch_actions()
-
-    def _custom_column(self, column):
-        definition = column.definition
-        return Column(column.key, column.label, default=column.default_visible, html=True,
-                      sortable=column.sortable, value=lambda c: _CustomCell(column, c.fields, self.refs),
-                      export=lambda c: forms_engine.export_cell(definition, (c.fields or {}).get(definition.key),
-                                                                self.refs))
 
     def _batch_actions(self):
         actions = [
@@ -270,20 +177,6 @@ class CustomerList(StandardList):
         return base.aggregate(**{tab.key: Count("pk", filter=tab.q(self.request) or None)
                                  for tab in self.tabs if tab.count})
 
-    def ordered(self, qs, state):
-        key = state.sort.lstrip("-")
-        if key in self.custom:
-            expression = self.custom[key].sort_expression(descending=state.sort.startswith("-"))
-            if expression is not None:
-                return qs.order_by(expression, "-pk")
-        return super().ordered(qs, state)
-
-    def context(self):
-        context = super().context()
-        # one query per reference kind for the whole page, before the custom cells render
-        self.refs.load_for(self.schema.parsed.fields, [row["obj"].fields or {} for row in context["rows"]])
-        return context
-
     def extra_context(self, request):
         user = request.user
         return {"can": can(user, "customer.create", "customer.import", "customer.export", "customer.settings"),
@@ -291,7 +184,6 @@ class CustomerList(StandardList):
 
 
 @login_required
-@domain_errors
 def customer_list(request):
     if request.GET.get("export") == "xlsx":
         listing = CustomerList(request)
@@ -326,7 +218,6 @@ def selected_customers(request):
 
 
 @login_required
-@domain_errors
 def batch_edit(request):
     require(request.user, "customer.edit")
     customers = selected_customers(request)
@@ -349,7 +240,6 @@ def batch_edit(request):
 
 
 @login_required
-@domain_errors
 def batch_sms(request):
     require(request.user, "customer.sms")
     customers = selected_customers(request)
@@ -382,7 +272,6 @@ def _report_sms(request, report):
 
 @login_required
 @require_POST
-@domain_errors
 def batch_delete(request):
     require(request.user, "customer.delete")
     count = services.delete_customers(actor=request.user, customers=selected_customers(request), request=request)
@@ -401,7 +290,6 @@ def _export_job(request, job_id):
 
 
 @login_required
-@domain_errors
 def export_job(request, job_id):
     job = _export_job(request, job_id)
     template = "customers/_export_status.html" if request.htmx else "customers/export_job.html"
@@ -409,7 +297,6 @@ def export_job(request, job_id):
 
 
 @login_required
-@domain_errors
 def export_download(request, job_id):
     job = _export_job(request, job_id)
     if job.status != job.Status.DONE or not job.file:
@@ -421,7 +308,6 @@ def export_download(request, job_id):
 # --- settings (客户管理设置) ----------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def customer_settings(request):
     require(request.user, "customer.settings")
     current = company_settings.values(group="customer")

@@ -11,22 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core import forms_engine, object_tabs, timeline
+from shouhou.core.dialogs import finished, render_modal, show_error, url_or_empty
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.geo import GeocodingError, geocoder, navigation_url
-from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
 from . import contact_services, policy, queries, services
 from .forms import AddressForm, ContactForm, NoteForm, customer_form_class
 from .models import Address, Contact
-from .views import (
-    REMINDER_BATCH_URL,
-    finished,
-    render_modal,
-    show_error,
-    status_badge,
-    url_or_empty,
-)
+from .views import REMINDER_BATCH_URL, status_badge
 
 NEARBY_CHOICES = (1, 3, 5, 10, 20, 50)
 NEARBY_DEFAULT = 5
@@ -67,7 +60,6 @@ def _related(queryset, url_name):
 
 
 @login_required
-@domain_errors
 def customer_detail(request, pk):
     customer = _customer(request, pk)
     actor = request.user
@@ -99,7 +91,6 @@ def customer_detail(request, pk):
 
 
 @login_required
-@domain_errors
 def customer_nearby(request, pk):
     """The 周边客户 tab: customers within ?km= of this one, nearest first."""
     customer = _customer(request, pk)
@@ -123,7 +114,6 @@ def _form_page(request, form, customer=None):
 
 
 @login_required
-@domain_errors
 def customer_create(request):
     require(request.user, "customer.create")
     form_class = customer_form_class()
@@ -140,7 +130,6 @@ def customer_create(request):
 
 
 @login_required
-@domain_errors
 def customer_edit(request, pk):
     require(request.user, "customer.edit")
     customer = _customer(request, pk)
@@ -159,7 +148,6 @@ def customer_edit(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def customer_delete(request, pk):
     customer = _customer(request, pk)
     services.delete_customer(actor=request.user, customer=customer, request=request)
@@ -171,7 +159,6 @@ def customer_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def note_create(request, pk):
     customer = _customer(request, pk)
     form = NoteForm(request.POST, request.FILES)
@@ -216,7 +203,6 @@ def _child_form(request, customer, *, form, template, title, action, save, done_
 
 
 @login_required
-@domain_errors
 def contact_create(request, pk):
     require(request.user, "customer.edit")
     customer = _customer(request, pk)
@@ -229,7 +215,6 @@ def contact_create(request, pk):
 
 
 @login_required
-@domain_errors
 def contact_edit(request, pk, contact_id):
     require(request.user, "customer.edit")
     customer = _customer(request, pk)
@@ -245,7 +230,6 @@ def contact_edit(request, pk, contact_id):
 
 @login_required
 @require_POST
-@domain_errors
 def contact_delete(request, pk, contact_id):
     customer = _customer(request, pk)
     contact_services.delete_contact(actor=request.user, contact=_child(Contact, customer, contact_id))
@@ -255,7 +239,6 @@ def contact_delete(request, pk, contact_id):
 
 @login_required
 @require_POST
-@domain_errors
 def contact_default(request, pk, contact_id):
     customer = _customer(request, pk)
     contact_services.update_contact(actor=request.user, contact=_child(Contact, customer, contact_id),
@@ -265,7 +248,6 @@ def contact_default(request, pk, contact_id):
 
 
 @login_required
-@domain_errors
 def address_create(request, pk):
     require(request.user, "customer.edit")
     customer = _customer(request, pk)
@@ -279,7 +261,6 @@ def address_create(request, pk):
 
 
 @login_required
-@domain_errors
 def address_edit(request, pk, address_id):
     require(request.user, "customer.edit")
     customer = _customer(request, pk)
@@ -295,7 +276,6 @@ def address_edit(request, pk, address_id):
 
 @login_required
 @require_POST
-@domain_errors
 def address_delete(request, pk, address_id):
     customer = _customer(request, pk)
     contact_services.delete_address(actor=request.user, address=_child(Address, customer, address_id))
@@ -305,7 +285,6 @@ def address_delete(request, pk, address_id):
 
 @login_required
 @require_POST
-@domain_errors
 def address_default(request, pk, address_id):
     customer = _customer(request, pk)
     contact_services.update_address(actor=request.user, address=_child(Address, customer, address_id),

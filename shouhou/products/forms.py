@@ -7,8 +7,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.forms import ConsoleForm
 from shouhou.core import forms_engine
+from shouhou.core.forms import ConsoleForm
 from shouhou.core.forms_engine import ParsedSchema
 from shouhou.core.forms_engine.kinds import FieldError
 from shouhou.core.forms_engine.kinds.references import References

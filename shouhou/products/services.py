@@ -11,14 +11,13 @@ dates, "latitude"/"longitude", and "fields.<key>" for custom fields.
 
 import calendar
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import dependents, forms_engine, outbox, references, timeline
+from shouhou.core import clean, dependents, forms_engine, outbox, references, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.company_settings import update_settings
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
@@ -31,7 +30,6 @@ REQUIRED = gettext_lazy("This field is required.")
 TRACKED = ("name", "number", "serial_number", "product_type", "customer", "template", "purchase_date",
            "install_date", "warranty_end", "location", "latitude", "longitude")
 TEMPLATE_TRACKED = ("name", "number", "product_type", "warranty_months", "description")
-COORDINATE = Decimal("0.000001")
 MAX_WARRANTY_MONTHS = 600
 TEMPLATE_NUMBER_LIMIT = 40  # leaves room for the "-0001" of numbers made from it
 NUMBER_ATTEMPTS = 50
@@ -58,24 +56,11 @@ def schema():
     return forms_engine.get_schema(queries.FORM_TARGET)
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _actor_id(actor):
     return getattr(actor, "pk", None)
 
 
 # === value checks ========================================================================================
-
-def _text(value, limit, key, errors, *, required=False):
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors[key] = [REQUIRED]
-    elif len(text) > limit:
-        errors[key] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": limit}]
-    return text
-
 
 def _date(value, key, errors):
     if value in (None, ""):
@@ -89,19 +74,6 @@ def _date(value, key, errors):
     except ValueError:
         errors[key] = [_("Enter a valid date (YYYY-MM-DD).")]
         return None
-
-
-def _coordinate(value, limit, key, errors):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value).strip()).quantize(COORDINATE)
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite() or abs(number) > limit:
-        errors[key] = [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]
-        return None
-    return number
 
 
 def _int(value):
@@ -170,21 +142,6 @@ def add_months(day, months):
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _clean_fields(fields, *, partial, previous, errors, actor):
-    """Custom values; references (customer/product/user fields) within the actor's data scope."""
-    try:
-        return forms_engine.validate_values(schema(), fields or {}, partial=partial, previous=previous,
-                                            error_prefix="fields.", actor=actor)
-    except ValidationFailed as exc:
-        errors.update(exc.details)
-        return None
-
-
-def _raise_if(errors):
-    if errors:
-        raise ValidationFailed(details=errors)
-
-
 def _check_number_free(number, errors, *, exclude_pk=None):
     if not number or "number" in errors:
         return
@@ -240,15 +197,15 @@ def create_product(*, actor, name, number="", serial_number="", product_type_id=
         policy.require(actor, None, "create")
     errors = {}
     values = {
-        "name": _text(name, 100, "name", errors, required=True),
-        "number": _text(number, 50, "number", errors),
-        "serial_number": _text(serial_number, 80, "serial_number", errors),
-        "location": _text(location, 200, "location", errors),
+        "name": clean.text(name, 100, "name", errors, required=True),
+        "number": clean.text(number, 50, "number", errors),
+        "serial_number": clean.text(serial_number, 80, "serial_number", errors),
+        "location": clean.text(location, 200, "location", errors),
         "purchase_date": _date(purchase_date, "purchase_date", errors),
         "install_date": _date(install_date, "install_date", errors),
         "warranty_end": _date(warranty_end, "warranty_end", errors),
-        "latitude": _coordinate(latitude, 90, "latitude", errors),
-        "longitude": _coordinate(longitude, 180, "longitude", errors),
+        "latitude": clean.coordinate(latitude, 90, "latitude", errors),
+        "longitude": clean.coordinate(longitude, 180, "longitude", errors),
         "product_type": _product_type(product_type_id, errors),
         "template": _template(template_id, errors),
     }
@@ -261,11 +218,12 @@ def create_product(*, actor, name, number="", serial_number="", product_type_id=
     customer = _customer(actor, customer_id)
     with transaction.atomic():  # custom values may store files: a refusal below rolls their quota back
         _check_number_free(values["number"], errors)
-        values["fields"] = _clean_fields(fields, partial=False, previous=None, errors=errors, actor=actor)
-        _raise_if(errors)
+        values["fields"] = clean.custom_fields(schema(), fields, partial=False,
+                                               previous=None, errors=errors, actor=actor)
+        clean.raise_if(errors)
         if not values["number"]:
             values["number"] = _number_from_template(template)
-        product = Product(customer=customer, created_by=_user(actor), **values)
+        product = Product(customer=customer, created_by=clean.signed_in(actor), **values)
         _save_unique(product)
         summary = (_("Created the product from template %(template)s") % {"template": template.name}
                    if template else _("Created the product"))
@@ -322,15 +280,15 @@ def update_product(*, actor, product, name=NOT_GIVEN, number=NOT_GIVEN, serial_n
                  "location": (location, 200, False)}
         for key, (value, limit, required) in texts.items():
             if value is not NOT_GIVEN:
-                changes[key] = _text(value, limit, key, errors, required=required)
+                changes[key] = clean.text(value, limit, key, errors, required=required)
         for key, value in (("purchase_date", purchase_date), ("install_date", install_date),
                            ("warranty_end", warranty_end)):
             if value is not NOT_GIVEN:
                 changes[key] = _date(value, key, errors)
         if latitude is not NOT_GIVEN:
-            changes["latitude"] = _coordinate(latitude, 90, "latitude", errors)
+            changes["latitude"] = clean.coordinate(latitude, 90, "latitude", errors)
         if longitude is not NOT_GIVEN:
-            changes["longitude"] = _coordinate(longitude, 180, "longitude", errors)
+            changes["longitude"] = clean.coordinate(longitude, 180, "longitude", errors)
         if product_type_id is not NOT_GIVEN:
             changes["product_type"] = _product_type(product_type_id, errors)
         if customer_id is not NOT_GIVEN:
@@ -343,10 +301,11 @@ def update_product(*, actor, product, name=NOT_GIVEN, number=NOT_GIVEN, serial_n
             _check_number_free(changes["number"], errors, exclude_pk=product.pk)
         new_fields = None
         if fields is not NOT_GIVEN:
-            cleaned = _clean_fields(fields, partial=not replace_fields, previous=product.fields, errors=errors, actor=actor)
+            cleaned = clean.custom_fields(schema(), fields, partial=not replace_fields,
+                                          previous=product.fields, errors=errors, actor=actor)
             if cleaned is not None:
                 new_fields = cleaned if replace_fields else forms_engine.merge_values(product.fields, cleaned)
-        _raise_if(errors)
+        clean.raise_if(errors)
         _write_update(actor, product, changes, new_fields=new_fields)
     return product
 
@@ -382,31 +341,25 @@ def batch_update_products(*, actor, products, product_type_id=NOT_GIVEN, custome
         changes["warranty_end"] = _date(warranty_end, "warranty_end", errors)
     if customer_id is not NOT_GIVEN:
         changes["customer"] = _customer(actor, customer_id)
-    definition = _batch_field(field_key, errors) if field_key else None
+    definition = clean.batch_field(schema(), field_key, errors) if field_key else None
     if not changes and definition is None and not errors:
         errors["field_key"] = [_("Choose what to change.")]
-    _raise_if(errors)
+    clean.raise_if(errors)
     with transaction.atomic():
         locked = [_lock(actor, product) for product in products]
         for product in locked:
             new_fields = None
             if definition is not None:
                 data = {definition.key: None if field_value is NOT_GIVEN else field_value}
-                cleaned = _clean_fields(data, partial=True, previous=product.fields, errors=errors, actor=actor)
-                _raise_if(errors)
+                cleaned = clean.custom_fields(schema(), data, partial=True,
+                                              previous=product.fields, errors=errors, actor=actor)
+                clean.raise_if(errors)
                 new_fields = forms_engine.merge_values(product.fields, cleaned)
             _check_dates({"purchase_date": product.purchase_date, **changes}, errors)
-            _raise_if(errors)
+            clean.raise_if(errors)
             _write_update(actor, product, changes, new_fields=new_fields, verb="product.batch_updated",
                           summary=_("Batch edit"))
     return len(locked)
-
-
-def _batch_field(key, errors):
-    definition = schema().parsed.get(key)
-    if definition is None or not definition.has_value:
-        errors["field_key"] = [_("Unknown field.")]
-    return definition
 
 
 def delete_products(*, actor, products, request=None):
@@ -457,7 +410,7 @@ def regenerate_qr_token(*, actor, product, request=None):
 # === product types (PRD-11) ================================================================================
 
 def _type_name(name, errors, *, exclude_pk=None):
-    name = _text(name, 50, "name", errors, required=True)
+    name = clean.text(name, 50, "name", errors, required=True)
     if "name" not in errors:
         taken = ProductType.objects.filter(name=name)
         if exclude_pk is not None:
@@ -472,7 +425,7 @@ def create_product_type(*, actor, name, request=None):
     with transaction.atomic():
         errors = {}
         name = _type_name(name, errors)
-        _raise_if(errors)
+        clean.raise_if(errors)
         last = ProductType.objects.aggregate(last=Max("sort_order"))["last"]
         product_type = ProductType.objects.create(name=name, sort_order=0 if last is None else last + 1)
         log(SystemLog.Kind.SETTINGS, user=actor, request=request,
@@ -487,7 +440,7 @@ def rename_product_type(*, actor, product_type, name, request=None):
         product_type = _locked_type(product_type)
         errors = {}
         name = _type_name(name, errors, exclude_pk=product_type.pk)
-        _raise_if(errors)
+        clean.raise_if(errors)
         if name != product_type.name:
             log(SystemLog.Kind.SETTINGS, user=actor, request=request,
                 action=_("Renamed product type %(old)s to %(new)s") % {"old": product_type.name, "new": name},
@@ -550,7 +503,8 @@ def _locked_type(product_type):
 
 def _template_fields(actor, fields, previous, errors):
     """A template's custom values: each checked, but required ones may stay empty (filled per product)."""
-    cleaned = _clean_fields(fields, partial=True, previous=previous, errors=errors, actor=actor)
+    cleaned = clean.custom_fields(schema(), fields, partial=True,
+                                  previous=previous, errors=errors, actor=actor)
     return None if cleaned is None else {key: value for key, value in cleaned.items() if value is not None}
 
 
@@ -581,17 +535,17 @@ def create_template(*, actor, name, number, product_type_id=None, warranty_month
     policy.require(actor, None, "settings")
     errors = {}
     values = {
-        "name": _text(name, 100, "name", errors, required=True),
-        "number": _text(number, TEMPLATE_NUMBER_LIMIT, "number", errors, required=True),
+        "name": clean.text(name, 100, "name", errors, required=True),
+        "number": clean.text(number, TEMPLATE_NUMBER_LIMIT, "number", errors, required=True),
         "product_type": _product_type(product_type_id, errors),
         "warranty_months": _warranty_months(warranty_months, errors),
-        "description": _text(description, 2000, "description", errors),
+        "description": clean.text(description, 2000, "description", errors),
     }
     with transaction.atomic():
         _check_template_number(values["number"], errors)
         values["fields"] = _template_fields(actor, fields, None, errors)
-        _raise_if(errors)
-        template = ProductTemplate(created_by=_user(actor), **values)
+        clean.raise_if(errors)
+        template = ProductTemplate(created_by=clean.signed_in(actor), **values)
         _save_template(template)
         timeline.record(actor=actor, obj=template, verb="product_template.created", summary=_("Created the template"))
         outbox.emit("product_template.created", template_id=template.pk, actor_id=_actor_id(actor))
@@ -606,18 +560,18 @@ def update_template(*, actor, template, name=NOT_GIVEN, number=NOT_GIVEN, produc
         template = _locked_template(template)
         errors, changes = {}, {}
         if name is not NOT_GIVEN:
-            changes["name"] = _text(name, 100, "name", errors, required=True)
+            changes["name"] = clean.text(name, 100, "name", errors, required=True)
         if number is not NOT_GIVEN:
-            changes["number"] = _text(number, TEMPLATE_NUMBER_LIMIT, "number", errors, required=True)
+            changes["number"] = clean.text(number, TEMPLATE_NUMBER_LIMIT, "number", errors, required=True)
             _check_template_number(changes["number"], errors, exclude_pk=template.pk)
         if product_type_id is not NOT_GIVEN:
             changes["product_type"] = _product_type(product_type_id, errors)
         if warranty_months is not NOT_GIVEN:
             changes["warranty_months"] = _warranty_months(warranty_months, errors)
         if description is not NOT_GIVEN:
-            changes["description"] = _text(description, 2000, "description", errors)
+            changes["description"] = clean.text(description, 2000, "description", errors)
         new_fields = None if fields is NOT_GIVEN else _template_fields(actor, fields, template.fields, errors)
-        _raise_if(errors)
+        clean.raise_if(errors)
         _write_template(actor, template, changes, new_fields)
     return template
 
@@ -648,7 +602,7 @@ def batch_update_templates(*, actor, templates, product_type_id=NOT_GIVEN, warra
         changes["warranty_months"] = _warranty_months(warranty_months, errors)
     if not changes and not errors:
         errors["product_type_id"] = [_("Choose what to change.")]
-    _raise_if(errors)
+    clean.raise_if(errors)
     with transaction.atomic():
         locked = [_locked_template(template) for template in templates]
         for template in locked:

@@ -25,11 +25,11 @@ urlpatterns = [
     path("<int:pk>/qrcode.svg", views_qr.qr_image, {"fmt": "svg"}, name="qr_svg"),
     path("<int:pk>/qrcode/regenerate/", views_qr.qr_regenerate, name="qr_regenerate"),
     # templates (PRD-07)
-    path("templates/", views_setup.template_list, name="templates"),
-    path("templates/new/", views_setup.template_create, name="template_create"),
-    path("templates/<int:pk>/", views_setup.template_detail, name="template_detail"),
-    path("templates/<int:pk>/edit/", views_setup.template_edit, name="template_edit"),
-    path("templates/<int:pk>/delete/", views_setup.template_delete, name="template_delete"),
+    path("templates/", views_setup.TemplateListView.as_view(), name="templates"),
+    path("templates/new/", views_setup.TemplateEditView.as_view(), name="template_create"),
+    path("templates/<int:pk>/", views_setup.TemplateView.as_view(), name="template_detail"),
+    path("templates/<int:pk>/edit/", views_setup.TemplateEditView.as_view(), name="template_edit"),
+    path("templates/<int:pk>/delete/", views_setup.TemplateDeleteView.as_view(), name="template_delete"),
     path("templates/batch/edit/", views_setup.template_batch_edit, name="template_batch_edit"),
     path("templates/batch/delete/", views_setup.template_batch_delete, name="template_batch_delete"),
     # types (PRD-11) and settings (PRD-09)

@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shouhou.accounts.views import finished, render_modal
 from shouhou.core import forms_engine, object_tabs, timeline
 from shouhou.core.bounds import parse_id
-from shouhou.core.errors import DomainError, NotFound, ValidationFailed
+from shouhou.core.dialogs import can, finished, render_modal
+from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.forms_engine.kinds.references import References
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
+from shouhou.core.list_fields import CustomFieldFilter
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
-from shouhou.core.permissions import has_perm, require
+from shouhou.core.permissions import require
 
 from . import policy, queries, services
 from .forms import BatchEditForm, initial_for, initial_from_template, product_form_class
@@ -56,8 +57,6 @@ def reminder_url():
     return optional_url(REMINDER_BATCH_URL)
 
 
-def can(user, *codes):
-    return {code.replace(".", "_"): has_perm(user, code) for code in codes}
 
 
 def selected_ids(request):
@@ -132,29 +131,13 @@ class NumberFilter(Filter):
         return super().apply(qs, params)
 
 
-class CustomFieldFilter(Filter):
-    """A searchable custom field (PRD-04 搜索): filtered by the form engine on the JSON column."""
-
-    def __init__(self, schema, definition):
-        options = [(o["value"], o["label"]) for o in definition.options] if definition.options else None
-        kind = "date_range" if definition.kind == "date" else ("select" if options else "text")
-        super().__init__(f"cf_{definition.key}", definition.label, lookup="fields",
-                         choices=(lambda request, options=options: options) if options else None, kind=kind)
-        self.schema, self.field_key = schema, definition.key
-
-    def apply(self, qs, params):
-        if self.kind == "date_range":
-            wanted = {f"{self.field_key}__gte": params.get(f"f_{self.key}_from", "").strip(),
-                      f"{self.field_key}__lte": params.get(f"f_{self.key}_to", "").strip()}
-        else:
-            wanted = {self.field_key: params.get(f"f_{self.key}", "").strip()}
-        wanted = {name: value for name, value in wanted.items() if value}
-        if not wanted:
-            return qs
-        try:
-            return qs.filter(forms_engine.filter_q(self.schema, wanted))
-        except ValidationFailed:
-            return qs.none()  # a value that cannot match this field
+def custom_field_filter(schema, definition):
+    """A searchable custom field (PRD-04 搜索): a date range for dates, a select where it has options, else
+    a text box; reference fields too (their stored id)."""
+    options = [(o["value"], o["label"]) for o in definition.options] if definition.options else None
+    kind = "date_range" if definition.kind == "date" else ("select" if options else "text")
+    return CustomFieldFilter(definition, schema, kind=kind,
+                             choices=(lambda request, options=options: options) if options else None)
 
 
 def custom_columns(schema, refs):
@@ -222,7 +205,7 @@ class ProductList(StandardList):
         self.schema = forms_engine.get_schema(queries.FORM_TARGET)
         self.refs = References()
         self.columns = [*self.base_columns, *custom_columns(self.schema, self.refs)]
-        self.filters = [*self.base_filters(), *(CustomFieldFilter(self.schema, definition)
+        self.filters = [*self.base_filters(), *(custom_field_filter(self.schema, definition)
                                                 for definition in forms_engine.filterable_fields(self.schema))]
         if self.key == ProductList.key and reminder_url():
             self.batch_actions = [*self.batch_actions[:1], self.reminder_action, *self.batch_actions[1:]]
@@ -260,7 +243,6 @@ class ProductList(StandardList):
 
 
 @login_required
-@domain_errors
 def product_list(request):
     return render_list(request, ProductList)
 
@@ -268,7 +250,6 @@ def product_list(request):
 # --- detail -------------------------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def product_detail(request, pk):
     product = queries.get_product(request.user, pk)
     schema = forms_engine.get_schema(queries.FORM_TARGET)
@@ -306,7 +287,6 @@ def _customer_from(request, fallback=None):
 
 
 @login_required
-@domain_errors
 def product_create(request):
     require(request.user, "product.create")
     template = _template_from(request)
@@ -331,7 +311,6 @@ def product_create(request):
 
 
 @login_required
-@domain_errors
 def product_edit(request, pk):
     require(request.user, "product.edit")
     product = queries.get_product(request.user, pk)
@@ -370,7 +349,6 @@ def _form_page(request, form, *, title, action, template=None, product=None):
 
 @login_required
 @require_POST
-@domain_errors
 def product_delete(request, pk):
     product = queries.get_product(request.user, pk)
     services.delete_product(actor=request.user, product=product, request=request)
@@ -380,7 +358,6 @@ def product_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def batch_delete(request):
     count = services.delete_products(actor=request.user, products=selected_products(request), request=request)
     messages.success(request, ngettext("Deleted %(n)s product.", "Deleted %(n)s products.", count) % {"n": count})
@@ -388,7 +365,6 @@ def batch_delete(request):
 
 
 @login_required
-@domain_errors
 def batch_edit(request):
     require(request.user, "product.edit")
     products = selected_products(request)
@@ -412,7 +388,6 @@ def batch_edit(request):
 # --- the picker of fields of kind "product" (the form engine's widgets.js) -----------------------------------
 
 @login_required
-@domain_errors
 def product_options(request):
     customer = request.GET.get("customer", "")
     customer_id = parse_id(customer) if customer.isdigit() else None

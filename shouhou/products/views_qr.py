@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, object_tabs
 from shouhou.core.errors import DomainError
-from shouhou.core.http import domain_errors
 from shouhou.core.lists import BatchAction, Column, render_list
 from shouhou.core.permissions import has_perm, require
 from shouhou.core.tenancy import require_tenant, tenant_context
@@ -57,7 +56,6 @@ class QrCodeList(ProductList):
 
 
 @login_required
-@domain_errors
 def qrcode_list(request):
     if request.GET.get("labels") == "pdf":
         return _labels_of_list(request)
@@ -87,7 +85,6 @@ def _label_response(request, products, name, *, single=False):
 
 @login_required
 @require_POST
-@domain_errors
 def qr_labels(request):
     """The batch action: a label sheet of the selected products, newest first."""
     require(request.user, "product.qrcode")
@@ -100,7 +97,6 @@ def qr_labels(request):
 # --- one product's code ----------------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def qr_label(request, pk):
     """The product's single label, a label-sized PDF page."""
     product = queries.get_product(request.user, pk)
@@ -108,7 +104,6 @@ def qr_label(request, pk):
 
 
 @login_required
-@domain_errors
 def qr_image(request, pk, fmt):
     product = queries.get_product(request.user, pk)
     url = queries.public_url(request, product)
@@ -124,7 +119,6 @@ def qr_image(request, pk, fmt):
 
 @login_required
 @require_POST
-@domain_errors
 def qr_regenerate(request, pk):
     product = queries.get_product(request.user, pk)
     services.regenerate_qr_token(actor=request.user, product=product, request=request)

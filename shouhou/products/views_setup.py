@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shouhou.accounts.views import finished, render_modal
 from shouhou.core import company_settings, forms_engine, timeline
+from shouhou.core.dialogs import can, finished, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied
-from shouhou.core.http import back, domain_errors
-from shouhou.core.lists import BatchAction, Column, Filter, StandardList, render_list
+from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from shouhou.core.http import back
+from shouhou.core.lists import BatchAction, Column, Filter, StandardList
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
 
 from . import queries, services
@@ -26,7 +27,7 @@ from .forms import (
     template_initial,
 )
 from .models import ProductTemplate
-from .views import NumberFilter, can, local_time, selected_ids
+from .views import NumberFilter, local_time, selected_ids
 
 # --- templates (PRD-07) -------------------------------------------------------------------------------------
 
@@ -71,10 +72,8 @@ class TemplateList(StandardList):
         return {"can": can(request.user, "product.settings", "product.create")}
 
 
-@login_required
-@domain_errors
-def template_list(request):
-    return render_list(request, TemplateList)
+class TemplateListView(ObjectListView):
+    list_class = TemplateList
 
 
 def selected_templates(request):
@@ -85,84 +84,78 @@ def selected_templates(request):
     return found
 
 
-@login_required
-@domain_errors
-def template_detail(request, pk):
-    template = queries.get_template(request.user, pk)
-    schema = forms_engine.get_schema(queries.FORM_TARGET)
-    return render(request, "products/template_detail.html", {
-        "template_obj": template,
-        "custom_values": forms_engine.display_values(schema, template.fields, include_empty=False),
-        "entries": timeline.entries_for(template, 100),
-        "product_count": template.products.count(),
-        "can": can(request.user, "product.settings", "product.create"),
-    })
+class TemplateView(ObjectView):
+    template = "products/template_detail.html"
+
+    def get_object(self, request, pk):
+        return queries.get_template(request.user, pk)
+
+    def get_context(self, request, template):
+        schema = forms_engine.get_schema(queries.FORM_TARGET)
+        return {
+            "template_obj": template,
+            "custom_values": forms_engine.display_values(schema, template.fields, include_empty=False),
+            "entries": timeline.entries_for(template, 100),
+            "product_count": template.products.count(),
+            "can": can(request.user, "product.settings", "product.create"),
+        }
 
 
-@login_required
-@domain_errors
-def template_create(request):
-    require(request.user, "product.settings")
-    form = template_form_class()(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            template = services.create_template(actor=request.user, request=request, **form.service_values())
-        except DomainError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, _("Template %(name)s created.") % {"name": template.name})
-            return HttpResponseRedirect(reverse("products:template_detail", args=[template.pk]))
-    return _template_form_page(request, form, title=_("New product template"),
-                               action=reverse("products:template_create"))
+class TemplateEditView(ObjectEditView):
+    """New or edit: the engine's form over the template's fields (custom values copied to products)."""
 
-
-@login_required
-@domain_errors
-def template_edit(request, pk):
-    require(request.user, "product.settings")
-    template = queries.get_template(request.user, pk)
-    form = template_form_class(template.fields)(request.POST or None, request.FILES or None,
-                                                initial=template_initial(template))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_template(actor=request.user, template=template, request=request,
-                                     **form.service_values())
-        except DomainError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, _("Template %(name)s saved.") % {"name": form.cleaned_data["name"]})
-            return HttpResponseRedirect(reverse("products:template_detail", args=[template.pk]))
-    return _template_form_page(request, form, template=template, title=_("Edit product template"),
-                               action=reverse("products:template_edit", args=[template.pk]))
-
-
-def _show_error(form, exc):
-    if isinstance(exc, NotFound):
-        raise exc
-    form.add_domain_error(exc)
-
-
-def _template_form_page(request, form, *, title, action, template=None):
+    permission = "product.settings"
+    template = "products/template_form.html"
     system = ["name", "number", "product_type", "warranty_months", "description"]
-    return render(request, "products/template_form.html", {
-        "form": form, "title": title, "action": action, "template_obj": template,
-        "system_fields": [form[name] for name in system],
-    }, status=400 if form.errors else 200)
+
+    def get_object(self, request, pk=None):
+        return queries.get_template(request.user, pk) if pk is not None else None
+
+    def get_form(self, request, template):
+        data = (request.POST or None, request.FILES or None)
+        if template is None:
+            return template_form_class()(*data)
+        return template_form_class(template.fields)(*data, initial=template_initial(template))
+
+    def save(self, request, form, template):
+        if template is None:
+            return services.create_template(actor=request.user, request=request, **form.service_values())
+        services.update_template(actor=request.user, template=template, request=request, **form.service_values())
+        return template
+
+    def success_message(self, request, form, template, created):
+        if created:
+            return _("Template %(name)s created.") % {"name": template.name}
+        return _("Template %(name)s saved.") % {"name": form.cleaned_data["name"]}
+
+    def success_url(self, request, template, created):
+        return reverse("products:template_detail", args=[template.pk])
+
+    def get_context(self, request, form, template):
+        if template is None:
+            title, action = _("New product template"), reverse("products:template_create")
+        else:
+            title, action = _("Edit product template"), reverse("products:template_edit", args=[template.pk])
+        return {"form": form, "title": title, "action": action, "template_obj": template,
+                "system_fields": [form[name] for name in self.system]}
+
+
+class TemplateDeleteView(ObjectDeleteView):
+    def get_object(self, request, pk):
+        return queries.get_template(request.user, pk)
+
+    def delete(self, request, template):
+        services.delete_templates(actor=request.user, templates=[template], request=request)
+
+    def success_message(self, request, template):
+        return _("Template %(name)s deleted.") % {"name": template.name}
+
+    def success_url(self, request, template):
+        return reverse("products:templates")
 
 
 @login_required
 @require_POST
-@domain_errors
-def template_delete(request, pk):
-    template = queries.get_template(request.user, pk)
-    services.delete_templates(actor=request.user, templates=[template], request=request)
-    messages.success(request, _("Template %(name)s deleted.") % {"name": template.name})
-    return HttpResponseRedirect(reverse("products:templates"))
-
-
-@login_required
-@require_POST
-@domain_errors
 def template_batch_delete(request):
     count = services.delete_templates(actor=request.user, templates=selected_templates(request), request=request)
     messages.success(request, ngettext("Deleted %(n)s template.", "Deleted %(n)s templates.", count) % {"n": count})
@@ -170,7 +163,6 @@ def template_batch_delete(request):
 
 
 @login_required
-@domain_errors
 def template_batch_edit(request):
     require(request.user, "product.settings")
     templates = selected_templates(request)
@@ -180,7 +172,7 @@ def template_batch_edit(request):
             count = services.batch_update_templates(actor=request.user, templates=templates, request=request,
                                                     **form.service_values())
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, ngettext("Updated %(n)s template.", "Updated %(n)s templates.", count)
                              % {"n": count})
@@ -208,7 +200,6 @@ def _types_page(request, *, add_form=None, row_error=None, status=200):
 
 
 @login_required
-@domain_errors
 def type_list(request):
     return _types_page(request)
 
@@ -219,7 +210,6 @@ def _type(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_add(request):
     require(request.user, "product.settings")
     form = ProductTypeForm(request.POST, prefix="new")
@@ -227,7 +217,7 @@ def type_add(request):
         try:
             services.create_product_type(actor=request.user, name=form.cleaned_data["name"], request=request)
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Product type added."))
             return HttpResponseRedirect(reverse("products:types"))
@@ -236,7 +226,6 @@ def type_add(request):
 
 @login_required
 @require_POST
-@domain_errors
 def type_edit(request, pk):
     require(request.user, "product.settings")
     product_type = _type(request, pk)
@@ -246,7 +235,7 @@ def type_edit(request, pk):
             services.rename_product_type(actor=request.user, product_type=product_type,
                                          name=form.cleaned_data["name"], request=request)
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Product type saved."))
             return HttpResponseRedirect(reverse("products:types"))
@@ -255,7 +244,6 @@ def type_edit(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_delete(request, pk):
     require(request.user, "product.settings")
     product_type = _type(request, pk)
@@ -272,7 +260,6 @@ def type_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_move(request, pk):
     """The ↑/↓ buttons: move one place up or down."""
     require(request.user, "product.settings")
@@ -284,7 +271,6 @@ def type_move(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def type_reorder(request):
     """Called by the drag-and-drop list with the ids in their new order (`ids`, repeated)."""
     require(request.user, "product.settings")
@@ -312,7 +298,6 @@ def designer_url():
 
 
 @login_required
-@domain_errors
 def product_settings(request):
     require(request.user, "product.settings")
     current = company_settings.values(group="product")
@@ -321,7 +306,7 @@ def product_settings(request):
         try:
             services.update_product_settings(actor=request.user, values=form.setting_values(), request=request)
         except DomainError as exc:
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Product settings saved."))
             return HttpResponseRedirect(reverse("products:settings"))

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.forms import ChecklistField, ConsoleForm, user_choices
+from shouhou.accounts.forms import user_choices
 from shouhou.accounts.queries import pickable_users
+from shouhou.core.forms import ChecklistField, ConsoleForm
 
 from . import queries
 from .models import ReminderRule

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.models import User
-from shouhou.core import outbox, timeline
+from shouhou.core import clean, outbox, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import NotFound, PermissionDenied, QuotaExceeded, ValidationFailed
 from shouhou.core.forms_engine.kinds.temporal import company_zone
@@ -164,8 +164,8 @@ def _check_rule(rule, data, user_ids):
     """Every value checked before anything is written; a refusal raises with all the field errors."""
     errors = {}
     values = {
-        "name": _text(data["name"], NAME_LIMIT, "name", errors, required=True),
-        "description": _text(data["description"], DESCRIPTION_LIMIT, "description", errors),
+        "name": clean.text(data["name"], NAME_LIMIT, "name", errors, required=True),
+        "description": clean.text(data["description"], DESCRIPTION_LIMIT, "description", errors),
         "target": _choice(data["target"], Rule.Target, "target", errors),
         "kind": _choice(data["kind"], Rule.Kind, "kind", errors),
         "unit": _choice(data["unit"], Rule.Unit, "unit", errors),
@@ -185,15 +185,6 @@ def _check_rule(rule, data, user_ids):
     if errors:
         raise ValidationFailed(details=errors)
     return _Checked(values, users)
-
-
-def _text(value, limit, key, errors, *, required=False):
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        errors[key] = [REQUIRED]
-    elif len(text) > limit:
-        errors[key] = [_("Ensure this value has at most %(limit)d characters.") % {"limit": limit}]
-    return text
 
 
 def _choice(value, choices, key, errors):
@@ -248,7 +239,7 @@ def _date(value):
 
 
 def _sms_template(value, values, errors):
-    text = _text(value, TEMPLATE_LIMIT, "sms_template", errors)
+    text = clean.text(value, TEMPLATE_LIMIT, "sms_template", errors)
     if not values["sms_contact"] or "sms_template" in errors:
         return text
     if not text:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.accounts.views import finished, render_modal, show_error
+from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm
 
@@ -138,7 +138,6 @@ class RuleList(StandardList):
 
 
 @login_required
-@domain_errors
 def rule_list(request):
     return render_list(request, RuleList)
 
@@ -163,7 +162,6 @@ def _editor(request, rule=None):
 
 
 @login_required
-@domain_errors
 def rule_create(request):
     if not queries.remindable_targets(request.user):
         raise PermissionDenied()
@@ -171,13 +169,11 @@ def rule_create(request):
 
 
 @login_required
-@domain_errors
 def rule_edit(request, pk):
     return _editor(request, queries.get_rule(request.user, pk))
 
 
 @login_required
-@domain_errors
 def rule_detail(request, pk):
     rule = queries.get_rule(request.user, pk)
     reminders = queries.visible_reminders_of_rule(request.user, rule)
@@ -192,7 +188,6 @@ def rule_detail(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def rule_toggle(request, pk):
     rule = queries.get_rule(request.user, pk)
     active = request.POST.get("active") == "1"
@@ -206,7 +201,6 @@ def rule_toggle(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def rule_delete(request, pk):
     rule = queries.get_rule(request.user, pk)
     services.delete_rule(actor=request.user, rule=rule, request=request)
@@ -233,7 +227,6 @@ def _selected_ids(request):
 
 
 @login_required
-@domain_errors
 def attach(request, target=None):
     """GET: the dialog listing the enabled rules for the records' type; POST: attach the chosen one.
 
@@ -274,7 +267,6 @@ def _attach_message(rule, result):
 # --- a record's reminders (the 客户提醒 tab of customer and product pages) -------------------------------------
 
 @login_required
-@domain_errors
 def for_object(request, customer_id=None, product_id=None):
     target = Rule.Target.CUSTOMER if customer_id is not None else Rule.Target.PRODUCT
     record = queries.record_for(request.user, target, customer_id if customer_id is not None else product_id)
@@ -291,7 +283,6 @@ def for_object(request, customer_id=None, product_id=None):
 
 @login_required
 @require_POST
-@domain_errors
 def detach(request, pk):
     reminder = queries.get_reminder(request.user, pk)
     services.detach(actor=request.user, reminder=reminder)

@@ -17,7 +17,6 @@ from shouhou.accounts import services as account_services
 from shouhou.core import company_settings
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, PermissionDenied
-from shouhou.core.http import domain_errors
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.core.permissions import get_visible_or_404, has_module, has_perm, require
 
@@ -74,7 +73,6 @@ def _trial_terms():
 # --- settings hub (SYS-01) ----------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def settings_hub(request):
     if not has_module(request.user, "system"):
         raise PermissionDenied()
@@ -84,7 +82,6 @@ def settings_hub(request):
 # --- company information (SYS-07) ---------------------------------------------------------------
 
 @login_required
-@domain_errors
 def company(request):
     tenant = queries.current_company(request.user)
     form = CompanyForm.for_company(tenant, request.POST if request.method == "POST" else None)
@@ -104,7 +101,6 @@ def company(request):
 # --- version and usage (SYS-09) -----------------------------------------------------------------
 
 @login_required
-@domain_errors
 def usage(request):
     return render(request, "system/usage.html", {"usage": queries.usage_summary(request.user)})
 
@@ -112,7 +108,6 @@ def usage(request):
 # --- work information: statuses (SYS-11) and working hours (SYS-10) -----------------------------
 
 @login_required
-@domain_errors
 def work_info(request):
     require(request.user, "system.settings")
     return _work_info_page(request)
@@ -135,7 +130,6 @@ def _work_info_page(request, *, hours_form=None, add_form=None, row_error=None, 
 
 @login_required
 @require_POST
-@domain_errors
 def working_hours(request):
     require(request.user, "system.settings")
     form = WorkingHoursForm(request.POST)
@@ -152,7 +146,6 @@ def working_hours(request):
 
 @login_required
 @require_POST
-@domain_errors
 def work_status_add(request):
     require(request.user, "system.settings")
     form = WorkStatusForm(request.POST, prefix="new")
@@ -169,7 +162,6 @@ def work_status_add(request):
 
 @login_required
 @require_POST
-@domain_errors
 def work_status_edit(request, pk):
     require(request.user, "system.settings")
     work_status = get_visible_or_404(account_queries.work_statuses(), pk=pk)
@@ -188,7 +180,6 @@ def work_status_edit(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def work_status_delete(request, pk):
     require(request.user, "system.settings")
     work_status = get_visible_or_404(account_queries.work_statuses(), pk=pk)
@@ -205,7 +196,6 @@ def work_status_delete(request, pk):
 
 @login_required
 @require_POST
-@domain_errors
 def work_status_reorder(request):
     """Called by the drag-and-drop list with the ids in their new order (`ids`, repeated)."""
     require(request.user, "system.settings")
@@ -224,7 +214,6 @@ def work_status_reorder(request):
 # --- SMS notifications to staff (SYS-04) --------------------------------------------------------
 
 @login_required
-@domain_errors
 def sms_settings(request):
     require(request.user, "system.settings")
     form = SmsSettingsForm(request.POST if request.method == "POST" else None,
@@ -291,6 +280,5 @@ class SystemLogList(StandardList):
 
 
 @login_required
-@domain_errors
 def logs(request):
     return render_list(request, SystemLogList)

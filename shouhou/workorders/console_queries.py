@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import permissions
+from shouhou.core.errors import NotFound
 from shouhou.core.models import Activity
 from shouhou.customers.models import Address, Contact
 
@@ -206,6 +207,15 @@ def components_with_usage():
 
 def component_entries(order, component):
     return list(ComponentEntry.objects.filter(order=order, component=component).select_related("created_by"))
+
+
+def component_and_entry(order, component_id, entry_id):
+    """An enabled component of the order's type and one of its entries on the order, or NotFound."""
+    component = type_of_order_component(order, component_id)
+    entry = next((e for e in component_entries(order, component) if e.pk == entry_id), None)
+    if entry is None:
+        raise NotFound()
+    return component, entry
 
 
 def service_option_lists():

@@ -8,10 +8,11 @@ the built-in ones and are validated by the engine (custom inputs are named "cf_<
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.forms import ChecklistField, ConsoleForm, team_choices, user_choices
+from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.models import Role
 from shouhou.accounts.queries import pickable_users, team_pickable_users, work_statuses
 from shouhou.core import company_settings, forms_engine
+from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm, EngineErrorsMixin
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
 from . import flow, queries
@@ -35,16 +36,6 @@ def option_choices(kind, current=None, blank=NONE_LABEL):
     if current is not None and current.pk not in {o.pk for o in options}:
         options.append(current)
     return [("", blank)] + [(o.pk, o.name) for o in options]
-
-
-class EngineErrorsMixin:
-    """Service errors on custom fields ("fields.<key>") go to their "cf_<key>" inputs."""
-
-    def add_domain_error(self, exc):
-        details = getattr(exc, "details", None) or {}
-        exc.details = {(COLUMN_PREFIX + key.removeprefix("fields.") if key.startswith("fields.") else key): value
-                       for key, value in details.items()}
-        super().add_domain_error(exc)
 
 
 def with_custom_fields(base, schema, values=None):
@@ -149,12 +140,6 @@ def work_order_form_class(order_type, values=None):
 
 
 # --- actions on one order ------------------------------------------------------------------------------
-
-class ActionForm(ConsoleForm):
-    """Every action posts the version the page showed, so a stale page cannot act (409 → message)."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
 
 class ConfirmForm(ActionForm):
     pass

@@ -1,7 +1,6 @@
 """Sign-in on the phone, 首页 (MOB-01), 我的 (MOB-19), and the engineer's reported position."""
 
 from django.contrib import messages
-from django.contrib.auth import login as django_login
 from django.contrib.auth import logout as django_logout
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from shouhou.accounts import queries as account_queries
 from shouhou.accounts import services as account_services
-from shouhou.core.errors import DomainError, NotFound, ValidationFailed
+from shouhou.accounts.views_auth import attempt_login
+from shouhou.core.errors import NotFound, ValidationFailed
 from shouhou.core.permissions import has_perm
 from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
@@ -27,19 +27,9 @@ def login_view(request):
     home = reverse("mobile:home")
     if request.user.is_authenticated:
         return redirect(home)
-    error, username = "", ""
-    if request.method == "POST":
-        username = request.POST.get("username", "").strip()
-        try:
-            user = account_services.login(request=request, username=username,
-                                          password=request.POST.get("password", ""))
-        except DomainError as exc:
-            error = exc.message
-        else:
-            django_login(request, user, backend="shouhou.accounts.backends.PhoneOrEmailBackend")
-            if user.language:
-                request.session["_language"] = user.language
-            return redirect(safe_next(request, home))
+    signed_in, error, username = attempt_login(request)
+    if signed_in:
+        return redirect(safe_next(request, home))
     return render(request, "mobile/login.html", {"error": error, "username": username,
                                                  "next": request.GET.get("next", "")},
                   status=400 if error else 200)

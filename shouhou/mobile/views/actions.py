@@ -16,7 +16,7 @@ from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from shouhou.workorders import console_queries, flow, services
 from shouhou.workorders import queries as wo_queries
-from shouhou.workorders.forms import component_form_class
+from shouhou.workorders.views.common import submit_component
 
 from .common import STALE_MESSAGE, expected_version, first_message, get_order, mobile_view, store_files
 
@@ -125,19 +125,9 @@ def note_add(request, pk):
 
 
 def _component_page(request, order, component, entry=None):
-    form_class = component_form_class(component, entry.fields if entry else None)
-    form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_component_entry(actor=request.user, order=order, component=component,
-                                          values=form.custom_values or {}, entry=entry)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
-            return HttpResponseRedirect(detail_url(order, f"component-{component.pk}"))
+    form, saved = submit_component(request, order, component, entry)
+    if saved:
+        return HttpResponseRedirect(detail_url(order, f"component-{component.pk}"))
     return render(request, "mobile/component.html", {
         "tab": "orders", "order": order, "component": component, "form": form, "entry": entry,
     }, status=400 if form.errors else 200)
@@ -153,8 +143,5 @@ def component_add(request, pk, component_id):
 @mobile_view
 def component_edit(request, pk, component_id, entry_id):
     order = get_order(request, pk)
-    component = console_queries.type_of_order_component(order, component_id)
-    entry = next((e for e in console_queries.component_entries(order, component) if e.pk == entry_id), None)
-    if entry is None:
-        raise NotFound()
+    component, entry = console_queries.component_and_entry(order, component_id, entry_id)
     return _component_page(request, order, component, entry)

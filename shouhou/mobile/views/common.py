@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouhou.core.durations import duration_text
 from shouhou.core.errors import Conflict, ValidationFailed
-from shouhou.core.http import domain_errors
 from shouhou.core.permissions import require
 from shouhou.workorders import queries, upload_services
 
@@ -19,8 +19,8 @@ CONSOLE_APPROVALS_URL = re.compile(r"^/work-orders/approvals/(?:[?#].*)?$")
 
 
 def mobile_view(view):
-    """Signed in (else the phone's login page), domain errors as 404 / 403 / a message and back."""
-    return login_required(domain_errors(view), login_url="mobile:login")
+    """Signed in (else the phone's login page); domain errors are DomainErrorMiddleware's (core/http.py)."""
+    return login_required(view, login_url="mobile:login")
 
 
 def get_order(request, pk):
@@ -54,19 +54,6 @@ def first_message(exc):
         if isinstance(messages, (list, tuple)) and messages:
             return str(messages[0])
     return str(exc.message)
-
-
-def duration_text(seconds):
-    """2天3小时 / 3小时15分钟 / 12分钟 (the console's wording)."""
-    seconds = max(int(seconds or 0), 0)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)sh %(m)smin") % {"h": hours, "m": minutes}
-    return _("%(m)smin") % {"m": minutes}
 
 
 def countdown_text(deadline, now=None):

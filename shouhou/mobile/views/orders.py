@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.bounds import parse_page
+from shouhou.core.durations import duration_text
 from shouhou.core.errors import NotFound
 from shouhou.core.geo import navigation_url
 from shouhou.core.permissions import has_perm, require
@@ -15,7 +16,7 @@ from shouhou.workorders import queries as wo_queries
 from shouhou.workorders.models import Status
 
 from .. import queries
-from .common import countdown_text, duration_text, mobile_view
+from .common import countdown_text, mobile_view
 
 PAGE_SIZE = 20
 # the actions the phone offers, in the order of the action bar (the console has the others)

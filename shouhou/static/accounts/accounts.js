@@ -2,18 +2,6 @@
 (function () {
   "use strict";
 
-  // Check lists (roles, teams, people): typing in the filter hides the options that do not match.
-  document.addEventListener("input", function (event) {
-    var input = event.target;
-    if (!input.matches(".check-list-filter")) return;
-    var needle = input.value.trim().toLowerCase();
-    var list = input.closest("[data-check-list]");
-    list.querySelectorAll(".form-check").forEach(function (option) {
-      var text = option.textContent.toLowerCase();
-      option.classList.toggle("d-none", needle !== "" && text.indexOf(needle) === -1);
-    });
-  });
-
   // Copy a value shown once (the new random password).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");

@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // Check lists (core/kit/_field.html: roles, teams, people): typing in the filter hides the options that do not match.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches(".check-list-filter")) return;
+    var needle = input.value.trim().toLowerCase();
+    var list = input.closest("[data-check-list]");
+    list.querySelectorAll(".form-check").forEach(function (option) {
+      var text = option.textContent.toLowerCase();
+      option.classList.toggle("d-none", needle !== "" && text.indexOf(needle) === -1);
+    });
+  });
+
   // Selects and inputs marked data-autosubmit submit their form on change.
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -69,16 +69,6 @@
     if (lng) lng.value = "";
   });
 
-  // Check lists (owners): typing in the filter hides the options that do not match.
-  document.addEventListener("input", function (event) {
-    var input = event.target;
-    if (!input.matches(".check-list-filter")) return;
-    var needle = input.value.trim().toLowerCase();
-    input.closest("[data-check-list]").querySelectorAll(".form-check").forEach(function (option) {
-      option.classList.toggle("d-none", needle !== "" && option.textContent.toLowerCase().indexOf(needle) === -1);
-    });
-  });
-
   // Detail tabs follow the address bar (#contacts opens the tab #tab-contacts), so redirects and links open
   // the right tab; the hash names no element, so the browser does not jump down the page.
   function showHashTab() {

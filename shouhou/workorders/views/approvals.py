@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.permissions import require
 
 from .. import approval_services, console_queries, flow, queries
 from ..forms import DecisionForm
-from .common import finished, render_modal, show_error
 
 TABS = [
     ("pending", gettext_lazy("To approve")),
@@ -27,7 +27,6 @@ PAGE_SIZE = 20
 
 
 @login_required
-@domain_errors
 def inbox(request):
     require(request.user, "workorder.view")
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "pending"
@@ -78,20 +77,17 @@ def _decide(request, approval_id, *, refusing):
 
 
 @login_required
-@domain_errors
 def approve(request, approval_id):
     return _decide(request, approval_id, refusing=False)
 
 
 @login_required
-@domain_errors
 def refuse(request, approval_id):
     return _decide(request, approval_id, refusing=True)
 
 
 @login_required
 @require_POST
-@domain_errors
 def withdraw(request, approval_id):
     approval = queries.get_approval(request.user, approval_id)
     approval_services.withdraw(actor=request.user, approval=approval)

@@ -1,18 +1,14 @@
 """Helpers shared by the work-order console views: dialogs, links to other apps, uploads, selections."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from shouhou.core.dialogs import int_list, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
-from shouhou.core.http import back
-from shouhou.core.permissions import has_perm
 
-from .. import queries, upload_services
+from .. import queries, services, upload_services
+from ..forms import component_form_class
 from ..models import Priority, Status
 
 STATUS_CSS = {
@@ -23,14 +19,6 @@ STATUS_CSS = {
 }
 PRIORITY_CSS = {Priority.LOW: "text-muted", Priority.NORMAL: "", Priority.HIGH: "text-warning fw-semibold",
                 Priority.URGENT: "text-danger fw-semibold"}
-
-
-def url_or_empty(name, *args, **kwargs):
-    """The URL of a page another app provides, or "" while it does not exist yet."""
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
 
 
 def designer_url(target):
@@ -44,39 +32,6 @@ def customer_url(customer_id):
 
 def product_url(product_id):
     return url_or_empty("products:detail", product_id) if product_id else ""
-
-
-def render_modal(request, template, context, status=200):
-    """A dialog: the fragment for htmx (it goes into #modal), else the fragment inside a console page.
-
-    htmx does not swap 4xx answers, so a form with errors goes back to it as a 200.
-    """
-    if request.htmx:
-        return render(request, template, context)
-    return render(request, "workorders/modal_page.html", {**context, "fragment": template, "as_page": True},
-                  status=status)
-
-
-def finished(request, url=None):
-    """After a successful dialog or action: go to `url`, or reload the page the user is on."""
-    if request.htmx:
-        return HttpResponseClientRedirect(url) if url else HttpResponseClientRefresh()
-    return HttpResponseRedirect(url) if url else back(request)
-
-
-def show_error(form, exc):
-    """A service refusal on the form; a missing object stays a 404."""
-    if isinstance(exc, NotFound):
-        raise exc
-    form.add_domain_error(exc)
-
-
-def can(user, *codes):
-    return {code.replace(".", "_"): has_perm(user, code) for code in codes}
-
-
-def int_list(values):
-    return [int(v) for v in values if str(v).strip().isdigit()]
 
 
 def selected_orders(request):
@@ -118,3 +73,20 @@ def type_chip(order_type):
 
 def flash_done(request, message):
     messages.success(request, message)
+
+
+def submit_component(request, order, component, entry=None):
+    """An add-on component's form on an order (the console dialog and the phone page): (form, saved).
+    A refusal is on the form; saved, the success message is flashed."""
+    form = component_form_class(component, entry.fields if entry else None)(request.POST or None,
+                                                                           request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_component_entry(actor=request.user, order=order, component=component,
+                                          values=form.custom_values or {}, entry=entry)
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
+            return form, True
+    return form, False

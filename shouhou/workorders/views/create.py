@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.core.dialogs import render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
-from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
 from .. import console_queries, queries, services
 from ..forms import QuickCustomerForm, QuickProductForm, work_order_form_class
 from ..models import Status
-from .common import kept_files, render_modal, show_error, store_uploads
+from .common import kept_files, store_uploads
 
 MODAL_DONE = "closeModal"
 
@@ -70,7 +70,6 @@ def _usable_type(request, type_id):
 
 
 @login_required
-@domain_errors
 def create(request):
     """Type cards first (unless one type is usable), then the type's form: 仅保存 or 保存并派单."""
     require(request.user, "workorder.create")
@@ -110,7 +109,6 @@ def create(request):
 
 
 @login_required
-@domain_errors
 def edit(request, pk):
     order = queries.get_work_order(request.user, pk)
     if not (has_perm(request.user, "workorder.edit") or (
@@ -159,7 +157,6 @@ def _stale_as_form_error(exc):
 
 @login_required
 @require_POST
-@domain_errors
 def copy(request, pk):
     """复制工单: a new pending order with the same customer, product, service and custom fields."""
     require(request.user, "workorder.create")
@@ -172,7 +169,6 @@ def copy(request, pk):
 # --- pickers (htmx) -----------------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def customer_search(request):
     """Search as you type: matching customers as a list of choices."""
     require(request.user, "workorder.create")
@@ -184,7 +180,6 @@ def customer_search(request):
 
 
 @login_required
-@domain_errors
 def customer_fields(request):
     """Contact, address and product choices of the chosen customer (prefilled with its defaults)."""
     require(request.user, "workorder.create")
@@ -204,7 +199,6 @@ def _created(request, event, payload):
 
 
 @login_required
-@domain_errors
 def customer_create(request):
     """A small dialog creating a customer through the customers services; it is picked at once."""
     require(request.user, "workorder.create")
@@ -226,7 +220,6 @@ def customer_create(request):
 
 
 @login_required
-@domain_errors
 def product_create(request):
     """A dialog creating a product for the chosen customer (linked at once, PRD-02)."""
     require(request.user, "workorder.create")

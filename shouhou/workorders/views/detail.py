@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import forms_engine
+from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError, NotFound
-from shouhou.core.http import domain_errors
 from shouhou.core.permissions import has_perm, require
 
 from .. import console_queries, flow, queries, services
@@ -29,19 +29,10 @@ from ..forms import (
     OrderNoteForm,
     ReasonForm,
     TransferForm,
-    component_form_class,
     receipt_form_class,
 )
 from ..models import Receipt, Status
-from .common import (
-    STATUS_CSS,
-    customer_url,
-    finished,
-    product_url,
-    render_modal,
-    show_error,
-    store_uploads,
-)
+from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
 
 STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
 
@@ -176,7 +167,6 @@ def _detail_context(request, order, read_only=False):
 
 
 @login_required
-@domain_errors
 def detail(request, pk):
     """The order within the actor's scope, or read-only for an approver who must decide on it; a link
     gone stale (transferred away, deleted) gets a page saying so instead of a bare 404."""
@@ -188,7 +178,6 @@ def detail(request, pk):
 
 
 @login_required
-@domain_errors
 def print_view(request, pk):
     """A clean printable page; the browser prints it (WO-33)."""
     order = _order(request, pk)
@@ -226,7 +215,6 @@ def _perform(actor, order, action, data, version):
 
 
 @login_required
-@domain_errors
 def action(request, pk, action):
     order = _order(request, pk)
     if action == "complete":
@@ -307,7 +295,6 @@ def _receipt_values(request, form, draft):
 
 @login_required
 @require_POST
-@domain_errors
 def note_add(request, pk):
     order = _order(request, pk)
     form = OrderNoteForm(request.POST)
@@ -323,17 +310,9 @@ def note_add(request, pk):
 
 
 def _component_dialog(request, order, component, entry=None):
-    form_class = component_form_class(component, entry.fields if entry else None)
-    form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_component_entry(actor=request.user, order=order, component=component,
-                                          values=form.custom_values or {}, entry=entry)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("“%(name)s” saved.") % {"name": component.name})
-            return finished(request, reverse("workorders:detail", args=[order.pk]))
+    form, saved = submit_component(request, order, component, entry)
+    if saved:
+        return finished(request, reverse("workorders:detail", args=[order.pk]))
     url = (reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk]) if entry
            else reverse("workorders:component_add", args=[order.pk, component.pk]))
     return render_modal(request, "workorders/_component_entry.html", {
@@ -342,18 +321,13 @@ def _component_dialog(request, order, component, entry=None):
 
 
 @login_required
-@domain_errors
 def component_add(request, pk, component_id):
     order = _order(request, pk)
     return _component_dialog(request, order, console_queries.type_of_order_component(order, component_id))
 
 
 @login_required
-@domain_errors
 def component_edit(request, pk, component_id, entry_id):
     order = _order(request, pk)
-    component = console_queries.type_of_order_component(order, component_id)
-    entry = next((e for e in console_queries.component_entries(order, component) if e.pk == entry_id), None)
-    if entry is None:
-        raise NotFound()
+    component, entry = console_queries.component_and_entry(order, component_id, entry_id)
     return _component_dialog(request, order, component, entry)

@@ -13,27 +13,16 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from shouhou.accounts.forms import user_choices
 from shouhou.accounts.queries import pickable_users
-from shouhou.core import forms_engine
-from shouhou.core.errors import DomainError, ValidationFailed
-from shouhou.core.forms_engine.listing import COLUMN_PREFIX
-from shouhou.core.http import domain_errors
+from shouhou.core import forms_engine, list_fields
+from shouhou.core.dialogs import can, finished, render_modal, show_error
+from shouhou.core.errors import DomainError
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
 from .. import console_queries, console_services, fees, queries
 from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
 from ..models import Priority, ServiceOption, WorkOrderType
-from .common import (
-    PRIORITY_CSS,
-    can,
-    customer_url,
-    finished,
-    render_modal,
-    selected_orders,
-    show_error,
-    status_badge,
-    type_chip,
-)
+from .common import PRIORITY_CSS, customer_url, selected_orders, status_badge, type_chip
 
 OTHER_TABS = {tab.key for tab in queries.TABS if tab.other}
 FLAG_FILTERS = {"paused": "is_paused", "overdue": "is_overdue", "rejected": "is_rejected",
@@ -118,44 +107,6 @@ class FlagFilter(Filter):
         return qs.filter(**{column: True}) if column else qs
 
 
-class CustomFieldFilter(Filter):
-    """An advanced filter on a searchable custom field of the chosen type, through the engine's filter_q."""
-
-    def __init__(self, definition, schema, choices=None, kind="text"):
-        super().__init__(COLUMN_PREFIX + definition.key, definition.label, lookup="fields", choices=choices,
-                         kind=kind)
-        self.definition, self.schema = definition, schema
-
-    def apply(self, qs, params):
-        key = self.definition.key
-        if self.kind == "date_range":
-            wanted = {f"{key}__gte": params.get(f"f_{self.key}_from"), f"{key}__lte": params.get(f"f_{self.key}_to")}
-            wanted = {name: value for name, value in wanted.items() if value}
-        else:
-            value = params.get(f"f_{self.key}", "").strip()
-            wanted = {key: value} if value else {}
-        if not wanted:
-            return qs
-        try:
-            return qs.filter(forms_engine.filter_q(self.schema, wanted))
-        except ValidationFailed:
-            return qs.none()  # a value that cannot match this field matches nothing
-
-
-def custom_filters(schema):
-    found = []
-    for definition in forms_engine.filterable_fields(schema):
-        kind, ops = definition.kind, definition.impl.filter_ops
-        if definition.options:
-            choices = [(o["value"], o["label"]) for o in definition.options]
-            found.append(CustomFieldFilter(definition, schema, choices=lambda r, c=choices: c, kind="select"))
-        elif kind in ("date", "datetime") and "gte" in ops:
-            found.append(CustomFieldFilter(definition, schema, kind="date_range"))
-        elif kind not in ("customer", "product", "user"):
-            found.append(CustomFieldFilter(definition, schema))
-    return found
-
-
 def _options(kind):
     return lambda request: [(o.pk, o.name) for o in queries.service_options(kind, active_only=False)]
 
@@ -183,25 +134,12 @@ SYSTEM_FILTERS = [
 ]
 
 
-class _CustomCell:
-    """A custom-field cell rendered when the template shows it, after the page's references are loaded."""
-
-    def __init__(self, column, values, refs):
-        self.column, self.values, self.refs = column, values, refs
-
-    def __html__(self):
-        return self.column.render(self.values, self.refs)
-
-    def __str__(self):
-        return str(self.__html__())
-
-
 def _id_param(params, name):
     value = (params.get(name) or "").strip()
     return int(value) if value.isdigit() else None
 
 
-class WorkOrderList(StandardList):
+class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     key = "workorders"
     title = gettext_lazy("Work orders")
     template = "workorders/list.html"
@@ -232,15 +170,8 @@ class WorkOrderList(StandardList):
         if self.order_type is not None:
             self.schema = forms_engine.get_schema(self.order_type.form_target)
             self.custom = {column.key: column for column in forms_engine.list_columns(self.schema)}
-            self.columns += [self._custom_column(column) for column in self.custom.values()]
-            self.filters += custom_filters(self.schema)
-
-    def _custom_column(self, column):
-        definition = column.definition
-        return Column(column.key, column.label, default=column.default_visible, html=True,
-                      sortable=column.sortable, value=lambda o: _CustomCell(column, o.fields, self.refs),
-                      export=lambda o: forms_engine.export_cell(definition, (o.fields or {}).get(definition.key),
-                                                                self.refs))
+            self.columns += [list_fields.custom_column(column, self.refs) for column in self.custom.values()]
+            self.filters += list_fields.custom_filters(self.schema)
 
     def state(self):
         state = super().state()
@@ -270,18 +201,8 @@ class WorkOrderList(StandardList):
         """Every tab's count in ONE aggregate query over the filtered rows."""
         return queries.tab_counts(self.request.user, self.filtered_queryset(state, with_tab=False))
 
-    def ordered(self, qs, state):
-        key = state.sort.lstrip("-")
-        if key in self.custom:
-            expression = self.custom[key].sort_expression(descending=state.sort.startswith("-"))
-            if expression is not None:
-                return qs.order_by(expression, "-pk")
-        return super().ordered(qs, state)
-
     def context(self):
-        context = super().context()
-        if self.schema is not None:  # one query per reference kind for the whole page
-            self.refs.load_for(self.schema.parsed.fields, [row["obj"].fields or {} for row in context["rows"]])
+        context = super().context()  # CustomFieldsList has loaded the page's references
         main = [tab for tab in context["tabs"] if tab["key"] not in OTHER_TABS]
         other = [tab for tab in context["tabs"] if tab["key"] in OTHER_TABS]
         context.update(main_tabs=main, other_tabs=other, other_active=next((t for t in other if t["active"]), None))
@@ -304,7 +225,6 @@ def index(request):
 
 
 @login_required
-@domain_errors
 def order_list(request):
     return render_list(request, WorkOrderList)
 
@@ -347,7 +267,6 @@ class AssignList(WorkOrderList):
 
 
 @login_required
-@domain_errors
 def assign_list(request):
     return render_list(request, AssignList)
 
@@ -375,7 +294,6 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
 
 
 @login_required
-@domain_errors
 def batch_assign(request):
     require(request.user, "workorder.assign")
     return _batch_dialog(
@@ -387,7 +305,6 @@ def batch_assign(request):
 
 
 @login_required
-@domain_errors
 def batch_transfer(request):
     require(request.user, "workorder.transfer")
     from .. import services
@@ -402,7 +319,6 @@ def batch_transfer(request):
 
 
 @login_required
-@domain_errors
 def batch_edit(request):
     require(request.user, "workorder.edit")
     return _batch_dialog(
@@ -428,14 +344,12 @@ def _orders_for(request, *, customer=None, product=None):
 
 
 @login_required
-@domain_errors
 def orders_for_customer(request, customer_id):
     require(request.user, "workorder.view")
     return _orders_for(request, customer=console_queries.customer_for_tab(request.user, customer_id))
 
 
 @login_required
-@domain_errors
 def orders_for_product(request, product_id):
     require(request.user, "workorder.view")
     return _orders_for(request, product=console_queries.product_for_tab(request.user, product_id))

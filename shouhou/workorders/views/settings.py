@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, forms_engine
+from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import DomainError
-from shouhou.core.http import back, domain_errors
+from shouhou.core.http import back
 from shouhou.core.permissions import require
 
 from .. import console_queries, console_services, flow, type_services
@@ -26,7 +27,7 @@ from ..forms import (
     WorkOrderSettingsForm,
 )
 from ..models import ServiceOption
-from .common import designer_url, finished, render_modal, show_error
+from .common import designer_url
 
 PERM = "workorder_settings.manage"
 STEPS = [
@@ -48,7 +49,6 @@ def _status(form):
 # --- the type list (WOSET-T1) --------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def types(request):
     _require(request)
     rows = console_queries.types_with_usage()
@@ -59,7 +59,6 @@ def types(request):
 
 
 @login_required
-@domain_errors
 def type_create(request):
     _require(request)
     form = TypeForm(request.POST or None, actor=request.user)
@@ -79,7 +78,6 @@ def type_create(request):
 
 @login_required
 @require_POST
-@domain_errors
 def type_toggle(request, type_id):
     _require(request)
     order_type = console_queries.get_type(type_id)
@@ -91,7 +89,6 @@ def type_toggle(request, type_id):
 
 @login_required
 @require_POST
-@domain_errors
 def type_move(request, type_id):
     _require(request)
     console_services.move_type(actor=request.user, type=console_queries.get_type(type_id),
@@ -101,7 +98,6 @@ def type_move(request, type_id):
 
 @login_required
 @require_POST
-@domain_errors
 def type_delete(request, type_id):
     _require(request)
     order_type = console_queries.get_type(type_id)
@@ -111,7 +107,6 @@ def type_delete(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_teams(request, type_id):
     """可用团队 of one type (WO-26)."""
     _require(request)
@@ -155,7 +150,6 @@ def _schema_fields(target):
 
 
 @login_required
-@domain_errors
 def type_form(request, type_id):
     """Step 1 表单设置: name, colour, enabled, teams; the form designer with its locked system fields."""
     _require(request)
@@ -178,7 +172,6 @@ def type_form(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_flow(request, type_id):
     """Step 2 流程设置 (WOSET-F1) with the timeout reminder rule (F2)."""
     _require(request)
@@ -198,7 +191,6 @@ def type_flow(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_receipt(request, type_id):
     """Step 3 回执设置: receipt options and the receipt form designer."""
     _require(request)
@@ -219,7 +211,6 @@ def type_receipt(request, type_id):
 
 
 @login_required
-@domain_errors
 def type_components(request, type_id):
     """Step 4 附加组件: which components the type's orders carry (tabs on the detail)."""
     _require(request)
@@ -242,7 +233,6 @@ def type_components(request, type_id):
 # --- add-on components (WO-28) ----------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def components(request):
     _require(request)
     rows = [{"component": c, "types": list(c.types.all()), "designer_url": designer_url(c.form_target)}
@@ -271,14 +261,12 @@ def _component_dialog(request, component=None):
 
 
 @login_required
-@domain_errors
 def component_create(request):
     _require(request)
     return _component_dialog(request)
 
 
 @login_required
-@domain_errors
 def component_update(request, component_id):
     _require(request)
     return _component_dialog(request, console_queries.get_component(component_id))
@@ -286,7 +274,6 @@ def component_update(request, component_id):
 
 @login_required
 @require_POST
-@domain_errors
 def component_toggle(request, component_id):
     _require(request)
     component = console_queries.get_component(component_id)
@@ -297,7 +284,6 @@ def component_toggle(request, component_id):
 
 @login_required
 @require_POST
-@domain_errors
 def component_delete(request, component_id):
     _require(request)
     component = console_queries.get_component(component_id)
@@ -318,7 +304,6 @@ def _options_page(request, *, add_forms=None, status=200):
 
 
 @login_required
-@domain_errors
 def options(request):
     _require(request)
     return _options_page(request)
@@ -326,7 +311,6 @@ def options(request):
 
 @login_required
 @require_POST
-@domain_errors
 def option_create(request):
     _require(request)
     kind = request.POST.get("kind", "")
@@ -344,7 +328,6 @@ def option_create(request):
 
 
 @login_required
-@domain_errors
 def option_update(request, option_id):
     _require(request)
     option = console_queries.get_service_option(option_id)
@@ -365,7 +348,6 @@ def option_update(request, option_id):
 
 @login_required
 @require_POST
-@domain_errors
 def option_toggle(request, option_id):
     _require(request)
     option = console_queries.get_service_option(option_id)
@@ -375,7 +357,6 @@ def option_toggle(request, option_id):
 
 @login_required
 @require_POST
-@domain_errors
 def option_move(request, option_id):
     _require(request)
     console_services.move_service_option(actor=request.user, option=console_queries.get_service_option(option_id),
@@ -386,7 +367,6 @@ def option_move(request, option_id):
 # --- 工单设置: the company settings -------------------------------------------------------------------------------
 
 @login_required
-@domain_errors
 def general(request):
     _require(request)
     form = WorkOrderSettingsForm(request.POST or None)
