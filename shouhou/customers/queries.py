@@ -249,7 +249,7 @@ def products_of(actor, customer):
 def work_orders_of(actor, customer):
     """The customer's work orders within the actor's work-order scope; None without the permission."""
     try:
-        from shouhou.workorders.queries import visible_work_orders
+        from shouhou.workorders.queries.orders import visible_work_orders
     except ImportError:
         return None
     if not permissions.has_perm(actor, "workorder.view"):

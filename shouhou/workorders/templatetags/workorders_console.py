@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from ..console_queries import FLAG_LABELS
+from ..queries.orders import FLAG_LABELS
 from ..views.common import STATUS_CSS
 
 register = template.Library()

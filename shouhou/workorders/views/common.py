@@ -12,8 +12,9 @@ from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 from shouhou.core.http import back
 from shouhou.core.permissions import has_perm
 
-from .. import queries, upload_services
 from ..models import Priority, Status
+from ..queries import orders as order_queries
+from ..services import uploads as upload_services
 
 STATUS_CSS = {
     Status.PENDING: "text-bg-warning", Status.POOLED: "text-bg-warning", Status.ASSIGNED: "text-bg-info",
@@ -84,7 +85,7 @@ def selected_orders(request):
     ids = set(int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
     if not ids:
         raise DomainError(_("Select at least one work order."))
-    orders = list(queries.list_work_orders(request.user).filter(pk__in=ids))
+    orders = list(order_queries.list_work_orders(request.user).filter(pk__in=ids))
     if len(orders) != len(ids):
         raise NotFound()
     return orders
