@@ -24,7 +24,7 @@ from shouhou.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from shouhou.core.flow import locking
+from shouhou.core.flow import locking, writes
 from shouhou.core.forms_engine.kinds import FieldError
 from shouhou.core.forms_engine.kinds.files import clean_ref
 
@@ -142,6 +142,18 @@ def emit(name, order, actor, **payload):
     outbox.emit(name, order_id=order.pk, number=order.number, actor_id=pk(actor), **payload)
 
 
+def record_and_emit(actor, order, verb, summary, before=None, *, note="", attachments=None, changes=(),
+                    event, **payload):
+    """`record` then `emit` (every flow action ends so), written in one statement where the database
+    allows (core.flow.writes)."""
+    all_changes = [*(tracked_changes(order, before) if before is not None else []), *changes]
+    entry = timeline.entry(actor=actor, obj=order, verb=verb, summary=summary, changes=all_changes, note=note,
+                           attachments=attachments)
+    outbox_event = outbox.event_for(event, order_id=order.pk, number=order.number, actor_id=pk(actor), **payload)
+    writes.insert(entry, outbox_event)
+    outbox.schedule(outbox_event)
+
+
 def clean_text(value, field, *, required=False, limit=MAX_REASON, errors=None):
     """Stripped text; a field error when required and empty or too long."""
     text = (value or "").strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
@@ -217,14 +229,11 @@ def open_span(order, now):
                               paused=order.is_paused, started_at=now)
 
 
-def close_span(order, now):
-    StatusSpan.objects.filter(order=order, ended_at=None).update(ended_at=now)
-
-
 def split_span(order, now):
-    """Close the running span and open the next: on every status change and on pause/resume."""
-    close_span(order, now)
-    open_span(order, now)
+    """Close the running span and open the next: on every status change and on pause/resume (one
+    statement where the database allows: core.flow.writes)."""
+    writes.split_span(StatusSpan(tenant_id=order.tenant_id, order=order, status=order.status,
+                                 paused=order.is_paused, started_at=now), "order", now)
 
 
 def set_deadline(order, flow_config, now):

@@ -27,9 +27,9 @@ def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
     order.is_rejected = False
     fields = kernel.move(order, status, flow_config, now)
     kernel.save(order, [*fields, "assignee", "dispatcher", "assigned_at", "accepted_at"])
-    kernel.record(actor, order, "assigned", _("Assigned the work order to %(name)s") % {"name": assignee.name}, before,
-            note=payload.get("note", ""))
-    kernel.emit("workorder.assigned", order, actor, assignee_id=assignee.pk)
+    kernel.record_and_emit(actor, order, "assigned",
+                           _("Assigned the work order to %(name)s") % {"name": assignee.name}, before,
+                           note=payload.get("note", ""), event="workorder.assigned", assignee_id=assignee.pk)
     return order
 
 
@@ -38,8 +38,8 @@ def _apply_accept(actor, order, payload, flow_config, now):
     order.accepted_at = now
     fields = kernel.move(order, flow.next_status("accept", order, flow_config), flow_config, now)
     kernel.save(order, [*fields, "accepted_at"])
-    kernel.record(actor, order, "accepted", _("Accepted the work order"), before)
-    kernel.emit("workorder.accepted", order, actor, dispatcher_id=order.dispatcher_id)
+    kernel.record_and_emit(actor, order, "accepted", _("Accepted the work order"), before,
+                           event="workorder.accepted", dispatcher_id=order.dispatcher_id)
     return order
 
 
@@ -50,9 +50,10 @@ def _apply_reject(actor, order, payload, flow_config, now):
     order.assignee, order.assigned_at, order.accepted_at, order.is_rejected = None, None, None, True
     fields = kernel.move(order, status, flow_config, now)
     kernel.save(order, [*fields, "assignee", "assigned_at", "accepted_at"])
-    kernel.record(actor, order, "rejected", _("Rejected the work order"), before, note=payload["reason"])
-    kernel.emit("workorder.rejected", order, actor, assignee_id=kernel.pk(former), dispatcher_id=order.dispatcher_id,
-          created_by_id=order.created_by_id, reason=payload["reason"])
+    kernel.record_and_emit(actor, order, "rejected", _("Rejected the work order"), before,
+                           note=payload["reason"], event="workorder.rejected", assignee_id=kernel.pk(former),
+                           dispatcher_id=order.dispatcher_id, created_by_id=order.created_by_id,
+                           reason=payload["reason"])
     return order
 
 
@@ -71,9 +72,11 @@ def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
         order.is_paused = False
         fields += kernel.move(order, status, flow_config, now)
     kernel.save(order, fields)
-    kernel.record(actor, order, "transferred", _("Transferred the work order from %(old)s to %(new)s") % {
-        "old": former.name if former else "-", "new": new_assignee.name}, before, note=payload.get("note", ""))
-    kernel.emit("workorder.transferred", order, actor, old_assignee_id=kernel.pk(former), new_assignee_id=new_assignee.pk)
+    kernel.record_and_emit(actor, order, "transferred",
+                           _("Transferred the work order from %(old)s to %(new)s") % {
+                               "old": former.name if former else "-", "new": new_assignee.name},
+                           before, note=payload.get("note", ""), event="workorder.transferred",
+                           old_assignee_id=kernel.pk(former), new_assignee_id=new_assignee.pk)
     return order
 
 
@@ -83,8 +86,7 @@ def _apply_start(actor, order, payload, flow_config, now):
     order.started_at = now
     fields = kernel.move(order, flow.next_status("start", order, flow_config), flow_config, now)
     kernel.save(order, [*fields, "started_at"])
-    kernel.record(actor, order, "started", _("Started the work"), before)
-    kernel.emit("workorder.started", order, actor)
+    kernel.record_and_emit(actor, order, "started", _("Started the work"), before, event="workorder.started")
     return order
 
 
@@ -93,8 +95,8 @@ def _apply_pause(actor, order, payload, flow_config, now):
     order.is_paused = True
     kernel.split_span(order, now)
     kernel.save(order)
-    kernel.record(actor, order, "paused", _("Paused the work order"), before, note=payload["reason"])
-    kernel.emit("workorder.paused", order, actor, reason=payload["reason"])
+    kernel.record_and_emit(actor, order, "paused", _("Paused the work order"), before, note=payload["reason"],
+                           event="workorder.paused", reason=payload["reason"])
     return order
 
 
@@ -103,8 +105,8 @@ def _apply_resume(actor, order, payload, flow_config, now):
     order.is_paused = False
     kernel.split_span(order, now)
     kernel.save(order)
-    kernel.record(actor, order, "resumed", _("Resumed the work order"), before)
-    kernel.emit("workorder.resumed", order, actor)
+    kernel.record_and_emit(actor, order, "resumed", _("Resumed the work order"), before,
+                           event="workorder.resumed")
     return order
 
 
@@ -115,9 +117,10 @@ def _apply_complete(actor, order, payload, flow_config, now):
     order.finished_at = now
     fields = kernel.move(order, flow.next_status("complete", order, flow_config), flow_config, now)
     kernel.save(order, [*fields, "finished_at"])
-    kernel.record(actor, order, "finished", _("Completed the work order with the receipt"), before,
-            note=payload.get("content", ""), attachments=payload.get("attachments"))
-    kernel.emit("workorder.finished", order, actor, dispatcher_id=order.dispatcher_id, created_by_id=order.created_by_id)
+    kernel.record_and_emit(actor, order, "finished", _("Completed the work order with the receipt"), before,
+                           note=payload.get("content", ""), attachments=payload.get("attachments"),
+                           event="workorder.finished", dispatcher_id=order.dispatcher_id,
+                           created_by_id=order.created_by_id)
     return order
 
 
@@ -126,8 +129,8 @@ def _apply_close(actor, order, payload, flow_config, now):
     order.closed_at = now
     fields = kernel.move(order, flow.next_status("close", order, flow_config), flow_config, now)
     kernel.save(order, [*fields, "closed_at"])
-    kernel.record(actor, order, "closed", _("Closed the work order"), before, note=payload.get("note", ""))
-    kernel.emit("workorder.closed", order, actor)
+    kernel.record_and_emit(actor, order, "closed", _("Closed the work order"), before,
+                           note=payload.get("note", ""), event="workorder.closed")
     return order
 
 
@@ -136,8 +139,9 @@ def _apply_cancel(actor, order, payload, flow_config, now):
     order.cancelled_at = now
     fields = kernel.move(order, flow.next_status("cancel", order, flow_config), flow_config, now)
     kernel.save(order, [*fields, "cancelled_at"])
-    kernel.record(actor, order, "cancelled", _("Cancelled the work order"), before, note=payload["reason"])
-    kernel.emit("workorder.cancelled", order, actor, assignee_id=order.assignee_id, reason=payload["reason"])
+    kernel.record_and_emit(actor, order, "cancelled", _("Cancelled the work order"), before,
+                           note=payload["reason"], event="workorder.cancelled", assignee_id=order.assignee_id,
+                           reason=payload["reason"])
     return order
 
 
@@ -147,8 +151,9 @@ def _apply_reopen(actor, order, payload, flow_config, now):
     fields = kernel.move(order, flow.next_status("reopen", order, flow_config), flow_config, now)
     Receipt.objects.filter(order=order).update(is_draft=True)
     kernel.save(order, [*fields, "finished_at", "closed_at"])
-    kernel.record(actor, order, "reopened", _("Reopened the work order"), before, note=payload["reason"])
-    kernel.emit("workorder.reopened", order, actor, assignee_id=order.assignee_id, reason=payload["reason"])
+    kernel.record_and_emit(actor, order, "reopened", _("Reopened the work order"), before,
+                           note=payload["reason"], event="workorder.reopened", assignee_id=order.assignee_id,
+                           reason=payload["reason"])
     return order
 
 
