@@ -6,6 +6,9 @@ ask `require` before they clean their input and raise (403), and `flow.check` in
 refuses a state the table does not allow (409); the console's buttons, the phone's buttons and the
 API's `actions` hint only ask `allowed_actions`, so what is offered is exactly what a service accepts.
 
+Approvals are decided by the same rule for the inbox's buttons and the services: `decision_refusal` /
+`approval_actions` (approve and refuse: an approver, never on his own request; withdraw: the requester).
+
 A module that brings a flow action (the pool's claim, settlement, return visits) registers its actor
 rule with `register_rule`; until then the action is never offered.
 """
@@ -16,7 +19,7 @@ from shouhou.core import company_settings, permissions
 from shouhou.core.errors import PermissionDenied
 
 from . import flow
-from .models import Status
+from .models import Approval, Status
 
 
 def _assignee_rule(actor, order):
@@ -119,3 +122,34 @@ def may(actor, order, action):
     if action in _value_rules:
         return order.status not in flow.FINAL_STATUSES and _value_rules[action](actor, order) is None
     return refusal(actor, order, action) is None
+
+
+# --- deciding approvals -----------------------------------------------------------------------------------
+
+def decision_refusal(actor, approval, decision, *, is_approver=None):
+    """Why the actor may not `decision` ("approve", "refuse", "withdraw") the request, or None.
+    `is_approver`: the caller's answer when it has read it already (else one query, when needed)."""
+    if decision == "withdraw":
+        return None if approval.requested_by_id == actor.pk else _("Only the requester can withdraw this request.")
+    if approval.requested_by_id == actor.pk:
+        return _("You are not an approver of this request.")  # never on his own request
+    if is_approver is None:
+        is_approver = approval.approvers.filter(pk=actor.pk).exists()
+    return None if is_approver else _("You are not an approver of this request.")
+
+
+def require_decision(actor, approval, decision, *, is_approver=None):
+    """Raise PermissionDenied (403) unless the actor may take `decision` on the request."""
+    message = decision_refusal(actor, approval, decision, is_approver=is_approver)
+    if message is not None:
+        raise PermissionDenied(message)
+
+
+def approval_actions(actor, approval):
+    """The decisions the actor may take on a pending request (the inbox's and the detail's buttons)."""
+    if approval.state != Approval.State.PENDING:
+        return []
+    actions = ["approve", "refuse"] if decision_refusal(actor, approval, "approve") is None else []
+    if decision_refusal(actor, approval, "withdraw") is None:
+        actions.append("withdraw")
+    return actions

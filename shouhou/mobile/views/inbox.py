@@ -13,7 +13,7 @@ from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import require
 from shouhou.messaging import queries as messaging_queries
 from shouhou.messaging import services as messaging_services
-from shouhou.workorders import flow
+from shouhou.workorders import flow, policy
 from shouhou.workorders.queries import approvals as approval_queries
 from shouhou.workorders.services import approvals as approval_services
 
@@ -40,7 +40,7 @@ def approvals(request):
     state = request.GET.get("state") if request.GET.get("state") in dict(APPROVAL_TABS) else "pending"
     counts = approval_queries.approval_counts(request.user)
     rows = [{"approval": approval, "action_label": flow.ACTION_LABELS.get(approval.action, approval.action),
-             "actions": approval_queries.approval_actions(request.user, approval)}
+             "actions": policy.approval_actions(request.user, approval)}
             for approval in _approvals(request.user, state).order_by("-created_at", "-pk")[:APPROVAL_LIMIT]]
     tabs = [{"key": key, "label": label, "count": counts.get(key, 0), "active": key == state,
              "url": reverse("mobile:approvals") + f"?state={key}"} for key, label in APPROVAL_TABS]

@@ -1,5 +1,5 @@
 """Scoped reads of approvals: the inbox (to decide, decided, requested by me), one approval, the
-counts the header and the inbox show, and which decisions the actor may take."""
+counts the header and the inbox show (which decisions the actor may take: policy.approval_actions)."""
 
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -35,17 +35,6 @@ def get_approval(actor, pk):
     approver = Approval.approvers.through.objects.filter(approval_id=OuterRef("pk"), user_id=actor.pk)
     qs = Approval.objects.filter(Q(Exists(approver)) | Q(requested_by=actor) | Q(order__in=visible))
     return permissions.get_visible_or_404(qs.select_related("order", "requested_by", "decided_by"), pk=pk)
-
-
-def approval_actions(actor, approval):
-    if approval.state != Approval.State.PENDING:
-        return []
-    actions = []
-    if approval.requested_by_id != actor.pk and approval.approvers.filter(pk=actor.pk).exists():
-        actions += ["approve", "refuse"]
-    if approval.requested_by_id == actor.pk:
-        actions.append("withdraw")
-    return actions
 
 
 def approval_counts(actor):

@@ -11,11 +11,10 @@ from shouhou.accounts.models import User
 from shouhou.core.errors import (
     Conflict,
     NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
 
-from .. import flow
+from .. import flow, policy
 from ..models import (
     Approval,
 )
@@ -95,12 +94,6 @@ def _lock_approval(actor, approval):
     return found, order, is_approver
 
 
-def _require_approver(actor, approval, is_approver):
-    """Only an approver decides, and never on his own request (one recorded before that rule included)."""
-    if not is_approver or approval.requested_by_id == actor.pk:
-        raise PermissionDenied(_("You are not an approver of this request."))
-
-
 def _decide(actor, approval, order, state, note):
     approval.state, approval.decided_by, approval.decided_at = state, actor, kernel.now()
     approval.decision_note = note
@@ -112,7 +105,7 @@ def _decide(actor, approval, order, state, note):
 def approve(*, actor, approval, note=""):
     """Apply the requested action as the requester; refused (409) if the table no longer allows it."""
     approval, order, is_approver = _lock_approval(actor, approval)
-    _require_approver(actor, approval, is_approver)
+    policy.require_decision(actor, approval, "approve", is_approver=is_approver)
     note = kernel.clean_text(note, "note")
     flow_config = kernel.flow_of(order)
     flow.check(approval.action, order, flow_config, ignore_approval=True)
@@ -127,7 +120,7 @@ def approve(*, actor, approval, note=""):
 @transaction.atomic
 def refuse(*, actor, approval, note):
     approval, order, is_approver = _lock_approval(actor, approval)
-    _require_approver(actor, approval, is_approver)
+    policy.require_decision(actor, approval, "refuse", is_approver=is_approver)
     note = kernel.clean_text(note, "note", required=True)
     before = kernel.snapshot(order)
     _decide(actor, approval, order, Approval.State.REFUSED, note)
@@ -142,8 +135,7 @@ def refuse(*, actor, approval, note):
 @transaction.atomic
 def withdraw(*, actor, approval):
     approval, order, _is_approver = _lock_approval(actor, approval)
-    if approval.requested_by_id != actor.pk:
-        raise PermissionDenied(_("Only the requester can withdraw this request."))
+    policy.require_decision(actor, approval, "withdraw")
     before = kernel.snapshot(order)
     _decide(actor, approval, order, Approval.State.WITHDRAWN, "")
     kernel.save(order)

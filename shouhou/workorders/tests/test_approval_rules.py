@@ -6,9 +6,8 @@ import pytest
 from shouhou.core.errors import PermissionDenied
 from shouhou.core.testing import make_user
 from shouhou.messaging.models import Notification
-from shouhou.workorders import flow
+from shouhou.workorders import flow, policy
 from shouhou.workorders.models import Approval, Status
-from shouhou.workorders.queries import approvals as approval_queries
 from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import approvals as approval_services
@@ -37,7 +36,7 @@ def test_the_team_leader_rule_never_names_the_requester(world, lead_engineer, dj
     approval = Approval.objects.get(order=order, state="pending")
     assert lead_engineer not in approval.approvers.all()
     assert set(approval.approvers.all()) == {world.owner, world.approver} and approval.routed_to_admins
-    assert approval_queries.approval_actions(lead_engineer, approval) == ["withdraw"]
+    assert policy.approval_actions(lead_engineer, approval) == ["withdraw"]
     assert ROUTED in order_queries.timeline_of(order)[0].note
     with pytest.raises(PermissionDenied):
         approval_services.approve(actor=lead_engineer, approval=approval)

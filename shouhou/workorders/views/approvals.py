@@ -13,7 +13,7 @@ from shouhou.core.errors import Conflict, DomainError
 from shouhou.core.http import back, domain_errors
 from shouhou.core.permissions import require
 
-from .. import flow
+from .. import flow, policy
 from ..forms import DecisionForm
 from ..queries import approvals as approval_queries
 from ..queries import orders as order_queries
@@ -42,7 +42,7 @@ def inbox(request):
                      PAGE_SIZE).get_page(request.GET.get("page"))
     counts = approval_queries.approval_counts(request.user)
     rows = [{"approval": a, "action_label": flow.ACTION_LABELS.get(a.action, a.action),
-             "node_label": flow.NODE_LABELS.get(a.node, a.node), "actions": approval_queries.approval_actions(request.user, a),
+             "node_label": flow.NODE_LABELS.get(a.node, a.node), "actions": policy.approval_actions(request.user, a),
              "approvers": list(a.approvers.all())} for a in page.object_list]
     return render(request, "workorders/approvals.html", {
         "tabs": [{"key": key, "label": label, "count": counts.get(key), "active": key == tab} for key, label in TABS],

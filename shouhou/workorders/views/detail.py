@@ -33,7 +33,6 @@ from ..forms import (
     receipt_form_class,
 )
 from ..models import Receipt, Status
-from ..queries import approvals as approval_queries
 from ..queries import orders as order_queries
 from ..queries import pickers
 from ..queries import types as type_queries
@@ -162,7 +161,7 @@ def _detail_context(request, order, read_only=False):
         "other_orders": order_queries.other_orders_of_product(user, order),
         "entries": order_queries.timeline_of(order),
         "flags": order_queries.open_flags(order),
-        "approvals": [{"approval": a, "actions": approval_queries.approval_actions(user, a),
+        "approvals": [{"approval": a, "actions": policy.approval_actions(user, a),
                        "action_label": flow.ACTION_LABELS.get(a.action, a.action),
                        "approvers": list(a.approvers.all())} for a in approvals],
         "notes": list(order_queries.notes_of(order)),
