@@ -71,7 +71,7 @@ def set_up_company(customer_count):
 
     from shouhou.accounts.models import Team
     from shouhou.core.tenancy import tenant_context
-    from shouhou.workorders import type_services
+    from shouhou.workorders.services import types as type_services
 
     tenant, owner = common.bench_company()
     dispatchers = [common.bench_user(tenant, phone, name, ["manager"]) for phone, name in DISPATCHERS]

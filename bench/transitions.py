@@ -64,8 +64,8 @@ def prepare(order_count):
     from shouhou.core.tenancy import tenant_context
     from shouhou.customers.models import Customer
     from shouhou.products.services import create_product
-    from shouhou.workorders import services
     from shouhou.workorders.models import ServiceOption, WorkOrderType
+    from shouhou.workorders.services import orders as order_services
 
     tenant, owner = common.bench_company()
     with tenant_context(tenant):
@@ -81,7 +81,7 @@ def prepare(order_count):
             customer = customers[i % len(customers)]
             product = create_product(actor=owner, name="空调室外机", customer_id=customer.pk,
                                      number=f"BENCH-{time.time_ns()}-{i}")
-            orders.append(services.create_work_order(
+            orders.append(order_services.create_work_order(
                 actor=dispatcher, order_type=order_type, customer=customer, product=product,
                 service_type=service_type, service_content=content, description="基准测试工单"))
         _token, dispatcher_key = create_api_token(user=dispatcher, name="bench")

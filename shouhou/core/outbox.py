@@ -29,12 +29,24 @@ def on_event(name):
 
 def emit(name, **payload):
     """Write the event now; schedule delivery for after the surrounding transaction commits."""
-    if not _HANDLERS.get(name):  # nothing to run: kept as the record of what happened, nothing queued
-        return OutboxEvent.objects.create(tenant=require_tenant(), name=name, payload=_jsonable(payload),
-                                          delivered_at=timezone.now())
-    event = OutboxEvent.objects.create(tenant=require_tenant(), name=name, payload=_jsonable(payload))
-    transaction.on_commit(lambda: _schedule(event.pk, event.tenant_id))
+    event = event_for(name, **payload)
+    event.save(force_insert=True)
+    schedule(event)
     return event
+
+
+def event_for(name, **payload):
+    """The event `emit` writes, unsaved: for a caller that inserts it together with other rows
+    (core.flow.writes.insert), then calls `schedule`. An event nothing handles is kept as the record
+    of what happened, delivered at once, and nothing is queued."""
+    delivered_at = None if _HANDLERS.get(name) else timezone.now()
+    return OutboxEvent(tenant=require_tenant(), name=name, payload=_jsonable(payload), delivered_at=delivered_at)
+
+
+def schedule(event):
+    """Deliver the just-written `event` after the surrounding transaction commits (when it has handlers)."""
+    if event.delivered_at is None:
+        transaction.on_commit(lambda: _schedule(event.pk, event.tenant_id))
 
 
 def emit_many(name, payloads):

@@ -7,7 +7,15 @@ from .models import Activity
 
 def record(*, actor, obj, verb, summary="", changes=None, note="", attachments=None):
     """Add a timeline entry for `obj`. Call inside the service's transaction."""
-    return Activity.objects.create(
+    activity = entry(actor=actor, obj=obj, verb=verb, summary=summary, changes=changes, note=note,
+                     attachments=attachments)
+    activity.save(force_insert=True)
+    return activity
+
+
+def entry(*, actor, obj, verb, summary="", changes=None, note="", attachments=None):
+    """The timeline entry `record` writes, unsaved (core.flow.writes.insert writes it with the event)."""
+    return Activity(
         tenant_id=obj.tenant_id,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         content_type=ContentType.objects.get_for_model(obj._meta.model),

@@ -283,7 +283,7 @@ def _default(rows):
 
 
 def _insert(actor, prepared):
-    tenant, creator = require_tenant(), services.actor_user(actor)
+    tenant, creator = require_tenant(), clean.signed_in(actor)
     customers = []
     for values in prepared:
         _index, contact = _default(values["contacts"])

@@ -29,8 +29,14 @@ from shouhou.core import company_settings, permissions
 from shouhou.demo.customers import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
 from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
-from shouhou.workorders import approval_services, flow, services, timeout_services, type_services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Approval, Priority, ServiceOption, WorkOrder, WorkOrderType
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import approvals as approval_services
+from shouhou.workorders.services import locations as location_services
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import timeouts as timeout_services
+from shouhou.workorders.services import types as type_services
 
 TARGET_ORDERS = 2000
 HISTORY_DAYS = 90
@@ -483,7 +489,7 @@ class OrderLife:
         collaborators = []
         if kind == "安装" and rng.random() < 0.3 and len(self.engineers) > 1:
             collaborators = [self.pick_engineer(other_than=[assignee]).pk]
-        return services.create_work_order(
+        return order_services.create_work_order(
             actor=self.creator, order_type=self.order_type, customer=self.customer, product=self.product,
             priority=self.priority(), service_type=self.demo.service_type(kind, self.product, rng),
             service_content=self.demo.contents["咨询" if consulting else self.demo.type_specs[kind].content],
@@ -491,7 +497,7 @@ class OrderLife:
             assignee=assignee)
 
     def do_assign(self):
-        return services.assign(actor=self.dispatcher, order=self.order,
+        return order_actions.assign(actor=self.dispatcher, order=self.order,
                                assignee=self.pick_engineer(other_than=[self.rejected_by]))
 
     def do_approve(self):
@@ -503,44 +509,44 @@ class OrderLife:
         return approval_services.refuse(actor=approver, approval=approval, note=self.rng.choice(REFUSE_NOTES))
 
     def do_accept(self):
-        return services.accept(actor=self.assignee(), order=self.order)
+        return order_actions.accept(actor=self.assignee(), order=self.order)
 
     def do_reject(self):
         self.rejected_by = self.assignee()
-        return services.reject(actor=self.rejected_by, order=self.order, reason=self.rng.choice(REJECT_REASONS))
+        return order_actions.reject(actor=self.rejected_by, order=self.order, reason=self.rng.choice(REJECT_REASONS))
 
     def do_transfer(self, by_assignee):
         actor = self.assignee() if by_assignee else self.rng.choice(self.crew.centre_leaders)
-        return services.transfer(actor=actor, order=self.order, assignee=self.pick_engineer(
+        return order_actions.transfer(actor=actor, order=self.order, assignee=self.pick_engineer(
             other_than=[self.assignee(), self.rejected_by]), note=self.rng.choice(TRANSFER_NOTES))
 
     def do_start(self, anomaly):
-        return services.start(actor=self.assignee(), order=self.order, **self.position(anomaly))
+        return order_actions.start(actor=self.assignee(), order=self.order, **self.position(anomaly))
 
     def do_pause(self):
-        return services.pause(actor=self.assignee(), order=self.order, reason=self.rng.choice(PAUSE_REASONS))
+        return order_actions.pause(actor=self.assignee(), order=self.order, reason=self.rng.choice(PAUSE_REASONS))
 
     def do_resume(self):
-        return services.resume(actor=self.assignee(), order=self.order)
+        return order_actions.resume(actor=self.assignee(), order=self.order)
 
     def do_note(self):
         author = self.assignee() if self.rng.random() < 0.5 else self.creator
-        services.add_note(actor=author, order=self.order, content=self.rng.choice(NOTES))
+        order_services.add_note(actor=author, order=self.order, content=self.rng.choice(NOTES))
         return self.order  # a note leaves the order as it is
 
     def do_complete(self, anomaly):
         content = self.rng.choice(RECEIPTS[self.plan.type_name])
-        return services.complete(actor=self.assignee(), order=self.order, content=content, **self.position(anomaly))
+        return order_actions.complete(actor=self.assignee(), order=self.order, content=content, **self.position(anomaly))
 
     def do_close(self):
         closer = self.administrator() if self.rng.random() < 0.9 else self.demo.cast.director
-        return services.close(actor=closer, order=self.order, note=self.rng.choice(CLOSE_NOTES))
+        return order_actions.close(actor=closer, order=self.order, note=self.rng.choice(CLOSE_NOTES))
 
     def do_cancel(self):
-        return services.cancel(actor=self.administrator(), order=self.order, reason=self.rng.choice(CANCEL_REASONS))
+        return order_actions.cancel(actor=self.administrator(), order=self.order, reason=self.rng.choice(CANCEL_REASONS))
 
     def do_reopen(self):
-        return services.reopen(actor=self.demo.cast.manager, order=self.order, reason=REOPEN_REASON)
+        return order_actions.reopen(actor=self.demo.cast.manager, order=self.order, reason=REOPEN_REASON)
 
     # --- values -------------------------------------------------------------------------------
     def assignee(self):
@@ -695,7 +701,7 @@ def report_positions(demo):
             team = crew.team
             if team.latitude is None:
                 continue
-            services.report_location(user=user, latitude=shifted(team.latitude, rng.uniform(-0.03, 0.03)),
+            location_services.report_location(user=user, latitude=shifted(team.latitude, rng.uniform(-0.03, 0.03)),
                                      longitude=shifted(team.longitude, rng.uniform(-0.03, 0.03)))
 
 

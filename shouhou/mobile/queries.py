@@ -1,6 +1,6 @@
 """Reads the phone pages need on top of workorders.queries (DESIGN §4): counters, tabs, today's work.
 
-Every work order read here starts from `workorders.queries.visible_work_orders`, so a counter on the
+Every work order read here starts from `workorders.queries.orders.visible_work_orders`, so a counter on the
 phone never disagrees with the list or the detail behind it.
 """
 
@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.core import company_settings, permissions
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.tenancy import require_tenant
-from shouhou.workorders import console_queries, flow, queries
+from shouhou.workorders import flow
 from shouhou.workorders.models import Receipt, Status
+from shouhou.workorders.queries import approvals as approval_queries
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.queries import pickers
 
 OPEN = Q(status__in=flow.OPEN_STATUSES)
 WORKING = [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS]
@@ -30,7 +33,7 @@ TABS = [
 # reached from the home counters; shown as a tab only while open
 EXTRA_TABS = [
     ("pending", _("To be assigned"), Q(status=Status.PENDING)),
-    ("exception", _("Exceptions"), queries.TAB_BY_KEY["exception"].condition),
+    ("exception", _("Exceptions"), order_queries.TAB_BY_KEY["exception"].condition),
 ]
 TAB_CONDITIONS = {key: condition for key, _label, condition in [*TABS, *EXTRA_TABS]}
 # the scope dropdown, narrowing the actor's data scope (全部 = everything the scope lets them see)
@@ -49,7 +52,7 @@ def default_scope(actor):
 
 def scoped_orders(actor, *, scope, text=""):
     """The actor's orders narrowed by the scope dropdown and the search box (number, customer, phone)."""
-    return queries.filter_work_orders(actor, scope=scope, q=text or None)
+    return order_queries.filter_work_orders(actor, scope=scope, q=text or None)
 
 
 def tab_counts(orders):
@@ -65,8 +68,8 @@ def tab_orders(orders, tab):
 
 def home_counters(actor):
     """首页 (MOB-01): 未完成 / 待指派 / 进行中 / 异常工单 over the actor's scope, and their own open work."""
-    exception = queries.TAB_BY_KEY["exception"].condition
-    return queries.visible_work_orders(actor).order_by().aggregate(
+    exception = order_queries.TAB_BY_KEY["exception"].condition
+    return order_queries.visible_work_orders(actor).order_by().aggregate(
         open=Count("pk", filter=OPEN),
         pending=Count("pk", filter=Q(status=Status.PENDING)),
         in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
@@ -82,11 +85,11 @@ def start_of_today():
 
 def finished_today(actor):
     """今日完成工单 (MOB-19): orders the actor completed since midnight in the company's time zone."""
-    return queries.visible_work_orders(actor).filter(assignee=actor, finished_at__gte=start_of_today()).count()
+    return order_queries.visible_work_orders(actor).filter(assignee=actor, finished_at__gte=start_of_today()).count()
 
 
 def pending_approvals(actor):
-    return queries.approvals_inbox(actor, "pending").count()
+    return approval_queries.approvals_inbox(actor, "pending").count()
 
 
 def receipt_of(order):
@@ -108,14 +111,14 @@ def served_customers(actor, limit=SERVED_LIMIT):
     """The customers the actor already serves — of work orders assigned to them or that they collaborate
     on — within their customer scope, the most recently ordered first. What the picker offers when
     customer search on the phone is off."""
-    mine = queries.visible_work_orders(actor).filter(
-        queries.scope_condition(actor, "assigned") | queries.scope_condition(actor, "collaborating"))
+    mine = order_queries.visible_work_orders(actor).filter(
+        order_queries.scope_condition(actor, "assigned") | order_queries.scope_condition(actor, "collaborating"))
     latest = mine.filter(customer=OuterRef("pk")).order_by("-created_at", "-pk").values("created_at")[:1]
-    return list(console_queries.visible_customers(actor).filter(pk__in=mine.values("customer_id"))
+    return list(pickers.visible_customers(actor).filter(pk__in=mine.values("customer_id"))
                 .annotate(last_ordered_at=Subquery(latest)).order_by("-last_ordered_at", "-pk")[:limit])
 
 
 def component_tabs(order):
     """[(component, entries)] of the enabled add-on components of the order's type (WO-28)."""
-    return [(component, console_queries.component_entries(order, component))
+    return [(component, order_queries.component_entries(order, component))
             for component in order.order_type.components.filter(is_enabled=True)]

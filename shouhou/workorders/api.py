@@ -28,9 +28,17 @@ from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, pagin
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.text_guard import MultilineStr
 
-from . import approval_services, flow, queries, services, type_services
+from . import flow, policy
 from .models import Priority
 from .models import Status as OrderStatus
+from .queries import approvals as approval_queries
+from .queries import orders as order_queries
+from .queries import pickers
+from .queries import types as type_queries
+from .services import actions as order_actions
+from .services import approvals as approval_services
+from .services import orders as order_services
+from .services import types as type_services
 
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 PriorityName = Literal[tuple(Priority.values)]
@@ -192,7 +200,7 @@ class WorkOrderDetailOut(WorkOrderOut):
 
     @staticmethod
     def resolve_actions(obj, context):
-        return queries.actions_for(context["request"].auth, obj)
+        return policy.allowed_actions(context["request"].auth, obj)
 
     @staticmethod
     def resolve_receipt(obj):
@@ -200,8 +208,8 @@ class WorkOrderDetailOut(WorkOrderOut):
 
 
 class WorkOrderFilters(PageQuery):
-    tab: Literal[tuple(queries.TAB_BY_KEY)] | None = None
-    scope: Literal[tuple(queries.SCOPES)] | None = None
+    tab: Literal[tuple(order_queries.TAB_BY_KEY)] | None = None
+    scope: Literal[tuple(order_queries.SCOPES)] | None = None
     type_id: Id | None = None
     q: str | None = Field(None, max_length=100, description="Part of the number or the customer's name")
     assignee_id: Id | None = None
@@ -374,7 +382,7 @@ def _require_type_reader(actor):
 
 def _type(actor, type_id):
     _require_type_reader(actor)
-    return permissions.get_visible_or_404(queries.all_types(), pk=type_id)
+    return permissions.get_visible_or_404(type_queries.all_types(), pk=type_id)
 
 
 class TypeFilters(PageQuery):
@@ -385,9 +393,9 @@ class TypeFilters(PageQuery):
 def list_types(request, filters: Query[TypeFilters]):
     """The company's work-order types in their order."""
     _require_type_reader(request.auth)
-    types = queries.all_types()
+    types = type_queries.all_types()
     if filters.usable:
-        types = types.filter(pk__in=queries.usable_types(request.auth).values("pk"))
+        types = types.filter(pk__in=type_queries.usable_types(request.auth).values("pk"))
     return paginate(types, filters)
 
 
@@ -425,21 +433,21 @@ def _require_view(actor):
 
 def _order(actor, order_id):
     _require_view(actor)
-    return queries.get_work_order(actor, order_id)
+    return order_queries.get_work_order(actor, order_id)
 
 
 def _filtered(request, filters, *, with_tab=True):
     _require_view(request.auth)
     custom = {}
     if filters.type_id is not None:
-        order_type = queries.all_types().filter(pk=filters.type_id).first()
+        order_type = type_queries.all_types().filter(pk=filters.type_id).first()
         if order_type is not None:
             schema = forms_engine.get_schema(order_type.form_target)
             custom = forms_engine.filters_from_params(schema, request.GET)
     elif any(name.startswith("cf_") for name in request.GET):
         raise ValidationFailed(details={"type_id": [_choose_type_message()]})
     statuses = [s.strip() for s in filters.status.split(",") if s.strip()] if filters.status else None
-    return queries.filter_work_orders(
+    return order_queries.filter_work_orders(
         request.auth, tab=filters.tab if with_tab else None, scope=filters.scope, type_id=filters.type_id,
         q=filters.q, assignee_id=filters.assignee_id, customer_id=filters.customer_id,
         product_id=filters.product_id, status=statuses, priority=filters.priority, fields=custom or None)
@@ -461,14 +469,14 @@ def list_work_orders(request, filters: Query[WorkOrderFilters]):
 @orders_router.get("/counts", response={200: TabCountsOut, **ERRORS})
 def work_order_counts(request, filters: Query[WorkOrderFilters]):
     """The tab counts (待指派, 已指派 … 已取消) for the same filters, in one query."""
-    return {"counts": queries.tab_counts(request.auth, _filtered(request, filters, with_tab=False))}
+    return {"counts": order_queries.tab_counts(request.auth, _filtered(request, filters, with_tab=False))}
 
 
 @orders_router.post("", response={201: WorkOrderOut, **ERRORS})
 @idempotent(WorkOrderOut)
 def create_work_order(request, payload: WorkOrderIn):
     data = payload.dict()
-    order = services.create_work_order(
+    order = order_services.create_work_order(
         actor=request.auth, order_type=data["order_type_id"], customer=data["customer_id"],
         contact=data["contact_id"], address=data["address_id"], product=data["product_id"],
         priority=data["priority"], service_type=data["service_type_id"],
@@ -495,7 +503,7 @@ def update_work_order(request, order_id: Id, payload: WorkOrderPatchIn):
     changes = payload.dict(exclude_unset=True)
     expected = changes.pop("expected_version", None)
     changes = {PATCH_RENAMES.get(key, key): value for key, value in changes.items()}
-    services.update_work_order(actor=request.auth, order=order, expected_version=expected, **changes)
+    order_services.update_work_order(actor=request.auth, order=order, expected_version=expected, **changes)
     return _order(request.auth, order_id)
 
 
@@ -509,38 +517,38 @@ def _target(actor, order_id):
 
 def _after(request, order):
     """The order as the action left it: the service's copy, locked and written in this request, with its
-    type, customer, assignee, product and receipt loaded (services._lock) — reading it again cost a query
+    type, customer, assignee, product and receipt loaded (services.kernel.lock) — reading it again cost a query
     of five joined tables per action. Its service type and content come in one more query (joining them
     too made PostgreSQL plan the locking query three times longer). It is shown even when the actor has
     just lost sight of it (a reject)."""
-    queries.load_service_options(order)
+    order_queries.load_service_options(order)
     return order
 
 
 @orders_router.post("/{int:order_id}/assign", response={200: WorkOrderDetailOut, **ERRORS})
 def assign(request, order_id: Id, payload: AssignIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.assign(actor=request.auth, order=order, assignee=payload.assignee_id,
+    return _after(request, order_actions.assign(actor=request.auth, order=order, assignee=payload.assignee_id,
                                            note=payload.note, expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/accept", response={200: WorkOrderDetailOut, **ERRORS})
 def accept(request, order_id: Id, payload: VersionIn | None = None):
     order = _target(request.auth, order_id)
-    return _after(request, services.accept(actor=request.auth, order=order, expected_version=_version(payload)))
+    return _after(request, order_actions.accept(actor=request.auth, order=order, expected_version=_version(payload)))
 
 
 @orders_router.post("/{int:order_id}/reject", response={200: WorkOrderDetailOut, **ERRORS})
 def reject(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.reject(actor=request.auth, order=order, reason=payload.reason,
+    return _after(request, order_actions.reject(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/transfer", response={200: WorkOrderDetailOut, **ERRORS})
 def transfer(request, order_id: Id, payload: AssignIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.transfer(actor=request.auth, order=order, assignee=payload.assignee_id,
+    return _after(request, order_actions.transfer(actor=request.auth, order=order, assignee=payload.assignee_id,
                                              note=payload.note, expected_version=payload.expected_version))
 
 
@@ -548,21 +556,21 @@ def transfer(request, order_id: Id, payload: AssignIn):
 def start(request, order_id: Id, payload: PositionIn | None = None):
     order = _target(request.auth, order_id)
     payload = payload or PositionIn()
-    return _after(request, services.start(actor=request.auth, order=order, latitude=payload.latitude,
+    return _after(request, order_actions.start(actor=request.auth, order=order, latitude=payload.latitude,
                                           longitude=payload.longitude, expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/pause", response={200: WorkOrderDetailOut, **ERRORS})
 def pause(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.pause(actor=request.auth, order=order, reason=payload.reason,
+    return _after(request, order_actions.pause(actor=request.auth, order=order, reason=payload.reason,
                                           expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/resume", response={200: WorkOrderDetailOut, **ERRORS})
 def resume(request, order_id: Id, payload: VersionIn | None = None):
     order = _target(request.auth, order_id)
-    return _after(request, services.resume(actor=request.auth, order=order, expected_version=_version(payload)))
+    return _after(request, order_actions.resume(actor=request.auth, order=order, expected_version=_version(payload)))
 
 
 @orders_router.post("/{int:order_id}/complete", response={200: WorkOrderDetailOut, **ERRORS})
@@ -570,7 +578,7 @@ def complete(request, order_id: Id, payload: CompleteIn):
     """Submit the receipt and complete the order (回执并完成); files are references from an upload."""
     order = _target(request.auth, order_id)
     signature = payload.signature.dict() if isinstance(payload.signature, FileRefIn) else payload.signature
-    return _after(request, services.complete(
+    return _after(request, order_actions.complete(
         actor=request.auth, order=order, content=payload.content,
         attachments=[ref.dict() for ref in payload.attachments], signature=signature, fields=payload.fields,
         latitude=payload.latitude, longitude=payload.longitude, expected_version=payload.expected_version))
@@ -580,21 +588,21 @@ def complete(request, order_id: Id, payload: CompleteIn):
 def close(request, order_id: Id, payload: CloseIn | None = None):
     order = _target(request.auth, order_id)
     payload = payload or CloseIn()
-    return _after(request, services.close(actor=request.auth, order=order, note=payload.note,
+    return _after(request, order_actions.close(actor=request.auth, order=order, note=payload.note,
                                           expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/cancel", response={200: WorkOrderDetailOut, **ERRORS})
 def cancel(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.cancel(actor=request.auth, order=order, reason=payload.reason,
+    return _after(request, order_actions.cancel(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
 
 
 @orders_router.post("/{int:order_id}/reopen", response={200: WorkOrderDetailOut, **ERRORS})
 def reopen(request, order_id: Id, payload: ReasonIn):
     order = _target(request.auth, order_id)
-    return _after(request, services.reopen(actor=request.auth, order=order, reason=payload.reason,
+    return _after(request, order_actions.reopen(actor=request.auth, order=order, reason=payload.reason,
                                            expected_version=payload.expected_version))
 
 
@@ -605,19 +613,19 @@ def _version(payload):
 @orders_router.get("/{int:order_id}/timeline", response={200: page_of(ActivityOut), **ERRORS})
 def order_timeline(request, order_id: Id, filters: Query[PageQuery]):
     """The order's timeline, newest first: who did what, the changed fields and the note."""
-    return paginate(list(queries.timeline_of(_order(request.auth, order_id), limit=1000)), filters)
+    return paginate(list(order_queries.timeline_of(_order(request.auth, order_id), limit=1000)), filters)
 
 
 @orders_router.get("/{int:order_id}/notes", response={200: page_of(NoteOut), **ERRORS})
 def list_notes(request, order_id: Id, filters: Query[PageQuery]):
-    return paginate(queries.notes_of(_order(request.auth, order_id)), filters)
+    return paginate(order_queries.notes_of(_order(request.auth, order_id)), filters)
 
 
 @orders_router.post("/{int:order_id}/notes", response={201: NoteOut, **ERRORS})
 def add_note(request, order_id: Id, payload: NoteIn):
     """Add a note (备注); `sms_to_contact` also texts it to the order's contact."""
     order = _order(request.auth, order_id)
-    note = services.add_note(actor=request.auth, order=order, content=payload.content,
+    note = order_services.add_note(actor=request.auth, order=order, content=payload.content,
                              attachments=[ref.dict() for ref in payload.attachments],
                              sms_to_contact=payload.sms_to_contact)
     return Status(201, note)
@@ -625,7 +633,7 @@ def add_note(request, order_id: Id, payload: NoteIn):
 
 @orders_router.get("/{int:order_id}/approvals", response={200: page_of(ApprovalOut), **ERRORS})
 def order_approvals(request, order_id: Id, filters: Query[PageQuery]):
-    return paginate(queries.order_approvals(_order(request.auth, order_id)), filters)
+    return paginate(order_queries.order_approvals(_order(request.auth, order_id)), filters)
 
 
 @orders_router.get("/{int:order_id}/assignee-candidates", response={200: list[CandidateOut], **ERRORS})
@@ -635,13 +643,13 @@ def assignee_candidates(request, order_id: Id, q: str = ""):
     return [{"id": c.user.pk, "name": c.user.name, "teams": c.teams,
              "work_status": c.work_status.name if c.work_status else None, "done_today": c.done_today,
              "open_count": c.open_count}
-            for c in queries.candidates_for_assignment(request.auth, order, search=q[:50])]
+            for c in pickers.candidates_for_assignment(request.auth, order, search=q[:50])]
 
 
 @orders_router.get("/{int:order_id}/time", response={200: TimeOut, **ERRORS})
 def order_time(request, order_id: Id):
     """Time in each status and in total, pauses excluded (WO-32), in seconds."""
-    return queries.time_in_statuses(_order(request.auth, order_id))
+    return order_queries.time_in_statuses(_order(request.auth, order_id))
 
 
 # --- approvals -------------------------------------------------------------------------------------------
@@ -649,33 +657,33 @@ def order_time(request, order_id: Id):
 @approvals_router.get("", response={200: page_of(ApprovalOut), **ERRORS})
 def approvals_inbox(request, filters: Query[ApprovalFilters]):
     """Approvals you decide (待审批 / 已审批 / 已拒绝), or with `requested=true` those you asked for."""
-    return paginate(queries.approvals_inbox(request.auth, filters.state, requested=filters.requested), filters)
+    return paginate(approval_queries.approvals_inbox(request.auth, filters.state, requested=filters.requested), filters)
 
 
 @approvals_router.get("/{int:approval_id}", response={200: ApprovalOut, **ERRORS})
 def get_approval(request, approval_id: Id):
-    return queries.get_approval(request.auth, approval_id)
+    return approval_queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/approve", response={200: ApprovalOut, **ERRORS})
 def approve(request, approval_id: Id, payload: DecisionIn | None = None):
-    approval = queries.get_approval(request.auth, approval_id)
+    approval = approval_queries.get_approval(request.auth, approval_id)
     approval_services.approve(actor=request.auth, approval=approval, note=payload.note if payload else "")
-    return queries.get_approval(request.auth, approval_id)
+    return approval_queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/refuse", response={200: ApprovalOut, **ERRORS})
 def refuse(request, approval_id: Id, payload: DecisionIn):
-    approval = queries.get_approval(request.auth, approval_id)
+    approval = approval_queries.get_approval(request.auth, approval_id)
     approval_services.refuse(actor=request.auth, approval=approval, note=payload.note)
-    return queries.get_approval(request.auth, approval_id)
+    return approval_queries.get_approval(request.auth, approval_id)
 
 
 @approvals_router.post("/{int:approval_id}/withdraw", response={200: ApprovalOut, **ERRORS})
 def withdraw(request, approval_id: Id):
-    approval = queries.get_approval(request.auth, approval_id)
+    approval = approval_queries.get_approval(request.auth, approval_id)
     approval_services.withdraw(actor=request.auth, approval=approval)
-    return queries.get_approval(request.auth, approval_id)
+    return approval_queries.get_approval(request.auth, approval_id)
 
 
 router.add_router("/work-order-types", types_router)

@@ -3,13 +3,13 @@
 from shouhou.core import files
 from shouhou.core.permissions import has_perm
 
-from . import queries
+from .queries import orders as order_queries
 
 
 def _order_visible(via):
     """A check for files owned by the order itself (via="pk") or by one of its rows (receipt, note…)."""
     def check(user, owner_id):
-        return has_perm(user, "workorder.view") and queries.visible_work_orders(user).filter(
+        return has_perm(user, "workorder.view") and order_queries.visible_work_orders(user).filter(
             **{via: owner_id}).exists()
     return check
 

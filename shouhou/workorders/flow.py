@@ -7,16 +7,20 @@ stands at the status of the previous enabled node; a disabled node is skipped (n
 assigning makes the order 已接受). Reject, transfer, pause/resume, cancel, reopen and pool claim are
 rows of the same table.
 
+Work orders are the first kind of the flow engine (core/flow): KIND holds the nodes, and reading a
+type's stored flow (normalize, is_enabled, approval_rule, timeout_hours, the chain's rows) is the
+engine's; the rows beside the chain (reject, transfer, pause/resume, reopen, claim) are the work
+order's own, here.
+
 Everything here is pure: functions take the order (anything with `status`, `is_paused` and
 `awaiting_approval`) and the flow dict, and touch no database. Services lock, check, then apply.
 """
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.errors import Conflict, ValidationFailed
+from shouhou.core.flow import FlowKind, Transition
 
 from .models import Status
 
@@ -51,23 +55,25 @@ MAX_TIMEOUT_HOURS = 24 * 365
 # only then can a type switch the node on. Until then the node reads as off everywhere (the table, the steps,
 # timeouts), so no order can stop at a status nothing moves it on from, and the editor refuses to enable it.
 MODULE_NODES = frozenset({"auto_visit", "settle", "visit"})
-_performers = {}
+
+KIND = FlowKind(
+    key="workorder", chain=CHAIN, side_nodes=("cancel",), node_status=NODE_STATUS, locked_nodes=LOCKED_NODES,
+    default_enabled=DEFAULT_ENABLED, approval_nodes=APPROVAL_NODES, timeout_nodes=TIMEOUT_NODES,
+    approval_rules=APPROVAL_RULES, node_action={"finish": "complete"}, module_nodes=MODULE_NODES)
 
 
 def register_performer(node, performer):
     """Make `node` available: `performer` (the module's service that carries the node out) exists."""
-    if node not in MODULE_NODES:
-        raise ValueError(f"{node!r} is performed by the work-order module itself")
-    _performers[node] = performer
+    KIND.register_performer(node, performer)
 
 
 def unregister_performer(node):
-    _performers.pop(node, None)
+    KIND.unregister_performer(node)
 
 
 def is_available(node):
     """True when something performs the node (the work-order module, or a module that registered)."""
-    return node not in MODULE_NODES or node in _performers
+    return KIND.is_available(node)
 
 # --- statuses -------------------------------------------------------------------------------------
 
@@ -99,66 +105,29 @@ class NotAllowed(Conflict):
     """The action is not possible in the order's current state (HTTP 409)."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str | None  # None: the status stays
-
-
 # --- reading a flow -------------------------------------------------------------------------------
 
 def default_flow():
     """The flow a new type starts with: the locked nodes plus accept and start on."""
-    return {node: _node_defaults(node) for node in NODES}
-
-
-def _node_defaults(node):
-    return {"enabled": node in LOCKED_NODES or DEFAULT_ENABLED.get(node, False), "timeout_hours": None,
-            "approval": {"rule": "none", "user_ids": [], "role_id": None}}
+    return KIND.default_flow()
 
 
 def normalize(flow):
     """A complete flow: every node present, locked nodes on, missing values at their defaults."""
-    flow = flow if isinstance(flow, dict) else {}
-    result = {}
-    for node in NODES:
-        raw = flow.get(node) if isinstance(flow.get(node), dict) else {}
-        config = _node_defaults(node)
-        if isinstance(raw.get("enabled"), bool) and node not in LOCKED_NODES:
-            config["enabled"] = raw["enabled"] and is_available(node)
-        if node in TIMEOUT_NODES:
-            config["timeout_hours"] = _hours(raw.get("timeout_hours"))
-        approval = raw.get("approval") if isinstance(raw.get("approval"), dict) else {}
-        if node in APPROVAL_NODES and approval.get("rule") in APPROVAL_RULES:
-            config["approval"] = {"rule": approval["rule"], "user_ids": list(approval.get("user_ids") or []),
-                                  "role_id": approval.get("role_id")}
-        result[node] = config
-    return result
-
-
-def _hours(value):
-    """A positive number of hours, or None (stored flows are validated; this only keeps reads safe)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        return None
-    return float(value)
+    return KIND.normalize(flow)
 
 
 def is_enabled(flow, node):
-    if node in LOCKED_NODES:
-        return True
-    return is_available(node) and bool((flow or {}).get(node, {}).get("enabled", DEFAULT_ENABLED.get(node)))
+    return KIND.is_enabled(flow, node)
 
 
 def approval_rule(flow, node):
     """The node's approval config, or None when the node needs no approval."""
-    if node not in APPROVAL_NODES:
-        return None
-    approval = ((flow or {}).get(node) or {}).get("approval") or {}
-    return approval if approval.get("rule", "none") != "none" else None
+    return KIND.approval_rule(flow, node)
 
 
 def timeout_hours(flow, node):
-    return _hours(((flow or {}).get(node) or {}).get("timeout_hours")) if node in TIMEOUT_NODES else None
+    return KIND.timeout_hours(flow, node)
 
 
 def node_status(node, flow):
@@ -170,29 +139,19 @@ def node_status(node, flow):
 
 def enabled_steps(flow):
     """[(node, status)] of the enabled chain nodes that set a status, in order (the progress bar)."""
-    return [(node, node_status(node, flow)) for node in CHAIN
-            if is_enabled(flow, node) and NODE_STATUS[node] is not None]
-
-
-def _previous_statuses(flow):
-    """{node: the status of the enabled status-setting node before it in the chain} (None for the first)."""
-    previous, status = {}, None
-    for step, step_status in enabled_steps(flow):
-        previous[step] = status
-        status = step_status
-    return previous
+    return KIND.enabled_steps(flow, node_status)
 
 
 # --- the table --------------------------------------------------------------------------------------
 
+# the chain nodes after assign, whose rows run from the previous enabled node's status to their own
+WAITING_NODES = ("accept", "start", "finish", "settle", "visit", "close")
+
+
 def table(flow, *, keep_status_on_transfer=False):
     """{action: Transition} for this flow: the one transition table."""
     rows = {"assign": Transition(frozenset({Status.PENDING, Status.POOLED}), node_status("assign", flow))}
-    previous = _previous_statuses(flow)
-    for node in ("accept", "start", "finish", "settle", "visit", "close"):
-        if is_enabled(flow, node):
-            action = "complete" if node == "finish" else node
-            rows[action] = Transition(frozenset({previous.get(node)}), NODE_STATUS[node])
+    rows.update(KIND.chain_rows(flow, WAITING_NODES, node_status))
     rows["cancel"] = Transition(OPEN_STATUSES, Status.CANCELLED)
     rows["reject"] = Transition(frozenset({Status.ASSIGNED}), Status.PENDING)
     rows["transfer"] = Transition(frozenset({Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS}),
@@ -252,12 +211,7 @@ def waiting_node(status, flow):
     """The node an order at `status` waits for (whose timeout applies), or None when nothing follows."""
     if status in (Status.PENDING, Status.POOLED):
         return "assign"
-    rows = table(flow)
-    for node in ("accept", "start", "finish", "settle", "visit", "close"):
-        action = "complete" if node == "finish" else node
-        if action in rows and status in rows[action].sources:
-            return node
-    return None
+    return KIND.waiting_node(status, table(flow), WAITING_NODES)
 
 
 def is_finished_status(status):

@@ -15,8 +15,9 @@ from shouhou.core import company_settings, forms_engine
 from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm, EngineErrorsMixin
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
-from . import flow, queries
+from . import flow
 from .models import AddonComponent, Priority, ServiceOption
+from .queries import types as type_queries
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -32,7 +33,7 @@ NONE_LABEL = _("(none)")
 
 def option_choices(kind, current=None, blank=NONE_LABEL):
     """Enabled options of a list, plus the current one even if it was disabled since."""
-    options = list(queries.service_options(kind))
+    options = list(type_queries.service_options(kind))
     if current is not None and current.pk not in {o.pk for o in options}:
         options.append(current)
     return [("", blank)] + [(o.pk, o.name) for o in options]

@@ -3,7 +3,7 @@
 One row is one work order: its type (by name), the customer (by number, or by name when the name is
 unique), contact, phone and address (the customer's defaults when empty), product (by number), priority,
 service type and content (by name), planned time and description. Each row is created through
-services.create_work_order, so numbering, timelines and events are what a console user would produce.
+order_services.create_work_order, so numbering, timelines and events are what a console user would produce.
 """
 
 from datetime import date, datetime
@@ -18,8 +18,10 @@ from shouhou.core import forms_engine
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.importer import ImportColumn, Importer, register
 
-from . import console_queries, queries, services
 from .models import Priority, ServiceOption
+from .queries import pickers
+from .queries import types as type_queries
+from .services import orders as order_services
 
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
 
@@ -56,12 +58,12 @@ class WorkOrderImporter(Importer):
     ]
 
     def prepare(self):
-        self.types = {t.name: t for t in queries.usable_types(self.actor)}
+        self.types = {t.name: t for t in type_queries.usable_types(self.actor)}
         self.needs_fields = {t.pk for t in self.types.values() if _has_required_fields(t)}
-        self.options = {kind: {o.name: o for o in queries.service_options(kind)} for kind in ServiceOption.Kind.values}
+        self.options = {kind: {o.name: o for o in type_queries.service_options(kind)} for kind in ServiceOption.Kind.values}
         self.priorities = _priority_words()
-        self.customers = console_queries.visible_customers(self.actor)
-        self.products = console_queries.visible_products(self.actor)
+        self.customers = pickers.visible_customers(self.actor)
+        self.products = pickers.visible_products(self.actor)
 
     def parse_row(self, values):
         errors = {}
@@ -147,10 +149,10 @@ class WorkOrderImporter(Importer):
     def create(self, actor, kwargs):
         kwargs = dict(kwargs)
         overrides = kwargs.pop("overrides")
-        order = services.create_work_order(actor=actor, **kwargs)
+        order = order_services.create_work_order(actor=actor, **kwargs)
         changed = {key: value for key, value in overrides.items() if getattr(order, key) != value}
         if changed:  # the file's contact or address instead of the customer's defaults
-            order = services.update_work_order(actor=actor, order=order, **changed)
+            order = order_services.update_work_order(actor=actor, order=order, **changed)
         return order
 
 

@@ -6,8 +6,9 @@ from shouhou.core.navigation import register_home_counter, register_nav
 from shouhou.system.menu import register_hub_card
 from shouhou.system.queries import register_usage_counter
 
-from . import console_queries
 from .models import WorkOrder
+from .queries import approvals as approval_queries
+from .queries import orders as order_queries
 
 # 工作中心 (GEN-04 / SPEC §3): 工单列表, 新建工单, 指派工单, and the approvals inbox
 register_nav("workorders", _("Work-order list"), "workorders:list", perm="workorder.view", order=10)
@@ -34,10 +35,10 @@ for url_name, label, icon, description, order in (
     register_hub_card("workorders", label, url_name, perm="workorder_settings.manage", icon=icon,
                       description=description, order=order)
 
-register_home_counter("workorders_pending", _("Work orders to assign"), console_queries.pending_assignment_count,
+register_home_counter("workorders_pending", _("Work orders to assign"), order_queries.pending_assignment_count,
                       "workorders:assign", perm="workorder.assign", order=20, icon="bi-clipboard-plus")
 register_home_counter("workorders_approvals", _("Approvals waiting for me"),
-                      console_queries.my_pending_approval_count, "workorders:approvals", perm="workorder.view",
+                      approval_queries.my_pending_approval_count, "workorders:approvals", perm="workorder.view",
                       order=25, icon="bi-check2-square")
 
 

@@ -57,7 +57,7 @@ def address(actor, value, of_customer, *, errors=None):
 
 def assignee(actor, value, *, order=None, customer=None, field="assignee"):
     """An active colleague the actor may give this order to (the assignee picker's people)."""
-    from .queries import assignable_users
+    from .queries.pickers import assignable_users
 
     return references.resolve(actor, lambda a: assignable_users(a, order, customer=customer), value, field=field,
                               message=ASSIGNEE_MESSAGE, required=True)

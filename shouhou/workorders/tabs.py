@@ -7,7 +7,7 @@ from django.urls import reverse
 from shouhou.core import object_tabs, permissions
 
 from .models import WorkOrder
-from .queries import visible_work_orders
+from .queries.orders import visible_work_orders
 
 SERVICE_RECORDS = 20  # rows on the public QR page
 

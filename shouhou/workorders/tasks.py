@@ -9,8 +9,8 @@ from huey.contrib.djhuey import db_periodic_task
 from shouhou.core.models import Tenant
 from shouhou.core.tenancy import tenant_context
 
-from . import timeout_services
 from .models import WorkOrder
+from .services import timeouts as timeout_services
 
 log = logging.getLogger(__name__)
 

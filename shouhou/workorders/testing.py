@@ -9,17 +9,20 @@ ORDER, TYPE, APPROVAL = "workorders.WorkOrder", "workorders.WorkOrderType", "wor
 @populator
 def workorders_data(tenant, owner, marker):
     from shouhou.core.testing import make_user
-    from shouhou.workorders import flow, services, type_services
+    from shouhou.workorders import flow
+    from shouhou.workorders.services import actions as order_actions
+    from shouhou.workorders.services import orders as order_services
+    from shouhou.workorders.services import types as type_services
 
     customer = Customer.objects.create(tenant=tenant, number=f"WOC{tenant.pk:05d}", name=f"{marker}工单客户")
     approver = make_user(tenant, roles=("manager",), name=f"{marker}审批人")  # the requester never approves
     approving = flow.default_flow()
     approving["assign"]["approval"] = {"rule": "users", "user_ids": [approver.pk], "role_id": None}
     order_type = type_services.save_type(actor=owner, name=f"{marker}维修", flow=approving)
-    order = services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal",
+    order = order_services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal",
                                        description=f"{marker}工单描述")
-    services.add_note(actor=owner, order=order, content=f"{marker}备注")
-    services.assign(actor=owner, order=order, assignee=owner, note=f"{marker}指派")  # asks for approval
+    order_services.add_note(actor=owner, order=order, content=f"{marker}备注")
+    order_actions.assign(actor=owner, order=order, assignee=owner, note=f"{marker}指派")  # asks for approval
 
 
 for name in ("get_work_order", "update_work_order", "assign", "accept", "reject", "transfer", "start", "pause",
@@ -37,14 +40,15 @@ for name in ("get_approval", "approve", "refuse", "withdraw"):
 @populator
 def workorders_console_data(tenant, owner, marker):
     """A component with an entry and a service option, so the console's settings routes have B's rows."""
-    from shouhou.workorders import console_services, services, type_services
     from shouhou.workorders.models import WorkOrder
+    from shouhou.workorders.services import orders as order_services
+    from shouhou.workorders.services import types as type_services
 
     component = type_services.save_component(actor=owner, name=f"{marker}组件", repeatable=True)
     type_services.save_service_option(actor=owner, kind="service_type", name=f"{marker}保内")
     order = WorkOrder.objects.order_by("pk").first()
-    console_services.update_type(actor=owner, type=order.order_type, component_ids=[component.pk])
-    services.save_component_entry(actor=owner, order=order, component=component, values={})
+    type_services.update_type(actor=owner, type=order.order_type, component_ids=[component.pk])
+    order_services.save_component_entry(actor=owner, order=order, component=component, values={})
 
 
 _CONSOLE_ORDER_ROUTES = ("detail", "edit", "copy", "print", "note_add", "action_assign", "action_accept",

@@ -15,8 +15,8 @@ from shouhou.core.bounds import MAX_ID, MAX_PAGE, int_text_fits, parse_id, parse
 from shouhou.core.forms_engine.kinds.base import FieldError
 from shouhou.core.forms_engine.kinds.temporal import DateTime
 from shouhou.core.testing import api_client_for, client_for
-from shouhou.workorders import type_services
 from shouhou.workorders.models import WorkOrder
+from shouhou.workorders.services import types as type_services
 from shouhou.workorders.tests.conftest import make_customer
 
 API = "/api/v1"

@@ -16,8 +16,9 @@ from django.urls import reverse
 from shouhou.core.testing import api_client_for, client_for, make_team, make_user
 from shouhou.customers.models import Address, Contact
 from shouhou.products.models import Product
-from shouhou.workorders import services, type_services
 from shouhou.workorders.models import WorkOrder
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 from shouhou.workorders.tests.conftest import make_customer
 from shouhou.workorders.tests.test_services import set_setting
 
@@ -38,7 +39,7 @@ class Scene:
         self.order_type = type_services.save_type(actor=owner, name="一组类型", team_ids=[self.team.pk])
         self.foreign_type = type_services.save_type(actor=owner, name="二组类型", team_ids=[self.other_team.pk])
         set_setting(tenant, "team.hide_non_members", True)
-        self.pending = services.create_work_order(actor=self.actor, order_type=self.order_type,
+        self.pending = order_services.create_work_order(actor=self.actor, order_type=self.order_type,
                                                   customer=self.customer)  # the console assigns it
         self.inside = self._objects(self.customer, self.mate, self.order_type, creator=self.actor)
         self.outside = self._objects(self.foreign, self.outsider, self.foreign_type, creator=owner)
@@ -161,7 +162,7 @@ def test_the_services_refuse_what_no_surface_may_choose(scene):
                   "product": values.get("product"), "assignee": values.get("assignee"),
                   "collaborator_ids": [values["collaborator"]] if "collaborator" in values else ()}
         with pytest.raises(ValidationFailed):
-            services.create_work_order(**kwargs)
+            order_services.create_work_order(**kwargs)
     assert _state() == before
 
 
@@ -176,7 +177,7 @@ def test_custom_reference_fields_resolve_through_the_editors_scope(scene, kind):
         *schema.fields, {"key": "ref", "label": "关联", "kind": kind}])
 
     def create(value):
-        return services.create_work_order(actor=scene.actor, order_type=scene.order_type, customer=scene.customer,
+        return order_services.create_work_order(actor=scene.actor, order_type=scene.order_type, customer=scene.customer,
                                           fields={"ref": value})
 
     assert create(scene.inside[kind]).fields["ref"] == scene.inside[kind]
@@ -204,7 +205,7 @@ def test_ids_that_are_no_ids_are_refused_like_missing_ones(scene, value):
         references.resolve(scene.actor, visible_customers, value, field="customer")
     assert refused.value.details == {"customer": [references.NOT_USABLE]}
     with pytest.raises(ValidationFailed) as refused:
-        services.create_work_order(actor=scene.actor, order_type=scene.order_type, customer=value)
+        order_services.create_work_order(actor=scene.actor, order_type=scene.order_type, customer=value)
     assert "customer" in refused.value.details
     with pytest.raises(ValidationFailed) as refused:
         customer_services.create_customer(actor=scene.owner, name="新客户", service_team_id=value)

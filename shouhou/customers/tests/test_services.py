@@ -225,12 +225,12 @@ def test_delete_logs_and_removes_children(tenant, owner):
 
 
 def test_delete_is_refused_while_work_orders_exist(tenant, owner):
-    from shouhou.workorders import services as order_services
-    from shouhou.workorders import type_services as order_type_services
+    from shouhou.workorders.services import orders as order_services
+    from shouhou.workorders.services import types as type_services
 
     customer = make_customer(owner, name="有工单的客户")
     spare = make_customer(owner, name="无工单的客户")
-    order_type = order_type_services.save_type(actor=owner, name="维修")
+    order_type = type_services.save_type(actor=owner, name="维修")
     order_services.create_work_order(actor=owner, order_type=order_type, customer=customer)
     with pytest.raises(Conflict) as exc:
         services.delete_customers(actor=owner, customers=[spare, customer])

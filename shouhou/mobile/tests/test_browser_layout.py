@@ -9,7 +9,10 @@ from shouhou.browser_fixtures import login, shot
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers.models import Customer
-from shouhou.workorders import flow, services, type_services
+from shouhou.workorders import flow
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +33,9 @@ def started_order(*, flow_config, type_name):
     with tenant_context(tenant):
         order_type = type_services.save_type(actor=owner, name=type_name, flow=flow_config)
         customer = Customer.objects.create(tenant=tenant, number="C00001", name="上海百川贸易股份有限公司")
-        order = services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal")
-        order = services.assign(actor=owner, order=order, assignee=engineer)
-        order = services.start(actor=engineer, order=services.accept(actor=engineer, order=order))
+        order = order_services.create_work_order(actor=owner, order_type=order_type, customer=customer, priority="normal")
+        order = order_actions.assign(actor=owner, order=order, assignee=engineer)
+        order = order_actions.start(actor=engineer, order=order_actions.accept(actor=engineer, order=order))
     return engineer, order
 
 
@@ -51,7 +54,7 @@ STEPS = """() => {
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_eight_nodes_scroll_inside_the_bar(phone, live_server, language, monkeypatch):
     # 结算 and 回访 as once their modules register performers (the live server runs in this process)
-    monkeypatch.setattr(flow, "_performers", {node: object() for node in flow.MODULE_NODES})
+    monkeypatch.setattr(flow.KIND, "performers", {node: object() for node in flow.MODULE_NODES})
     engineer, order = started_order(flow_config=every_node_on(), type_name="全流程安装调试服务")
     phone.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language,
                                 "url": live_server.url}])

@@ -14,8 +14,10 @@ from shouhou.core.company_settings import update_settings
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_user
 from shouhou.customers.models import Customer
-from shouhou.workorders import services, type_services
 from shouhou.workorders.models import Status, WorkOrder
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 
 from .test_views import World, page_text
 
@@ -28,7 +30,7 @@ class SearchWorld(World):
         super().__init__(tenant, owner)
         self.assigned = self.order(assignee=self.engineer)  # its customer is self.customer
         self.helped_customer = self._customer("协同客户", "MSC00002")
-        self.collaborating = services.create_work_order(
+        self.collaborating = order_services.create_work_order(
             actor=self.dispatcher, order_type=self.order_type, customer=self.helped_customer,
             priority="normal", assignee=self.engineer2, collaborator_ids=[self.engineer.pk])
         self.others_customer = self._customer("同事的客户", "MSC00003")
@@ -41,9 +43,9 @@ class SearchWorld(World):
     def order(self, *, assignee=None, customer_override=None, **extra):
         if customer_override is None:
             return super().order(assignee=assignee, **extra)
-        order = services.create_work_order(actor=self.dispatcher, order_type=self.order_type,
+        order = order_services.create_work_order(actor=self.dispatcher, order_type=self.order_type,
                                            customer=customer_override, priority="normal", **extra)
-        return services.assign(actor=self.dispatcher, order=order, assignee=assignee)
+        return order_actions.assign(actor=self.dispatcher, order=order, assignee=assignee)
 
     def mobile_search(self, on):
         update_settings(actor=self.owner, values={"customer.mobile_search": on})

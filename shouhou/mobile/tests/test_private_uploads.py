@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from shouhou.core.models import StoredFile, Tenant
 from shouhou.core.testing import client_for
-from shouhou.workorders import services
 from shouhou.workorders.models import Receipt, Status
+from shouhou.workorders.services import actions as order_actions
 
 from . import test_views
 from .test_views import SHANGHAI, fresh, png_bytes
@@ -17,7 +17,7 @@ world = test_views.world  # the phone pages' fixture
 
 
 def test_photos_of_a_refused_receipt_are_not_kept(world, settings):
-    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))  # not started
+    order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))  # not started
     used = Tenant.objects.get(pk=world.tenant.pk).storage_used_bytes
     response = client_for(world.engineer).post(reverse("mobile:receipt", args=[order.pk]), {
         "expected_version": order.version, "content": "试图直接完成",

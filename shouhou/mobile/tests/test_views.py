@@ -20,8 +20,11 @@ from shouhou.core.testing import DEMO_PASSWORD, client_for, make_company, make_t
 from shouhou.customers.models import Customer
 from shouhou.messaging.models import Notification
 from shouhou.messaging.services import notify
-from shouhou.workorders import flow, services, type_services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Approval, Receipt, Status, WorkOrder
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 
 _seq = itertools.count(1)
 SHANGHAI = ("31.230416", "121.473701")
@@ -55,10 +58,10 @@ class World:
         self.order_type = type_services.save_type(actor=owner, name=f"维修{next(_seq)}", color="#fa8c16")
 
     def order(self, *, assignee=None, order_type=None, **extra):
-        order = services.create_work_order(actor=self.dispatcher, order_type=order_type or self.order_type,
+        order = order_services.create_work_order(actor=self.dispatcher, order_type=order_type or self.order_type,
                                            customer=self.customer, priority="normal", **extra)
         if assignee is not None:
-            order = services.assign(actor=self.dispatcher, order=order, assignee=assignee)
+            order = order_actions.assign(actor=self.dispatcher, order=order, assignee=assignee)
         return order
 
     def settings(self, **values):
@@ -108,8 +111,8 @@ def test_every_page_renders_for_an_engineer(world):
         for text in expected:
             assert text in body, (url, text)
         assert "<script>" not in body and " onclick=" not in body, url  # CSP: no inline script
-    order = services.accept(actor=world.engineer, order=order)
-    order = services.start(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=order)
+    order = order_actions.start(actor=world.engineer, order=order)
     response = client.get(reverse("mobile:receipt", args=[order.pk]))
     assert response.status_code == 200
     assert 'capture="environment"' in page_text(response) and "data-m-signature" in page_text(response)
@@ -132,7 +135,7 @@ def test_login_page_signs_in_with_the_accounts_service(world):
 def test_list_tabs_counts_search_and_load_more(world):
     for _ in range(22):
         world.order(assignee=world.engineer)
-    accepted = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    accepted = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     world.order(assignee=world.engineer2)  # not the engineer's: never listed
     client = client_for(world.engineer)
     response = client.get(reverse("mobile:orders"))
@@ -147,8 +150,8 @@ def test_list_tabs_counts_search_and_load_more(world):
 
 
 def test_card_shows_paused_and_overdue_tags(world):
-    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
-    services.pause(actor=world.engineer, order=order, reason="等配件")
+    order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    order_actions.pause(actor=world.engineer, order=order, reason="等配件")
     WorkOrder.objects.filter(pk=order.pk).update(is_overdue=True)
     body = page_text(client_for(world.engineer).get(reverse("mobile:orders")))
     assert "Paused" in body or "暂停中" in body
@@ -193,7 +196,7 @@ def test_engineer_accepts_starts_and_completes_with_photo_and_signature(world):
 
 
 def test_receipt_draft_keeps_what_was_typed(world):
-    order = services.start(actor=world.engineer, order=services.accept(
+    order = order_actions.start(actor=world.engineer, order=order_actions.accept(
         actor=world.engineer, order=world.order(assignee=world.engineer)))
     client = client_for(world.engineer)
     response = client.post(reverse("mobile:receipt", args=[order.pk]), {
@@ -217,7 +220,7 @@ def test_reject_with_reason_pause_resume_and_transfer(world):
     order = fresh(order)
     assert order.status == Status.PENDING and order.is_rejected and order.assignee is None
 
-    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     client.post(reverse("mobile:action_pause", args=[order.pk]), {"expected_version": order.version,
                                                                    "reason": "等客户回来"})
     order = fresh(order)
@@ -237,7 +240,7 @@ def test_reject_with_reason_pause_resume_and_transfer(world):
 def test_stale_version_shows_the_conflict_and_changes_nothing(world):
     order = world.order(assignee=world.engineer)
     stale = order.version
-    services.update_work_order(actor=world.dispatcher, order=order, description="调度员改了描述")
+    order_services.update_work_order(actor=world.dispatcher, order=order, description="调度员改了描述")
     order = fresh(order)
     client = client_for(world.engineer)
     response = client.post(reverse("mobile:action_accept", args=[order.pk]), {"expected_version": stale}, follow=True)
@@ -247,7 +250,7 @@ def test_stale_version_shows_the_conflict_and_changes_nothing(world):
     after = fresh(order)
     assert (after.status, after.version, after.accepted_at) == (Status.ASSIGNED, order.version, None)
 
-    order = services.start(actor=world.engineer, order=services.accept(actor=world.engineer, order=after))
+    order = order_actions.start(actor=world.engineer, order=order_actions.accept(actor=world.engineer, order=after))
     response = client.post(reverse("mobile:receipt", args=[order.pk]), {
         "expected_version": order.version - 1, "content": "完成", "complete": "1",
         "photos": SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")}, follow=True)
@@ -260,7 +263,7 @@ def test_stale_version_shows_the_conflict_and_changes_nothing(world):
 # --- company settings on the phone (WOSET-C1, C2) -------------------------------------------------------------
 
 def test_camera_only_setting_is_said_and_enforced(world):
-    order = services.start(actor=world.engineer, order=services.accept(
+    order = order_actions.start(actor=world.engineer, order=order_actions.accept(
         actor=world.engineer, order=world.order(assignee=world.engineer)))
     client = client_for(world.engineer)
     page = page_text(client.get(reverse("mobile:receipt", args=[order.pk])))
@@ -280,7 +283,7 @@ def test_camera_only_setting_is_said_and_enforced(world):
 @pytest.mark.parametrize("position, flagged", [(BEIJING, True), (SHANGHAI, False)])
 def test_location_anomaly_is_flagged_when_far(world, position, flagged):
     world.settings(location_check_enabled=True, location_max_km=2.0, location_check_nodes=["start", "finish"])
-    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     client = client_for(world.engineer)
     client.post(reverse("mobile:action_start", args=[order.pk]),
                 {"expected_version": order.version, "latitude": position[0], "longitude": position[1]})
@@ -318,7 +321,7 @@ def test_another_companys_order_is_404(world):
     with tenant_context(tenant_b):
         customer = Customer.objects.create(tenant=tenant_b, number="B00001", name="乙公司客户")
         order_type = type_services.save_type(actor=owner_b, name="乙类型")
-        order_b = services.create_work_order(actor=owner_b, order_type=order_type, customer=customer,
+        order_b = order_services.create_work_order(actor=owner_b, order_type=order_type, customer=customer,
                                              priority="normal")
     client = client_for(world.owner)
     for name in ("mobile:order_detail", "mobile:receipt", "mobile:transfer"):
@@ -384,7 +387,7 @@ def test_approvals_approve_refuse_and_withdraw(world):
     approver = client_for(world.approver)
 
     def ask():
-        order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer,
+        order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer,
                                                                         order_type=order_type))
         engineer.post(reverse("mobile:action_start", args=[order.pk]), {"expected_version": order.version})
         assert fresh(order).awaiting_approval
@@ -437,9 +440,9 @@ def test_notification_opens_the_mobile_detail_and_is_marked_read(world):
 def test_me_switches_work_status_and_counts_todays_work(world):
     from shouhou.accounts.models import WorkStatus
 
-    order = services.start(actor=world.engineer, order=services.accept(
+    order = order_actions.start(actor=world.engineer, order=order_actions.accept(
         actor=world.engineer, order=world.order(assignee=world.engineer)))
-    services.complete(actor=world.engineer, order=order, content="好了")
+    order_actions.complete(actor=world.engineer, order=order, content="好了")
     client = client_for(world.engineer)
     page = client.get(reverse("mobile:me"))
     assert page.context["finished_today"] == 1
@@ -451,7 +454,7 @@ def test_me_switches_work_status_and_counts_todays_work(world):
 
 def test_home_counters_follow_the_scope(world):
     world.order(assignee=world.engineer)
-    services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     world.order(assignee=world.engineer2)
     world.order()  # pending, the dispatcher's
     counters = client_for(world.engineer).get(reverse("mobile:home")).context["counters"]
@@ -469,7 +472,7 @@ def test_addon_component_tab_is_filled_from_the_phone(world):
         fields=[{"key": "reading", "label": "读数", "kind": "text", "required": True}])
     type_services.save_type(actor=world.owner, type=world.order_type, name=world.order_type.name,
                             color=world.order_type.color, component_ids=[component.pk])
-    order = services.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
+    order = order_actions.accept(actor=world.engineer, order=world.order(assignee=world.engineer))
     client = client_for(world.engineer)
     detail = client.get(reverse("mobile:order_detail", args=[order.pk]))
     assert [tab["add_url"] for tab in detail.context["components"]] == [
@@ -509,7 +512,7 @@ def test_approvals_page_shows_a_cancel_request_with_its_reason(world):
     approving["cancel"]["approval"] = {"rule": "users", "user_ids": [world.approver.pk], "role_id": None}
     order_type = type_services.save_type(actor=world.owner, name="取消需审批", flow=approving)
     order = world.order(assignee=world.engineer, order_type=order_type)
-    services.cancel(actor=world.dispatcher, order=order, reason="客户不需要了")
+    order_actions.cancel(actor=world.dispatcher, order=order, reason="客户不需要了")
     page = client_for(world.approver).get(reverse("mobile:approvals"))
     assert page.status_code == 200
     assert "客户不需要了" in page_text(page)

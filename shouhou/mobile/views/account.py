@@ -16,7 +16,7 @@ from shouhou.core.permissions import has_perm
 from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
 from shouhou.messaging.queries import unread_count
-from shouhou.workorders import services as workorder_services
+from shouhou.workorders.services import locations as location_services
 
 from .. import queries
 from .common import first_message, mobile_view
@@ -86,7 +86,7 @@ def work_status(request):
 def report_location(request):
     """Each position the phone reads (at 开始 / 完成 and on demand) is the engineer's last location."""
     try:
-        workorder_services.report_location(user=request.user, latitude=request.POST.get("latitude"),
+        location_services.report_location(user=request.user, latitude=request.POST.get("latitude"),
                                            longitude=request.POST.get("longitude"))
     except ValidationFailed as exc:
         return JsonResponse({"ok": False, "message": first_message(exc)}, status=400)

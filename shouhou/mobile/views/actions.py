@@ -14,8 +14,12 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from shouhou.workorders import console_queries, flow, services
-from shouhou.workorders import queries as wo_queries
+from shouhou.workorders import flow, policy
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.queries import pickers
+from shouhou.workorders.queries import types as type_queries
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import orders as order_services
 from shouhou.workorders.views.common import submit_component
 
 from .common import STALE_MESSAGE, expected_version, first_message, get_order, mobile_view, store_files
@@ -37,12 +41,12 @@ def refusal_message(exc):
 def _run(request, order, action):
     data, version = request.POST, expected_version(request)
     if action == "start":
-        return services.start(actor=request.user, order=order, latitude=data.get("latitude") or None,
+        return order_actions.start(actor=request.user, order=order, latitude=data.get("latitude") or None,
                               longitude=data.get("longitude") or None, expected_version=version)
     if action in ("reject", "pause"):
-        return getattr(services, action)(actor=request.user, order=order, reason=data.get("reason", ""),
+        return getattr(order_actions, action)(actor=request.user, order=order, reason=data.get("reason", ""),
                                          expected_version=version)
-    return getattr(services, action)(actor=request.user, order=order, expected_version=version)
+    return getattr(order_actions, action)(actor=request.user, order=order, expected_version=version)
 
 
 @mobile_view
@@ -82,7 +86,7 @@ def transfer(request, pk):
             assignee = int(request.POST.get("assignee") or 0)
             if not assignee:
                 raise ValidationFailed(details={"assignee": [_("Choose the colleague to transfer to.")]})
-            order = services.transfer(actor=request.user, order=order, assignee=assignee,
+            order = order_actions.transfer(actor=request.user, order=order, assignee=assignee,
                                       note=request.POST.get("note", ""), expected_version=expected_version(request))
         except ValueError:
             messages.error(request, _("Choose the colleague to transfer to."))
@@ -98,8 +102,8 @@ def transfer(request, pk):
             return HttpResponseRedirect(detail_url(order))
     return render(request, "mobile/transfer.html", {
         "tab": "orders", "order": order, "search": search,
-        "available": "transfer" in wo_queries.actions_for(request.user, order),
-        "candidates": _my_teams_first(request.user, wo_queries.candidates_for_assignment(
+        "available": "transfer" in policy.allowed_actions(request.user, order),
+        "candidates": _my_teams_first(request.user, pickers.candidates_for_assignment(
             request.user, order, search=search))[:100],
         "note_required": company_settings.get("workorder.transfer_note_required"),
         "chosen": request.POST.get("assignee", ""), "note": request.POST.get("note", ""),
@@ -113,7 +117,7 @@ def note_add(request, pk):
     order = get_order(request, pk)
     try:
         photos = store_files(request.user, request.FILES.getlist("photos"), field="photos", images_only=True)
-        services.add_note(actor=request.user, order=order, content=request.POST.get("content", ""),
+        order_services.add_note(actor=request.user, order=order, content=request.POST.get("content", ""),
                           attachments=photos)
     except NotFound:
         raise
@@ -137,11 +141,11 @@ def _component_page(request, order, component, entry=None):
 def component_add(request, pk, component_id):
     """Fill in an add-on component of the order (WO-28)."""
     order = get_order(request, pk)
-    return _component_page(request, order, console_queries.type_of_order_component(order, component_id))
+    return _component_page(request, order, type_queries.type_of_order_component(order, component_id))
 
 
 @mobile_view
 def component_edit(request, pk, component_id, entry_id):
     order = get_order(request, pk)
-    component, entry = console_queries.component_and_entry(order, component_id, entry_id)
+    component, entry = order_queries.component_and_entry(order, component_id, entry_id)
     return _component_page(request, order, component, entry)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from shouhou.core.durations import duration_text
 from shouhou.core.errors import Conflict, ValidationFailed
 from shouhou.core.permissions import require
-from shouhou.workorders import queries, upload_services
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.services import uploads as upload_services
 
 STALE_MESSAGE = gettext_lazy("The work order has been changed by someone else.")
 CONSOLE_ORDER_URL = re.compile(r"^/work-orders/(\d+)/(?:[?#].*)?$")
@@ -26,7 +27,7 @@ def mobile_view(view):
 def get_order(request, pk):
     """One work order within the actor's data scope; another engineer's or company's is a 404."""
     require(request.user, "workorder.view")
-    return queries.get_work_order(request.user, pk)
+    return order_queries.get_work_order(request.user, pk)
 
 
 def expected_version(request):

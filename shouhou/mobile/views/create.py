@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
-from shouhou.workorders import console_queries, services
-from shouhou.workorders import queries as wo_queries
 from shouhou.workorders.forms import QuickCustomerForm, QuickProductForm
+from shouhou.workorders.queries import pickers
+from shouhou.workorders.queries import types as type_queries
+from shouhou.workorders.services import orders as order_services
 
 from .. import queries as mobile_queries
 from ..forms import order_form_class
@@ -56,10 +57,10 @@ def customer_block(actor, customer, selected=None, *, customer_form=None, produc
         if not search:
             context["served_customers"] = mobile_queries.served_customers(actor)
         return context
-    contacts = console_queries.customer_contacts(customer)
-    addresses = console_queries.customer_addresses(customer)
-    products = console_queries.products_for_customer(actor, customer)
-    chosen_product = console_queries.pickable_product(actor, selected.get("product"))
+    contacts = pickers.customer_contacts(customer)
+    addresses = pickers.customer_addresses(customer)
+    products = pickers.products_for_customer(actor, customer)
+    chosen_product = pickers.pickable_product(actor, selected.get("product"))
     if chosen_product is not None and chosen_product.pk not in {p.pk for p in products}:
         products.insert(0, chosen_product)
     if contacts and "contact" not in selected:
@@ -85,7 +86,7 @@ def customer_search(request):
         return render(request, "mobile/_customer_results.html", {
             "customers": mobile_queries.served_customers(request.user), "served": True})
     return render(request, "mobile/_customer_results.html", {
-        "customers": console_queries.search_customers(request.user, text, limit=SEARCH_LIMIT), "text": text})
+        "customers": pickers.search_customers(request.user, text, limit=SEARCH_LIMIT), "text": text})
 
 
 @mobile_view
@@ -93,7 +94,7 @@ def customer_pick(request):
     """The block for the tapped customer (or, without one, the search state again)."""
     require(request.user, "workorder.create")
     value = request.GET.get("customer", "")
-    customer = console_queries.pickable_customer(request.user, value)
+    customer = pickers.pickable_customer(request.user, value)
     if value and customer is None:
         raise NotFound()
     return _render_block(request, customer_block(request.user, customer))
@@ -126,7 +127,7 @@ def product_create(request):
     require(request.user, "product.create")
     from shouhou.products import services as product_services
 
-    customer = console_queries.pickable_customer(request.user, request.POST.get("customer"))
+    customer = pickers.pickable_customer(request.user, request.POST.get("customer"))
     if customer is None:
         raise NotFound()
     form = QuickProductForm(request.POST, prefix=PRODUCT_PREFIX, use_required_attribute=False)
@@ -146,7 +147,7 @@ def product_create(request):
 # --- the page ---------------------------------------------------------------------------------------------
 
 def _usable_type(request, type_id):
-    types = wo_queries.usable_types(request.user)
+    types = type_queries.usable_types(request.user)
     try:
         return types.get(pk=int(type_id))
     except (types.model.DoesNotExist, TypeError, ValueError):
@@ -159,7 +160,7 @@ def _save(request, order_type, form):
     if dispatch and assignee is None:
         form.add_error("assignee", _("Choose the assignee to dispatch to."))
         return None
-    return services.create_work_order(
+    return order_services.create_work_order(
         actor=request.user, order_type=order_type, **form.system_values(),
         attachments=store_files(request.user, request.FILES.getlist("attachments"), field="attachments"),
         fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"],
@@ -172,15 +173,15 @@ def create(request):
     require(request.user, "workorder.create")
     type_id = request.POST.get("order_type") or request.GET.get("type")
     if not type_id:
-        types = list(wo_queries.usable_types(request.user).order_by("sort_order", "pk"))
+        types = list(type_queries.usable_types(request.user).order_by("sort_order", "pk"))
         if len(types) != 1:
             return render(request, "mobile/create_types.html", {"tab": "orders", "types": types})
         type_id = types[0].pk
     order_type = _usable_type(request, type_id)
     can_assign = has_perm(request.user, "workorder.assign")
     # the customer as posted: with 启用按服务团队派单 on, only its service team may take the order
-    posted_customer = console_queries.pickable_customer(request.user, request.POST.get("customer"))
-    candidates = (wo_queries.candidates_for_assignment(request.user, customer=posted_customer)
+    posted_customer = pickers.pickable_customer(request.user, request.POST.get("customer"))
+    candidates = (pickers.candidates_for_assignment(request.user, customer=posted_customer)
                   if can_assign else [])
     form = order_form_class(order_type)(request.POST or None, request.FILES or None, actor=request.user,
                                         candidates=candidates)
@@ -195,7 +196,7 @@ def create(request):
             if order is not None:
                 messages.success(request, _("Work order %(number)s created.") % {"number": order.number})
                 return HttpResponseRedirect(reverse("mobile:order_detail", args=[order.pk]))
-    customer = console_queries.pickable_customer(request.user, form["customer"].value())
+    customer = pickers.pickable_customer(request.user, form["customer"].value())
     selected = {name: form[name].value() for name in ("contact", "address", "product")} if form.is_bound else {}
     return render(request, "mobile/create.html", {
         "tab": "orders", "form": form, "order_type": order_type, "can_assign": can_assign,

@@ -13,8 +13,9 @@ from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import require
 from shouhou.messaging import queries as messaging_queries
 from shouhou.messaging import services as messaging_services
-from shouhou.workorders import approval_services, console_queries, flow
-from shouhou.workorders import queries as wo_queries
+from shouhou.workorders import flow, policy
+from shouhou.workorders.queries import approvals as approval_queries
+from shouhou.workorders.services import approvals as approval_services
 
 from .common import first_message, mobile_url, mobile_view
 
@@ -28,8 +29,8 @@ NOTIFICATION_PAGE = 30
 
 def _approvals(user, state):
     if state == "mine":
-        return wo_queries.approvals_inbox(user, "pending", requested=True)
-    return wo_queries.approvals_inbox(user, state)
+        return approval_queries.approvals_inbox(user, "pending", requested=True)
+    return approval_queries.approvals_inbox(user, state)
 
 
 @mobile_view
@@ -37,9 +38,9 @@ def approvals(request):
     """待审批 / 已审批 / 已拒绝, and the requests the user made (which they may withdraw)."""
     require(request.user, "workorder.view")
     state = request.GET.get("state") if request.GET.get("state") in dict(APPROVAL_TABS) else "pending"
-    counts = console_queries.approval_counts(request.user)
+    counts = approval_queries.approval_counts(request.user)
     rows = [{"approval": approval, "action_label": flow.ACTION_LABELS.get(approval.action, approval.action),
-             "actions": wo_queries.approval_actions(request.user, approval)}
+             "actions": policy.approval_actions(request.user, approval)}
             for approval in _approvals(request.user, state).order_by("-created_at", "-pk")[:APPROVAL_LIMIT]]
     tabs = [{"key": key, "label": label, "count": counts.get(key, 0), "active": key == state,
              "url": reverse("mobile:approvals") + f"?state={key}"} for key, label in APPROVAL_TABS]
@@ -47,7 +48,7 @@ def approvals(request):
 
 
 def _decide(request, approval_id, decision):
-    approval = wo_queries.get_approval(request.user, approval_id)
+    approval = approval_queries.get_approval(request.user, approval_id)
     note = request.POST.get("note", "")
     try:
         if decision == "approve":

@@ -11,9 +11,9 @@ from shouhou.core.durations import duration_text
 from shouhou.core.errors import NotFound
 from shouhou.core.geo import navigation_url
 from shouhou.core.permissions import has_perm, require
-from shouhou.workorders import console_queries, flow
-from shouhou.workorders import queries as wo_queries
+from shouhou.workorders import flow, policy
 from shouhou.workorders.models import Status
+from shouhou.workorders.queries import orders as order_queries
 
 from .. import queries
 from .common import countdown_text, mobile_view
@@ -89,7 +89,7 @@ def progress_steps(order, flow_config):
 
 def order_actions(user, order):
     """The phone's action buttons the flow allows now and the actor may take, primary first."""
-    allowed = [key for key in MOBILE_ACTIONS if key in wo_queries.actions_for(user, order)]
+    allowed = [key for key in MOBILE_ACTIONS if key in policy.allowed_actions(user, order)]
     return {"primary": [key for key in allowed if key in PRIMARY_ACTIONS],
             "secondary": [key for key in allowed if key not in PRIMARY_ACTIONS],
             "labels": {key: flow.ACTION_LABELS[key] for key in allowed}}
@@ -99,8 +99,7 @@ NO_ACTIONS = {"primary": [], "secondary": [], "labels": {}}
 
 
 def _components(user, order, read_only=False):
-    editable = not read_only and order.status not in flow.FINAL_STATUSES and (
-        has_perm(user, "workorder.edit") or order.assignee_id == user.pk)
+    editable = not read_only and policy.may(user, order, "fill")
     tabs = []
     for component, entries in queries.component_tabs(order):
         schema = forms_engine.get_schema(component.form_target)
@@ -137,26 +136,26 @@ def order_detail(request, pk):
     under 审批); a stale link (transferred away, deleted) gets a page saying so instead of a bare 404."""
     user = request.user
     try:
-        order, read_only = wo_queries.open_work_order(user, pk)
+        order, read_only = order_queries.open_work_order(user, pk)
     except NotFound:
         return render(request, "mobile/order_gone.html", {"tab": "orders"}, status=404)
     flow_config = flow.normalize(order.order_type.flow)
     schema = forms_engine.get_schema(order.order_type.form_target)
-    report = wo_queries.time_in_statuses(order)
+    report = order_queries.time_in_statuses(order)
     return render(request, "mobile/order_detail.html", {
         "tab": "orders",
         "order": order,
         "steps": progress_steps(order, flow_config),
         "read_only": read_only,
         "actions": NO_ACTIONS if read_only else order_actions(user, order),
-        "flags": console_queries.open_flags(order),
+        "flags": order_queries.open_flags(order),
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_at else "",
         "countdown": countdown_text(order.deadline_at) if order.deadline_at else "",
         "navigation_url": _navigation(order),
         "custom_values": forms_engine.display_values(schema, order.fields, include_empty=False),
         "collaborators": list(order.collaborators.all()),
-        "entries": list(wo_queries.timeline_of(order, limit=100)),
-        "notes": list(wo_queries.notes_of(order)),
+        "entries": list(order_queries.timeline_of(order, limit=100)),
+        "notes": list(order_queries.notes_of(order)),
         "components": _components(user, order, read_only),
         "receipt": _receipt(order),
         "total_time": duration_text(report.total_seconds),

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from shouhou.workorders import flow, services
-from shouhou.workorders import queries as wo_queries
+from shouhou.workorders import flow, policy
 from shouhou.workorders.forms import receipt_form_class
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import receipts as receipt_services
 
 from .. import queries
 from .actions import detail_url, refusal_message
@@ -56,9 +57,9 @@ def _save(request, order, form, draft, camera_only):
               "attachments": _attachments(request, draft, camera_only),
               "signature": _signature(form, request, draft), "fields": form.custom_values or {}}
     if "draft" in request.POST:
-        services.save_receipt_draft(actor=request.user, order=order, **values)
+        receipt_services.save_receipt_draft(actor=request.user, order=order, **values)
         return _("Receipt draft saved.")
-    services.complete(actor=request.user, order=order, latitude=request.POST.get("latitude") or None,
+    order_actions.complete(actor=request.user, order=order, latitude=request.POST.get("latitude") or None,
                       longitude=request.POST.get("longitude") or None,
                       expected_version=form.cleaned_data["expected_version"], **values)
     return _("The work order is complete.")
@@ -90,7 +91,7 @@ def receipt(request, pk):
         else:
             messages.success(request, done)
             return HttpResponseRedirect(detail_url(order))
-    actions = wo_queries.actions_for(request.user, order)
+    actions = policy.allowed_actions(request.user, order)
     return render(request, "mobile/receipt.html", {
         "tab": "orders", "order": order, "form": form, "draft": draft, "camera_only": camera_only,
         "camera_max_age": CAMERA_MAX_AGE_MINUTES, "can_complete": "complete" in actions,

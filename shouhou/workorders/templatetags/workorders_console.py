@@ -4,7 +4,7 @@ from django import template
 
 from shouhou.core.durations import duration_text
 
-from ..console_queries import FLAG_LABELS
+from ..queries.orders import FLAG_LABELS
 from ..views.common import STATUS_CSS
 
 register = template.Library()

@@ -7,8 +7,12 @@ import pytest
 
 from shouhou.core.testing import make_team, make_user
 from shouhou.customers.models import Customer
-from shouhou.workorders import approval_services, flow, services, type_services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Status
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import approvals as approval_services
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 
 _seq = itertools.count(1)
 
@@ -57,14 +61,14 @@ class World:
     def make_order(self, order_type=None, *, actor=None, **extra):
         extra.setdefault("customer", self.customer)
         extra.setdefault("priority", "normal")
-        return services.create_work_order(actor=actor or self.dispatcher, order_type=order_type or self.make_type(),
+        return order_services.create_work_order(actor=actor or self.dispatcher, order_type=order_type or self.make_type(),
                                           **extra)
 
     def assigned(self, variant="all_on", assignee=None, order_type=None, **type_extra):
         """An order of `order_type` (or a fresh type of `variant`), assigned to the engineer (approved when
         the flow asks for it)."""
         order = self.make_order(order_type or self.make_type(variant, **type_extra))
-        order = services.assign(actor=self.dispatcher, order=order, assignee=assignee or self.engineer)
+        order = order_actions.assign(actor=self.dispatcher, order=order, assignee=assignee or self.engineer)
         if order.awaiting_approval:
             approval = order.approvals.get(state="pending")
             order = approval_services.approve(actor=self.approver, approval=approval)
@@ -74,9 +78,9 @@ class World:
         """Assigned, accepted and started as far as the flow has those steps."""
         order = self.assigned(variant, order_type=order_type, **type_extra)
         if order.status == Status.ASSIGNED:
-            order = services.accept(actor=self.engineer, order=order)
+            order = order_actions.accept(actor=self.engineer, order=order)
         if flow.is_enabled(flow.normalize(order.order_type.flow), "start"):
-            order = services.start(actor=self.engineer, order=order)
+            order = order_actions.start(actor=self.engineer, order=order)
         return order
 
 
@@ -88,4 +92,4 @@ def world(tenant, owner):
 @pytest.fixture
 def module_nodes(monkeypatch):
     """自动回访, 结算 and 回访 as if their modules (return visits, settlement) had registered performers."""
-    monkeypatch.setattr(flow, "_performers", {node: object() for node in flow.MODULE_NODES})
+    monkeypatch.setattr(flow.KIND, "performers", {node: object() for node in flow.MODULE_NODES})

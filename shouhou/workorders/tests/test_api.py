@@ -7,8 +7,10 @@ import pytest
 from shouhou.core import forms_engine
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import api_client_for
-from shouhou.workorders import flow, services, type_services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Approval, Status, WorkOrder
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import types as type_services
 
 from .conftest import World
 
@@ -132,7 +134,7 @@ def test_another_companys_order_is_404_on_every_route(world, api, other_company)
         other = World(other_tenant, other_owner)
         foreign = other.assigned("approval_assign")
         foreign_type = foreign.order_type
-        pending = services.assign(actor=other.dispatcher, order=other.make_order(other.make_type("approval_assign")),
+        pending = order_actions.assign(actor=other.dispatcher, order=other.make_order(other.make_type("approval_assign")),
                                   assignee=other.engineer)
         approval = Approval.objects.get(order=pending)
     client = api["owner"]
@@ -178,7 +180,7 @@ def test_approvals_inbox_and_decisions(world, api):
 
 def test_withdraw_over_the_api(world, api):
     order = world.make_order(world.make_type("approval_assign"))
-    services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     approval = Approval.objects.get(order=order)
     assert api["approver"].post(f"/approvals/{approval.pk}/withdraw").status_code == 403
     assert ok(api["dispatcher"].post(f"/approvals/{approval.pk}/withdraw"))["state"] == "withdrawn"

@@ -8,8 +8,10 @@ from django.urls import reverse
 from shouhou.core.errors import NotFound
 from shouhou.core.testing import client_for
 from shouhou.messaging.models import Notification
-from shouhou.workorders import flow, queries, services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Approval, WorkOrder
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.services import actions as order_actions
 
 GONE = "This work order is no longer available to you"
 READ_ONLY = "it waits for your approval"
@@ -22,8 +24,8 @@ def waiting(world, django_capture_on_commit_callbacks):
     config["assign"]["approval"] = {"rule": "users", "user_ids": [world.engineer2.pk], "role_id": None}
     order = world.make_order(world.make_type(flow=config))
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
-    assert not queries.visible_work_orders(world.engineer2).filter(pk=order.pk).exists()
+        order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    assert not order_queries.visible_work_orders(world.engineer2).filter(pk=order.pk).exists()
     return order
 
 
@@ -61,8 +63,8 @@ def test_a_pending_approver_opens_the_order_read_only_on_the_phone(world, waitin
 
 def test_the_requester_and_strangers_get_no_read_only_access(world, waiting):
     with pytest.raises(NotFound):
-        queries.open_work_order(world.engineer, waiting.pk)  # not an approver (and he cannot see it yet)
-    order, read_only = queries.open_work_order(world.dispatcher, waiting.pk)
+        order_queries.open_work_order(world.engineer, waiting.pk)  # not an approver (and he cannot see it yet)
+    order, read_only = order_queries.open_work_order(world.dispatcher, waiting.pk)
     assert not read_only
 
 
@@ -73,7 +75,7 @@ def test_a_stale_link_shows_a_page_saying_so(world, surface):
            else reverse("mobile:order_detail", args=[order.pk]))
     client = client_for(world.engineer)
     assert client.get(url).status_code == 200
-    services.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2, note="换人")
+    order_actions.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2, note="换人")
     for _case in ("transferred", "deleted"):
         page = client.get(url)
         html = page.content.decode()

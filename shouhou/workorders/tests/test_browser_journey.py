@@ -16,8 +16,8 @@ from shouhou.core.models import Activity
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.customers import services as customer_services
-from shouhou.workorders import type_services
 from shouhou.workorders.models import Receipt, Status, WorkOrder
+from shouhou.workorders.services import types as type_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

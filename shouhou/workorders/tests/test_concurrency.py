@@ -11,8 +11,12 @@ from django.db import connection
 
 from shouhou.core.errors import Conflict
 from shouhou.core.tenancy import tenant_context
-from shouhou.workorders import flow, queries, services, timeout_services
+from shouhou.workorders import flow
 from shouhou.workorders.models import StatusSpan, TimeoutReminder, WorkOrder
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import kernel as order_kernel
+from shouhou.workorders.services import timeouts as timeout_services
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -49,7 +53,7 @@ def race(tenant, *calls):
 @pytest.fixture
 def slow_lock(monkeypatch):
     """Hold the row lock a little after taking it, so the two transactions surely overlap."""
-    original = services._can_see
+    original = order_kernel.can_see
     entered = []
 
     def held(actor, order):
@@ -57,20 +61,20 @@ def slow_lock(monkeypatch):
         time.sleep(HOLD_SECONDS)
         return original(actor, order)
 
-    monkeypatch.setattr(services, "_can_see", held)
+    monkeypatch.setattr(order_kernel, "can_see", held)
     return entered
 
 
 def verbs(order):
-    return [entry.verb for entry in queries.timeline_of(order)]
+    return [entry.verb for entry in order_queries.timeline_of(order)]
 
 
 def test_two_dispatchers_assign_the_same_order(world, slow_lock):
     manager = world.approver  # a second person allowed to assign
     order = world.make_order()
     outcomes = race(world.tenant,
-                    lambda: services.assign(actor=world.dispatcher, order=order, assignee=world.engineer),
-                    lambda: services.assign(actor=manager, order=order, assignee=world.engineer2))
+                    lambda: order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer),
+                    lambda: order_actions.assign(actor=manager, order=order, assignee=world.engineer2))
     kinds = sorted(kind for kind, _value in outcomes)
     assert kinds == ["error", "ok"], outcomes
     loser = next(value for kind, value in outcomes if kind == "error")
@@ -87,8 +91,8 @@ def test_accept_and_transfer_with_the_version_they_read(world, slow_lock):
     order = world.assigned()
     seen = order.version
     outcomes = race(world.tenant,
-                    lambda: services.accept(actor=world.engineer, order=order, expected_version=seen),
-                    lambda: services.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2,
+                    lambda: order_actions.accept(actor=world.engineer, order=order, expected_version=seen),
+                    lambda: order_actions.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2,
                                               note="调整", expected_version=seen))
     assert sorted(kind for kind, _value in outcomes) == ["error", "ok"], outcomes
     loser = next(value for kind, value in outcomes if kind == "error")
@@ -110,7 +114,7 @@ def test_parallel_timeout_runs_send_each_reminder_once(world):
     config["accept"]["timeout_hours"] = 1
     order_type = world.make_type(flow=config, timeout_reminder={
         "related": ["assignee"], "user_ids": [], "when": "after", "minutes": 0})
-    orders = [services.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
+    orders = [order_actions.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
               for _ in range(6)]
     later = max(order.deadline_at for order in orders) + timedelta(minutes=2)
     outcomes = race(world.tenant, *[lambda: timeout_services.process_timeouts(now=later)] * 3)

@@ -225,7 +225,7 @@ def test_validate_refuses_to_enable_a_node_nothing_performs(node):
 
 
 def test_a_module_switches_its_node_on_by_registering_a_performer(monkeypatch):
-    monkeypatch.setattr(flow, "_performers", {})
+    monkeypatch.setattr(flow.KIND, "performers", {})
     assert not flow.is_available("settle")
     flow.register_performer("settle", lambda **kwargs: None)
     assert flow.is_available("settle") and not flow.is_available("visit")

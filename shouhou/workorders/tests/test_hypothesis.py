@@ -14,8 +14,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from shouhou.core.errors import DomainError
 from shouhou.core.models import Activity
-from shouhou.workorders import approval_services, flow, services
+from shouhou.workorders import flow
 from shouhou.workorders.models import Approval, Status, StatusSpan, WorkOrder
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import approvals as approval_services
 
 from .test_services import set_setting
 
@@ -79,17 +81,17 @@ class FlowMachine(RuleBasedStateMachine):
     def perform(self, action, actor, other_name, text):
         person, other = self.person(actor), self.person(other_name)
         calls = {
-            "assign": lambda o: services.assign(actor=person, order=o, assignee=other),
-            "accept": lambda o: services.accept(actor=person, order=o),
-            "reject": lambda o: services.reject(actor=person, order=o, reason=text),
-            "transfer": lambda o: services.transfer(actor=person, order=o, assignee=other, note=text),
-            "start": lambda o: services.start(actor=person, order=o),
-            "pause": lambda o: services.pause(actor=person, order=o, reason=text),
-            "resume": lambda o: services.resume(actor=person, order=o),
-            "complete": lambda o: services.complete(actor=person, order=o, content=text),
-            "close": lambda o: services.close(actor=person, order=o, note=text),
-            "cancel": lambda o: services.cancel(actor=person, order=o, reason=text),
-            "reopen": lambda o: services.reopen(actor=person, order=o, reason=text),
+            "assign": lambda o: order_actions.assign(actor=person, order=o, assignee=other),
+            "accept": lambda o: order_actions.accept(actor=person, order=o),
+            "reject": lambda o: order_actions.reject(actor=person, order=o, reason=text),
+            "transfer": lambda o: order_actions.transfer(actor=person, order=o, assignee=other, note=text),
+            "start": lambda o: order_actions.start(actor=person, order=o),
+            "pause": lambda o: order_actions.pause(actor=person, order=o, reason=text),
+            "resume": lambda o: order_actions.resume(actor=person, order=o),
+            "complete": lambda o: order_actions.complete(actor=person, order=o, content=text),
+            "close": lambda o: order_actions.close(actor=person, order=o, note=text),
+            "cancel": lambda o: order_actions.cancel(actor=person, order=o, reason=text),
+            "reopen": lambda o: order_actions.reopen(actor=person, order=o, reason=text),
         }
         self.attempt(calls[action])
 
@@ -165,6 +167,6 @@ def test_random_action_sequences_keep_the_flow_invariants(world):
 def test_every_action_is_reachable_in_some_variant(world, seed_flow):
     """A guard for the machine above: the services do get past the refusals, in both skipped-node flows."""
     order = world.in_progress(seed_flow)
-    order = services.complete(actor=world.engineer, order=order, content="ok")
-    order = services.close(actor=world.dispatcher, order=order)
+    order = order_actions.complete(actor=world.engineer, order=order, content="ok")
+    order = order_actions.close(actor=world.dispatcher, order=order)
     assert order.status == Status.CLOSED

@@ -9,9 +9,10 @@ from django.apps import apps
 from django.urls import reverse
 
 from shouhou.core.testing import api_client_for, client_for
-from shouhou.workorders import fees, flow, services
+from shouhou.workorders import fees, flow
 from shouhou.workorders.forms import FlowForm
 from shouhou.workorders.models import Status, WorkOrderType
+from shouhou.workorders.services import actions as order_actions
 
 MODULE_NODES = sorted(flow.MODULE_NODES)
 
@@ -53,8 +54,8 @@ def test_a_stored_type_with_the_nodes_on_still_closes_its_orders(world):
     for node in MODULE_NODES:
         stored[node]["enabled"] = True
     WorkOrderType.objects.filter(pk=order_type.pk).update(flow=stored)
-    order = services.complete(actor=world.engineer, order=world.in_progress(order_type=order_type), content="修好了")
-    assert services.close(actor=world.owner, order=order).status == Status.CLOSED
+    order = order_actions.complete(actor=world.engineer, order=world.in_progress(order_type=order_type), content="修好了")
+    assert order_actions.close(actor=world.owner, order=order).status == Status.CLOSED
     response = patch_type(world.owner, order_type, {"name": "改名"})
     assert response.status_code == 200, response.content
     assert not any(WorkOrderType.objects.get(pk=order_type.pk).flow[node]["enabled"] for node in MODULE_NODES)

@@ -28,16 +28,7 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import make_company, make_team, make_user
 from shouhou.messaging.models import Notification, SmsMessage
 from shouhou.products.models import Product
-from shouhou.workorders import (
-    approval_services,
-    flow,
-    queries,
-    services,
-    tasks,
-    timeout_services,
-    type_services,
-    upload_services,
-)
+from shouhou.workorders import flow, policy, tasks
 from shouhou.workorders.models import (
     Approval,
     Receipt,
@@ -47,6 +38,20 @@ from shouhou.workorders.models import (
     TimeoutReminder,
     WorkOrder,
 )
+from shouhou.workorders.queries import approvals as approval_queries
+from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.queries import pickers
+from shouhou.workorders.queries import types as type_queries
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import approvals as approval_services
+from shouhou.workorders.services import batch as batch_services
+from shouhou.workorders.services import kernel as order_kernel
+from shouhou.workorders.services import locations as location_services
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import receipts as receipt_services
+from shouhou.workorders.services import timeouts as timeout_services
+from shouhou.workorders.services import types as type_services
+from shouhou.workorders.services import uploads as upload_services
 
 from .conftest import VARIANTS, flow_variant, make_customer
 
@@ -75,7 +80,7 @@ def assert_refused(order, error, call):
 
 
 def verbs(order):
-    return [entry.verb for entry in reversed(list(queries.timeline_of(order)))]
+    return [entry.verb for entry in reversed(list(order_queries.timeline_of(order)))]
 
 
 def events(order):
@@ -93,8 +98,7 @@ class Clock:
 
     def __init__(self, monkeypatch):
         self.now = timezone.now().replace(microsecond=0)
-        for module in (services, approval_services, timeout_services):
-            monkeypatch.setattr(module, "_now", lambda: self.now)
+        monkeypatch.setattr(order_kernel, "now", lambda: self.now)
 
     def advance(self, **delta):
         self.now += timedelta(**delta)
@@ -115,7 +119,7 @@ def test_each_flow_variant_end_to_end(world, variant):
     assert order.status == Status.PENDING and order.version == 0
     assert re.fullmatch(r"T\d{6}\d{4}", order.number)
 
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer, note="请尽快")
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer, note="请尽快")
     if variant == "approval_assign":
         assert (order.status, order.awaiting_approval, order.is_exception) == (Status.PENDING, True, True)
         approval = Approval.objects.get(order=order, state="pending")
@@ -126,13 +130,13 @@ def test_each_flow_variant_end_to_end(world, variant):
     assert order.status == (Status.ACCEPTED if variant == "accept_off" else Status.ASSIGNED)
 
     if variant != "accept_off":
-        order = services.accept(actor=world.engineer, order=order)
+        order = order_actions.accept(actor=world.engineer, order=order)
     assert order.status == Status.ACCEPTED and order.accepted_at
     if variant != "start_off":
-        order = services.start(actor=world.engineer, order=order)
+        order = order_actions.start(actor=world.engineer, order=order)
         assert order.status == Status.IN_PROGRESS and order.started_at
 
-    order = services.complete(actor=world.engineer, order=order, content="更换了滤芯")
+    order = order_actions.complete(actor=world.engineer, order=order, content="更换了滤芯")
     if variant == "approval_complete":
         assert order.awaiting_approval and order.finished_at is None
         assert Receipt.objects.get(order=order).is_draft
@@ -142,7 +146,7 @@ def test_each_flow_variant_end_to_end(world, variant):
     receipt = Receipt.objects.get(order=order)
     assert (receipt.content, receipt.is_draft, receipt.submitted_by) == ("更换了滤芯", False, world.engineer)
 
-    order = services.close(actor=world.dispatcher, order=order)
+    order = order_actions.close(actor=world.dispatcher, order=order)
     assert order.status == Status.CLOSED and order.closed_at and order.deadline_at is None
     expected = ["created", "approval_requested", "approval_approved", "assigned", "accepted", "started",
                 "approval_requested", "approval_approved", "finished", "closed"]
@@ -163,7 +167,7 @@ def test_spans_follow_every_status_and_close_behind(world):
 
 def test_timeline_entries_carry_the_changed_fields(world):
     order = world.assigned()
-    entry = queries.timeline_of(order)[0]
+    entry = order_queries.timeline_of(order)[0]
     assert entry.verb == "assigned" and entry.actor == world.dispatcher
     changes = {change["field"]: (change["old"], change["new"]) for change in entry.changes}
     assert changes["assignee"] == ("", world.engineer.name)
@@ -213,7 +217,7 @@ def test_create_validates_custom_fields_of_the_type(world):
     assert "fields.model_no" in info.value.details
     order = world.make_order(order_type, fields={"model_no": "X-100"})
     assert order.fields == {"model_no": "X-100"}
-    found = queries.filter_work_orders(world.dispatcher, type_id=order_type.pk, fields={"model_no": "X-1"})
+    found = order_queries.filter_work_orders(world.dispatcher, type_id=order_type.pk, fields={"model_no": "X-1"})
     assert list(found) == [order]
 
 
@@ -246,7 +250,7 @@ def test_type_limited_to_teams(world):
         world.make_order(order_type, actor=outsider)
     world.customer.owners.add(world.engineer)  # a customer within the engineer's scope
     assert world.make_order(order_type, actor=world.engineer).order_type == order_type
-    assert order_type not in queries.usable_types(outsider) and order_type in queries.usable_types(world.engineer)
+    assert order_type not in type_queries.usable_types(outsider) and order_type in type_queries.usable_types(world.engineer)
 
 
 def test_customer_owner_becomes_collaborator_when_the_setting_is_on(world):
@@ -260,25 +264,25 @@ def test_customer_owner_becomes_collaborator_when_the_setting_is_on(world):
 def test_update_records_field_changes_and_bumps_the_version(world):
     option = ServiceOption.objects.create(tenant=world.tenant, kind="service_type", name="上门维修")
     order = world.make_order()
-    order = services.update_work_order(actor=world.dispatcher, order=order, expected_version=0,
+    order = order_services.update_work_order(actor=world.dispatcher, order=order, expected_version=0,
                                        description="漏水", service_type=option, priority="high")
     assert (order.description, order.service_type, order.priority, order.version) == ("漏水", option, "high", 1)
-    changed = {change["field"] for change in queries.timeline_of(order)[0].changes}
+    changed = {change["field"] for change in order_queries.timeline_of(order)[0].changes}
     assert changed == {"description", "service_type", "priority"}
-    same = services.update_work_order(actor=world.dispatcher, order=order, description="漏水")
+    same = order_services.update_work_order(actor=world.dispatcher, order=order, description="漏水")
     assert same.version == 1  # nothing changed, nothing written
 
 
 def test_update_refusals_change_nothing(world):
     order = world.make_order()
-    assert_refused(order, Conflict, lambda: services.update_work_order(
+    assert_refused(order, Conflict, lambda: order_services.update_work_order(
         actor=world.dispatcher, order=order, expected_version=7, description="x"))
-    assert_refused(order, ValidationFailed, lambda: services.update_work_order(
+    assert_refused(order, ValidationFailed, lambda: order_services.update_work_order(
         actor=world.dispatcher, order=order, number="T1"))
-    assert_refused(order, NotFound, lambda: services.update_work_order(
+    assert_refused(order, NotFound, lambda: order_services.update_work_order(
         actor=world.engineer, order=order, description="x"))
-    cancelled = services.cancel(actor=world.dispatcher, order=order, reason="客户取消")
-    assert_refused(cancelled, Conflict, lambda: services.update_work_order(
+    cancelled = order_actions.cancel(actor=world.dispatcher, order=order, reason="客户取消")
+    assert_refused(cancelled, Conflict, lambda: order_services.update_work_order(
         actor=world.dispatcher, order=cancelled, description="x"))
 
 
@@ -286,13 +290,13 @@ def test_changing_the_customer_takes_its_contact_and_address(world):
     order = world.make_order()
     other = make_customer(world.tenant, contact_name="李四", contact_phone="13800000000", city="北京",
                           address_detail="长安街1号", latitude="39.904200", longitude="116.407396")
-    order = services.update_work_order(actor=world.dispatcher, order=order, customer=other)
+    order = order_services.update_work_order(actor=world.dispatcher, order=order, customer=other)
     assert (order.customer, order.contact_name, order.address_text) == (other, "李四", "北京长安街1号")
 
 
 def test_copy_makes_a_new_pending_order(world):
     source = world.in_progress()
-    copy = services.copy_work_order(actor=world.dispatcher, order=source)
+    copy = order_services.copy_work_order(actor=world.dispatcher, order=source)
     assert copy.pk != source.pk and copy.status == Status.PENDING and copy.assignee is None
     assert (copy.customer, copy.contact_name, copy.order_type) == (source.customer, source.contact_name,
                                                                    source.order_type)
@@ -304,41 +308,41 @@ def test_copy_makes_a_new_pending_order(world):
 def test_only_the_assignee_does_field_work(world):
     order = world.assigned()
     for actor in (world.dispatcher, world.owner):
-        assert_refused(order, PermissionDenied, lambda a=actor: services.accept(actor=a, order=order))
-    assert_refused(order, NotFound, lambda: services.accept(actor=world.engineer2, order=order))
+        assert_refused(order, PermissionDenied, lambda a=actor: order_actions.accept(actor=a, order=order))
+    assert_refused(order, NotFound, lambda: order_actions.accept(actor=world.engineer2, order=order))
 
 
 def test_actions_out_of_turn_are_conflicts(world):
     order = world.assigned()
-    for call in (lambda: services.start(actor=world.engineer, order=order),
-                 lambda: services.complete(actor=world.engineer, order=order, content="x"),
-                 lambda: services.close(actor=world.dispatcher, order=order),
-                 lambda: services.assign(actor=world.dispatcher, order=order, assignee=world.engineer2),
-                 lambda: services.resume(actor=world.engineer, order=order),
-                 lambda: services.reopen(actor=world.owner, order=order, reason="x")):
+    for call in (lambda: order_actions.start(actor=world.engineer, order=order),
+                 lambda: order_actions.complete(actor=world.engineer, order=order, content="x"),
+                 lambda: order_actions.close(actor=world.dispatcher, order=order),
+                 lambda: order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer2),
+                 lambda: order_actions.resume(actor=world.engineer, order=order),
+                 lambda: order_actions.reopen(actor=world.owner, order=order, reason="x")):
         error = assert_refused(order, Conflict, call)
         assert error.status == 409
 
 
 def test_a_stale_version_is_a_conflict(world):
     order = world.assigned()
-    error = assert_refused(order, Conflict, lambda: services.accept(
+    error = assert_refused(order, Conflict, lambda: order_actions.accept(
         actor=world.engineer, order=order, expected_version=order.version - 1))
     assert error.details["version"] == order.version
-    assert services.accept(actor=world.engineer, order=order, expected_version=order.version).version == order.version + 1
+    assert order_actions.accept(actor=world.engineer, order=order, expected_version=order.version).version == order.version + 1
 
 
 def test_permission_codes_guard_dispatch_actions(world):
     order = world.make_order()
-    assert_refused(order, NotFound, lambda: services.assign(
+    assert_refused(order, NotFound, lambda: order_actions.assign(
         actor=world.engineer, order=order, assignee=world.engineer))  # not in the engineer's scope
     world.customer.owners.add(world.engineer)  # a customer the engineer may use
     mine = world.make_order(actor=world.engineer)
-    assert_refused(mine, PermissionDenied, lambda: services.assign(
+    assert_refused(mine, PermissionDenied, lambda: order_actions.assign(
         actor=world.engineer, order=mine, assignee=world.engineer))
-    assert_refused(mine, PermissionDenied, lambda: services.cancel(actor=world.engineer, order=mine, reason="x"))
-    finished = services.complete(actor=world.engineer, order=world.in_progress(), content="ok")
-    assert_refused(finished, PermissionDenied, lambda: services.reopen(
+    assert_refused(mine, PermissionDenied, lambda: order_actions.cancel(actor=world.engineer, order=mine, reason="x"))
+    finished = order_actions.complete(actor=world.engineer, order=world.in_progress(), content="ok")
+    assert_refused(finished, PermissionDenied, lambda: order_actions.reopen(
         actor=world.dispatcher, order=finished, reason="x"))
 
 
@@ -347,16 +351,16 @@ def test_assignee_must_be_an_active_colleague(world, other_company):
     disabled = make_user(world.tenant, is_active=False)
     _other_tenant, stranger = other_company
     for person in (disabled, stranger, None):
-        error = assert_refused(order, ValidationFailed, lambda p=person: services.assign(
+        error = assert_refused(order, ValidationFailed, lambda p=person: order_actions.assign(
             actor=world.dispatcher, order=order, assignee=p))
         assert "assignee" in error.details
 
 
 def test_reasons_are_required(world):
     order = world.in_progress()
-    assert_refused(order, ValidationFailed, lambda: services.pause(actor=world.engineer, order=order, reason=" "))
-    assert_refused(order, ValidationFailed, lambda: services.cancel(actor=world.dispatcher, order=order, reason=""))
-    assert_refused(order, ValidationFailed, lambda: services.complete(actor=world.engineer, order=order,
+    assert_refused(order, ValidationFailed, lambda: order_actions.pause(actor=world.engineer, order=order, reason=" "))
+    assert_refused(order, ValidationFailed, lambda: order_actions.cancel(actor=world.dispatcher, order=order, reason=""))
+    assert_refused(order, ValidationFailed, lambda: order_actions.complete(actor=world.engineer, order=order,
                                                                       content=""))
 
 
@@ -365,56 +369,56 @@ def test_reasons_are_required(world):
 def test_reject_returns_the_order_to_the_dispatcher(world, django_capture_on_commit_callbacks):
     order = world.assigned()
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.reject(actor=world.engineer, order=order, reason="不在服务区域")
+        order = order_actions.reject(actor=world.engineer, order=order, reason="不在服务区域")
     assert (order.status, order.assignee, order.is_rejected, order.is_exception) == (
         Status.PENDING, None, True, True)
-    assert not queries.visible_work_orders(world.engineer).filter(pk=order.pk).exists()
+    assert not order_queries.visible_work_orders(world.engineer).filter(pk=order.pk).exists()
     notice = Notification.objects.get(user=world.dispatcher)
     assert order.number in notice.title and notice.body == "不在服务区域"
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer2)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer2)
     assert not order.is_rejected and not order.is_exception
 
 
 def test_reject_can_be_turned_off(world):
     set_setting(world.tenant, "workorder.allow_reject", False)
     order = world.assigned()
-    assert_refused(order, PermissionDenied, lambda: services.reject(actor=world.engineer, order=order, reason="x"))
+    assert_refused(order, PermissionDenied, lambda: order_actions.reject(actor=world.engineer, order=order, reason="x"))
     set_setting(world.tenant, "workorder.allow_reject", True)
-    accepted = services.accept(actor=world.engineer, order=order)
-    assert_refused(accepted, Conflict, lambda: services.reject(actor=world.engineer, order=accepted, reason="x"))
+    accepted = order_actions.accept(actor=world.engineer, order=order)
+    assert_refused(accepted, Conflict, lambda: order_actions.reject(actor=world.engineer, order=accepted, reason="x"))
 
 
 def test_transfer_needs_a_new_acceptance_by_default(world, django_capture_on_commit_callbacks):
     order = world.in_progress()
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.transfer(actor=world.engineer, order=order, assignee=world.engineer2, note="我请假")
+        order = order_actions.transfer(actor=world.engineer, order=order, assignee=world.engineer2, note="我请假")
     assert (order.status, order.assignee, order.accepted_at) == (Status.ASSIGNED, world.engineer2, None)
     assert set(Notification.objects.values_list("user__name", flat=True)) == {"工程师甲", "工程师乙"}
-    assert services.accept(actor=world.engineer2, order=order).status == Status.ACCEPTED
+    assert order_actions.accept(actor=world.engineer2, order=order).status == Status.ACCEPTED
 
 
 def test_transfer_keeps_the_status_when_configured(world):
     set_setting(world.tenant, "workorder.transfer_keep_status", True)
     order = world.in_progress()
     spans = StatusSpan.objects.filter(order=order).count()
-    order = services.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2, note="调整")
+    order = order_actions.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2, note="调整")
     assert (order.status, order.assignee) == (Status.IN_PROGRESS, world.engineer2)
     assert StatusSpan.objects.filter(order=order).count() == spans
-    assert services.complete(actor=world.engineer2, order=order, content="ok").status == Status.FINISHED
+    assert order_actions.complete(actor=world.engineer2, order=order, content="ok").status == Status.FINISHED
 
 
 def test_transfer_note_and_permission_settings(world):
     order = world.in_progress()
-    error = assert_refused(order, ValidationFailed, lambda: services.transfer(
+    error = assert_refused(order, ValidationFailed, lambda: order_actions.transfer(
         actor=world.engineer, order=order, assignee=world.engineer2))
     assert "note" in error.details
-    assert_refused(order, ValidationFailed, lambda: services.transfer(
+    assert_refused(order, ValidationFailed, lambda: order_actions.transfer(
         actor=world.engineer, order=order, assignee=world.engineer, note="x"))
     set_setting(world.tenant, "workorder.allow_transfer", False)
-    assert_refused(order, PermissionDenied, lambda: services.transfer(
+    assert_refused(order, PermissionDenied, lambda: order_actions.transfer(
         actor=world.engineer, order=order, assignee=world.engineer2, note="x"))
     set_setting(world.tenant, "workorder.transfer_note_required", False)
-    order = services.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2)
+    order = order_actions.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2)
     assert order.assignee == world.engineer2
 
 
@@ -422,27 +426,27 @@ def test_batch_transfer_is_all_or_nothing(world):
     first, second = world.in_progress(), world.make_order()
     before = [state(first), state(second)]
     with pytest.raises(Conflict) as info:
-        services.batch_transfer(actor=world.dispatcher, orders=[first, second], assignee=world.engineer2, note="x")
+        batch_services.batch_transfer(actor=world.dispatcher, orders=[first, second], assignee=world.engineer2, note="x")
     assert info.value.details["number"] == second.number and second.number in str(info.value.message)
     assert [state(first), state(second)] == before
     other = world.assigned()
-    moved = services.batch_transfer(actor=world.dispatcher, orders=[first, other], assignee=world.engineer2,
+    moved = batch_services.batch_transfer(actor=world.dispatcher, orders=[first, other], assignee=world.engineer2,
                                     note="批量")
     assert {order.assignee for order in moved} == {world.engineer2}
     with pytest.raises(PermissionDenied):
-        services.batch_transfer(actor=world.engineer, orders=[first], assignee=world.engineer, note="x")
+        batch_services.batch_transfer(actor=world.engineer, orders=[first], assignee=world.engineer, note="x")
 
 
 # --- pause / resume, cancel, reopen, time tracking ----------------------------------------------------------
 
 def test_pause_and_resume(world):
     order = world.in_progress()
-    order = services.pause(actor=world.engineer, order=order, reason="等配件")
+    order = order_actions.pause(actor=world.engineer, order=order, reason="等配件")
     assert order.is_paused and order.is_exception and order.status == Status.IN_PROGRESS
-    assert queries.tab_counts(world.dispatcher)["exception"] == 1
-    assert_refused(order, Conflict, lambda: services.complete(actor=world.engineer, order=order, content="x"))
-    assert_refused(order, Conflict, lambda: services.pause(actor=world.engineer, order=order, reason="again"))
-    order = services.resume(actor=world.engineer, order=order)
+    assert order_queries.tab_counts(world.dispatcher)["exception"] == 1
+    assert_refused(order, Conflict, lambda: order_actions.complete(actor=world.engineer, order=order, content="x"))
+    assert_refused(order, Conflict, lambda: order_actions.pause(actor=world.engineer, order=order, reason="again"))
+    order = order_actions.resume(actor=world.engineer, order=order)
     assert not order.is_paused and not order.is_exception
     assert verbs(order)[-2:] == ["paused", "resumed"]
     paused = list(StatusSpan.objects.filter(order=order).values_list("status", "paused"))[-3:]
@@ -453,18 +457,18 @@ def test_time_tracking_excludes_pauses(world, monkeypatch):
     clock = Clock(monkeypatch)
     order = world.make_order()
     clock.advance(minutes=10)
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     clock.advance(minutes=10)
-    order = services.accept(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=order)
     clock.advance(minutes=10)
-    order = services.start(actor=world.engineer, order=order)
+    order = order_actions.start(actor=world.engineer, order=order)
     clock.advance(minutes=10)
-    order = services.pause(actor=world.engineer, order=order, reason="午休")
+    order = order_actions.pause(actor=world.engineer, order=order, reason="午休")
     clock.advance(minutes=30)
-    order = services.resume(actor=world.engineer, order=order)
+    order = order_actions.resume(actor=world.engineer, order=order)
     clock.advance(minutes=10)
-    order = services.complete(actor=world.engineer, order=order, content="ok")
-    report = queries.time_in_statuses(order, now=clock.advance(hours=5))
+    order = order_actions.complete(actor=world.engineer, order=order, content="ok")
+    report = order_queries.time_in_statuses(order, now=clock.advance(hours=5))
     assert report.per_status["in_progress"] == 20 * 60 and report.per_status["pending"] == 10 * 60
     assert report.paused_seconds == 30 * 60
     assert report.total_seconds == 50 * 60  # 80 minutes to completion, 30 of them paused
@@ -473,26 +477,26 @@ def test_time_tracking_excludes_pauses(world, monkeypatch):
 
 def test_cancel_before_completion_only(world):
     order = world.in_progress()
-    order = services.pause(actor=world.engineer, order=order, reason="x")
-    order = services.cancel(actor=world.dispatcher, order=order, reason="客户取消")
+    order = order_actions.pause(actor=world.engineer, order=order, reason="x")
+    order = order_actions.cancel(actor=world.dispatcher, order=order, reason="客户取消")
     assert (order.status, order.is_paused, order.is_exception) == (Status.CANCELLED, False, False)
     assert order.cancelled_at and not StatusSpan.objects.filter(order=order, ended_at=None).exclude(
         status="cancelled").exists()
-    finished = services.complete(actor=world.engineer, order=world.in_progress(), content="ok")
-    assert_refused(finished, Conflict, lambda: services.cancel(actor=world.dispatcher, order=finished,
+    finished = order_actions.complete(actor=world.engineer, order=world.in_progress(), content="ok")
+    assert_refused(finished, Conflict, lambda: order_actions.cancel(actor=world.dispatcher, order=finished,
                                                                reason="x"))
 
 
 def test_reopen_a_finished_or_closed_order(world):
-    order = services.complete(actor=world.engineer, order=world.in_progress(), content="ok")
-    order = services.close(actor=world.dispatcher, order=order)
-    assert_refused(order, ValidationFailed, lambda: services.reopen(actor=world.owner, order=order, reason=""))
-    order = services.reopen(actor=world.owner, order=order, reason="客户反馈未修好")
+    order = order_actions.complete(actor=world.engineer, order=world.in_progress(), content="ok")
+    order = order_actions.close(actor=world.dispatcher, order=order)
+    assert_refused(order, ValidationFailed, lambda: order_actions.reopen(actor=world.owner, order=order, reason=""))
+    order = order_actions.reopen(actor=world.owner, order=order, reason="客户反馈未修好")
     assert (order.status, order.finished_at, order.closed_at) == (Status.IN_PROGRESS, None, None)
     assert Receipt.objects.get(order=order).is_draft
-    assert services.complete(actor=world.engineer, order=order, content="再次处理").status == Status.FINISHED
-    no_start = services.complete(actor=world.engineer, order=world.in_progress("start_off"), content="ok")
-    assert services.reopen(actor=world.owner, order=no_start, reason="x").status == Status.ACCEPTED
+    assert order_actions.complete(actor=world.engineer, order=order, content="再次处理").status == Status.FINISHED
+    no_start = order_actions.complete(actor=world.engineer, order=world.in_progress("start_off"), content="ok")
+    assert order_actions.reopen(actor=world.owner, order=no_start, reason="x").status == Status.ACCEPTED
 
 
 # --- approvals ---------------------------------------------------------------------------------------------
@@ -500,12 +504,12 @@ def test_reopen_a_finished_or_closed_order(world):
 def test_refusing_an_approval_leaves_the_order_as_it_was(world, django_capture_on_commit_callbacks):
     order = world.make_order(world.make_type("approval_assign"))
     with django_capture_on_commit_callbacks(execute=True):
-        order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+        order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     assert Notification.objects.filter(user=world.approver, category="approval").count() == 1
     approval = Approval.objects.get(order=order)
-    assert list(queries.approvals_inbox(world.approver)) == [approval]
-    assert list(queries.approvals_inbox(world.dispatcher, requested=True)) == [approval]
-    assert_refused(order, Conflict, lambda: services.assign(
+    assert list(approval_queries.approvals_inbox(world.approver)) == [approval]
+    assert list(approval_queries.approvals_inbox(world.dispatcher, requested=True)) == [approval]
+    assert_refused(order, Conflict, lambda: order_actions.assign(
         actor=world.dispatcher, order=order, assignee=world.engineer2))  # one pending approval at a time
     assert_refused(order, PermissionDenied, lambda: approval_services.approve(
         actor=world.dispatcher, approval=approval))
@@ -516,14 +520,14 @@ def test_refusing_an_approval_leaves_the_order_as_it_was(world, django_capture_o
     assert (order.status, order.assignee, order.awaiting_approval, order.is_exception) == (
         Status.PENDING, None, False, False)
     assert Notification.objects.filter(user=world.dispatcher, category="approval").exists()
-    assert list(queries.approvals_inbox(world.approver, "refused")) == [approval]
+    assert list(approval_queries.approvals_inbox(world.approver, "refused")) == [approval]
     assert_refused(order, Conflict, lambda: approval_services.approve(
         actor=world.approver, approval=approval))
 
 
 def test_withdraw_by_the_requester_only(world):
     order = world.make_order(world.make_type("approval_assign"))
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     approval = Approval.objects.get(order=order)
     assert_refused(order, PermissionDenied, lambda: approval_services.withdraw(
         actor=world.approver, approval=approval))
@@ -536,7 +540,7 @@ def test_approval_on_cancel(world):
     config = flow.default_flow()
     config["cancel"]["approval"] = {"rule": "creator", "user_ids": [], "role_id": None}
     order = world.make_order(world.make_type(flow=config))
-    order = services.cancel(actor=world.dispatcher, order=order, reason="重复工单")
+    order = order_actions.cancel(actor=world.dispatcher, order=order, reason="重复工单")
     assert order.status == Status.PENDING and order.awaiting_approval
     approval = Approval.objects.get(order=order)
     # the creator asks: he may not approve his own request, so the administrators decide
@@ -553,11 +557,11 @@ def test_approver_rules_role_and_team_leader(world):
     config["start"]["approval"] = {"rule": "role", "user_ids": [],
                                    "role_id": Role.objects.get(system_key="manager").pk}
     order = world.assigned(flow=config)
-    order = services.accept(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=order)
     approval = Approval.objects.get(order=order, state="pending")
     assert list(approval.approvers.all()) == [leader]
     order = approval_services.approve(actor=leader, approval=approval)
-    order = services.start(actor=world.engineer, order=order)
+    order = order_actions.start(actor=world.engineer, order=order)
     managers = set(Approval.objects.get(order=order, state="pending").approvers.all())
     assert world.approver in managers
 
@@ -567,13 +571,13 @@ def test_no_approver_found_is_a_clear_refusal(world):
     config["accept"]["approval"] = {"rule": "team_leader", "user_ids": [], "role_id": None}
     order = world.assigned(flow=config)
     User.objects.filter(pk__in=[world.owner.pk, world.approver.pk]).update(is_active=False)  # no administrator
-    error = assert_refused(order, ValidationFailed, lambda: services.accept(actor=world.engineer, order=order))
+    error = assert_refused(order, ValidationFailed, lambda: order_actions.accept(actor=world.engineer, order=order))
     assert "approval" in error.details
 
 
 def test_approve_rechecks_the_table(world):
     order = world.make_order(world.make_type("approval_assign"))
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     WorkOrder.objects.filter(pk=order.pk).update(status=Status.CANCELLED)  # changed behind the flow's back
     with pytest.raises(Conflict):
         approval_services.approve(actor=world.approver, approval=Approval.objects.get(order=order))
@@ -589,15 +593,15 @@ def test_receipt_form_fields_and_options(world, settings, tmp_path):
     type_services.save_receipt_form(actor=world.owner, order_type=order_type, fields=[
         *schema.fields, {"key": "meter", "label": "读数", "kind": "number", "required": True}])
     order = world.in_progress(order_type=order_type)
-    error = assert_refused(order, ValidationFailed, lambda: services.complete(
+    error = assert_refused(order, ValidationFailed, lambda: order_actions.complete(
         actor=world.engineer, order=order, content="ok"))
     assert {"signature", "fields.meter"} <= set(error.details)
 
-    draft = services.save_receipt_draft(actor=world.engineer, order=order, content="半成品", fields={"meter": 12})
+    draft = receipt_services.save_receipt_draft(actor=world.engineer, order=order, content="半成品", fields={"meter": 12})
     assert draft.is_draft and draft.fields == {"meter": 12}
     used = Tenant.objects.get(pk=world.tenant.pk).storage_used_bytes
     data_url = "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
-    order = services.complete(actor=world.engineer, order=order, content="读数正常", signature=data_url)
+    order = order_actions.complete(actor=world.engineer, order=order, content="读数正常", signature=data_url)
     receipt = Receipt.objects.get(order=order)
     assert receipt.fields == {"meter": 12} and receipt.signature["content_type"] == "image/png"
     assert receipt.signature["url"].startswith("/files/")
@@ -606,7 +610,7 @@ def test_receipt_form_fields_and_options(world, settings, tmp_path):
 
 def test_a_bad_signature_is_refused(world):
     order = world.in_progress()
-    error = assert_refused(order, ValidationFailed, lambda: services.complete(
+    error = assert_refused(order, ValidationFailed, lambda: order_actions.complete(
         actor=world.engineer, order=order, content="ok", signature="data:image/png;base64,bm90IGFuIGltYWdl"))
     assert "signature" in error.details
 
@@ -629,10 +633,10 @@ def test_store_upload_checks_type_size_and_quota(world, settings, tmp_path):
 def test_complete_accepts_stored_file_references(world):
     order = world.in_progress()
     refs = [{"name": "照片.jpg", "url": "/media/workorders/1/a.jpg", "size": 100, "content_type": "image/jpeg"}]
-    order = services.complete(actor=world.engineer, order=order, content="ok", attachments=refs)
+    order = order_actions.complete(actor=world.engineer, order=order, content="ok", attachments=refs)
     assert Receipt.objects.get(order=order).attachments == refs
     bad = world.in_progress()
-    assert_refused(bad, ValidationFailed, lambda: services.complete(
+    assert_refused(bad, ValidationFailed, lambda: order_actions.complete(
         actor=world.engineer, order=bad, content="ok", attachments=[{"name": "x", "url": "javascript:alert(1)"}]))
 
 
@@ -640,12 +644,12 @@ def test_location_anomaly_is_flagged_not_blocked(world):
     set_setting(world.tenant, "workorder.location_check_enabled", True)
     set_setting(world.tenant, "workorder.location_max_km", 1.0)
     order = world.assigned()
-    order = services.accept(actor=world.engineer, order=order)
-    order = services.start(actor=world.engineer, order=order, latitude="31.231", longitude="121.474")
+    order = order_actions.accept(actor=world.engineer, order=order)
+    order = order_actions.start(actor=world.engineer, order=order, latitude="31.231", longitude="121.474")
     assert not order.location_anomaly
     world.engineer.refresh_from_db()
     assert str(world.engineer.last_latitude) == "31.231000" and world.engineer.last_located_at
-    order = services.complete(actor=world.engineer, order=order, content="ok", latitude="39.9042",
+    order = order_actions.complete(actor=world.engineer, order=order, content="ok", latitude="39.9042",
                               longitude="116.4074")  # Beijing, ~1000 km off
     assert order.status == Status.FINISHED and order.location_anomaly and order.is_exception
     assert "location_anomaly" in verbs(order)
@@ -654,17 +658,17 @@ def test_location_anomaly_is_flagged_not_blocked(world):
 def test_location_without_a_position_counts_as_anomaly_at_checked_nodes(world):
     set_setting(world.tenant, "workorder.location_check_enabled", True)
     set_setting(world.tenant, "workorder.location_check_nodes", ["start"])
-    order = services.accept(actor=world.engineer, order=world.assigned())
-    order = services.start(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=world.assigned())
+    order = order_actions.start(actor=world.engineer, order=order)
     assert order.location_anomaly
 
 
 def test_report_location(world):
-    services.report_location(user=world.engineer, latitude=30.5, longitude=114.3)
+    location_services.report_location(user=world.engineer, latitude=30.5, longitude=114.3)
     world.engineer.refresh_from_db()
     assert (str(world.engineer.last_latitude), str(world.engineer.last_longitude)) == ("30.500000", "114.300000")
     with pytest.raises(ValidationFailed):
-        services.report_location(user=world.engineer, latitude=91, longitude=0)
+        location_services.report_location(user=world.engineer, latitude=91, longitude=0)
 
 
 # --- notes and components ------------------------------------------------------------------------------------
@@ -672,10 +676,10 @@ def test_report_location(world):
 def test_note_texted_to_the_contact(world, django_capture_on_commit_callbacks):
     order = world.assigned()
     with django_capture_on_commit_callbacks(execute=True):
-        note = services.add_note(actor=world.engineer, order=order, content="明天上午到", sms_to_contact=True)
+        note = order_services.add_note(actor=world.engineer, order=order, content="明天上午到", sms_to_contact=True)
     assert note.sms_phone == "13900000000"
     assert SmsMessage.objects.get(phone="13900000000").content == "明天上午到"
-    assert verbs(order)[-1] == "note" and list(queries.notes_of(order)) == [note]
+    assert verbs(order)[-1] == "note" and list(order_queries.notes_of(order)) == [note]
 
 
 def test_component_entries(world):
@@ -685,13 +689,13 @@ def test_component_entries(world):
         *schema.fields, {"key": "qty", "label": "数量", "kind": "number", "required": True}])
     order_type = world.make_type(component_ids=[component.pk])
     order = world.make_order(order_type)
-    entry = services.save_component_entry(actor=world.dispatcher, order=order, component=component,
+    entry = order_services.save_component_entry(actor=world.dispatcher, order=order, component=component,
                                           values={"qty": 2})
-    again = services.save_component_entry(actor=world.dispatcher, order=order, component=component,
+    again = order_services.save_component_entry(actor=world.dispatcher, order=order, component=component,
                                           values={"qty": 3})
     assert again.pk == entry.pk and again.fields == {"qty": 3}
     with pytest.raises(ValidationFailed):
-        services.save_component_entry(actor=world.dispatcher, order=order, component=component, values={})
+        order_services.save_component_entry(actor=world.dispatcher, order=order, component=component, values={})
     with pytest.raises(DomainError):
         type_services.delete_component(actor=world.owner, component=component)
 
@@ -709,9 +713,9 @@ def test_deadline_follows_the_waiting_node(world, monkeypatch):
     clock = Clock(monkeypatch)
     order = world.make_order(reminder_type(world))
     assert order.deadline_at is None
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     assert (order.deadline_node, order.deadline_at) == ("accept", clock.now + timedelta(hours=1))
-    order = services.accept(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=order)
     assert (order.deadline_node, order.deadline_at) == ("", None)
 
 
@@ -727,7 +731,7 @@ def test_deadline_counts_in_working_hours_when_the_company_says_so(world, monkey
     order_type = reminder_type(world, hours=4, minutes=30)
 
     def assigned():
-        order = services.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
+        order = order_actions.assign(actor=world.dispatcher, order=world.make_order(order_type), assignee=world.engineer)
         assert order.deadline_node == "accept"
         return WorkOrder.objects.get(pk=order.pk)
 
@@ -752,7 +756,7 @@ def test_deadline_counts_in_working_hours_when_the_company_says_so(world, monkey
 
 def test_timeout_task_sends_each_reminder_once(world, monkeypatch, django_capture_on_commit_callbacks):
     clock = Clock(monkeypatch)
-    order = services.assign(actor=world.dispatcher, order=world.make_order(reminder_type(world)),
+    order = order_actions.assign(actor=world.dispatcher, order=world.make_order(reminder_type(world)),
                             assignee=world.engineer)
     start = clock.now
     recipients = {world.engineer, world.dispatcher, world.approver}
@@ -771,14 +775,14 @@ def test_timeout_task_sends_each_reminder_once(world, monkeypatch, django_captur
     assert verbs(order)[-1] == "overdue"
     assert TimeoutReminder.objects.filter(order=order).count() == 2
     assert Notification.objects.filter(title__contains="has timed out").count() == len(recipients)
-    assert queries.tab_counts(world.dispatcher)["exception"] == 1
+    assert order_queries.tab_counts(world.dispatcher)["exception"] == 1
     clock.now = start + timedelta(minutes=70)
-    order = services.accept(actor=world.engineer, order=order)
+    order = order_actions.accept(actor=world.engineer, order=order)
     assert not order.is_overdue and not order.is_exception
 
 
 def test_after_reminders_and_fallback_recipients(world, django_capture_on_commit_callbacks):
-    order = services.assign(actor=world.dispatcher, order=world.make_order(
+    order = order_actions.assign(actor=world.dispatcher, order=world.make_order(
         reminder_type(world, when="after", minutes=15)), assignee=world.engineer)
     deadline = order.deadline_at
     with django_capture_on_commit_callbacks(execute=True):
@@ -798,7 +802,7 @@ def test_after_reminders_and_fallback_recipients(world, django_capture_on_commit
 
 def test_timeouts_stay_inside_their_company(world):
     other, _owner = make_company()
-    order = services.assign(actor=world.dispatcher, order=world.make_order(reminder_type(world)),
+    order = order_actions.assign(actor=world.dispatcher, order=world.make_order(reminder_type(world)),
                             assignee=world.engineer)
     assert tasks.run_timeouts(now=order.deadline_at + timedelta(minutes=1)) == 1
     with tenant_context(other):
@@ -813,11 +817,11 @@ def test_engineer_sees_own_orders_only(world):
     collaborating = world.make_order(collaborator_ids=[world.engineer.pk])
     world.customer.owners.add(world.engineer)  # a customer the engineer may use
     created = world.make_order(actor=world.engineer)
-    visible = set(queries.visible_work_orders(world.engineer))
+    visible = set(order_queries.visible_work_orders(world.engineer))
     assert visible == {mine, collaborating, created}
     assert theirs not in visible
     with pytest.raises(NotFound):
-        queries.get_work_order(world.engineer, theirs.pk)
+        order_queries.get_work_order(world.engineer, theirs.pk)
 
 
 def test_team_scope_covers_team_members_orders(world):
@@ -826,11 +830,11 @@ def test_team_scope_covers_team_members_orders(world):
     outsider = make_user(world.tenant, roles=("engineer",), teams=[outsider_team])
     inside = world.assigned()
     outside = world.assigned(assignee=outsider)
-    visible = set(queries.visible_work_orders(lead))
+    visible = set(order_queries.visible_work_orders(lead))
     assert inside in visible and outside not in visible
     world.customer.service_team = world.team
     world.customer.save()
-    assert outside in set(queries.visible_work_orders(lead))
+    assert outside in set(order_queries.visible_work_orders(lead))
 
 
 def test_another_companys_order_is_not_found(world, other_company):
@@ -838,8 +842,8 @@ def test_another_companys_order_is_not_found(world, other_company):
     order = world.assigned()
     with tenant_context(other_tenant):
         with pytest.raises(NotFound):
-            services.cancel(actor=other_owner, order=order, reason="x")
-        assert not queries.visible_work_orders(other_owner).exists()
+            order_actions.cancel(actor=other_owner, order=order, reason="x")
+        assert not order_queries.visible_work_orders(other_owner).exists()
     assert WorkOrder.objects.get(pk=order.pk).status == Status.ASSIGNED
 
 
@@ -848,9 +852,9 @@ def test_another_companys_order_is_not_found(world, other_company):
 def test_tab_counts_in_two_queries(world, django_assert_max_num_queries):
     world.make_order()
     world.assigned()
-    services.pause(actor=world.engineer, order=world.in_progress(), reason="x")
+    order_actions.pause(actor=world.engineer, order=world.in_progress(), reason="x")
     with django_assert_max_num_queries(2):  # one GROUP BY status, one count of the exception flag
-        counts = queries.tab_counts(world.dispatcher)
+        counts = order_queries.tab_counts(world.dispatcher)
     assert (counts["pending"], counts["assigned"], counts["in_progress"], counts["exception"], counts["all"]) == (
         1, 1, 1, 1, 3)
     assert counts["finished"] == counts["closed"] == counts["cancelled"] == 0
@@ -859,41 +863,41 @@ def test_tab_counts_in_two_queries(world, django_assert_max_num_queries):
 def test_list_filters(world):
     first = world.assigned()
     second = world.make_order()
-    assert list(queries.filter_work_orders(world.dispatcher, tab="pending")) == [second]
-    assert list(queries.filter_work_orders(world.dispatcher, q=first.number)) == [first]
-    assert set(queries.filter_work_orders(world.dispatcher, q=world.customer.name[:2])) == {first, second}
-    assert list(queries.filter_work_orders(world.dispatcher, assignee_id=world.engineer.pk)) == [first]
-    assert list(queries.filter_work_orders(world.engineer, scope="assigned")) == [first]
-    assert list(queries.filter_work_orders(world.dispatcher, status=["assigned"])) == [first]
+    assert list(order_queries.filter_work_orders(world.dispatcher, tab="pending")) == [second]
+    assert list(order_queries.filter_work_orders(world.dispatcher, q=first.number)) == [first]
+    assert set(order_queries.filter_work_orders(world.dispatcher, q=world.customer.name[:2])) == {first, second}
+    assert list(order_queries.filter_work_orders(world.dispatcher, assignee_id=world.engineer.pk)) == [first]
+    assert list(order_queries.filter_work_orders(world.engineer, scope="assigned")) == [first]
+    assert list(order_queries.filter_work_orders(world.dispatcher, status=["assigned"])) == [first]
     with pytest.raises(ValidationFailed):
-        queries.filter_work_orders(world.dispatcher, fields={"x": "1"})
+        order_queries.filter_work_orders(world.dispatcher, fields={"x": "1"})
 
 
 def test_candidates_show_work_status_and_todays_counts(world, django_assert_max_num_queries):
     busy = WorkStatus.objects.get(name="休假中")
     world.engineer2.work_status = busy
     world.engineer2.save()
-    services.complete(actor=world.engineer, order=world.in_progress(), content="ok")
+    order_actions.complete(actor=world.engineer, order=world.in_progress(), content="ok")
     world.assigned()
     order = world.make_order()
     with django_assert_max_num_queries(6):
-        candidates = {c.user: c for c in queries.candidates_for_assignment(world.dispatcher, order)}
+        candidates = {c.user: c for c in pickers.candidates_for_assignment(world.dispatcher, order)}
     assert (candidates[world.engineer].done_today, candidates[world.engineer].open_count) == (1, 1)
     assert candidates[world.engineer].teams == [world.team.name]
     assert world.engineer2 in candidates
     set_setting(world.tenant, "workorder.hide_statuses", [busy.pk])
-    assert world.engineer2 not in {c.user for c in queries.candidates_for_assignment(world.dispatcher, order)}
+    assert world.engineer2 not in {c.user for c in pickers.candidates_for_assignment(world.dispatcher, order)}
     set_setting(world.tenant, "workorder.dispatch_by_team", True)
-    by_team = {c.user for c in queries.candidates_for_assignment(world.dispatcher, order)}
+    by_team = {c.user for c in pickers.candidates_for_assignment(world.dispatcher, order)}
     assert by_team == {world.engineer}  # team members only; the dispatcher and managers have no team
 
 
 def test_actions_for_reflect_flow_permissions_and_settings(world):
     order = world.assigned()
-    assert queries.actions_for(world.engineer, order) == ["accept", "reject", "transfer"]
-    assert queries.actions_for(world.dispatcher, order) == ["cancel", "transfer"]
+    assert policy.allowed_actions(world.engineer, order) == ["accept", "reject", "transfer"]
+    assert policy.allowed_actions(world.dispatcher, order) == ["cancel", "transfer"]
     set_setting(world.tenant, "workorder.allow_reject", False)
-    assert "reject" not in queries.actions_for(world.engineer, order)
+    assert "reject" not in policy.allowed_actions(world.engineer, order)
 
 
 # --- type management ---------------------------------------------------------------------------------------------
@@ -920,9 +924,9 @@ def test_delete_type_refused_when_used_and_reorder(world):
         type_services.delete_type(actor=world.owner, type=used)
     assert info.value.code == "in_use"
     type_services.reorder_types(actor=world.owner, type_ids=[unused.pk, used.pk])
-    assert list(queries.all_types()) == [unused, used]
+    assert list(type_queries.all_types()) == [unused, used]
     type_services.delete_type(actor=world.owner, type=unused)
-    assert list(queries.all_types()) == [used]
+    assert list(type_queries.all_types()) == [used]
 
 
 def test_service_options(world):
@@ -931,7 +935,7 @@ def test_service_options(world):
         type_services.save_service_option(actor=world.owner, kind="service_content", name="清洗")
     type_services.save_service_option(actor=world.owner, option=option, kind="service_content", name="深度清洗",
                                       is_active=False)
-    assert list(queries.service_options("service_content")) == []
+    assert list(type_queries.service_options("service_content")) == []
     with pytest.raises(ValidationFailed):
         world.make_order(service_content=option)
 

@@ -20,9 +20,13 @@ from shouhou.accounts.models import User
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import api_client_for, client_for, make_team, make_user
-from shouhou.workorders import approval_services, console_services, queries, services
 from shouhou.workorders.forms import work_order_form_class
 from shouhou.workorders.models import Approval, Status, WorkOrder
+from shouhou.workorders.queries import pickers
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import approvals as approval_services
+from shouhou.workorders.services import batch as batch_services
+from shouhou.workorders.services import orders as order_services
 
 from .conftest import World, make_customer
 from .test_services import assert_refused, set_setting, state
@@ -70,27 +74,27 @@ def assignee_error(exc):
 
 def test_dispatch_by_service_team_off_lists_the_usual_candidates(world, teams):
     order = world.make_order(customer=teams.customer)
-    listed = names(queries.candidates_for_assignment(world.dispatcher, order))
+    listed = names(pickers.candidates_for_assignment(world.dispatcher, order))
     assert people(teams.team_people) | {"工程师甲", "工程师乙"} <= listed
-    services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)  # anyone may take it
+    order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)  # anyone may take it
     assert WorkOrder.objects.get(pk=order.pk).assignee == world.engineer
 
 
 def test_dispatch_by_service_team_on_lists_the_team_and_its_sub_teams(world, teams):
     set_setting(world.tenant, "team.dispatch_by_team", True)
     order = world.make_order(customer=teams.customer)
-    assert names(queries.candidates_for_assignment(world.dispatcher, order)) == people(teams.team_people)
+    assert names(pickers.candidates_for_assignment(world.dispatcher, order)) == people(teams.team_people)
     # a customer without a service team: the usual candidates
     plain = world.make_order()
     assert {"工程师甲", "工程师乙", *people(teams.team_people)} <= names(
-        queries.candidates_for_assignment(world.dispatcher, plain))
+        pickers.candidates_for_assignment(world.dispatcher, plain))
     # a transfer lists the team without the current assignee; a search stays within the team
-    assigned = services.assign(actor=world.dispatcher, order=order, assignee=teams.member)
-    assert names(queries.candidates_for_assignment(world.dispatcher, assigned)) == {"华东主管", "上海工程师"}
-    assert names(queries.candidates_for_assignment(world.dispatcher, assigned, search="上海")) == {"上海工程师"}
-    assert names(queries.candidates_for_assignment(world.dispatcher, assigned, search="工程师甲")) == set()
+    assigned = order_actions.assign(actor=world.dispatcher, order=order, assignee=teams.member)
+    assert names(pickers.candidates_for_assignment(world.dispatcher, assigned)) == {"华东主管", "上海工程师"}
+    assert names(pickers.candidates_for_assignment(world.dispatcher, assigned, search="上海")) == {"上海工程师"}
+    assert names(pickers.candidates_for_assignment(world.dispatcher, assigned, search="工程师甲")) == set()
     # a new order names its customer
-    assert names(queries.candidates_for_assignment(world.dispatcher, customer=teams.customer)) == people(
+    assert names(pickers.candidates_for_assignment(world.dispatcher, customer=teams.customer)) == people(
         teams.team_people)
 
 
@@ -103,11 +107,11 @@ def team_queries(call):
 def test_the_switches_off_read_no_team(world, teams, django_assert_max_num_queries):
     order = world.make_order(customer=teams.customer)
     with django_assert_max_num_queries(6):  # as before the switches existed
-        queries.candidates_for_assignment(world.dispatcher, order)
-    assert team_queries(lambda: services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)) == []
+        pickers.candidates_for_assignment(world.dispatcher, order)
+    assert team_queries(lambda: order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)) == []
     set_setting(world.tenant, "team.dispatch_by_team", True)
     served = world.make_order(customer=teams.customer)
-    assert team_queries(lambda: services.assign(actor=world.dispatcher, order=served, assignee=teams.member))
+    assert team_queries(lambda: order_actions.assign(actor=world.dispatcher, order=served, assignee=teams.member))
 
 
 def test_batch_pickers_list_who_may_take_every_selected_order(world, teams):
@@ -116,9 +120,9 @@ def test_batch_pickers_list_who_may_take_every_selected_order(world, teams):
     city_customer = make_customer(world.tenant, service_team=teams.city)
     in_city = world.make_order(customer=city_customer)
     dispatcher = world.dispatcher
-    assert names(queries.candidates_for_assignment(dispatcher, orders=[in_region, plain])) == people(teams.team_people)
-    assert names(queries.candidates_for_assignment(dispatcher, orders=[in_region, in_city])) == {"上海工程师"}
-    assert {"工程师甲", "工程师乙"} <= names(queries.candidates_for_assignment(dispatcher, orders=[plain]))
+    assert names(pickers.candidates_for_assignment(dispatcher, orders=[in_region, plain])) == people(teams.team_people)
+    assert names(pickers.candidates_for_assignment(dispatcher, orders=[in_region, in_city])) == {"上海工程师"}
+    assert {"工程师甲", "工程师乙"} <= names(pickers.candidates_for_assignment(dispatcher, orders=[plain]))
 
 
 def test_console_dialogs_list_only_the_service_team(world, teams):
@@ -143,16 +147,16 @@ def test_console_dialogs_list_only_the_service_team(world, teams):
 def test_assign_and_transfer_refuse_someone_outside_the_service_team(world, teams):
     set_setting(world.tenant, "team.dispatch_by_team", True)
     order = world.make_order(customer=teams.customer)
-    assignee_error(assert_refused(order, ValidationFailed, lambda: services.assign(
+    assignee_error(assert_refused(order, ValidationFailed, lambda: order_actions.assign(
         actor=world.dispatcher, order=order, assignee=world.engineer)))
-    order = services.assign(actor=world.dispatcher, order=order, assignee=teams.member)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=teams.member)
     assert order.status == Status.ASSIGNED
-    assignee_error(assert_refused(order, ValidationFailed, lambda: services.transfer(
+    assignee_error(assert_refused(order, ValidationFailed, lambda: order_actions.transfer(
         actor=world.dispatcher, order=order, assignee=world.engineer2, note="换人")))
-    moved = services.transfer(actor=world.dispatcher, order=order, assignee=teams.leader, note="换人")  # a leader counts
+    moved = order_actions.transfer(actor=world.dispatcher, order=order, assignee=teams.leader, note="换人")  # a leader counts
     assert moved.assignee == teams.leader
     # the order of a customer without a service team goes to anyone, as before
-    plain = services.assign(actor=world.dispatcher, order=world.make_order(), assignee=world.engineer)
+    plain = order_actions.assign(actor=world.dispatcher, order=world.make_order(), assignee=world.engineer)
     assert plain.assignee == world.engineer
 
 
@@ -161,19 +165,19 @@ def test_batches_are_refused_whole(world, teams):
     plain, served = world.make_order(), world.make_order(customer=teams.customer)
     before = [state(plain), state(served)]
     with pytest.raises(ValidationFailed) as info:
-        console_services.batch_assign(actor=world.dispatcher, orders=[plain, served], assignee=world.engineer)
+        batch_services.batch_assign(actor=world.dispatcher, orders=[plain, served], assignee=world.engineer)
     assignee_error(info.value)
     assert info.value.details["number"] == served.number and [state(plain), state(served)] == before
 
     one = world.assigned(assignee=teams.member)
-    two = services.assign(actor=world.dispatcher, order=world.make_order(customer=teams.customer),
+    two = order_actions.assign(actor=world.dispatcher, order=world.make_order(customer=teams.customer),
                           assignee=teams.member)
     before = [state(one), state(two)]
     with pytest.raises(ValidationFailed) as info:
-        services.batch_transfer(actor=world.owner, orders=[one, two], assignee=world.engineer2, note="调整")
+        batch_services.batch_transfer(actor=world.owner, orders=[one, two], assignee=world.engineer2, note="调整")
     assignee_error(info.value)
     assert [state(one), state(two)] == before
-    done = services.batch_transfer(actor=world.owner, orders=[one, two], assignee=teams.sub_member, note="调整")
+    done = batch_services.batch_transfer(actor=world.owner, orders=[one, two], assignee=teams.sub_member, note="调整")
     assert {order.assignee for order in done} == {teams.sub_member}
 
 
@@ -182,11 +186,11 @@ def test_create_and_dispatch_refuses_and_creates_nothing(world, teams):
     order_type = world.make_type()
     count = WorkOrder.objects.count()
     with pytest.raises(ValidationFailed) as info:
-        services.create_work_order(actor=world.dispatcher, order_type=order_type, customer=teams.customer,
+        order_services.create_work_order(actor=world.dispatcher, order_type=order_type, customer=teams.customer,
                                    assignee=world.engineer, dispatch=True)
     assignee_error(info.value)
     assert WorkOrder.objects.count() == count
-    order = services.create_work_order(actor=world.dispatcher, order_type=order_type, customer=teams.customer,
+    order = order_services.create_work_order(actor=world.dispatcher, order_type=order_type, customer=teams.customer,
                                        assignee=teams.sub_member, dispatch=True)
     assert order.status == Status.ASSIGNED and order.assignee == teams.sub_member
 
@@ -194,7 +198,7 @@ def test_create_and_dispatch_refuses_and_creates_nothing(world, teams):
 def test_an_approved_assign_applies_the_same_rule(world, teams):
     order_type = world.make_type("approval_assign")
     order = world.make_order(order_type, customer=teams.customer)
-    order = services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)  # switch still off
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)  # switch still off
     approval = Approval.objects.get(order=order, state=Approval.State.PENDING)
     set_setting(world.tenant, "team.dispatch_by_team", True)
     # approving it now applies the rule of now: refused, nothing changes, the request stays open
@@ -206,9 +210,9 @@ def test_an_approved_assign_applies_the_same_rule(world, teams):
     approval_services.refuse(actor=world.approver, approval=approval, note="不在服务团队")
     # asking again for someone outside the team is refused before any approval is recorded
     order = WorkOrder.objects.get(pk=order.pk)
-    assignee_error(assert_refused(order, ValidationFailed, lambda: services.assign(
+    assignee_error(assert_refused(order, ValidationFailed, lambda: order_actions.assign(
         actor=world.dispatcher, order=order, assignee=world.engineer)))
-    order = services.assign(actor=world.dispatcher, order=order, assignee=teams.member)
+    order = order_actions.assign(actor=world.dispatcher, order=order, assignee=teams.member)
     approval = Approval.objects.get(order=order, state=Approval.State.PENDING)
     approved = approval_services.approve(actor=world.approver, approval=approval)
     assert approved.assignee == teams.member and approved.status == Status.ASSIGNED
@@ -246,21 +250,21 @@ def test_composes_with_assign_by_team_members(world, teams):
     set_setting(world.tenant, "workorder.dispatch_by_team", True)
     set_setting(world.tenant, "team.dispatch_by_team", True)
     order = world.make_order(customer=teams.customer)
-    assert names(queries.candidates_for_assignment(world.dispatcher, order)) == people(teams.team_people)
+    assert names(pickers.candidates_for_assignment(world.dispatcher, order)) == people(teams.team_people)
     plain = world.make_order()  # no service team: D1 alone, people of any team
-    assert names(queries.candidates_for_assignment(world.dispatcher, plain)) == {
+    assert names(pickers.candidates_for_assignment(world.dispatcher, plain)) == {
         "工程师甲", "工程师乙", *people(teams.team_people)}
     # a type limited to the sub-team: both rules hold
     city_type = world.make_type(team_ids=[teams.city.pk])
     limited = world.make_order(city_type, customer=teams.customer, actor=world.owner)
-    assert names(queries.candidates_for_assignment(world.dispatcher, limited)) == {"上海工程师"}
+    assert names(pickers.candidates_for_assignment(world.dispatcher, limited)) == {"上海工程师"}
     # a type limited to a team outside the service team: nobody fits both
     other_type = world.make_type(team_ids=[world.team.pk])
-    assert names(queries.candidates_for_assignment(world.dispatcher, world.make_order(
+    assert names(pickers.candidates_for_assignment(world.dispatcher, world.make_order(
         other_type, customer=teams.customer, actor=world.owner))) == set()
     # D1 off again: the service team alone
     set_setting(world.tenant, "workorder.dispatch_by_team", False)
-    assert names(queries.candidates_for_assignment(world.dispatcher, limited)) == people(teams.team_people)
+    assert names(pickers.candidates_for_assignment(world.dispatcher, limited)) == people(teams.team_people)
 
 
 # --- 选择人员时隐藏非团队内成员 ------------------------------------------------------------------------------------
@@ -273,16 +277,16 @@ def team_admin(world):
 
 def test_hide_non_members_narrows_the_assignee_picker(world, teams, team_admin):
     order = world.make_order(customer=teams.customer)
-    everyone = names(queries.candidates_for_assignment(team_admin, order))
+    everyone = names(pickers.candidates_for_assignment(team_admin, order))
     assert people(teams.team_people) | {"组长", "工程师甲", "工程师乙"} <= everyone
     set_setting(world.tenant, "team.hide_non_members", True)
-    assert names(queries.candidates_for_assignment(team_admin, order)) == {"组长", "工程师甲", "工程师乙"}
+    assert names(pickers.candidates_for_assignment(team_admin, order)) == {"组长", "工程师甲", "工程师乙"}
     # a dispatcher with the "all" scope still sees everyone
-    assert names(queries.candidates_for_assignment(world.dispatcher, order)) == everyone
+    assert names(pickers.candidates_for_assignment(world.dispatcher, order)) == everyone
     # a leader of 华东 sees 华东 and its sub-team 上海
     leader_admin = make_user(world.tenant, roles=("team_admin",), name="华东组长")
     teams.region.leaders.add(leader_admin)
-    assert names(queries.candidates_for_assignment(leader_admin, order)) == {"华东组长", *people(teams.team_people)}
+    assert names(pickers.candidates_for_assignment(leader_admin, order)) == {"华东组长", *people(teams.team_people)}
 
 
 def test_hide_non_members_composes_with_the_service_team(world, teams, team_admin):
@@ -290,10 +294,10 @@ def test_hide_non_members_composes_with_the_service_team(world, teams, team_admi
     set_setting(world.tenant, "team.dispatch_by_team", True)
     order = world.make_order(customer=teams.customer)
     # 组长's teams and the customer's service team have nobody in common
-    assert names(queries.candidates_for_assignment(team_admin, order)) == set()
+    assert names(pickers.candidates_for_assignment(team_admin, order)) == set()
     teams.city.members.add(team_admin)
     team_admin = User.objects.get(pk=team_admin.pk)  # a new request: teams read afresh
-    assert names(queries.candidates_for_assignment(team_admin, order)) == {"组长", "上海工程师"}
+    assert names(pickers.candidates_for_assignment(team_admin, order)) == {"组长", "上海工程师"}
 
 
 def collaborator_names(form):
@@ -317,7 +321,7 @@ def test_hide_non_members_narrows_the_collaborator_picker(world, teams, team_adm
 
 def test_an_outsider_already_collaborating_stays_listed_and_valid_on_edit(world, teams, team_admin):
     customer = make_customer(world.tenant, service_team=world.team)  # one 组长 may pick
-    order = services.create_work_order(actor=team_admin, order_type=world.make_type(), customer=customer,
+    order = order_services.create_work_order(actor=team_admin, order_type=world.make_type(), customer=customer,
                                        collaborator_ids=[teams.member.pk])
     set_setting(world.tenant, "team.hide_non_members", True)
     client = client_for(team_admin)
@@ -354,19 +358,19 @@ def test_no_company_sees_the_other_companys_people(world, teams, team_admin, oth
     order = world.make_order(customer=teams.customer)
     plain = world.make_order()
     for actor in (world.dispatcher, world.owner, team_admin):
-        listed = [*queries.candidates_for_assignment(actor, order), *queries.candidates_for_assignment(
-            actor, orders=[order, plain]), *queries.candidates_for_assignment(actor, plain)]
+        listed = [*pickers.candidates_for_assignment(actor, order), *pickers.candidates_for_assignment(
+            actor, orders=[order, plain]), *pickers.candidates_for_assignment(actor, plain)]
         assert all(c.user.tenant_id == world.tenant.pk for c in listed)
         assert "外司工程师" not in names(listed)
-    assert {c.user for c in queries.candidates_for_assignment(world.dispatcher, order)} == teams.team_people
+    assert {c.user for c in pickers.candidates_for_assignment(world.dispatcher, order)} == teams.team_people
     for actor in (team_admin, world.owner):
         form = work_order_form_class(world.make_type())(actor=actor)
         assert "外司工程师" not in collaborator_names(form) and "组长" in collaborator_names(form)
     # the other company's engineer is no colleague here, and its order is not found
-    refusal = assert_refused(order, ValidationFailed, lambda: services.assign(
+    refusal = assert_refused(order, ValidationFailed, lambda: order_actions.assign(
         actor=world.dispatcher, order=order, assignee=stranger))
     assert "assignee" in refusal.details
     client = api_client_for(world.dispatcher)
     assert client.get(f"/api/v1/work-orders/{foreign.pk}/assignee-candidates").status_code == 404
     with tenant_context(other_tenant):
-        assert {c.user for c in queries.candidates_for_assignment(other.dispatcher, foreign)} == {stranger}
+        assert {c.user for c in pickers.candidates_for_assignment(other.dispatcher, foreign)} == {stranger}

@@ -14,7 +14,7 @@ from shouhou.core.jobs import DataJob
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import client_for, make_company
 from shouhou.products.models import Product
-from shouhou.workorders import console_services, flow, services, type_services
+from shouhou.workorders import flow
 from shouhou.workorders.importers import WorkOrderImporter
 from shouhou.workorders.models import (
     AddonComponent,
@@ -24,6 +24,9 @@ from shouhou.workorders.models import (
     WorkOrder,
     WorkOrderType,
 )
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import types as type_services
 
 from .conftest import make_customer
 
@@ -66,15 +69,15 @@ def page_text(response):
 def test_every_page_renders_for_an_admin(world, admin):
     order_type = world.make_type()
     component = type_services.save_component(actor=world.owner, name="发货信息", repeatable=True)
-    console_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
+    type_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
     type_services.save_service_option(actor=world.owner, kind="service_type", name="保内免费")
     product = Product.objects.create(tenant=world.tenant, name="空压机", number="P-1", customer=world.customer)
     pending = world.make_order(order_type, product=product)
     running = world.in_progress(order_type=order_type)
-    services.pause(actor=world.engineer, order=running, reason="等备件")
+    order_actions.pause(actor=world.engineer, order=running, reason="等备件")
     finished = world.in_progress(order_type=order_type)
-    finished = services.complete(actor=world.engineer, order=finished, content="修好了")
-    cancelled = services.cancel(actor=world.owner, order=world.make_order(order_type), reason="客户取消")
+    finished = order_actions.complete(actor=world.engineer, order=finished, content="修好了")
+    cancelled = order_actions.cancel(actor=world.owner, order=world.make_order(order_type), reason="客户取消")
     pages = [
         url("list"), url("list") + "?tab=pending", url("list") + "?tab=cancelled", url("list") + "?tab=exception",
         url("list") + f"?type={order_type.pk}", url("assign"), url("create"), url("create") + f"?type={order_type.pk}",
@@ -99,7 +102,7 @@ def test_every_page_renders_for_an_admin(world, admin):
 
 def test_detail_shows_progress_flags_and_allowed_actions(world, admin):
     order = world.in_progress()
-    services.pause(actor=world.engineer, order=order, reason="等备件到货")
+    order_actions.pause(actor=world.engineer, order=order, reason="等备件到货")
     body = page_text(ok(admin.get(url("detail", order.pk))))
     assert order.number in body and "等备件到货" in body  # the exception tab names the pause reason
     assert 'aria-current="step"' in body
@@ -178,7 +181,7 @@ def test_reject_transfer_cancel_reopen(world, admin, engineer):
     assert refreshed(order).status == Status.CANCELLED
 
     done = world.in_progress()
-    done = services.complete(actor=world.engineer, order=done, content="完成")
+    done = order_actions.complete(actor=world.engineer, order=done, content="完成")
     ok(post_action(admin, done, "reopen", reason="客户反馈仍有问题"), 302)
     assert refreshed(done).status == Status.IN_PROGRESS
 
@@ -196,7 +199,7 @@ def test_transfer_note_follows_the_setting(world, admin):
 def test_a_stale_page_shows_the_conflict_and_changes_nothing(world, admin, action, data):
     order = world.make_order()
     stale_version = order.version
-    services.update_work_order(actor=world.owner, order=order, description="别人刚改过")
+    order_services.update_work_order(actor=world.owner, order=order, description="别人刚改过")
     order = refreshed(order)
     if action == "assign":
         data = {**data, "assignee": world.engineer.pk}
@@ -210,7 +213,7 @@ def test_a_stale_page_shows_the_conflict_and_changes_nothing(world, admin, actio
 def test_stale_page_over_htmx_keeps_the_dialog_open(world, engineer):
     order = world.assigned()
     stale = order.version
-    services.update_work_order(actor=world.owner, order=order, description="改过")
+    order_services.update_work_order(actor=world.owner, order=order, description="改过")
     response = engineer.post(url("action_accept", order.pk), {"expected_version": stale}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and STALE in page_text(response)  # htmx swaps only 2xx into the dialog
     assert 'hx-post="' in page_text(response) and "<html" not in page_text(response)
@@ -219,7 +222,7 @@ def test_stale_page_over_htmx_keeps_the_dialog_open(world, engineer):
 
 def test_an_action_the_flow_no_longer_allows_says_why(world, admin):
     order = world.make_order()
-    services.cancel(actor=world.owner, order=order, reason="取消")
+    order_actions.cancel(actor=world.owner, order=order, reason="取消")
     order = refreshed(order)
     response = post_action(admin, order, "assign", assignee=world.engineer.pk)
     assert response.status_code == 409 and refreshed(order).status == Status.CANCELLED
@@ -341,7 +344,7 @@ def test_copy_note_and_component_entry(world, admin):
     system = []
     type_services.save_component_form(actor=world.owner, component=component, fields=system + [
         {"key": "item", "label": "设备", "kind": "text", "required": True}])
-    console_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
+    type_services.update_type(actor=world.owner, type=order_type, component_ids=[component.pk])
     order = world.make_order(order_type)
     ok(admin.post(url("copy", order.pk)), 302)
     assert WorkOrder.objects.filter(order_type=order_type).count() == 2
@@ -383,8 +386,8 @@ def test_list_tab_counts_and_filters(world, admin):
     world.make_order(order_type)
     world.assigned(order_type=order_type)
     paused = world.in_progress(order_type=order_type)
-    services.pause(actor=world.engineer, order=paused, reason="等待")
-    services.cancel(actor=world.owner, order=world.make_order(order_type), reason="取消")
+    order_actions.pause(actor=world.engineer, order=paused, reason="等待")
+    order_actions.cancel(actor=world.owner, order=world.make_order(order_type), reason="取消")
     response = ok(admin.get(url("list")))
     counts = _tab_counts(response)
     assert counts == {"pending": 2, "assigned": 1, "accepted": 0, "in_progress": 1, "exception": 1, "all": 5,
@@ -421,7 +424,7 @@ def test_batch_assign_all_or_nothing(world, admin):
     assert {refreshed(o).assignee_id for o in (first, second)} == {world.engineer.pk}
 
     third = world.make_order(order_type)
-    cancelled = services.cancel(actor=world.owner, order=world.make_order(order_type), reason="取消")
+    cancelled = order_actions.cancel(actor=world.owner, order=world.make_order(order_type), reason="取消")
     response = ok(admin.post(url("batch_assign"), {"ids": [third.pk, cancelled.pk],
                                                    "assignee": world.engineer2.pk}), 400)
     assert cancelled.number in page_text(response)

@@ -14,8 +14,11 @@ from shouhou.core.errors import Conflict, DomainError
 from shouhou.core.http import back
 from shouhou.core.permissions import require
 
-from .. import approval_services, console_queries, flow, queries
+from .. import flow, policy
 from ..forms import DecisionForm
+from ..queries import approvals as approval_queries
+from ..queries import orders as order_queries
+from ..services import approvals as approval_services
 
 TABS = [
     ("pending", gettext_lazy("To approve")),
@@ -31,14 +34,14 @@ def inbox(request):
     require(request.user, "workorder.view")
     tab = request.GET.get("tab") if request.GET.get("tab") in dict(TABS) else "pending"
     if tab == "mine":
-        approvals = queries.approvals_inbox(request.user, "all", requested=True)
+        approvals = approval_queries.approvals_inbox(request.user, "all", requested=True)
     else:
-        approvals = queries.approvals_inbox(request.user, tab)
+        approvals = approval_queries.approvals_inbox(request.user, tab)
     page = Paginator(approvals.prefetch_related("approvers").order_by("-created_at", "-pk"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = console_queries.approval_counts(request.user)
+    counts = approval_queries.approval_counts(request.user)
     rows = [{"approval": a, "action_label": flow.ACTION_LABELS.get(a.action, a.action),
-             "node_label": flow.NODE_LABELS.get(a.node, a.node), "actions": queries.approval_actions(request.user, a),
+             "node_label": flow.NODE_LABELS.get(a.node, a.node), "actions": policy.approval_actions(request.user, a),
              "approvers": list(a.approvers.all())} for a in page.object_list]
     return render(request, "workorders/approvals.html", {
         "tabs": [{"key": key, "label": label, "count": counts.get(key), "active": key == tab} for key, label in TABS],
@@ -47,7 +50,7 @@ def inbox(request):
 
 
 def _decide(request, approval_id, *, refusing):
-    approval = queries.get_approval(request.user, approval_id)
+    approval = approval_queries.get_approval(request.user, approval_id)
     form = DecisionForm(request.POST or None, note_required=refusing)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -65,7 +68,7 @@ def _decide(request, approval_id, *, refusing):
             show_error(form, exc)
         else:
             messages.success(request, _("Refused.") if refusing else _("Approved."))
-            if not queries.can_open(request.user, approval.order_id):  # he opened it only to decide
+            if not order_queries.can_open(request.user, approval.order_id):  # he opened it only to decide
                 return finished(request, reverse("workorders:approvals"))
             return finished(request)
     name = "workorders:approval_refuse" if refusing else "workorders:approval_approve"
@@ -89,7 +92,7 @@ def refuse(request, approval_id):
 @login_required
 @require_POST
 def withdraw(request, approval_id):
-    approval = queries.get_approval(request.user, approval_id)
+    approval = approval_queries.get_approval(request.user, approval_id)
     approval_services.withdraw(actor=request.user, approval=approval)
     messages.success(request, _("The request was withdrawn."))
     return back(request, reverse("workorders:approvals"))

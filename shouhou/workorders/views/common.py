@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from shouhou.core.dialogs import int_list, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
-from .. import queries, services, upload_services
 from ..forms import component_form_class
 from ..models import Priority, Status
+from ..queries import orders as order_queries
+from ..services import orders as order_services
+from ..services import uploads as upload_services
 
 STATUS_CSS = {
     Status.PENDING: "text-bg-warning", Status.POOLED: "text-bg-warning", Status.ASSIGNED: "text-bg-info",
@@ -39,7 +41,7 @@ def selected_orders(request):
     ids = set(int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
     if not ids:
         raise DomainError(_("Select at least one work order."))
-    orders = list(queries.list_work_orders(request.user).filter(pk__in=ids))
+    orders = list(order_queries.list_work_orders(request.user).filter(pk__in=ids))
     if len(orders) != len(ids):
         raise NotFound()
     return orders
@@ -82,8 +84,8 @@ def submit_component(request, order, component, entry=None):
                                                                            request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_component_entry(actor=request.user, order=order, component=component,
-                                          values=form.custom_values or {}, entry=entry)
+            order_services.save_component_entry(actor=request.user, order=order, component=component,
+                                                values=form.custom_values or {}, entry=entry)
         except DomainError as exc:
             show_error(form, exc)
         else:

@@ -14,9 +14,12 @@ from shouhou.core.dialogs import render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
 
-from .. import console_queries, queries, services
+from .. import policy
 from ..forms import QuickCustomerForm, QuickProductForm, work_order_form_class
-from ..models import Status
+from ..queries import orders as order_queries
+from ..queries import pickers
+from ..queries import types as type_queries
+from ..services import orders as order_services
 from .common import kept_files, store_uploads
 
 MODAL_DONE = "closeModal"
@@ -25,7 +28,7 @@ MODAL_DONE = "closeModal"
 def _picker_context(actor, form):
     """The customer, its contacts / addresses / products and the chosen ids, for the picker partials."""
     value = form["customer"].value()
-    customer = console_queries.pickable_customer(actor, value)
+    customer = pickers.pickable_customer(actor, value)
     return {
         "customer": customer,
         **_customer_choices(actor, customer, selected={
@@ -36,12 +39,12 @@ def _picker_context(actor, form):
 
 def _customer_choices(actor, customer, selected=None):
     selected = {key: str(value) for key, value in (selected or {}).items() if value not in (None, "")}
-    product = console_queries.pickable_product(actor, selected.get("product"))
-    products = console_queries.products_for_customer(actor, customer)
+    product = pickers.pickable_product(actor, selected.get("product"))
+    products = pickers.products_for_customer(actor, customer)
     if product is not None and product.pk not in {p.pk for p in products}:
         products.insert(0, product)
-    contacts = console_queries.customer_contacts(customer)
-    addresses = console_queries.customer_addresses(customer)
+    contacts = pickers.customer_contacts(customer)
+    addresses = pickers.customer_addresses(customer)
     # prefilled with the customer's defaults (the first is the default: they are ordered so)
     if customer is not None and "contact" not in selected and contacts:
         selected["contact"] = str(contacts[0].pk)
@@ -62,7 +65,7 @@ def _products_creatable():
 
 
 def _usable_type(request, type_id):
-    types = queries.usable_types(request.user)
+    types = type_queries.usable_types(request.user)
     try:
         return types.get(pk=int(type_id))
     except (types.model.DoesNotExist, TypeError, ValueError):
@@ -75,7 +78,7 @@ def create(request):
     require(request.user, "workorder.create")
     type_id = request.POST.get("order_type") or request.GET.get("type")
     if not type_id:
-        types = list(queries.usable_types(request.user).order_by("sort_order", "pk"))
+        types = list(type_queries.usable_types(request.user).order_by("sort_order", "pk"))
         if len(types) != 1:
             carry = request.GET.copy()
             return render(request, "workorders/create_types.html", {"types": types, "carry": carry.urlencode()})
@@ -88,7 +91,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         dispatch = "dispatch" in request.POST
         try:
-            order = services.create_work_order(
+            order = order_services.create_work_order(
                 actor=request.user, order_type=order_type, **form.system_values(),
                 attachments=store_uploads(request.user, request.FILES.getlist("attachments")),
                 fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"])
@@ -104,16 +107,14 @@ def create(request):
         "form": form, "order_type": order_type, **_picker_context(request.user, form),
         "can_assign": has_perm(request.user, "workorder.assign"),
         "can_create_customer": has_perm(request.user, "customer.create"),
-        "type_count": queries.usable_types(request.user).count(),
+        "type_count": type_queries.usable_types(request.user).count(),
     }, status=400 if form.errors else 200)
 
 
 @login_required
 def edit(request, pk):
-    order = queries.get_work_order(request.user, pk)
-    if not (has_perm(request.user, "workorder.edit") or (
-            order.created_by_id == request.user.pk and order.status == Status.PENDING)):
-        require(request.user, "workorder.edit")
+    order = order_queries.get_work_order(request.user, pk)
+    policy.require(request.user, order, "edit")
     form_class = work_order_form_class(order.order_type, order.fields)
     form = form_class(request.POST or None, request.FILES or None, actor=request.user, order=order)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def edit(request, pk):
         try:
             if new_files or len(kept) != len(order.attachments or []):
                 changes["attachments"] = kept + store_uploads(request.user, new_files)
-            services.update_work_order(actor=request.user, order=order,
+            order_services.update_work_order(actor=request.user, order=order,
                                        expected_version=request.POST.get("expected_version") or None, **changes)
         except DomainError as exc:
             show_error(form, _stale_as_form_error(exc))
@@ -160,8 +161,8 @@ def _stale_as_form_error(exc):
 def copy(request, pk):
     """复制工单: a new pending order with the same customer, product, service and custom fields."""
     require(request.user, "workorder.create")
-    order = queries.get_work_order(request.user, pk)
-    new = services.copy_work_order(actor=request.user, order=order)
+    order = order_queries.get_work_order(request.user, pk)
+    new = order_services.copy_work_order(actor=request.user, order=order)
     messages.success(request, _("Copied to work order %(number)s.") % {"number": new.number})
     return redirect("workorders:edit", pk=new.pk)
 
@@ -174,7 +175,7 @@ def customer_search(request):
     require(request.user, "workorder.create")
     text = request.GET.get("customer_q", "")
     return render(request, "workorders/_customer_options.html", {
-        "customers": console_queries.search_customers(request.user, text), "text": text,
+        "customers": pickers.search_customers(request.user, text), "text": text,
         "can_create_customer": has_perm(request.user, "customer.create"),
     })
 
@@ -183,7 +184,7 @@ def customer_search(request):
 def customer_fields(request):
     """Contact, address and product choices of the chosen customer (prefilled with its defaults)."""
     require(request.user, "workorder.create")
-    customer = console_queries.pickable_customer(request.user, request.GET.get("customer"))
+    customer = pickers.pickable_customer(request.user, request.GET.get("customer"))
     if request.GET.get("customer") and customer is None:
         raise NotFound()
     selected = {"product": request.GET.get("product", "")}
@@ -226,7 +227,7 @@ def product_create(request):
     require(request.user, "product.create")
     from shouhou.products import services as product_services
 
-    customer = console_queries.pickable_customer(request.user, request.GET.get("customer")
+    customer = pickers.pickable_customer(request.user, request.GET.get("customer")
                                                  or request.POST.get("customer"))
     form = QuickProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
 
-from .. import console_queries, flow, queries, services
+from .. import flow, policy
 from ..forms import (
     AssignForm,
     ConfirmForm,
@@ -32,6 +32,12 @@ from ..forms import (
     receipt_form_class,
 )
 from ..models import Receipt, Status
+from ..queries import orders as order_queries
+from ..queries import pickers
+from ..queries import types as type_queries
+from ..services import actions as order_actions
+from ..services import orders as order_services
+from ..services import receipts as receipt_services
 from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
 
 STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
@@ -68,7 +74,7 @@ STEP_TIMES = {"create": "created_at", "assign": "assigned_at", "accept": "accept
 
 def _order(request, pk):
     require(request.user, "workorder.view")
-    return queries.get_work_order(request.user, pk)
+    return order_queries.get_work_order(request.user, pk)
 
 
 # --- the page -----------------------------------------------------------------------------------------------
@@ -90,7 +96,7 @@ def progress_steps(order, flow_config):
 
 def header_actions(request, order):
     """The header buttons: the flow's actions the actor may take now, in a sensible order."""
-    allowed = queries.actions_for(request.user, order)
+    allowed = policy.allowed_actions(request.user, order)
     return [{"key": key, "label": flow.ACTION_LABELS[key], "icon": ACTIONS[key].icon, "style": ACTIONS[key].style,
              "url": reverse(f"workorders:action_{key}", args=[order.pk])}
             for key in ACTIONS if key in allowed]
@@ -100,7 +106,7 @@ def _components(request, order, editable):
     tabs = []
     for component in order.order_type.components.filter(is_enabled=True):
         schema = forms_engine.get_schema(component.form_target)
-        entries = console_queries.component_entries(order, component)
+        entries = order_queries.component_entries(order, component)
         refs = forms_engine.display_context(schema, [entry.fields for entry in entries])
         rows = [{"entry": entry, "values": forms_engine.display_values(schema, entry.fields, refs=refs),
                  "edit_url": reverse("workorders:component_edit", args=[order.pk, component.pk, entry.pk])}
@@ -119,21 +125,14 @@ def _receipt(order):
     return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False)}
 
 
-def _may_edit(user, order):
-    if order.status in flow.FINAL_STATUSES:
-        return False
-    return has_perm(user, "workorder.edit") or (order.created_by_id == user.pk and order.status == Status.PENDING)
-
-
 def _detail_context(request, order, read_only=False):
     """The page's context; `read_only` (an approver outside the order's scope) offers only the decision."""
     user = request.user
     flow_config = flow.normalize(order.order_type.flow)
     schema = forms_engine.get_schema(order.order_type.form_target)
-    approvals = list(queries.order_approvals(order))
-    time_rows, time_report = console_queries.time_rows(order)
-    may_fill = not read_only and (has_perm(user, "workorder.edit") or order.assignee_id == user.pk) and (
-        order.status not in flow.FINAL_STATUSES)
+    approvals = list(order_queries.order_approvals(order))
+    time_rows, time_report = order_queries.time_rows(order)
+    may_fill = not read_only and policy.may(user, order, "fill")
     then = request.GET.get("then", "")
     actions = [] if read_only else header_actions(request, order)
     return {
@@ -142,7 +141,7 @@ def _detail_context(request, order, read_only=False):
         "status_css": STATUS_CSS.get(order.status, ""),
         "actions": actions,
         "auto_action": next((a["url"] for a in actions if a["key"] == then), ""),
-        "can_edit": not read_only and _may_edit(user, order),
+        "can_edit": not read_only and policy.may(user, order, "edit"),
         "can_copy": not read_only and has_perm(user, "workorder.create"),
         "steps": progress_steps(order, flow_config),
         "cancelled": order.status == Status.CANCELLED,
@@ -150,13 +149,13 @@ def _detail_context(request, order, read_only=False):
         "collaborators": list(order.collaborators.all()),
         "customer_url": customer_url(order.customer_id),
         "product_url": product_url(order.product_id),
-        "other_orders": console_queries.other_orders_of_product(user, order),
-        "entries": queries.timeline_of(order),
-        "flags": console_queries.open_flags(order),
-        "approvals": [{"approval": a, "actions": queries.approval_actions(user, a),
+        "other_orders": order_queries.other_orders_of_product(user, order),
+        "entries": order_queries.timeline_of(order),
+        "flags": order_queries.open_flags(order),
+        "approvals": [{"approval": a, "actions": policy.approval_actions(user, a),
                        "action_label": flow.ACTION_LABELS.get(a.action, a.action),
                        "approvers": list(a.approvers.all())} for a in approvals],
-        "notes": list(queries.notes_of(order)),
+        "notes": list(order_queries.notes_of(order)),
         "note_form": OrderNoteForm(),
         "receipt": _receipt(order),
         "time_rows": time_rows,
@@ -171,7 +170,7 @@ def detail(request, pk):
     """The order within the actor's scope, or read-only for an approver who must decide on it; a link
     gone stale (transferred away, deleted) gets a page saying so instead of a bare 404."""
     try:
-        order, read_only = queries.open_work_order(request.user, pk)
+        order, read_only = order_queries.open_work_order(request.user, pk)
     except NotFound:
         return render(request, "workorders/order_gone.html", status=404)
     return render(request, "workorders/detail.html", _detail_context(request, order, read_only))
@@ -202,16 +201,16 @@ def _conflict(form, exc):
 
 def _perform(actor, order, action, data, version):
     if action == "assign":
-        return services.assign(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
+        return order_actions.assign(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
                                expected_version=version)
     if action == "transfer":
-        return services.transfer(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
+        return order_actions.transfer(actor=actor, order=order, assignee=data["assignee"], note=data["note"],
                                  expected_version=version)
     if action in ("reject", "pause", "cancel", "reopen"):
-        return getattr(services, action)(actor=actor, order=order, reason=data["reason"], expected_version=version)
+        return getattr(order_actions, action)(actor=actor, order=order, reason=data["reason"], expected_version=version)
     if action == "close":
-        return services.close(actor=actor, order=order, note=data["note"], expected_version=version)
-    return getattr(services, action)(actor=actor, order=order, expected_version=version)
+        return order_actions.close(actor=actor, order=order, note=data["note"], expected_version=version)
+    return getattr(order_actions, action)(actor=actor, order=order, expected_version=version)
 
 
 @login_required
@@ -222,7 +221,7 @@ def action(request, pk, action):
     spec = ACTIONS[action]
     form = spec.form(request.POST or None, initial={"expected_version": order.version})
     if spec.candidates:
-        form.set_candidates(queries.candidates_for_assignment(request.user, order, search=request.GET.get("q", "")))
+        form.set_candidates(pickers.candidates_for_assignment(request.user, order, search=request.GET.get("q", "")))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,7 +239,7 @@ def action(request, pk, action):
     return render_modal(request, "workorders/_action.html", {
         "form": form, "order": order, "action_key": action, "spec": spec,
         "title": flow.ACTION_LABELS[action], "action": reverse(f"workorders:action_{action}", args=[order.pk]),
-        "available": action in queries.actions_for(request.user, order),
+        "available": action in policy.allowed_actions(request.user, order),
         "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
     }, status=status)
 
@@ -258,9 +257,9 @@ def _complete(request, order):
         try:
             values = _receipt_values(request, form, draft)
             if saving_draft:
-                services.save_receipt_draft(actor=request.user, order=order, **values)
+                receipt_services.save_receipt_draft(actor=request.user, order=order, **values)
             else:
-                services.complete(actor=request.user, order=order, expected_version=form.cleaned_data[
+                order_actions.complete(actor=request.user, order=order, expected_version=form.cleaned_data[
                     "expected_version"], **values)
         except Conflict as exc:
             _conflict(form, exc)
@@ -275,7 +274,7 @@ def _complete(request, order):
     return render_modal(request, "workorders/_complete.html", {
         "form": form, "order": order, "draft": draft, "title": _("Receipt and complete"),
         "action": reverse("workorders:action_complete", args=[order.pk]),
-        "available": "complete" in queries.actions_for(request.user, order),
+        "available": "complete" in policy.allowed_actions(request.user, order),
         "options": order.order_type.receipt_options or {},
     }, status=status)
 
@@ -301,7 +300,7 @@ def note_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Write the note first."))
     else:
-        services.add_note(actor=request.user, order=order, content=form.cleaned_data["content"],
+        order_services.add_note(actor=request.user, order=order, content=form.cleaned_data["content"],
                           attachments=store_uploads(request.user, request.FILES.getlist("files")),
                           sms_to_contact=form.cleaned_data["sms_to_contact"])
         messages.success(request, _("Note added.") if not form.cleaned_data["sms_to_contact"]
@@ -323,11 +322,11 @@ def _component_dialog(request, order, component, entry=None):
 @login_required
 def component_add(request, pk, component_id):
     order = _order(request, pk)
-    return _component_dialog(request, order, console_queries.type_of_order_component(order, component_id))
+    return _component_dialog(request, order, type_queries.type_of_order_component(order, component_id))
 
 
 @login_required
 def component_edit(request, pk, component_id, entry_id):
     order = _order(request, pk)
-    component, entry = console_queries.component_and_entry(order, component_id, entry_id)
+    component, entry = order_queries.component_and_entry(order, component_id, entry_id)
     return _component_dialog(request, order, component, entry)

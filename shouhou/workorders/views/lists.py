@@ -19,12 +19,16 @@ from shouhou.core.errors import DomainError
 from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
 from shouhou.core.permissions import has_perm, require
 
-from .. import console_queries, console_services, fees, queries
+from .. import fees
 from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
 from ..models import Priority, ServiceOption, WorkOrderType
+from ..queries import orders as order_queries
+from ..queries import pickers
+from ..queries import types as type_queries
+from ..services import batch as batch_services
 from .common import PRIORITY_CSS, customer_url, selected_orders, status_badge, type_chip
 
-OTHER_TABS = {tab.key for tab in queries.TABS if tab.other}
+OTHER_TABS = {tab.key for tab in order_queries.TABS if tab.other}
 FLAG_FILTERS = {"paused": "is_paused", "overdue": "is_overdue", "rejected": "is_rejected",
                 "approval": "awaiting_approval", "location": "location_anomaly"}
 
@@ -38,7 +42,7 @@ def _local(moment, pattern="%Y-%m-%d %H:%M"):
 
 
 def _flags(order):
-    labels = [label for key, label in console_queries.FLAG_LABELS.items() if getattr(order, key)]
+    labels = [label for key, label in order_queries.FLAG_LABELS.items() if getattr(order, key)]
     return format_html_join("", ' <span class="badge flag-badge">{}</span>', ((label,) for label in labels))
 
 
@@ -108,7 +112,7 @@ class FlagFilter(Filter):
 
 
 def _options(kind):
-    return lambda request: [(o.pk, o.name) for o in queries.service_options(kind, active_only=False)]
+    return lambda request: [(o.pk, o.name) for o in type_queries.service_options(kind, active_only=False)]
 
 
 def _people(request):
@@ -127,7 +131,7 @@ SYSTEM_FILTERS = [
     IdFilter("service_content", gettext_lazy("Service content"), "service_content",
              choices=_options(ServiceOption.Kind.SERVICE_CONTENT)),
     FlagFilter("flag", gettext_lazy("Exception"), "flag", choices=lambda r: [
-        (key, console_queries.FLAG_LABELS[column]) for key, column in FLAG_FILTERS.items()]),
+        (key, order_queries.FLAG_LABELS[column]) for key, column in FLAG_FILTERS.items()]),
     Filter("planned", gettext_lazy("Planned time"), "planned_at", kind="date_range"),
     Filter("created", gettext_lazy("Created at"), "created_at", kind="date_range"),
     Filter("finished", gettext_lazy("Finished at"), "finished_at", kind="date_range"),
@@ -145,13 +149,13 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     template = "workorders/list.html"
     toolbar_template = "workorders/_list_toolbar.html"
     more_actions_template = "workorders/_list_more_actions.html"
-    search_fields = ["number"]  # the search itself is queries.filter_work_orders (customer name, phone …)
+    search_fields = ["number"]  # the search itself is order_queries.filter_work_orders (customer name, phone …)
     search_placeholder = gettext_lazy("Number, customer name or phone")
     default_sort = "-created_at"
     export_perm = "workorder.export"
-    tabs = [Tab(tab.key, tab.label, tab.condition) for tab in queries.TABS]
-    scopes = [Scope(key, label, lambda request, key=key: queries.scope_condition(request.user, key))
-              for key, label in queries.SCOPES.items()]
+    tabs = [Tab(tab.key, tab.label, tab.condition) for tab in order_queries.TABS]
+    scopes = [Scope(key, label, lambda request, key=key: order_queries.scope_condition(request.user, key))
+              for key, label in order_queries.SCOPES.items()]
     batch_actions = [
         BatchAction(gettext_lazy("Batch assign"), "workorders:batch_assign", perm="workorder.assign", modal=True),
         BatchAction(gettext_lazy("Batch transfer"), "workorders:batch_transfer", perm="workorder.transfer",
@@ -181,7 +185,7 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
 
     def base_queryset(self, request):
         require(request.user, "workorder.view")
-        return queries.list_work_orders(request.user).prefetch_related("created_by", "collaborators")
+        return order_queries.list_work_orders(request.user).prefetch_related("created_by", "collaborators")
 
     def filtered_queryset(self, state, *, with_tab=True):
         qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
@@ -194,12 +198,12 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
         if self.product_id is not None:
             qs = qs.filter(product_id=self.product_id)
         if state.q:
-            qs = queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
+            qs = order_queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
         return qs
 
     def tab_counts(self, state):
         """Every tab's count in ONE aggregate query over the filtered rows."""
-        return queries.tab_counts(self.request.user, self.filtered_queryset(state, with_tab=False))
+        return order_queries.tab_counts(self.request.user, self.filtered_queryset(state, with_tab=False))
 
     def context(self):
         context = super().context()  # CustomFieldsList has loaded the page's references
@@ -211,10 +215,10 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     def extra_context(self, request):
         user = request.user
         return {
-            "type_choices": console_queries.type_choices(user),
+            "type_choices": type_queries.type_choices(user),
             "chosen_type": self.order_type,
-            "filter_customer": console_queries.pickable_customer(user, self.customer_id) if self.customer_id else None,
-            "filter_product": console_queries.pickable_product(user, self.product_id) if self.product_id else None,
+            "filter_customer": pickers.pickable_customer(user, self.customer_id) if self.customer_id else None,
+            "filter_product": pickers.pickable_product(user, self.product_id) if self.product_id else None,
             "can": can(user, "workorder.create", "workorder.import", "workorder.assign"),
         }
 
@@ -263,7 +267,7 @@ class AssignList(WorkOrderList):
 
     def base_queryset(self, request):
         require(request.user, "workorder.assign")
-        return console_queries.assignable_orders(request.user)
+        return order_queries.assignable_orders(request.user)
 
 
 @login_required
@@ -277,7 +281,7 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
     orders = selected_orders(request)
     form = form_class(request.POST or None)
     if with_candidates:
-        form.set_candidates(queries.candidates_for_assignment(request.user, None, orders=orders,
+        form.set_candidates(pickers.candidates_for_assignment(request.user, None, orders=orders,
                                                               search=request.GET.get("q", "")))
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,7 +303,7 @@ def batch_assign(request):
     return _batch_dialog(
         request, form_class=BatchAssignForm, title=_("Batch assign"), url_name="workorders:batch_assign",
         with_candidates=True,
-        perform=lambda orders, data: console_services.batch_assign(
+        perform=lambda orders, data: batch_services.batch_assign(
             actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
         done_message=lambda n: ngettext("Assigned %(n)s work order.", "Assigned %(n)s work orders.", n) % {"n": n})
 
@@ -307,12 +311,12 @@ def batch_assign(request):
 @login_required
 def batch_transfer(request):
     require(request.user, "workorder.transfer")
-    from .. import services
+    from ..services import batch as batch_services
 
     return _batch_dialog(
         request, form_class=BatchTransferForm, title=_("Batch transfer"), url_name="workorders:batch_transfer",
         with_candidates=True,
-        perform=lambda orders, data: services.batch_transfer(
+        perform=lambda orders, data: batch_services.batch_transfer(
             actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
         done_message=lambda n: ngettext("Transferred %(n)s work order.", "Transferred %(n)s work orders.", n)
         % {"n": n})
@@ -323,7 +327,7 @@ def batch_edit(request):
     require(request.user, "workorder.edit")
     return _batch_dialog(
         request, form_class=BatchEditForm, title=_("Batch edit"), url_name="workorders:batch_edit",
-        perform=lambda orders, data: console_services.batch_update(actor=request.user, orders=orders,
+        perform=lambda orders, data: batch_services.batch_update(actor=request.user, orders=orders,
                                                                    **BatchEditForm.changes_of(data)),
         done_message=lambda n: ngettext("Updated %(n)s work order.", "Updated %(n)s work orders.", n) % {"n": n})
 
@@ -331,7 +335,7 @@ def batch_edit(request):
 # --- work-order tabs of customers and products -------------------------------------------------------------
 
 def _orders_for(request, *, customer=None, product=None):
-    orders, total, open_count = console_queries.orders_for(request.user, customer=customer, product=product)
+    orders, total, open_count = order_queries.orders_for(request.user, customer=customer, product=product)
     params = f"customer={customer.pk}" if customer is not None else f"product={product.pk}"
     create_params = params + (f"&customer={product.customer_id}" if product is not None and product.customer_id
                               else "")
@@ -346,11 +350,11 @@ def _orders_for(request, *, customer=None, product=None):
 @login_required
 def orders_for_customer(request, customer_id):
     require(request.user, "workorder.view")
-    return _orders_for(request, customer=console_queries.customer_for_tab(request.user, customer_id))
+    return _orders_for(request, customer=order_queries.customer_for_tab(request.user, customer_id))
 
 
 @login_required
 def orders_for_product(request, product_id):
     require(request.user, "workorder.view")
-    return _orders_for(request, product=console_queries.product_for_tab(request.user, product_id))
+    return _orders_for(request, product=order_queries.product_for_tab(request.user, product_id))
 

@@ -15,7 +15,7 @@ from shouhou.core.errors import DomainError
 from shouhou.core.http import back
 from shouhou.core.permissions import require
 
-from .. import console_queries, console_services, flow, type_services
+from .. import flow
 from ..forms import (
     ComponentForm,
     FlowForm,
@@ -27,6 +27,8 @@ from ..forms import (
     WorkOrderSettingsForm,
 )
 from ..models import ServiceOption
+from ..queries import types as type_queries
+from ..services import types as type_services
 from .common import designer_url
 
 PERM = "workorder_settings.manage"
@@ -51,7 +53,7 @@ def _status(form):
 @login_required
 def types(request):
     _require(request)
-    rows = console_queries.types_with_usage()
+    rows = type_queries.types_with_usage()
     return render(request, "workorders/settings/types.html", {
         "rows": [{"type": t, "teams": list(t.teams.all()), "components": list(t.components.all()),
                   "first": i == 0, "last": i == len(rows) - 1} for i, t in enumerate(rows)],
@@ -80,8 +82,8 @@ def type_create(request):
 @require_POST
 def type_toggle(request, type_id):
     _require(request)
-    order_type = console_queries.get_type(type_id)
-    console_services.update_type(actor=request.user, type=order_type, is_enabled=not order_type.is_enabled)
+    order_type = type_queries.get_type(type_id)
+    type_services.update_type(actor=request.user, type=order_type, is_enabled=not order_type.is_enabled)
     messages.success(request, (_("%(name)s disabled.") if order_type.is_enabled else _("%(name)s enabled."))
                      % {"name": order_type.name})
     return back(request, reverse("workorders:types"))
@@ -91,7 +93,7 @@ def type_toggle(request, type_id):
 @require_POST
 def type_move(request, type_id):
     _require(request)
-    console_services.move_type(actor=request.user, type=console_queries.get_type(type_id),
+    type_services.move_type(actor=request.user, type=type_queries.get_type(type_id),
                                direction=request.POST.get("direction", ""))
     return back(request, reverse("workorders:types"))
 
@@ -100,7 +102,7 @@ def type_move(request, type_id):
 @require_POST
 def type_delete(request, type_id):
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     type_services.delete_type(actor=request.user, type=order_type)
     messages.success(request, _("Work-order type %(name)s deleted.") % {"name": order_type.name})
     return redirect("workorders:types")
@@ -110,12 +112,12 @@ def type_delete(request, type_id):
 def type_teams(request, type_id):
     """可用团队 of one type (WO-26)."""
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     form = TeamsForm(request.POST or None, actor=request.user,
                      initial={"team_ids": [t.pk for t in order_type.teams.all()]})
     if request.method == "POST" and form.is_valid():
         try:
-            console_services.update_type(actor=request.user, type=order_type, team_ids=form.cleaned_data["team_ids"])
+            type_services.update_type(actor=request.user, type=order_type, team_ids=form.cleaned_data["team_ids"])
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -153,13 +155,13 @@ def _schema_fields(target):
 def type_form(request, type_id):
     """Step 1 表单设置: name, colour, enabled, teams; the form designer with its locked system fields."""
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     initial = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
                "team_ids": [t.pk for t in order_type.teams.all()]}
     form = TypeForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            console_services.update_type(actor=request.user, type=order_type, **form.cleaned_data)
+            type_services.update_type(actor=request.user, type=order_type, **form.cleaned_data)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -175,11 +177,11 @@ def type_form(request, type_id):
 def type_flow(request, type_id):
     """Step 2 流程设置 (WOSET-F1) with the timeout reminder rule (F2)."""
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     form = FlowForm(request.POST or None, actor=request.user, order_type=order_type)
     if request.method == "POST" and form.is_valid():
         try:
-            console_services.update_type(actor=request.user, type=order_type, flow=form.flow_value(),
+            type_services.update_type(actor=request.user, type=order_type, flow=form.flow_value(),
                                          timeout_reminder=form.reminder_value())
         except DomainError as exc:
             show_error(form, exc)
@@ -194,11 +196,11 @@ def type_flow(request, type_id):
 def type_receipt(request, type_id):
     """Step 3 回执设置: receipt options and the receipt form designer."""
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     form = ReceiptOptionsForm(request.POST or None, initial=order_type.receipt_options or {})
     if request.method == "POST" and form.is_valid():
         try:
-            console_services.update_type(actor=request.user, type=order_type, receipt_options=form.cleaned_data)
+            type_services.update_type(actor=request.user, type=order_type, receipt_options=form.cleaned_data)
         except DomainError as exc:
             show_error(form, exc)
         else:
@@ -214,12 +216,12 @@ def type_receipt(request, type_id):
 def type_components(request, type_id):
     """Step 4 附加组件: which components the type's orders carry (tabs on the detail)."""
     _require(request)
-    order_type = console_queries.get_type(type_id)
+    order_type = type_queries.get_type(type_id)
     form = TypeComponentsForm(request.POST or None,
                               initial={"component_ids": [c.pk for c in order_type.components.all()]})
     if request.method == "POST" and form.is_valid():
         try:
-            console_services.update_type(actor=request.user, type=order_type,
+            type_services.update_type(actor=request.user, type=order_type,
                                          component_ids=form.cleaned_data["component_ids"])
         except DomainError as exc:
             show_error(form, exc)
@@ -227,7 +229,7 @@ def type_components(request, type_id):
             messages.success(request, _("Work-order type %(name)s saved.") % {"name": order_type.name})
             return redirect(_next_step("components", order_type))
     return _editor(request, order_type, "components", "workorders/settings/type_components.html", {
-        "form": form, "components": console_queries.components_with_usage()}, status=_status(form))
+        "form": form, "components": type_queries.components_with_usage()}, status=_status(form))
 
 
 # --- add-on components (WO-28) ----------------------------------------------------------------------------------
@@ -236,7 +238,7 @@ def type_components(request, type_id):
 def components(request):
     _require(request)
     rows = [{"component": c, "types": list(c.types.all()), "designer_url": designer_url(c.form_target)}
-            for c in console_queries.components_with_usage()]
+            for c in type_queries.components_with_usage()]
     return render(request, "workorders/settings/components.html", {"rows": rows})
 
 
@@ -269,15 +271,15 @@ def component_create(request):
 @login_required
 def component_update(request, component_id):
     _require(request)
-    return _component_dialog(request, console_queries.get_component(component_id))
+    return _component_dialog(request, type_queries.get_component(component_id))
 
 
 @login_required
 @require_POST
 def component_toggle(request, component_id):
     _require(request)
-    component = console_queries.get_component(component_id)
-    console_services.set_component_enabled(actor=request.user, component=component,
+    component = type_queries.get_component(component_id)
+    type_services.set_component_enabled(actor=request.user, component=component,
                                            is_enabled=not component.is_enabled)
     return back(request, reverse("workorders:components"))
 
@@ -286,7 +288,7 @@ def component_toggle(request, component_id):
 @require_POST
 def component_delete(request, component_id):
     _require(request)
-    component = console_queries.get_component(component_id)
+    component = type_queries.get_component(component_id)
     type_services.delete_component(actor=request.user, component=component)
     messages.success(request, _("Component %(name)s deleted.") % {"name": component.name})
     return redirect("workorders:components")
@@ -295,7 +297,7 @@ def component_delete(request, component_id):
 # --- service types and contents ----------------------------------------------------------------------------------
 
 def _options_page(request, *, add_forms=None, status=200):
-    lists = console_queries.service_option_lists()
+    lists = type_queries.service_option_lists()
     add_forms = add_forms or {}
     groups = [{"kind": kind, "label": label, "options": lists[kind],
                "form": add_forms.get(kind) or ServiceOptionForm(prefix=kind)}
@@ -330,7 +332,7 @@ def option_create(request):
 @login_required
 def option_update(request, option_id):
     _require(request)
-    option = console_queries.get_service_option(option_id)
+    option = type_queries.get_service_option(option_id)
     form = ServiceOptionForm(request.POST or None, initial={"name": option.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -350,8 +352,8 @@ def option_update(request, option_id):
 @require_POST
 def option_toggle(request, option_id):
     _require(request)
-    option = console_queries.get_service_option(option_id)
-    console_services.set_service_option_active(actor=request.user, option=option, is_active=not option.is_active)
+    option = type_queries.get_service_option(option_id)
+    type_services.set_service_option_active(actor=request.user, option=option, is_active=not option.is_active)
     return redirect("workorders:options")
 
 
@@ -359,7 +361,7 @@ def option_toggle(request, option_id):
 @require_POST
 def option_move(request, option_id):
     _require(request)
-    console_services.move_service_option(actor=request.user, option=console_queries.get_service_option(option_id),
+    type_services.move_service_option(actor=request.user, option=type_queries.get_service_option(option_id),
                                          direction=request.POST.get("direction", ""))
     return redirect("workorders:options")
 

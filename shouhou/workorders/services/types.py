@@ -12,9 +12,9 @@ from shouhou.core import forms_engine, outbox, permissions, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
-from . import flow
-from .models import AddonComponent, ComponentEntry, ServiceOption, WorkOrder, WorkOrderType
-from .services import _merge_validation, _pk, _text
+from .. import flow
+from ..models import AddonComponent, ComponentEntry, ServiceOption, WorkOrder, WorkOrderType
+from . import kernel
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -37,8 +37,8 @@ def _check_flow_references(flow_config, errors):
 def _clean_type_values(order_type, *, name, color, team_ids, flow_config, timeout_reminder, receipt_options,
                        component_ids):
     errors = {}
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    duplicate = WorkOrderType.objects.filter(name=name).exclude(pk=_pk(order_type)).exists()
+    name = kernel.clean_text(name, "name", required=True, limit=50, errors=errors)
+    duplicate = WorkOrderType.objects.filter(name=name).exclude(pk=kernel.pk(order_type)).exists()
     if name and duplicate:
         errors["name"] = [_("Another work-order type already has this name.")]
     if not isinstance(color, str) or not COLOR_RE.match(color):
@@ -55,7 +55,7 @@ def _clean_type_values(order_type, *, name, color, team_ids, flow_config, timeou
         try:
             value = check()
         except ValidationFailed as exc:
-            _merge_validation(errors, exc)
+            kernel.merge_validation(errors, exc)
             continue
         if key == "flow":
             cleaned_flow = value
@@ -89,9 +89,9 @@ def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_
               timeout_reminder=None, receipt_options=None, component_ids=()):
     """Create or edit a work-order type with its flow (WOSET-F1), reminder rule (F2) and receipt options."""
     _require_settings(actor)
-    from . import flow as flow_module
+    from .. import flow as flow_module
 
-    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first() if type else None
+    order_type = WorkOrderType.objects.select_for_update().filter(pk=kernel.pk(type)).first() if type else None
     if type is not None and order_type is None:
         raise NotFound()
     stored = flow_module.normalize(order_type.flow) if order_type else flow_module.default_flow()
@@ -138,7 +138,7 @@ def reorder_types(*, actor, type_ids):
 @transaction.atomic
 def delete_type(*, actor, type):
     _require_settings(actor)
-    order_type = WorkOrderType.objects.select_for_update().filter(pk=_pk(type)).first()
+    order_type = WorkOrderType.objects.select_for_update().filter(pk=kernel.pk(type)).first()
     if order_type is None:
         raise NotFound()
     if WorkOrder.objects.filter(order_type=order_type).exists():
@@ -171,8 +171,8 @@ def save_service_option(*, actor, option=None, kind, name, is_active=True):
     errors = {}
     if kind not in ServiceOption.Kind.values:
         errors["kind"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(ServiceOption.Kind.values)}]
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    if not errors and ServiceOption.objects.filter(kind=kind, name=name).exclude(pk=_pk(option)).exists():
+    name = kernel.clean_text(name, "name", required=True, limit=50, errors=errors)
+    if not errors and ServiceOption.objects.filter(kind=kind, name=name).exclude(pk=kernel.pk(option)).exists():
         errors["name"] = [_("This option already exists.")]
     if errors:
         raise ValidationFailed(details=errors)
@@ -180,7 +180,7 @@ def save_service_option(*, actor, option=None, kind, name, is_active=True):
         top = ServiceOption.objects.filter(kind=kind).aggregate(top=Max("sort_order"))["top"]
         option = ServiceOption(kind=kind, sort_order=0 if top is None else top + 1)
     else:
-        option = ServiceOption.objects.filter(pk=_pk(option)).first()
+        option = ServiceOption.objects.filter(pk=kernel.pk(option)).first()
         if option is None:
             raise NotFound()
         if option.kind != kind:
@@ -194,14 +194,14 @@ def save_service_option(*, actor, option=None, kind, name, is_active=True):
 def save_component(*, actor, component=None, name, description="", repeatable=False, is_enabled=True):
     _require_settings(actor)
     errors = {}
-    name = _text(name, "name", required=True, limit=50, errors=errors)
-    description = _text(description, "description", limit=200, errors=errors)
-    if name and AddonComponent.objects.filter(name=name).exclude(pk=_pk(component)).exists():
+    name = kernel.clean_text(name, "name", required=True, limit=50, errors=errors)
+    description = kernel.clean_text(description, "description", limit=200, errors=errors)
+    if name and AddonComponent.objects.filter(name=name).exclude(pk=kernel.pk(component)).exists():
         errors["name"] = [_("Another component already has this name.")]
     if errors:
         raise ValidationFailed(details=errors)
     if component is not None:
-        component = AddonComponent.objects.filter(pk=_pk(component)).first()
+        component = AddonComponent.objects.filter(pk=kernel.pk(component)).first()
         if component is None:
             raise NotFound()
     component = component or AddonComponent()
@@ -214,7 +214,7 @@ def save_component(*, actor, component=None, name, description="", repeatable=Fa
 @transaction.atomic
 def delete_component(*, actor, component):
     _require_settings(actor)
-    component = AddonComponent.objects.filter(pk=_pk(component)).first()
+    component = AddonComponent.objects.filter(pk=kernel.pk(component)).first()
     if component is None:
         raise NotFound()
     if ComponentEntry.objects.filter(component=component).exists():
@@ -222,3 +222,95 @@ def delete_component(*, actor, component):
     log(SystemLog.Kind.DELETE, user=actor, action=_("Deleted add-on component “%(name)s”") % {"name": component.name},
         detail={"component_id": component.pk})
     component.delete()
+
+
+# --- work-order types: the list's switches and arrows -------------------------------------------------
+
+def _type_values(order_type):
+    return {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
+            "team_ids": [team.pk for team in order_type.teams.all()],
+            "component_ids": [component.pk for component in order_type.components.all()],
+            "flow": order_type.flow, "timeout_reminder": order_type.timeout_reminder,
+            "receipt_options": order_type.receipt_options}
+
+
+@transaction.atomic
+def update_type(*, actor, type, **changes):
+    """Change some properties of a type, keeping the others (save_type takes them all)."""
+    permissions.require(actor, "workorder_settings.manage")
+    order_type = WorkOrderType.objects.filter(pk=kernel.pk(type)).first()
+    if order_type is None:
+        raise NotFound()
+    unknown = sorted(set(changes) - set(_type_values(order_type)))
+    if unknown:
+        raise ValidationFailed(details={name: [_("Unknown property.")] for name in unknown})
+    return save_type(actor=actor, type=order_type, **{**_type_values(order_type), **changes})
+
+
+def _moved(ids, item_id, direction):
+    """`ids` with `item_id` one place up or down (unchanged at the ends)."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed(details={"direction": [_("Choose up or down.")]})
+    ids = list(ids)
+    if item_id not in ids:
+        raise NotFound()
+    index = ids.index(item_id)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    return ids
+
+
+@transaction.atomic
+def move_type(*, actor, type, direction):
+    """↑↓ on the type list."""
+    permissions.require(actor, "workorder_settings.manage")
+    ids = list(WorkOrderType.objects.select_for_update().order_by("sort_order", "pk").values_list("pk", flat=True))
+    reorder_types(actor=actor, type_ids=_moved(ids, kernel.pk(type), direction))
+
+
+# --- service options (服务类型 / 服务内容) ------------------------------------------------------------------
+
+@transaction.atomic
+def reorder_service_options(*, actor, kind, option_ids):
+    """Put one option list in the given order (every option of the kind exactly once)."""
+    permissions.require(actor, "workorder_settings.manage")
+    if kind not in ServiceOption.Kind.values:
+        raise ValidationFailed(details={"kind": [_("Unknown option list.")]})
+    ids = [int(kernel.pk(i)) for i in option_ids]
+    existing = set(ServiceOption.objects.select_for_update().filter(kind=kind).values_list("pk", flat=True))
+    if len(set(ids)) != len(ids) or set(ids) != existing:
+        raise ValidationFailed(details={"option_ids": [_("The list has changed; reload and try again.")]})
+    for index, option_id in enumerate(ids):
+        ServiceOption.objects.filter(pk=option_id).update(sort_order=index)
+
+
+@transaction.atomic
+def move_service_option(*, actor, option, direction):
+    permissions.require(actor, "workorder_settings.manage")
+    option = ServiceOption.objects.filter(pk=kernel.pk(option)).first()
+    if option is None:
+        raise NotFound()
+    ids = ServiceOption.objects.filter(kind=option.kind).order_by("sort_order", "pk").values_list("pk", flat=True)
+    reorder_service_options(actor=actor, kind=option.kind, option_ids=_moved(ids, option.pk, direction))
+
+
+@transaction.atomic
+def set_service_option_active(*, actor, option, is_active):
+    option = ServiceOption.objects.filter(pk=kernel.pk(option)).first()
+    if option is None:
+        raise NotFound()
+    return save_service_option(actor=actor, option=option, kind=option.kind, name=option.name,
+                                             is_active=is_active)
+
+
+# --- add-on components --------------------------------------------------------------------------------
+
+@transaction.atomic
+def set_component_enabled(*, actor, component, is_enabled):
+    component = AddonComponent.objects.filter(pk=kernel.pk(component)).first()
+    if component is None:
+        raise NotFound()
+    return save_component(actor=actor, component=component, name=component.name,
+                                        description=component.description, repeatable=component.repeatable,
+                                        is_enabled=is_enabled)

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from . import flow
-from .models import TimeoutReminder, WorkOrder, WorkOrderType
-from .services import _emit, _now, _record, _save, _snapshot
+from .. import flow
+from ..models import TimeoutReminder, WorkOrder, WorkOrderType
+from . import kernel
 
 
 def _reminder_exists(kind):
@@ -42,7 +42,7 @@ def process_timeouts(*, now=None, limit=500):
     Each order is handled in its own transaction, locked with SKIP LOCKED so parallel workers share
     the work; the unique TimeoutReminder row is what makes a reminder go out once.
     """
-    now = now or _now()
+    now = now or kernel.now()
     handled = 0
     for order_id in list(_timeout_candidates(now).values_list("pk", flat=True)[:limit]):
         handled += _process_timeout(order_id, now)
@@ -59,14 +59,14 @@ def _process_timeout(order_id, now):
         sent = 0
         for kind in _due_reminders(order, rule, now):
             if _claim_reminder(order, kind):
-                _emit("workorder.timeout", order, None, node=order.deadline_node, kind=kind,
+                kernel.emit("workorder.timeout", order, None, node=order.deadline_node, kind=kind,
                       deadline_at=order.deadline_at.isoformat(), minutes=rule.get("minutes"))
                 sent += 1
         if order.deadline_at <= now and not order.is_overdue:
-            before = _snapshot(order)
+            before = kernel.snapshot(order)
             order.is_overdue = True
-            _save(order)
-            _record(None, order, "overdue", _("Timed out at the step “%(node)s”") % {
+            kernel.save(order)
+            kernel.record(None, order, "overdue", _("Timed out at the step “%(node)s”") % {
                 "node": flow.NODE_LABELS.get(order.deadline_node, order.deadline_node)}, before)
         return sent
 

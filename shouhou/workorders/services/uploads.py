@@ -16,7 +16,7 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WE
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
 
-def _image_type(file):
+def image_content_type(file):
     """The image's content type read from its bytes (the forms engine's check), or None."""
     return image_type(file, IMAGE_TYPES)
 
@@ -34,7 +34,7 @@ def store_upload(*, actor, file, images_only=False):
         raise ValidationFailed(details={"file": [_("Files of type %(ext)s are not allowed.") % {"ext": ext}]})
     content_type = getattr(file, "content_type", "") or "application/octet-stream"
     if images_only or ext in IMAGE_EXTENSIONS:
-        content_type = _image_type(file)
+        content_type = image_content_type(file)
         if content_type is None:
             raise ValidationFailed(details={"file": [
                 _("“%(name)s” is not a valid image (JPEG, PNG, GIF or WebP).") % {"name": name}]})
@@ -42,9 +42,9 @@ def store_upload(*, actor, file, images_only=False):
     if file.size > limit * MB:
         raise ValidationFailed(details={"file": [
             _("“%(name)s” is too large; the limit is %(limit)s MB.") % {"name": name, "limit": limit}]})
-    return _store(file, actor=actor, name=name, content_type=content_type)
+    return store(file, actor=actor, name=name, content_type=content_type)
 
 
-def _store(file, *, name, content_type, actor=None):
+def store(file, *, name, content_type, actor=None):
     """Private, under an unguessable name, uncommitted until the order (or its receipt, note…) is saved."""
     return files.store_file(file, name=name, size=file.size, content_type=content_type, actor=actor)

@@ -1,0 +1,155 @@
+"""May this actor do X to this work order now? The ONE place the rule lives (issue 9, point 3).
+
+Two questions make the answer: the actor's part (a permission, being the assignee, a company switch:
+`permission_refusal`) and the order's state (the flow table of its type, flow.refusal). The services
+ask `require` before they clean their input and raise (403), and `flow.check` in actions.perform
+refuses a state the table does not allow (409); the console's buttons, the phone's buttons and the
+API's `actions` hint only ask `allowed_actions`, so what is offered is exactly what a service accepts.
+
+Approvals are decided by the same rule for the inbox's buttons and the services: `decision_refusal` /
+`approval_actions` (approve and refuse: an approver, never on his own request; withdraw: the requester).
+
+A module that brings a flow action (the pool's claim, settlement, return visits) registers its actor
+rule with `register_rule`; until then the action is never offered.
+"""
+
+from django.utils.translation import gettext as _
+
+from shouhou.core import company_settings, permissions
+from shouhou.core.errors import PermissionDenied
+
+from . import flow
+from .models import Approval, Status
+
+
+def _assignee_rule(actor, order):
+    if order.assignee_id != actor.pk or not permissions.has_perm(actor, "workorder.execute"):
+        return _("Only the work order's assignee can do this.")
+    return None
+
+
+def _reject_rule(actor, order):
+    refused = _assignee_rule(actor, order)
+    if refused is None and not company_settings.get("workorder.allow_reject"):
+        return _("Your company does not allow rejecting work orders.")
+    return refused
+
+
+def _transfer_rule(actor, order):
+    by_assignee = order.assignee_id == actor.pk and company_settings.get("workorder.allow_transfer")
+    if not (permissions.has_perm(actor, "workorder.transfer") or by_assignee):
+        return _("You may not transfer this work order.")
+    return None
+
+
+def _permission_rule(code):
+    def rule(actor, order):
+        return None if permissions.has_perm(actor, code) else str(PermissionDenied.default_message)
+    return rule
+
+
+def _edit_rule(actor, order):
+    """Editing the order's values: with the edit permission, or its creator while it is still new."""
+    own_new_order = order.created_by_id == actor.pk and order.status == Status.PENDING
+    if not (permissions.has_perm(actor, "workorder.edit") or own_new_order):
+        return str(PermissionDenied.default_message)
+    return None
+
+
+def _fill_rule(actor, order):
+    """Filling in add-on components: with the edit permission, or as the assignee."""
+    if not (permissions.has_perm(actor, "workorder.edit") or order.assignee_id == actor.pk):
+        return str(PermissionDenied.default_message)
+    return None
+
+
+# {action: rule(actor, order) -> the translated refusal or None}: the actor's part of every action
+_rules = {
+    "assign": _permission_rule("workorder.assign"), "accept": _assignee_rule, "reject": _reject_rule,
+    "transfer": _transfer_rule, "start": _assignee_rule, "pause": _assignee_rule, "resume": _assignee_rule,
+    "complete": _assignee_rule, "close": _permission_rule("workorder.close"),
+    "cancel": _permission_rule("workorder.cancel"), "reopen": _permission_rule("workorder.reopen"),
+    "receipt_draft": _assignee_rule,
+}
+# writes beside the flow table: asked the same way, never offered as flow buttons
+_value_rules = {"edit": _edit_rule, "fill": _fill_rule}
+
+
+def register_rule(action, rule):
+    """Let a module's flow action be offered and performed: `rule(actor, order)` says who may."""
+    if action not in flow.ACTIONS:
+        raise ValueError(f"{action!r} is not an action of the work-order flow")
+    _rules[action] = rule
+
+
+def unregister_rule(action):
+    _rules.pop(action, None)
+
+
+def permission_refusal(actor, order, action):
+    """Why the actor may not do `action` to the order (whatever its state), or None."""
+    rule = _rules.get(action) or _value_rules.get(action)
+    if rule is None:
+        return _("Unknown action.")
+    return rule(actor, order)
+
+
+def require(actor, order, action):
+    """Raise PermissionDenied (403) unless the actor may do `action` to the order."""
+    message = permission_refusal(actor, order, action)
+    if message is not None:
+        raise PermissionDenied(message)
+
+
+def refusal(actor, order, action):
+    """Why `action` is not possible for this actor on this order now (a translated message), or None:
+    the actor's part first, then the flow table of the order's type."""
+    message = permission_refusal(actor, order, action)
+    if message is None and action in flow.ACTIONS:
+        message = flow.refusal(action, order, flow.normalize(order.order_type.flow))
+    return message
+
+
+def allowed_actions(actor, order):
+    """The flow actions the table allows now AND the actor may take, in table order (the console's
+    header buttons, the phone's buttons, the API's `actions`)."""
+    return [action for action in flow.allowed_actions(order, flow.normalize(order.order_type.flow))
+            if action in _rules and _rules[action](actor, order) is None]
+
+
+def may(actor, order, action):
+    """True when the actor may do `action` (flow actions and the value writes "edit" and "fill")."""
+    if action in _value_rules:
+        return order.status not in flow.FINAL_STATUSES and _value_rules[action](actor, order) is None
+    return refusal(actor, order, action) is None
+
+
+# --- deciding approvals -----------------------------------------------------------------------------------
+
+def decision_refusal(actor, approval, decision, *, is_approver=None):
+    """Why the actor may not `decision` ("approve", "refuse", "withdraw") the request, or None.
+    `is_approver`: the caller's answer when it has read it already (else one query, when needed)."""
+    if decision == "withdraw":
+        return None if approval.requested_by_id == actor.pk else _("Only the requester can withdraw this request.")
+    if approval.requested_by_id == actor.pk:
+        return _("You are not an approver of this request.")  # never on his own request
+    if is_approver is None:
+        is_approver = approval.approvers.filter(pk=actor.pk).exists()
+    return None if is_approver else _("You are not an approver of this request.")
+
+
+def require_decision(actor, approval, decision, *, is_approver=None):
+    """Raise PermissionDenied (403) unless the actor may take `decision` on the request."""
+    message = decision_refusal(actor, approval, decision, is_approver=is_approver)
+    if message is not None:
+        raise PermissionDenied(message)
+
+
+def approval_actions(actor, approval):
+    """The decisions the actor may take on a pending request (the inbox's and the detail's buttons)."""
+    if approval.state != Approval.State.PENDING:
+        return []
+    actions = ["approve", "refuse"] if decision_refusal(actor, approval, "approve") is None else []
+    if decision_refusal(actor, approval, "withdraw") is None:
+        actions.append("withdraw")
+    return actions
