@@ -1,4 +1,4 @@
-"""The REST API (DESIGN §11): django-ninja at /api/v1/. Each app contributes a router in its api.py."""
+"""The REST API (architecture §11): django-ninja at /api/v1/. Each app contributes a router in its api.py."""
 
 import logging
 

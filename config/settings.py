@@ -177,7 +177,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Jobs: RedisHuey when REDIS_URL is set, SqliteHuey otherwise (DESIGN §10).
+# Jobs: RedisHuey when REDIS_URL is set, SqliteHuey otherwise (architecture §10).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
@@ -197,7 +197,7 @@ else:
         "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
     }
 
-# External adapters (DESIGN §2): local implementations unless configured.
+# External adapters (architecture §2): local implementations unless configured.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "shouhou.messaging.sms.ConsoleSmsGateway")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "售后")
 SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")

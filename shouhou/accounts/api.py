@@ -1,4 +1,4 @@
-"""REST API of sign-in, the signed-in user, accounts, teams, roles and work statuses (DESIGN §11).
+"""REST API of sign-in, the signed-in user, accounts, teams, roles and work statuses (architecture §11).
 
 Every endpoint is thin: parse the request, call a service (writes) or a query (reads), render.
 The guide with examples is docs/api.md.

@@ -118,7 +118,7 @@ class Team(TenantModel):
 
 
 class Role(TenantModel):
-    """A set of permission codes plus a data scope per module (ACC-08, DESIGN §6)."""
+    """A set of permission codes plus a data scope per module (ACC-08, architecture §6)."""
 
     name = models.CharField(_("role name"), max_length=50)
     description = models.CharField(_("role description"), max_length=200, blank=True)

@@ -1,4 +1,4 @@
-"""Scoped reads of accounts, teams and roles (DESIGN §4–6)."""
+"""Scoped reads of accounts, teams and roles (architecture §4–6)."""
 
 from django.db.models import Count, Q
 

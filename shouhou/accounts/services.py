@@ -1,4 +1,4 @@
-"""Every write to accounts, teams, roles, work statuses and tokens (DESIGN §4)."""
+"""Every write to accounts, teams, roles, work statuses and tokens (architecture §4)."""
 
 import hashlib
 import secrets

@@ -1,4 +1,4 @@
-"""Console pages for roles (角色管理, ACC-08/09, DESIGN §6): list, role form, permission matrix with
+"""Console pages for roles (角色管理, ACC-08/09, architecture §6): list, role form, permission matrix with
 data scope per module, and role members."""
 
 from django.contrib import messages

@@ -1,4 +1,4 @@
-"""Helpers every app's API uses (DESIGN §11): the error schema, pagination, and Idempotency-Key.
+"""Helpers every app's API uses (architecture §11): the error schema, pagination, and Idempotency-Key.
 
     from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 

@@ -1,6 +1,6 @@
 """Cleaning one input value inside a service, the errors collected into a dict by field name.
 
-A service checks every input before it writes and refuses all of them at once (DESIGN §4: refusals
+A service checks every input before it writes and refuses all of them at once (architecture §4: refusals
 change nothing): each helper returns the cleaned value and adds a message under `key` in `errors`;
 `raise_if(errors)` then raises one ValidationFailed with them all.
 

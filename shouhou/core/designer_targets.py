@@ -88,7 +88,7 @@ class DesignTarget:
 def resolve_target(target):
     """The DesignTarget of `target` in the active company; NotFound for anything else.
 
-    An id of another company's record is "not found", like one that never existed (DESIGN §5).
+    An id of another company's record is "not found", like one that never existed (architecture §5).
     """
     if not isinstance(target, str) or not TARGET_RE.match(target):
         raise NotFound()

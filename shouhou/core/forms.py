@@ -2,7 +2,7 @@
 
 Forms parse input; the services validate and write. A service's refusal comes back as a DomainError,
 and `add_domain_error` puts it where the user looks: a ValidationFailed's details on their fields,
-anything else above the form (DESIGN §4: one place turns a user-caused error into a form error).
+anything else above the form (architecture §4: one place turns a user-caused error into a form error).
 """
 
 from django import forms

@@ -1,4 +1,4 @@
-"""REST API of form schemas (DESIGN §7, §11): `/api/v1/form-schemas/{target}`.
+"""REST API of form schemas (architecture §7, §11): `/api/v1/form-schemas/{target}`.
 
 GET gives the definitions, the field kinds a form may use, and the version; PUT replaces the
 definitions. PUT sends the version it started from (`expected_version`): when someone saved in

@@ -1,4 +1,4 @@
-"""Geography: distances and the maps/geocoding adapter (DESIGN §2, §11).
+"""Geography: distances and the maps/geocoding adapter (architecture §2, §11).
 
 `geocoder()` returns the configured adapter: AMap's web-service API when MAPS_AMAP_KEY is set, the
 offline gazetteer otherwise. The offline one knows the centres of China's provincial capitals and

@@ -1,4 +1,4 @@
-"""Turning domain errors into HTTP answers for console and phone pages, in one place (DESIGN §4).
+"""Turning domain errors into HTTP answers for console and phone pages, in one place (architecture §4).
 
 A view just raises: `DomainErrorMiddleware` (core/middleware.py) hands every DomainError that escapes
 a view to `domain_error_response`. NotFound becomes a 404 and PermissionDenied a 403 page; any other

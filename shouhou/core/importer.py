@@ -1,4 +1,4 @@
-"""Excel import, built once (DESIGN §10): template → upload → check every row → preview → commit all or none.
+"""Excel import, built once (architecture §10): template → upload → check every row → preview → commit all or none.
 
 An app declares what one row is and which service creates it, registers it, and wires the pages:
 

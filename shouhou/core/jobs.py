@@ -1,6 +1,6 @@
 """Background work: Huey tasks that work on one tenant's data take `tenant_id` first and run with it
 active (`tenant_task`), and the data jobs — Excel imports and exports with their progress (`DataJob`,
-DESIGN §10) — that core's importer and the apps' exports run. The table keeps its name from `system`."""
+architecture §10) — that core's importer and the apps' exports run. The table keeps its name from `system`."""
 
 import functools
 import os
@@ -40,7 +40,7 @@ def job_file_path(job, filename):
 
 
 class DataJob(TenantModel):
-    """An Excel import or export run in the background, with progress the page polls (DESIGN §10).
+    """An Excel import or export run in the background, with progress the page polls (architecture §10).
 
     An import is checked first (every bad row reported in `errors`, the first rows in `preview`) and
     then, on confirmation, committed all-or-nothing; `result` holds what it produced.

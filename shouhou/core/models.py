@@ -131,7 +131,7 @@ class Activity(TenantModel):
 
 
 class OutboxEvent(TenantModel):
-    """A domain event written in the same transaction as the change (DESIGN §9)."""
+    """A domain event written in the same transaction as the change (architecture §9)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=80, db_index=True)
@@ -165,7 +165,7 @@ class ListPreference(TenantModel):
 
 
 class IdempotencyRecord(TenantModel):
-    """The stored response of a create sent with an `Idempotency-Key` header (DESIGN §11).
+    """The stored response of a create sent with an `Idempotency-Key` header (architecture §11).
 
     A retry with the same key by the same user within 24 hours gets this response again instead of
     creating a second object. Written in the same transaction as the create (core.api_utils).
@@ -190,7 +190,7 @@ from .forms_engine.models import FormSchema  # noqa: E402,F401
 
 
 class StoredFile(TenantModel):
-    """One uploaded file (DESIGN §7): served only by `core.files.serve`, never from a public path.
+    """One uploaded file (architecture §7): served only by `core.files.serve`, never from a public path.
 
     `key` is the unguessable part of its address (/files/<key>); `owner_*` name the object whose
     JSON first referenced it (the serving view checks the viewer may see that object). A file is

@@ -1,4 +1,4 @@
-"""Numbers shown to users, from a per-tenant counter under a row lock (DESIGN §11)."""
+"""Numbers shown to users, from a per-tenant counter under a row lock (architecture §11)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F

@@ -1,4 +1,4 @@
-"""Domain events (DESIGN §9): written to the outbox in the caller's transaction, delivered after commit.
+"""Domain events (architecture §9): written to the outbox in the caller's transaction, delivered after commit.
 
 Apps declare handlers:  @on_event("account.created") def notify(event): ...
 Delivery runs each handler once per event id; a periodic sweep retries anything left undelivered,

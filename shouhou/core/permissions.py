@@ -1,4 +1,4 @@
-"""Permissions and data scope (DESIGN §6): one place answers "may this actor do X (to this object)".
+"""Permissions and data scope (architecture §6): one place answers "may this actor do X (to this object)".
 
 Each app registers its modules in its `permissions.py` (imported by AppConfig.ready):
 

@@ -1,4 +1,4 @@
-"""Resolving references that come from outside (DESIGN §5, §6): "may this actor use this customer /
+"""Resolving references that come from outside (architecture §5, §6): "may this actor use this customer /
 product / contact / address / colleague / team?" is answered here, in the services, for every surface.
 
 A service takes ids (or objects, which it re-reads by their id) and resolves each one through the

@@ -1,4 +1,4 @@
-"""Core jobs: outbox delivery and its sweep (DESIGN §9–10)."""
+"""Core jobs: outbox delivery and its sweep (architecture §9–10)."""
 
 import logging
 

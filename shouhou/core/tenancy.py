@@ -1,4 +1,4 @@
-"""The active tenant, held in a context variable (DESIGN §5).
+"""The active tenant, held in a context variable (architecture §5).
 
 Requests (TenantMiddleware), Huey tasks (`tenant_task`) and management commands activate a tenant;
 `TenantManager` refuses to build a query without one, so a forgotten filter fails closed.

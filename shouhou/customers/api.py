@@ -1,4 +1,4 @@
-"""REST API of customers, their contacts and addresses, and nearby customers (DESIGN §11; CUS-01…09).
+"""REST API of customers, their contacts and addresses, and nearby customers (architecture §11; CUS-01…09).
 
 Every endpoint is thin: parse, call a query (reads, within the caller's data scope) or a service
 (writes), render. Custom-field values travel under "fields"; the form engine validates them, so an

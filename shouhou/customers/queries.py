@@ -1,4 +1,4 @@
-"""Scoped reads of customers, contacts and addresses (DESIGN §4, §6; CUS-08, CUS-09).
+"""Scoped reads of customers, contacts and addresses (architecture §4, §6; CUS-08, CUS-09).
 
 Data scope of the `customer` module: own = customers the actor owns or created; team = also the
 customers whose service team is one of the actor's teams (or their sub-teams); all = the company.

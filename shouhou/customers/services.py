@@ -1,4 +1,4 @@
-"""Every write to a customer itself, its notes and the customer settings (DESIGN §4; CUS-01…06, CUS-08),
+"""Every write to a customer itself, its notes and the customer settings (architecture §4; CUS-01…06, CUS-08),
 and the cleaners shared with contact_services and batch_services.
 
 Each function checks the permission and the actor's data scope (a customer they cannot see is a

@@ -1,4 +1,4 @@
-"""Outbox handlers: turn domain events into notifications (DESIGN §9)."""
+"""Outbox handlers: turn domain events into notifications (architecture §9)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Notifications and SMS: every write here (DESIGN §4)."""
+"""Notifications and SMS: every write here (architecture §4)."""
 
 import logging
 

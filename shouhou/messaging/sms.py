@@ -1,4 +1,4 @@
-"""SMS gateway adapters (DESIGN §2). The console gateway logs; the Aliyun one speaks its HTTP API."""
+"""SMS gateway adapters (architecture §2). The console gateway logs; the Aliyun one speaks its HTTP API."""
 
 import base64
 import hashlib

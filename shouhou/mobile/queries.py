@@ -1,4 +1,4 @@
-"""Reads the phone pages need on top of workorders.queries (DESIGN §4): counters, tabs, today's work.
+"""Reads the phone pages need on top of workorders.queries (architecture §4): counters, tabs, today's work.
 
 Every work order read here starts from `workorders.queries.orders.visible_work_orders`, so a counter on the
 phone never disagrees with the list or the detail behind it.

@@ -1,4 +1,4 @@
-"""REST API of products, product templates and product types (DESIGN §11; PRD-01…11).
+"""REST API of products, product templates and product types (architecture §11; PRD-01…11).
 
 Thin: parse, call one service or query, render. Custom fields travel under "fields" and are checked
 by the form engine (400 with "fields.<key>" errors); another company's object is a 404.

@@ -1,4 +1,4 @@
-"""Scoped reads of products, product types and templates, and the QR-code lookup (DESIGN §4, §6).
+"""Scoped reads of products, product types and templates, and the QR-code lookup (architecture §4, §6).
 
 Data scope of the `product` module: own = products the actor created or whose customer they own;
 team = also products whose customer is served by one of the actor's teams (or sub-teams), and

@@ -1,4 +1,4 @@
-"""Every write to products, product types, templates, QR tokens and product settings (DESIGN §4; PRD-01…11).
+"""Every write to products, product types, templates, QR tokens and product settings (architecture §4; PRD-01…11).
 
 Each function checks the permission and the actor's data scope (a product or customer they cannot
 see is a NotFound), validates everything before writing — so a refusal changes nothing — then

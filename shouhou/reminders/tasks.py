@@ -1,4 +1,4 @@
-"""Reminder jobs (DESIGN §10): send due customer/product reminders every ten minutes, and once a day
+"""Reminder jobs (architecture §10): send due customer/product reminders every ten minutes, and once a day
 recompute the dates of reminders counted from a record's date (the date may have been edited).
 Both are safe to run twice; each company runs with its tenant active, and one company's failure
 does not stop the others (the next run retries)."""

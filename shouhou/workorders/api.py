@@ -1,4 +1,4 @@
-"""REST API of work-order types, work orders, their actions, timelines, notes and approvals (DESIGN §11).
+"""REST API of work-order types, work orders, their actions, timelines, notes and approvals (architecture §11).
 
 Thin: parse, call one service or query, render. A transition that is not allowed now (or a stale
 `expected_version`) answers 409 {"code": "conflict", ...}; another company's object is a 404.

@@ -1,4 +1,4 @@
-"""The work-order flow (DESIGN §8): ONE transition table, built from a type's flow configuration.
+"""The work-order flow (architecture §8): ONE transition table, built from a type's flow configuration.
 
 A type's `flow` JSON holds, per node, {"enabled", "timeout_hours", "approval": {"rule", "user_ids",
 "role_id"}}. The main chain runs create → assign → accept → start → finish → auto_visit → settle →

@@ -36,7 +36,7 @@ register_module(
 
 
 def register_forms():
-    """The configurable forms of work orders (DESIGN §7): the type form with its system fields locked in
+    """The configurable forms of work orders (architecture §7): the type form with its system fields locked in
     place (WOSET-T3), the receipt form, and add-on components (WO-28)."""
     from shouhou.core.forms_engine import register_target
 

@@ -1,4 +1,4 @@
-"""Work-order jobs (DESIGN §10): node timeouts and reminders, every minute, safe to run twice."""
+"""Work-order jobs (architecture §10): node timeouts and reminders, every minute, safe to run twice."""
 
 import logging
 

@@ -1,4 +1,4 @@
-"""The accounts REST API (DESIGN §11): auth, errors, pagination, idempotency, scope and tenant isolation."""
+"""The accounts REST API (architecture §11): auth, errors, pagination, idempotency, scope and tenant isolation."""
 
 import json
 import re

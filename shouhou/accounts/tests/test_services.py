@@ -1,4 +1,4 @@
-"""Direct tests of the account, team, role, work-status and token services (DESIGN §12).
+"""Direct tests of the account, team, role, work-status and token services (architecture §12).
 
 Every refusal is checked with `refused`, which also proves the database is exactly as it was.
 """

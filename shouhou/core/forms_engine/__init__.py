@@ -1,4 +1,4 @@
-"""The custom-field and form engine (DESIGN §7).
+"""The custom-field and form engine (architecture §7).
 
 One definition list per form (`FormSchema`, target "customer", "product", "workorder_type:<id>" …)
 drives everything a custom field needs. The public API, importable from this package:

@@ -1,4 +1,4 @@
-"""Detail display of stored values, including values of removed fields (DESIGN §7)."""
+"""Detail display of stored values, including values of removed fields (architecture §7)."""
 
 from dataclasses import dataclass
 

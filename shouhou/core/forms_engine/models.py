@@ -1,4 +1,4 @@
-"""The form schema model and the mixin that gives a model its custom-field values (DESIGN §7)."""
+"""The form schema model and the mixin that gives a model its custom-field values (architecture §7)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Reading and saving form schemas (DESIGN §4: every write through a service function).
+"""Reading and saving form schemas (architecture §4: every write through a service function).
 
 Apps that own a form register its target once (in their AppConfig.ready or permissions module):
 

@@ -1,4 +1,4 @@
-"""Validating custom-field values: the one check every write goes through (DESIGN §7)."""
+"""Validating custom-field values: the one check every write goes through (architecture §7)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,4 @@
-"""Registry for the tenant-isolation walk (core/tests/test_isolation.py, DESIGN §5, §12).
+"""Registry for the tenant-isolation walk (core/tests/test_isolation.py, architecture §5, §12).
 
 Each app declares in its `<app>/testing.py`:
 - `@populator` functions `(tenant, owner, marker)` creating a few of its objects with `marker` in their

@@ -1,4 +1,4 @@
-"""The custom-field engine (DESIGN §7): every kind's acceptance and refusal, schema saving with its
+"""The custom-field engine (architecture §7): every kind's acceptance and refusal, schema saving with its
 refusals and retired fields, and the builders (form, API schema, list columns and filters, detail
 display, Excel) — filters run on whichever database the suite runs on (SQLite and PostgreSQL)."""
 

@@ -1,4 +1,4 @@
-"""Tenant isolation (DESIGN §5): no read, write or list crosses from one company to another.
+"""Tenant isolation (architecture §5): no read, write or list crosses from one company to another.
 
 Two companies are filled with every app's data (each app's `testing.py` populators). Then:
 1. every TenantModel's default manager, with company A active, returns only A's rows, and refuses to

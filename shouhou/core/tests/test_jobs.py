@@ -1,4 +1,4 @@
-"""Jobs (DESIGN §10): tenant tasks run with their tenant active, and tasks really pass through the
+"""Jobs (architecture §10): tenant tasks run with their tenant active, and tasks really pass through the
 configured queue — SqliteHuey by default, RedisHuey when REDIS_URL is set (CI runs both)."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""The outbox (DESIGN §9): events are delivered after commit, once, and never lost.
+"""The outbox (architecture §9): events are delivered after commit, once, and never lost.
 
 These tests commit for real (`transactional_db`), because "after commit" and "rolled back" are what
 is under test; the huey queue runs inline (conftest's immediate mode).

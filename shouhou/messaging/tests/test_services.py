@@ -1,4 +1,4 @@
-"""Direct tests of notifications, SMS sending with quotas, and the Aliyun gateway (DESIGN §2, §12)."""
+"""Direct tests of notifications, SMS sending with quotas, and the Aliyun gateway (architecture §2, §12)."""
 
 import base64
 import hashlib

@@ -1,1 +1,1 @@
-"""The phone pages under /m/, split by subject (DESIGN §3)."""
+"""The phone pages under /m/, split by subject (architecture §3)."""

@@ -146,14 +146,6 @@ def product_create(request):
 
 # --- the page ---------------------------------------------------------------------------------------------
 
-def _usable_type(request, type_id):
-    types = type_queries.usable_types(request.user)
-    try:
-        return types.get(pk=int(type_id))
-    except (types.model.DoesNotExist, TypeError, ValueError):
-        raise NotFound()
-
-
 def _save(request, order_type, form):
     dispatch = "dispatch" in request.POST
     assignee = form.cleaned_data.get("assignee") if dispatch else None
@@ -172,12 +164,9 @@ def create(request):
     """The type picker first (unless only one type is usable), then the type's form."""
     require(request.user, "workorder.create")
     type_id = request.POST.get("order_type") or request.GET.get("type")
-    if not type_id:
-        types = list(type_queries.usable_types(request.user).order_by("sort_order", "pk"))
-        if len(types) != 1:
-            return render(request, "mobile/create_types.html", {"tab": "orders", "types": types})
-        type_id = types[0].pk
-    order_type = _usable_type(request, type_id)
+    order_type, types = type_queries.type_to_create(request.user, type_id)
+    if order_type is None:
+        return render(request, "mobile/create_types.html", {"tab": "orders", "types": types})
     can_assign = has_perm(request.user, "workorder.assign")
     # the customer as posted: with 启用按服务团队派单 on, only its service team may take the order
     posted_customer = pickers.pickable_customer(request.user, request.POST.get("customer"))

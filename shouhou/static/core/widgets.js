@@ -1,4 +1,4 @@
-/* Behaviours of the form engine's inputs (DESIGN §7), on every page and on content htmx loads:
+/* Behaviours of the form engine's inputs (architecture §7), on every page and on content htmx loads:
  *   select[data-search-url]       reference fields: type to search, pick from the results
  *   select[data-cascade-options]  cascade fields: one select per level, writing the path back
  *   [data-address-part]           address parts laid out together, with a "locate" button

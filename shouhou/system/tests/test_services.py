@@ -1,4 +1,4 @@
-"""Direct tests of sign-up, company info and company settings (DESIGN §12)."""
+"""Direct tests of sign-up, company info and company settings (architecture §12)."""
 
 from datetime import timedelta
 

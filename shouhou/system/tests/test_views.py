@@ -231,7 +231,7 @@ def test_usage_page_shows_plan_quotas_counts_and_modules(admin_client, company):
     make_user(tenant)
     make_team(tenant)
     Tenant.objects.filter(pk=tenant.pk).update(sms_used=15, storage_used_bytes=5 * 1024 * 1024,
-                                               expires_at=timezone.now() + timedelta(days=10, hours=1))
+                                               expires_at=timezone.localtime().replace(hour=12) + timedelta(days=10))  # noon: no midnight crossing
     response = admin_client.get(reverse("system:usage"))
     usage = response.context["usage"]
     assert usage["accounts"] == {"used": 2, "limit": tenant.seat_limit, "percent": round(200 / tenant.seat_limit),

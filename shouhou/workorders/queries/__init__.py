@@ -1,4 +1,4 @@
-"""Every read of work orders, by subject (DESIGN §4, §6; issue 9). Callers import the subject module
+"""Every read of work orders, by subject (architecture §4, §6; issue 9). Callers import the subject module
 they need (`from shouhou.workorders.queries import orders`); nothing is re-exported here.
 
 orders     visible orders, lists, tabs and filters, detail parts, related orders of customers/products

@@ -1,4 +1,4 @@
-"""Scoped reads of work orders (DESIGN §4, §6): lists and details agree. The list and its tabs and
+"""Scoped reads of work orders (architecture §4, §6): lists and details agree. The list and its tabs and
 filters, the detail's parts (timeline, notes, approvals, flags, time in statuses) and other apps'
 tabs of related orders.
 

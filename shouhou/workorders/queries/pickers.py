@@ -1,4 +1,4 @@
-"""What the pickers offer (DESIGN §4): customers, contacts, addresses and products within the actor's
+"""What the pickers offer (architecture §4): customers, contacts, addresses and products within the actor's
 data scope (through their apps' scoped queries), and the assignee picker (WO-07, MOB-13; WOSET-D1,
 D3; ACC-06). The services resolve references through the same querysets, so a picker never offers
 what the service would refuse."""

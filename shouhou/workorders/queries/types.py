@@ -6,6 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from shouhou.accounts.models import Team
 from shouhou.core import permissions
+from shouhou.core.bounds import parse_id
+from shouhou.core.errors import NotFound
 from shouhou.core.tenancy import require_tenant
 
 from ..models import (
@@ -30,6 +32,22 @@ def usable_types(actor):
         type_id for type_id, team_ids in _type_team_ids().items() if Team.descendant_ids(team_ids) & mine
     ]
     return types.filter(~Exists(restricted) | Q(pk__in=allowed_ids))
+
+
+def type_to_create(actor, type_id):
+    """The type a new order is made of, for the console and the phone alike: (order_type, None) for the
+    type asked for (NotFound when the actor may not use it), or — nothing asked — the only usable type;
+    (None, [usable types]) when the actor must choose first."""
+    if not type_id:
+        types = list(usable_types(actor).order_by("sort_order", "pk"))
+        if len(types) != 1:
+            return None, types
+        type_id = types[0].pk
+    types = usable_types(actor)
+    try:
+        return types.get(pk=parse_id(type_id)), None
+    except types.model.DoesNotExist:
+        raise NotFound() from None
 
 
 def _type_team_ids():

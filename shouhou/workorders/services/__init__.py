@@ -1,4 +1,4 @@
-"""Every write to work orders, by subject (DESIGN §4, §8; issue 9). Callers import the subject module
+"""Every write to work orders, by subject (architecture §4, §8; issue 9). Callers import the subject module
 they need (`from shouhou.workorders.services import actions`); nothing is re-exported here.
 
 kernel       the shared steps: lock, save, snapshot/record (timeline), emit (outbox), spans, deadlines

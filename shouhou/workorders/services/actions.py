@@ -1,4 +1,4 @@
-"""The flow actions an actor asks for (DESIGN §8): assign, accept, reject, transfer, start, pause,
+"""The flow actions an actor asks for (architecture §8): assign, accept, reject, transfer, start, pause,
 resume, complete, close, cancel, reopen. Each locks the order (kernel.lock), asks the policy whether
 the actor may, cleans its input, then `perform` checks the flow table and either applies the action
 (transitions.APPLY) or records an approval request when the node has an approval rule."""

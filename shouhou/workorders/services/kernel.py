@@ -1,4 +1,4 @@
-"""The steps every work-order write is made of (DESIGN §4, §8), public inside the services package:
+"""The steps every work-order write is made of (architecture §4, §8), public inside the services package:
 `lock` (the row, the expected version, the actor's scope), `save` (flags, version), `snapshot` /
 `record` (the timeline with before/after), `emit` (the outbox), the span and deadline moves of the
 flow, and the small cleaners the subject modules share (`clean_text`, `clean_file_refs`, …).

@@ -1,5 +1,5 @@
 """Writes to a work order's own values: create (仅保存 / 保存并派单), edit, copy, notes and add-on
-components (DESIGN §4). References (customer, contact, address, product, users) are resolved through
+components (architecture §4). References (customer, contact, address, product, users) are resolved through
 the actor's data scope (workorders.references)."""
 
 from datetime import datetime

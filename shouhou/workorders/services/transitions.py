@@ -1,4 +1,4 @@
-"""Applying a flow action to a locked, checked order (DESIGN §8): the status move with its time span
+"""Applying a flow action to a locked, checked order (architecture §8): the status move with its time span
 and deadline, the action's own fields, the timeline entry and the outbox event. Run by
 actions.perform, and by approvals.approve as the requester once a request is approved."""
 

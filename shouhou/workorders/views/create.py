@@ -64,26 +64,15 @@ def _products_creatable():
     return hasattr(product_services, "create_product")
 
 
-def _usable_type(request, type_id):
-    types = type_queries.usable_types(request.user)
-    try:
-        return types.get(pk=int(type_id))
-    except (types.model.DoesNotExist, TypeError, ValueError):
-        raise NotFound()
-
-
 @login_required
 def create(request):
     """Type cards first (unless one type is usable), then the type's form: 仅保存 or 保存并派单."""
     require(request.user, "workorder.create")
     type_id = request.POST.get("order_type") or request.GET.get("type")
-    if not type_id:
-        types = list(type_queries.usable_types(request.user).order_by("sort_order", "pk"))
-        if len(types) != 1:
-            carry = request.GET.copy()
-            return render(request, "workorders/create_types.html", {"types": types, "carry": carry.urlencode()})
-        type_id = types[0].pk
-    order_type = _usable_type(request, type_id)
+    order_type, types = type_queries.type_to_create(request.user, type_id)
+    if order_type is None:
+        carry = request.GET.copy()
+        return render(request, "workorders/create_types.html", {"types": types, "carry": carry.urlencode()})
     form_class = work_order_form_class(order_type)
     initial = {"customer": request.GET.get("customer"), "product": request.GET.get("product")}
     form = form_class(request.POST or None, request.FILES or None, actor=request.user,
