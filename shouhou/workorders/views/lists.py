@@ -82,9 +82,10 @@ SYSTEM_COLUMNS = [
     Column("contact_name", gettext_lazy("Contact"), default=False),
     Column("contact_phone", gettext_lazy("Phone"), default=False),
     Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
-    Column("collaborators", gettext_lazy("Collaborators"), default=False,
+    Column("collaborators", gettext_lazy("Collaborators"), default=False, prefetch="collaborators",
            value=lambda o: "、".join(u.name for u in o.collaborators.all())),
-    Column("created_by", gettext_lazy("Created by"), default=False, value=lambda o: _name(o.created_by)),
+    Column("created_by", gettext_lazy("Created by"), default=False, prefetch="created_by",
+           value=lambda o: _name(o.created_by)),
     Column("planned_at", gettext_lazy("Planned time"), sortable=True, value=lambda o: _local(o.planned_at),
            export=lambda o: o.planned_at),
     Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda o: _local(o.created_at),
@@ -157,7 +158,12 @@ def custom_filters(schema):
 
 
 def _options(kind):
-    return lambda request: [(o.pk, o.name) for o in queries.service_options(kind, active_only=False)]
+    """The service type and content filters' choices, from one query of all options per request for both."""
+    def choices(request):
+        if not hasattr(request, "_service_options"):
+            request._service_options = list(queries.service_options(active_only=False))
+        return [(o.pk, o.name) for o in request._service_options if o.kind == kind]
+    return choices
 
 
 def _people(request):
@@ -224,7 +230,9 @@ class WorkOrderList(StandardList):
     def __init__(self, request):
         super().__init__(request)
         type_id = _id_param(self.params, "type")
-        self.order_type = WorkOrderType.objects.filter(pk=type_id).first() if type_id else None
+        # every type once, for the type filter's choices and the chosen one
+        self.types = list(WorkOrderType.objects.order_by("sort_order", "pk"))
+        self.order_type = next((t for t in self.types if t.pk == type_id), None) if type_id else None
         self.customer_id = _id_param(self.params, "customer")
         self.product_id = _id_param(self.params, "product")
         self.columns, self.filters = system_columns(), list(SYSTEM_FILTERS)
@@ -250,7 +258,7 @@ class WorkOrderList(StandardList):
 
     def base_queryset(self, request):
         require(request.user, "workorder.view")
-        return queries.list_work_orders(request.user).prefetch_related("created_by", "collaborators")
+        return queries.list_work_orders(request.user)  # creator, collaborators: only when shown (Column.prefetch)
 
     def filtered_queryset(self, state, *, with_tab=True):
         qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
@@ -290,7 +298,7 @@ class WorkOrderList(StandardList):
     def extra_context(self, request):
         user = request.user
         return {
-            "type_choices": console_queries.type_choices(user),
+            "type_choices": [(t.pk, t.name) for t in self.types],  # as console_queries.type_choices
             "chosen_type": self.order_type,
             "filter_customer": console_queries.pickable_customer(user, self.customer_id) if self.customer_id else None,
             "filter_product": console_queries.pickable_product(user, self.product_id) if self.product_id else None,
