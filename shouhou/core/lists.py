@@ -77,8 +77,9 @@ class Column:
         the largest part of the list's template time (docs/benchmarks.md). The same text as format_html
         would give, without its per-argument lazy-string checks."""
         value = self.display(obj)
-        if self.html:
-            text = _html(value or "")
+        if self.html:  # the value is HTML already (marked safe or not): printed as it is
+            value_html = value or ""
+            text = value_html.__html__() if hasattr(value_html, "__html__") else str(value_html)
         elif value is None:
             text = ""
         elif type(value) is str:  # localize and template_localtime leave text as it is
