@@ -429,7 +429,7 @@ class _TableRows:
             check = (f'<td class="col-check"><input type="checkbox" class="form-check-input row-check" '
                      f'value="{_html(row["pk"])}" aria-label="{label}"></td>') if self.checkboxes else ""
             parts.append(f"<tr>{check}{''.join(_html(cell['td']) for cell in row['cells'])}</tr>")
-        return "\n".join(parts)
+        return mark_safe("\n".join(parts))
 
-    def __str__(self):
+    def __str__(self):  # the template engine calls str() before escaping: the text must stay marked safe
         return self.__html__()
