@@ -428,7 +428,8 @@ class _TableRows:
         for row in self.rows:
             check = (f'<td class="col-check"><input type="checkbox" class="form-check-input row-check" '
                      f'value="{_html(row["pk"])}" aria-label="{label}"></td>') if self.checkboxes else ""
-            parts.append(f"<tr>{check}{''.join(_html(cell['td']) for cell in row['cells'])}</tr>")
+            cells = "".join("\n" + _html(cell["td"]) for cell in row["cells"])  # whitespace between cells, as the
+            parts.append(f"<tr>{check}{cells}\n</tr>")  # template printed: a row's text keeps its words apart
         return mark_safe("\n".join(parts))
 
     def __str__(self):  # the template engine calls str() before escaping: the text must stay marked safe
