@@ -7,10 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from shouhou.core import api_auth, navigation
+        from shouhou.core import api_auth
 
         from . import importers, menu, permissions, queries, services, signals  # noqa: F401
 
         queries.register_user_reference()  # the form engine's "user" fields
         api_auth.register_token_lookup(services.user_for_token)  # the API's Bearer tokens
-        navigation.register_shell_value("work_status_choices", lambda user: list(queries.work_statuses()))

@@ -2,6 +2,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
 from .models import User
+from .sessions import user_loaded_with_session
 
 
 def find_login_user(username):
@@ -29,5 +30,9 @@ class PhoneOrEmailBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
+        """The session's user: the one its read already loaded (accounts.sessions), or read now."""
+        user = user_loaded_with_session(user_id)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
         user = User.objects.select_related("tenant", "work_status").filter(pk=user_id).first()
         return user if user and self.user_can_authenticate(user) else None

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shouhou.core.navigation import register_home_counter, register_nav
+from shouhou.core.navigation import register_home_counter, register_nav, register_shell_value
 
-from . import queries
+from . import queries, sessions
 
 register_nav("accounts", pgettext_lazy("navigation", "Accounts"), "accounts:users", perm="account.view", order=10)
 register_nav("accounts", pgettext_lazy("navigation", "Teams"), "accounts:teams", perm="team.view", order=20)
@@ -31,3 +31,12 @@ register_home_counter("accounts", _("Active accounts"), active_account_count, "a
                       perm="account.view", order=81, icon="bi-person-badge")
 register_home_counter("unassigned_accounts", _("Unassigned accounts"), unassigned_account_count,
                       "accounts:users_unassigned", perm="role.manage", order=82, icon="bi-person-exclamation")
+
+
+def work_status_choices(request):
+    """The header's work-status menu: loaded with the session (accounts.sessions), else read."""
+    loaded = sessions.preloaded_work_statuses(request.user)
+    return loaded if loaded is not None else list(queries.work_statuses())
+
+
+register_shell_value("work_status_choices", work_status_choices)

@@ -1,6 +1,7 @@
 """Users, teams, roles, work statuses and API tokens (ACC-01…09, SYS-11)."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -176,3 +177,20 @@ class ApiToken(TenantModel):
     class Meta:
         verbose_name = _("API token")
         ordering = ["-created_at"]
+
+
+class Session(AbstractBaseSession):
+    """A console/phone session whose row also names its signed-in user (accounts.sessions): one statement
+    then loads the session, the user, the company (with its grants_version) and the header's values."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             db_index=False)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

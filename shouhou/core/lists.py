@@ -19,6 +19,8 @@ search, advanced filters, the column chooser remembered per user, sort, page siz
 selection and Excel export — and answers htmx requests with only the table part.
 """
 
+import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +32,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,7 @@ class Column:
     export: Callable | None = None  # obj -> cell value for Excel; default: value
     css: str = ""
     html: bool = False  # value returns safe HTML
+    prefetch: str | None = None  # a related lookup the cell reads, loaded only when the column is shown
 
     def display(self, obj):
         if self.value is not None:
@@ -71,15 +74,21 @@ class Column:
     def render(self, obj):
         """The row's cell: {"value", "td"}, `td` the whole <td> as safe HTML. Built here rather than in the
         template: a page of 20 rows is a few hundred cells, and rendering each through template tags was
-        the largest part of the list's template time (docs/benchmarks.md)."""
+        the largest part of the list's template time (docs/benchmarks.md). The same text as format_html
+        would give, without its per-argument lazy-string checks."""
         value = self.display(obj)
-        if self.html:
-            text = mark_safe(value or "")
+        if self.html:  # the value is HTML already (marked safe or not): printed as it is
+            value_html = value or ""
+            text = value_html.__html__() if hasattr(value_html, "__html__") else str(value_html)
+        elif value is None:
+            text = ""
+        elif type(value) is str:  # localize and template_localtime leave text as it is
+            text = html.escape(value)
         else:  # as the template engine prints a value: local time, localized, escaped
-            text = "" if value is None else conditional_escape(localize(template_localtime(value)))
+            text = _html(localize(template_localtime(value)))
         if self.link:
-            text = format_html('<a href="{}">{}</a>', self.link(obj), text)
-        return {"value": value, "td": format_html('<td class="{}">{}</td>', self.css, text)}
+            text = f'<a href="{_html(self.link(obj))}">{text}</a>'
+        return {"value": value, "td": mark_safe(f'<td class="{_html(self.css)}">{text}</td>')}
 
 
 @dataclass
@@ -196,7 +205,12 @@ class StandardList:
 
     # -- state ----------------------------------------------------------------------------------
     def preference(self):
+        """The user's remembered settings of this list. The session read brings the user's list preferences
+        along (accounts.sessions, `user.session_preloads`), which spares a statement per list page."""
         user = self.request.user
+        preloads = getattr(user, "session_preloads", None)
+        if preloads is not None:
+            return _preference_in(preloads.get("list_preferences"), self.key)
         return ListPreference.objects.filter(user=user, list_key=self.key).first()
 
     def state(self):
@@ -257,18 +271,19 @@ class StandardList:
 
     def context(self):
         state = self.state()
-        qs = self.ordered(self.filtered_queryset(state), state)
+        columns = self.visible_columns(state)
+        qs = _with_prefetches(self.ordered(self.filtered_queryset(state), state), columns)
         counts = self.tab_counts(state)
         paginator = Paginator(qs, state.page_size)
         if counts.get(state.tab) is not None:
             paginator.count = counts[state.tab]  # the active tab's count is the page's total: no second COUNT
         page = paginator.get_page(state.page)
-        columns = self.visible_columns(state)
         rows = [
             {"pk": getattr(obj, self.row_key), "obj": obj, "cells": [c.render(obj) for c in columns]}
             for obj in page.object_list
         ]
         user = self.request.user
+        batch_actions = [a for a in self.batch_actions if not a.perm or has_perm(user, a.perm)]
         return {
             "list": self,
             "state": state,
@@ -282,7 +297,8 @@ class StandardList:
             "scopes": self.scopes,
             "filters": [self.filter_context(f) for f in self.filters],
             "filters_active": any(f.is_active(self.params) for f in self.filters),
-            "batch_actions": [a for a in self.batch_actions if not a.perm or has_perm(user, a.perm)],
+            "batch_actions": batch_actions,
+            "table_rows": _TableRows(rows, bool(batch_actions)),
             "can_export": bool(self.export_perm and has_perm(user, self.export_perm)),
             "page_sizes": PAGE_SIZES,
             "query": self.querystring(),
@@ -318,12 +334,26 @@ class StandardList:
         """(headers, iterator of rows) for the current view: its tab, filters, search, sort and columns."""
         state = self.state()
         columns = self.visible_columns(state)
-        qs = self.ordered(self.filtered_queryset(state), state)
+        qs = _with_prefetches(self.ordered(self.filtered_queryset(state), state), columns)
         headers = [str(c.label) for c in columns]
         return headers, ([_cell(c.cell(obj)) for c in columns] for obj in qs.iterator(chunk_size=2000))
 
     def render_table(self):
         return render_to_string("core/_list_body.html", self.context(), request=self.request)
+
+
+def _with_prefetches(qs, columns):
+    """The queryset with what the shown columns read (Column.prefetch); hidden columns cost nothing."""
+    lookups = [column.prefetch for column in columns if column.prefetch]
+    return qs.prefetch_related(*lookups) if lookups else qs
+
+
+def _preference_in(text, list_key):
+    """The ListPreference of `list_key` among the preloaded ones (a JSON list's items without brackets)."""
+    for row in json.loads(f"[{text or ''}]"):
+        if row["list_key"] == list_key:
+            return ListPreference(list_key=list_key, columns=row["columns"], page_size=row["page_size"])
+    return None
 
 
 def _cell(value):
@@ -367,5 +397,40 @@ def render_list(request, list_class):
 
 def _options_html(choices, selected):
     """The <option>s of a filter's select (built here: colleague and team lists run to hundreds)."""
-    return format_html_join("", '<option value="{}"{}>{}</option>', (
-        (value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices))
+    return mark_safe("".join(
+        f'<option value="{_html(value)}"{" selected" if str(value) == selected else ""}>{_html(label)}</option>'
+        for value, label in choices))
+
+
+def _html(value):
+    """conditional_escape(value) as plain text: the same characters (Django's escape is html.escape), without
+    the lazy-string wrapper and SafeString made for every call; the caller marks the whole safe once."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class _TableRows:
+    """The <tr>s of the page, joined in Python when the template prints them (after the list's context() has
+    loaded what the cells refer to): nothing per row or per cell runs in the template."""
+
+    def __init__(self, rows, checkboxes):
+        self.rows, self.checkboxes = rows, checkboxes
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def __html__(self):
+        label = html.escape(str(_("Select"))) if self.checkboxes else ""
+        parts = []
+        for row in self.rows:
+            check = (f'<td class="col-check"><input type="checkbox" class="form-check-input row-check" '
+                     f'value="{_html(row["pk"])}" aria-label="{label}"></td>') if self.checkboxes else ""
+            cells = "".join("\n" + _html(cell["td"]) for cell in row["cells"])  # whitespace between cells, as the
+            parts.append(f"<tr>{check}{cells}\n</tr>")  # template printed: a row's text keeps its words apart
+        return mark_safe("\n".join(parts))
+
+    def __str__(self):  # the template engine calls str() before escaping: the text must stay marked safe
+        return self.__html__()

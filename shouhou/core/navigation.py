@@ -5,7 +5,7 @@ Only sections with at least one item the user may open are shown, so modules app
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import has_perm
@@ -35,7 +35,13 @@ class NavItem:
     url_kwargs: dict = field(default_factory=dict)
 
     def url(self):
-        return reverse(self.url_name, kwargs=self.url_kwargs or None)
+        """The item's URL, reversed once per script prefix: the menu is drawn on every console page, and
+        reversing its few dozen entries each time was a visible part of the page's fixed cost."""
+        key = (self.url_name, tuple(sorted(self.url_kwargs.items())), get_script_prefix())
+        url = _URLS.get(key)
+        if url is None:
+            url = _URLS[key] = reverse(self.url_name, kwargs=self.url_kwargs or None)
+        return url
 
 
 @dataclass
@@ -50,6 +56,7 @@ class HomeCounter:
 
 
 NAV_ITEMS: list[NavItem] = []
+_URLS: dict = {}  # (url name, kwargs, script prefix) -> URL, see NavItem.url
 HOME_COUNTERS: list[HomeCounter] = []
 
 
@@ -61,17 +68,19 @@ def register_home_counter(key, label, count, url_name=None, perm=None, order=100
     HOME_COUNTERS.append(HomeCounter(key, label, count, url_name, perm, order, icon))
 
 
-SHELL_VALUES: dict = {}  # context name -> value(user), for the console shell (context_processors.shell)
+SHELL_VALUES: dict = {}  # context name -> value(request), for the console shell (context_processors.shell)
 
 
 def register_shell_value(name, value):
     """A value every console page's shell shows (the header's unread count, the work-status menu …),
-    from the app that owns it: `value(user)` is called once per page for the signed-in user."""
+    from the app that owns it: `value(request)` is called once per signed-in page. Keep it to values
+    loaded with the session (accounts.sessions.register_preload), so a page pays no statement for its
+    header."""
     SHELL_VALUES[name] = value
 
 
-def shell_values(user):
-    return {name: value(user) for name, value in SHELL_VALUES.items()}
+def shell_values(request):
+    return {name: value(request) for name, value in SHELL_VALUES.items()}
 
 
 def menu_for(user, current_path=""):

@@ -10,6 +10,10 @@ from shouhou.customers import queries
 
 from .conftest import make_customer
 
+# the session with user, company and header; the roles (cached outside tests' transactions); the form; the
+# counts; the page; owners; teams; colleagues; tags; export jobs (docs/benchmarks.md)
+MAX_CUSTOMER_LIST_STATEMENTS = 10
+
 
 def names(actor, text):
     return set(queries.visible_customers(actor).filter(queries.search_condition(text)).values_list("name", flat=True))
@@ -47,3 +51,20 @@ def test_tab_counts_and_page_total_come_from_one_count_query(tenant, owner):
     assert tabs == {"all": 3, "active": 1, "potential": 1, "inactive": 1}
     assert response.context["paginator"].count == 1
     assert [row["obj"].name for row in response.context["rows"]] == ["潜在客户"]
+
+
+def test_the_list_page_stays_within_its_statements_whatever_the_rows(tenant, owner, django_assert_max_num_queries):
+    for n in range(3):
+        make_customer(owner, name=f"客户{n}")
+    client = client_for(owner)
+    url = reverse("customers:list")
+    client.get(url)
+    with django_assert_max_num_queries(MAX_CUSTOMER_LIST_STATEMENTS):
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        make_customer(owner, name=f"新客户{n}")
+    with django_assert_max_num_queries(MAX_CUSTOMER_LIST_STATEMENTS):  # more rows, not more statements
+        response = client.get(url)
+    assert len(response.context["rows"]) == 8
+    page = response.content.decode()
+    assert page.count('<input type="checkbox" class="form-check-input row-check"') == 8 and "&lt;td" not in page

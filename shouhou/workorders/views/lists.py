@@ -75,9 +75,10 @@ SYSTEM_COLUMNS = [
     Column("contact_name", gettext_lazy("Contact"), default=False),
     Column("contact_phone", gettext_lazy("Phone"), default=False),
     Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
-    Column("collaborators", gettext_lazy("Collaborators"), default=False,
+    Column("collaborators", gettext_lazy("Collaborators"), default=False, prefetch="collaborators",
            value=lambda o: "、".join(u.name for u in o.collaborators.all())),
-    Column("created_by", gettext_lazy("Created by"), default=False, value=lambda o: _name(o.created_by)),
+    Column("created_by", gettext_lazy("Created by"), default=False, prefetch="created_by",
+           value=lambda o: _name(o.created_by)),
     Column("planned_at", gettext_lazy("Planned time"), sortable=True, value=lambda o: _local(o.planned_at),
            export=lambda o: o.planned_at),
     Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda o: _local(o.created_at),
@@ -112,13 +113,19 @@ class FlagFilter(Filter):
 
 
 def _options(kind):
-    return lambda request: [(o.pk, o.name) for o in type_queries.service_options(kind, active_only=False)]
+    """The service type and content filters' choices, from one query of all options per request for both."""
+    def choices(request):
+        if not hasattr(request, "_service_options"):
+            request._service_options = list(type_queries.service_options(active_only=False))
+        return [(o.pk, o.name) for o in request._service_options if o.kind == kind]
+    return choices
 
 
 def _people(request):
     """The colleagues of the 处理人 and 创建人 filters, built once per request for both."""
     if not hasattr(request, "_people_choices"):
-        request._people_choices = user_choices(pickable_users(request.user).order_by("name"))
+        people = pickable_users(request.user).select_related(None).only("name", "phone", "email", "account")
+        request._people_choices = user_choices(people.order_by("name"))  # labels only: no work status, no hash
     return request._people_choices
 
 
@@ -166,7 +173,9 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     def __init__(self, request):
         super().__init__(request)
         type_id = _id_param(self.params, "type")
-        self.order_type = WorkOrderType.objects.filter(pk=type_id).first() if type_id else None
+        # every type once, for the type filter's choices and the chosen one
+        self.types = list(WorkOrderType.objects.order_by("sort_order", "pk"))
+        self.order_type = next((t for t in self.types if t.pk == type_id), None) if type_id else None
         self.customer_id = _id_param(self.params, "customer")
         self.product_id = _id_param(self.params, "product")
         self.columns, self.filters = system_columns(), list(SYSTEM_FILTERS)
@@ -185,7 +194,7 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
 
     def base_queryset(self, request):
         require(request.user, "workorder.view")
-        return order_queries.list_work_orders(request.user).prefetch_related("created_by", "collaborators")
+        return order_queries.list_work_orders(request.user)  # creator, collaborators: only when shown (Column.prefetch)
 
     def filtered_queryset(self, state, *, with_tab=True):
         qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
@@ -215,7 +224,7 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     def extra_context(self, request):
         user = request.user
         return {
-            "type_choices": type_queries.type_choices(user),
+            "type_choices": [(t.pk, t.name) for t in self.types],  # as type_queries.type_choices
             "chosen_type": self.order_type,
             "filter_customer": pickers.pickable_customer(user, self.customer_id) if self.customer_id else None,
             "filter_product": pickers.pickable_product(user, self.product_id) if self.product_id else None,
