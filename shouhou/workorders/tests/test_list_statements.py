@@ -4,14 +4,14 @@ company, header) in one, the list's own work in the rest, nothing per row."""
 from django.urls import reverse
 
 from shouhou.core.testing import client_for
-from shouhou.workorders import services
+from shouhou.workorders.services import actions as order_actions
 
 
 def test_the_list_page_stays_within_ten_statements_whatever_the_rows(world, django_assert_max_num_queries):
     order_type = world.make_type()
     for _ in range(3):
         order = world.make_order(order_type)
-    services.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
+    order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer)
     client = client_for(world.owner)
     url = reverse("workorders:list") + f"?type={order_type.pk}&page_size=20"
     client.get(url)
