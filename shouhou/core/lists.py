@@ -352,7 +352,10 @@ def _preference_in(text, list_key):
     """The ListPreference of `list_key` among the preloaded ones (a JSON list's items without brackets)."""
     for row in json.loads(f"[{text or ''}]"):
         if row["list_key"] == list_key:
-            return ListPreference(list_key=list_key, columns=row["columns"], page_size=row["page_size"])
+            columns = row["columns"]
+            if isinstance(columns, str):  # SQLite's JSON_OBJECT nests a JSON column as text
+                columns = json.loads(columns)
+            return ListPreference(list_key=list_key, columns=columns, page_size=row["page_size"])
     return None
 
 
