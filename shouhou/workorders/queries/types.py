@@ -104,8 +104,3 @@ def get_service_option(pk):
 def type_of_order_component(order, component_id):
     """An enabled component of the order's type (a tab on its detail), or NotFound."""
     return permissions.get_visible_or_404(order.order_type.components.filter(is_enabled=True), pk=component_id)
-
-
-def type_choices(actor):
-    """[(id, name)] of the company's types, for the list's type filter."""
-    return list(WorkOrderType.objects.order_by("sort_order", "pk").values_list("pk", "name"))

@@ -224,7 +224,7 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     def extra_context(self, request):
         user = request.user
         return {
-            "type_choices": [(t.pk, t.name) for t in self.types],  # as type_queries.type_choices
+            "type_choices": [(t.pk, t.name) for t in self.types],  # the types read once for the list
             "chosen_type": self.order_type,
             "filter_customer": pickers.pickable_customer(user, self.customer_id) if self.customer_id else None,
             "filter_product": pickers.pickable_product(user, self.product_id) if self.product_id else None,
