@@ -58,10 +58,10 @@ class TeamList(StandardList):
                    default=False),
             Column("leaders", gettext_lazy("Team leaders"), value=lambda t: "、".join(u.name for u in t.leaders.all())),
             Column("service_phone", gettext_lazy("Phone")),
-            Column("area", gettext_lazy("Area of responsibility"), css="cell-wrap"),
-            Column("address", pgettext_lazy("team", "Location"), css="cell-wrap"),
+            Column("area", gettext_lazy("Area of responsibility"), css="col-wide"),
+            Column("address", pgettext_lazy("team", "Location"), css="col-wide", default=False),
             Column("member_count", gettext_lazy("Members"), sortable=True, css="text-end"),
-            Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True),
+            Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True, css="col-actions"),
         ]
 
     def base_queryset(self, request):

@@ -42,6 +42,18 @@ from .models import ListPreference
 from .permissions import has_perm
 
 PAGE_SIZES = [10, 20, 50, 100]
+DEFAULT_PAGE_SIZE = 20  # issue 15: 10 (the product document's) left half a 1366×768 screen empty
+
+# A list row stays on one line (issue 15): every cell is kept to one line by the kit's CSS (at most 15em wide,
+# core/app.css); a text cell that may be wider — TITLE_FROM ems, counting a CJK character as 1 and others as
+# 0.55 — may be cut off with an ellipsis and carries its whole text as a tooltip (title).
+TITLE_FROM = 12
+
+
+def _may_overflow(text):
+    if len(text) <= TITLE_FROM:
+        return False
+    return sum(1 if ord(char) >= 0x2E80 else 0.55 for char in text) > TITLE_FROM
 
 
 @dataclass
@@ -56,6 +68,7 @@ class Column:
     export: Callable | None = None  # obj -> cell value for Excel; default: value
     css: str = ""
     html: bool = False  # value returns safe HTML
+    code: bool = False  # a code or number (CUS00263, WO…): never broken across lines nor cut off
     prefetch: str | None = None  # a related lookup the cell reads, loaded only when the column is shown
 
     def display(self, obj):
@@ -86,9 +99,16 @@ class Column:
             text = html.escape(value)
         else:  # as the template engine prints a value: local time, localized, escaped
             text = _html(localize(template_localtime(value)))
+        # the whole text as a tooltip where the cell may be cut off (HTML cells get theirs from app.js)
+        title = (f' title="{text}"' if not self.html and not self.code and type(value) is str
+                 and _may_overflow(value) else "")
         if self.link:
             text = f'<a href="{_html(self.link(obj))}">{text}</a>'
-        return {"value": value, "td": mark_safe(f'<td class="{_html(self.css)}">{text}</td>')}
+        return {"value": value, "td": mark_safe(f'<td class="{self.td_class}"{title}>{text}</td>')}
+
+    @property
+    def td_class(self):
+        return _html(f"{self.css} col-code".strip() if self.code else self.css)
 
 
 @dataclass
@@ -189,7 +209,7 @@ class StandardList:
     sidebar_template = ""  # e.g. the role tree of the account list
     export_perm: str | None = None
     default_sort = "-pk"
-    default_page_size = 10
+    default_page_size = DEFAULT_PAGE_SIZE
     row_key = "pk"
 
     def __init__(self, request):
@@ -224,7 +244,8 @@ class StandardList:
         sort = params.get("sort", "")
         if sort.lstrip("-") not in sortable:
             sort = ""
-        page_size = _int(params.get("page_size"), pref.page_size if pref else self.default_page_size)
+        remembered = pref.page_size if pref and pref.page_size else self.default_page_size
+        page_size = _int(params.get("page_size"), remembered)
         if page_size not in PAGE_SIZES:
             page_size = self.default_page_size
         all_keys = [c.key for c in self.columns]
@@ -303,6 +324,9 @@ class StandardList:
             "page_sizes": PAGE_SIZES,
             "query": self.querystring(),
             "query_without_page": self.querystring(drop=("page",)),
+            "query_without_page_size": self.querystring(drop=("page", "page_size")),
+            "show_pages": paginator.num_pages > 1,
+            "show_page_size": paginator.count > PAGE_SIZES[0],
             "query_without_sort": self.querystring(drop=("page", "sort")),
             "query_without_tab": self.querystring(drop=("page", "tab")),
             "query_without_scope": self.querystring(drop=("page", "scope")),
@@ -340,6 +364,22 @@ class StandardList:
 
     def render_table(self):
         return render_to_string("core/_list_body.html", self.context(), request=self.request)
+
+
+def remember(user, list_key, *, columns=None, page_size=None):
+    """Remember one list's column choice and/or page size for `user` (the list's 列 menu and its page-size
+    select post here through core.views.list_preferences). What is not given is left as it was; an unknown
+    page size is ignored."""
+    defaults = {}
+    if columns is not None:
+        defaults["columns"] = [str(c)[:80] for c in columns][:60]
+    if page_size is not None and page_size in PAGE_SIZES:
+        defaults["page_size"] = page_size
+    if not list_key or not defaults:
+        return None
+    preference, _created = ListPreference.objects.update_or_create(user=user, list_key=str(list_key)[:80],
+                                                                   defaults=defaults)
+    return preference
 
 
 def _with_prefetches(qs, columns):

@@ -153,7 +153,7 @@ class ListPreference(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     list_key = models.CharField(max_length=80)
     columns = models.JSONField(default=list)
-    page_size = models.PositiveIntegerField(default=10)
+    page_size = models.PositiveIntegerField(null=True, blank=True, default=None)  # None: the list's default
 
     class Meta:
         constraints = [

@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .lists import PAGE_SIZES
-from .models import ListPreference
+from .lists import remember
 from .navigation import counters_for
+from .validators import find_control_character
 
 
 @login_required
@@ -22,16 +22,23 @@ def help_page(request):
 @login_required
 @require_POST
 def list_preferences(request):
-    """Remember the column choice (and page size) of one list for this user."""
-    key = request.POST.get("list_key", "")[:80]
-    columns = [c[:80] for c in request.POST.getlist("columns")][:60]
-    if key:
-        defaults = {"columns": columns}
-        page_size = request.POST.get("page_size")
-        if page_size and page_size.isdigit() and int(page_size) in PAGE_SIZES:
-            defaults["page_size"] = int(page_size)
-        ListPreference.objects.update_or_create(user=request.user, list_key=key, defaults=defaults)
+    """Remember the column choice (the 列 menu posts save=columns) and/or the page size of one list for this
+    user. Ignored quietly when malformed: the user lands back on the list as it was."""
+    key = request.POST.get("list_key", "")
+    key = key if _clean(key) else ""
+    columns = (request.POST.getlist("columns")
+               if request.POST.get("save") == "columns" or "columns" in request.POST else None)
+    if columns is not None and not all(_clean(c) for c in columns):
+        columns = None
+    page_size = request.POST.get("page_size") or ""
+    page_size = int(page_size) if page_size.isdigit() and len(page_size) < 4 else None
+    remember(request.user, key, columns=columns, page_size=page_size)
     return HttpResponseRedirect(safe_next(request, "/"))
+
+
+def _clean(text):
+    """A list key or column key as the list pages send them: short, one line, no control character."""
+    return isinstance(text, str) and 0 < len(text) <= 80 and find_control_character(text) is None
 
 
 def safe_next(request, default):

@@ -67,13 +67,13 @@ def _detail_url(customer):
 
 SYSTEM_COLUMNS = [
     Column("name", gettext_lazy("Customer name"), link=_detail_url, sortable=True),
-    Column("number", gettext_lazy("Customer number"), sortable=True),
+    Column("number", gettext_lazy("Customer number"), sortable=True, code=True),
     Column("status", gettext_lazy("Status"), value=status_badge, html=True,
            export=lambda c: str(c.get_status_display())),
     Column("contact_name", gettext_lazy("Contact")),
     Column("contact_phone", gettext_lazy("Phone")),
-    Column("region", gettext_lazy("Region"), value=lambda c: c.region, css="cell-wrap"),
-    Column("address_detail", gettext_lazy("Detailed address"), css="cell-wrap"),
+    Column("region", gettext_lazy("Region"), value=lambda c: c.region, css="col-wide"),
+    Column("address_detail", gettext_lazy("Detailed address"), default=False),
     Column("service_team", gettext_lazy("Service team"), value=lambda c: c.service_team.name if c.service_team else ""),
     Column("owners", gettext_lazy("Customer owners"), value=lambda c: _names(c.owners.all())),
     Column("tags", gettext_lazy("Tags"), value=_tags_cell, html=True, export=lambda c: "、".join(c.tags),
@@ -83,7 +83,7 @@ SYSTEM_COLUMNS = [
     Column("created_by", gettext_lazy("Created by"), value=lambda c: c.created_by.name if c.created_by else "",
            default=False),
     Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda c: _local(c.created_at),
-           export=lambda c: c.created_at),
+           export=lambda c: c.created_at, default=False),
     Column("updated_at", gettext_lazy("Last updated"), sortable=True, default=False,
            value=lambda c: _local(c.updated_at), export=lambda c: c.updated_at),
 ]

@@ -175,7 +175,7 @@ class ProductList(StandardList):
                link=lambda p: reverse("products:detail", args=[p.pk])),
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
                link=lambda p: customer_url(p.customer), sortable=True, sort_field="customer__name"),
-        Column("number", gettext_lazy("Product number"), sortable=True),
+        Column("number", gettext_lazy("Product number"), sortable=True, code=True),
         Column("serial_number", gettext_lazy("Serial number"), sortable=True),
         Column("product_type", gettext_lazy("Product type"),
                value=lambda p: p.product_type.name if p.product_type_id else "",
@@ -187,7 +187,8 @@ class ProductList(StandardList):
         Column("template", gettext_lazy("Template"), value=lambda p: p.template.name if p.template_id else "",
                default=False),
         Column("location", gettext_lazy("Location"), default=False),
-        Column("created_by", gettext_lazy("Created by"), value=lambda p: p.created_by.name if p.created_by_id else ""),
+        Column("created_by", gettext_lazy("Created by"), value=lambda p: p.created_by.name if p.created_by_id else "",
+               default=False),
         Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda p: local_time(p.created_at),
                export=lambda p: p.created_at),
     ]

@@ -34,14 +34,15 @@ class QrCodeList(ProductList):
     base_columns = [
         Column("name", gettext_lazy("Product name"), sortable=True,
                link=lambda p: reverse("products:detail", args=[p.pk])),
-        Column("number", gettext_lazy("Product number"), sortable=True),
+        Column("number", gettext_lazy("Product number"), sortable=True, code=True),
         Column("serial_number", gettext_lazy("Serial number")),
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
                link=lambda p: customer_url(p.customer)),
         Column("product_type", gettext_lazy("Product type"),
                value=lambda p: p.product_type.name if p.product_type_id else ""),
         Column("warranty_end", gettext_lazy("Warranty end"), value=warranty_badge, html=True, sortable=True),
-        Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda p: local_time(p.created_at)),
+        Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda p: local_time(p.created_at),
+               default=False),
     ]
     batch_actions = [BatchAction(gettext_lazy("Print QR labels (PDF)"), "products:qr_labels", perm="product.qrcode")]
 

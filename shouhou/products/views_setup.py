@@ -44,7 +44,7 @@ class TemplateList(StandardList):
     columns = [
         Column("name", gettext_lazy("Product name"), sortable=True,
                link=lambda t: reverse("products:template_detail", args=[t.pk])),
-        Column("number", gettext_lazy("Product number"), sortable=True),
+        Column("number", gettext_lazy("Product number"), sortable=True, code=True),
         Column("product_type", gettext_lazy("Product type"),
                value=lambda t: t.product_type.name if t.product_type_id else "",
                sortable=True, sort_field="product_type__sort_order"),

@@ -110,20 +110,20 @@ class RuleList(StandardList):
         self.columns = [
             Column("name", pgettext_lazy("reminder rule", "Name"), sortable=True,
                    link=lambda r: reverse("reminders:rule_detail", args=[r.pk])),
-            Column("description", gettext_lazy("Description"), css="cell-wrap"),
+            Column("description", gettext_lazy("Description"), css="col-wide"),
             Column("is_active", gettext_lazy("Status"), value=status_badge, html=True, sortable=True,
                    export=lambda r: _("Enabled") if r.is_active else _("Disabled")),
             Column("target", gettext_lazy("Applies to"), value=lambda r: r.get_target_display(), sortable=True),
             Column("sent_count", gettext_lazy("Times sent"), sortable=True, css="text-end",
                    link=lambda r: reverse("reminders:rule_detail", args=[r.pk]) + "#deliveries"),
-            Column("schedule", gettext_lazy("Schedule"), value=describe_schedule, default=False, css="cell-wrap"),
+            Column("schedule", gettext_lazy("Schedule"), value=describe_schedule, default=False, css="col-wide"),
             Column("recipients", gettext_lazy("Recipients"), value=describe_recipients, default=False,
-                   css="cell-wrap"),
+                   css="col-wide"),
             Column("record_count", gettext_lazy("Records"), sortable=True, default=False, css="text-end"),
             Column("created_at", gettext_lazy("Created at"), sortable=True, default=False,
                    value=lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
                    export=lambda r: r.created_at),
-            Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True, export=lambda r: ""),
+            Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True, css="col-actions", export=lambda r: ""),
         ]
 
     def base_queryset(self, request):

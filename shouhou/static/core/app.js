@@ -14,6 +14,14 @@
     });
   });
 
+  // Standard list: a cell cut off with an ellipsis shows its whole text on hover (text cells carry a title
+  // from core/lists.py already; this covers badges, links and custom-field cells).
+  document.addEventListener("mouseover", function (event) {
+    var cell = event.target.closest && event.target.closest(".list-table td");
+    if (!cell || cell.hasAttribute("title") || cell.scrollWidth <= cell.clientWidth) return;
+    cell.setAttribute("title", cell.textContent.replace(/\s+/g, " ").trim());
+  });
+
   // Selects and inputs marked data-autosubmit submit their form on change.
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -59,7 +59,7 @@ def _name(obj):
 
 
 SYSTEM_COLUMNS = [
-    Column("number", gettext_lazy("Work-order number"), link=detail_url, sortable=True, css="text-nowrap"),
+    Column("number", gettext_lazy("Work-order number"), link=detail_url, sortable=True, code=True),
     Column("order_type", gettext_lazy("Work-order type"), value=lambda o: type_chip(o.order_type), html=True,
            export=lambda o: o.order_type.name, sortable=True, sort_field="order_type__sort_order"),
     Column("customer", gettext_lazy("Customer"), value=lambda o: o.customer.name,
@@ -74,7 +74,7 @@ SYSTEM_COLUMNS = [
     Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product), default=False),
     Column("contact_name", gettext_lazy("Contact"), default=False),
     Column("contact_phone", gettext_lazy("Phone"), default=False),
-    Column("address_text", gettext_lazy("Address"), default=False, css="cell-wrap"),
+    Column("address_text", gettext_lazy("Address"), default=False, css="col-wide"),
     Column("collaborators", gettext_lazy("Collaborators"), default=False, prefetch="collaborators",
            value=lambda o: "、".join(u.name for u in o.collaborators.all())),
     Column("created_by", gettext_lazy("Created by"), default=False, prefetch="created_by",
