@@ -21,6 +21,7 @@ from shouhou.core.tenancy import require_tenant
 from shouhou.core.validators import normalize_phone, validate_mobile
 
 from . import policy
+from . import roles as system_roles
 from .models import ApiToken, Role, Team, User, WorkStatus
 from .roles import SYSTEM_ROLES
 
@@ -51,20 +52,29 @@ def sync_system_roles():
 
 def _sync_system_roles():
     existing = {role.system_key: role for role in Role.objects.exclude(system_key="")}
-    for index, (key, label, description) in enumerate(SYSTEM_ROLES):
+    for index, (key, label) in enumerate(SYSTEM_ROLES):
         codes, scopes = permissions.default_grants(key)
         role = existing.get(key)
         if role is None:
-            Role.objects.create(name=str(label), description=str(description), system_key=key,
+            Role.objects.create(name=str(label), description=system_roles.describe(key), system_key=key,
                                 permissions=sorted(codes), scopes=scopes,
                                 known_modules=sorted(permissions.MODULES), sort_order=index)
             continue
+        fields = []
         new_modules = set(permissions.MODULES) - set(role.known_modules)
+        # the description follows the modules while the company keeps the one it was given
+        if role.description in system_roles.LEGACY_DESCRIPTIONS or role.description == system_roles.describe(key, role.known_modules):
+            description = system_roles.describe(key)
+            if description != role.description:
+                role.description = description
+                fields.append("description")
         if new_modules:
             role.permissions = sorted(set(role.permissions) | {c for c in codes if c.split(".")[0] in new_modules})
             role.scopes = {**{m: s for m, s in scopes.items() if m in new_modules}, **role.scopes}
             role.known_modules = sorted(permissions.MODULES)
-            role.save(update_fields=["permissions", "scopes", "known_modules", "updated_at"])
+            fields += ["permissions", "scopes", "known_modules"]
+        if fields:
+            role.save(update_fields=[*fields, "updated_at"])
 
 
 # --- validation helpers --------------------------------------------------------------------------

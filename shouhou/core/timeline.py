@@ -72,3 +72,45 @@ def _show(value):
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return str(value)
+
+
+# --- reading entries as sentences (issue 15) ----------------------------------------------------------------
+# A change of a yes/no field is stored as "✗ → ✓" (see _show). Shown as it is, "审批中: ✗ → ✓" reads as a
+# diff, not as what happened; each app says in its own words what turning its flags on and off means:
+#
+#     timeline.register_flag_sentences("workorders.workorder", {
+#         "is_paused": (_("The work order is paused"), _("The work order is resumed")),
+#         "awaiting_approval": (waiting_for_approvers, _("The approval has ended")),  # a callable: entry -> text
+#     })
+#
+# Other changes keep their "label: old → new" line.
+
+FLAG_MARKS = {"✓": True, "✗": False}
+_FLAG_SENTENCES: dict = {}
+
+
+def register_flag_sentences(model_label, sentences):
+    """`sentences`: {field: (when turned on, when turned off)}, each a text or a callable (entry) -> text."""
+    _FLAG_SENTENCES.setdefault(model_label.lower(), {}).update(sentences)
+
+
+def lines(entry):
+    """The entry's changes as lines to show: {"sentence": text} for a registered flag that turned on or off,
+    otherwise {"label", "old", "new"}."""
+    changes = entry.changes or []
+    if not changes:
+        return []
+    model = ContentType.objects.get_for_id(entry.content_type_id)  # cached: no query per entry
+    sentences = _FLAG_SENTENCES.get(f"{model.app_label}.{model.model}", {})
+    shown = []
+    for change in changes:
+        pair = sentences.get(change.get("field"))
+        turned_on = FLAG_MARKS.get(change.get("new"))
+        if pair is not None and turned_on is not None and change.get("old") in FLAG_MARKS:
+            text = pair[0] if turned_on else pair[1]
+            text = text(entry) if callable(text) else text
+            if text:
+                shown.append({"sentence": str(text)})
+            continue
+        shown.append({"label": change.get("label", ""), "old": change.get("old", ""), "new": change.get("new", "")})
+    return shown

@@ -19,3 +19,6 @@ class WorkordersConfig(AppConfig):
         )
 
         tabs.register()  # the work-order tabs of the customer and product pages (core.object_tabs)
+        from . import timeline_text
+
+        timeline_text.register()  # its flags read as sentences in the history (core.timeline)
