@@ -2,9 +2,8 @@
 do their descriptions: a role is described by the modules it works in, so it promises nothing a module that
 has not landed yet would bring (issue 15) — the spare-parts keeper's 备件管理 appears with the parts module."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from shouhou.core import permissions
 

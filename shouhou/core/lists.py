@@ -69,6 +69,9 @@ class Column:
     css: str = ""
     html: bool = False  # value returns safe HTML
     code: bool = False  # a code or number (CUS00263, WO…): never broken across lines nor cut off
+    # obj -> whether the cell tells something; a default column none of whose rows on the page does (all
+    # empty, or repeating another column) is left out of that page unless the user chose his columns
+    informative: Callable | None = None
     prefetch: str | None = None  # a related lookup the cell reads, loaded only when the column is shown
 
     def display(self, obj):
@@ -192,6 +195,7 @@ class ListState:
     page: int
     page_size: int
     columns: list = field(default_factory=list)
+    columns_chosen: bool = False  # the user's remembered choice, not the list's defaults
 
 
 class StandardList:
@@ -210,6 +214,7 @@ class StandardList:
     export_perm: str | None = None
     default_sort = "-pk"
     default_page_size = DEFAULT_PAGE_SIZE
+    empty_text = _("No data")  # the empty list's line, e.g. 暂无客户; see empty_hint for what to do next
     row_key = "pk"
 
     def __init__(self, request):
@@ -222,6 +227,17 @@ class StandardList:
 
     def extra_context(self, request):
         return {}
+
+    def empty_hint(self, request):
+        """What to do when the list has no row at all, e.g. "点击 + 新建客户 新建，或 导入" (only what the user
+        may do); "" for nothing."""
+        return ""
+
+    def empty_state(self, state):
+        """(text, hint) of the empty list: nothing matches the search and filters, or there is nothing yet."""
+        if state.q or any(f.is_active(self.params) for f in self.filters):
+            return _("Nothing matches the search or the filters"), _("Change them, or click Reset to see all.")
+        return self.empty_text, self.empty_hint(self.request)
 
     # -- state ----------------------------------------------------------------------------------
     def preference(self):
@@ -249,11 +265,10 @@ class StandardList:
         if page_size not in PAGE_SIZES:
             page_size = self.default_page_size
         all_keys = [c.key for c in self.columns]
-        chosen = [k for k in (pref.columns if pref else []) if k in all_keys] or [
-            c.key for c in self.columns if c.default
-        ]
+        chosen = [k for k in (pref.columns if pref else []) if k in all_keys]
+        columns = chosen or [c.key for c in self.columns if c.default]
         return ListState(tab, scope, params.get("q", "").strip(), sort, parse_page(params.get("page")),
-                         page_size, chosen)
+                         page_size, columns, bool(chosen))
 
     # -- querying -------------------------------------------------------------------------------
     def filtered_queryset(self, state, *, with_tab=True):
@@ -299,6 +314,9 @@ class StandardList:
         if counts.get(state.tab) is not None:
             paginator.count = counts[state.tab]  # the active tab's count is the page's total: no second COUNT
         page = paginator.get_page(state.page)
+        if not state.columns_chosen:
+            objects = page.object_list
+            columns = [c for c in columns if c.informative is None or any(c.informative(o) for o in objects)]
         rows = [
             {"pk": getattr(obj, self.row_key), "obj": obj, "cells": [c.render(obj) for c in columns]}
             for obj in page.object_list
@@ -320,6 +338,7 @@ class StandardList:
             "filters_active": any(f.is_active(self.params) for f in self.filters),
             "batch_actions": batch_actions,
             "table_rows": _TableRows(rows, bool(batch_actions)),
+            "empty": self.empty_state(state) if not rows else None,
             "can_export": bool(self.export_perm and has_perm(user, self.export_perm)),
             "page_sizes": PAGE_SIZES,
             "query": self.querystring(),
@@ -364,6 +383,19 @@ class StandardList:
 
     def render_table(self):
         return render_to_string("core/_list_body.html", self.context(), request=self.request)
+
+
+def next_step_hint(user, button, create_perm, import_perm=None):
+    """The empty list's "what to do next", naming only the buttons `user` has: 点击 “+ 新建客户” 新建，或 “导入”."""
+    can_create = has_perm(user, create_perm)
+    can_import = bool(import_perm) and has_perm(user, import_perm)
+    if can_create and can_import:
+        return _("Click “+ %(button)s” to add one, or “Import”.") % {"button": button}
+    if can_create:
+        return _("Click “+ %(button)s” to add one.") % {"button": button}
+    if can_import:
+        return _("Click “Import” to bring them in.")
+    return ""
 
 
 def remember(user, list_key, *, columns=None, page_size=None):

@@ -26,7 +26,16 @@ from shouhou.core.dialogs import can, finished, render_modal, show_error, url_or
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.forms_engine.kinds.references import SOURCES
 from shouhou.core.http import back
-from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
+from shouhou.core.lists import (
+    BatchAction,
+    Column,
+    Filter,
+    Scope,
+    StandardList,
+    Tab,
+    next_step_hint,
+    render_list,
+)
 from shouhou.core.permissions import has_perm, require
 
 from . import batch_services, importers, queries, services
@@ -131,6 +140,11 @@ class CustomerList(list_fields.CustomFieldsList, StandardList):
     more_actions_template = "customers/_more_actions.html"
     search_fields = ["name", "number", "contact_phone"]  # see filtered_queryset: contacts' phones too
     search_placeholder = gettext_lazy("Customer name, phone or number")
+    empty_text = gettext_lazy("No customers yet")
+
+    def empty_hint(self, request):
+        return next_step_hint(request.user, _("New customer"), "customer.create", "customer.import")
+
     default_sort = "-created_at"
     export_perm = "customer.export"
     tabs = [Tab("all", gettext_lazy("All")), *(_status_tab(status) for status in Customer.Status)]

@@ -46,7 +46,16 @@ NEAR, FAR = (0.0005, 0.004), (0.03, 0.07)  # degrees from the order address: on 
 # === settings, option lists and types ==================================================================
 
 SERVICE_TYPES = ("保内免费", "保外收费", "免费")
-SERVICE_CONTENTS = ("安装", "维修", "巡检", "保养", "回访", "咨询")
+# 服务内容: what is done, finer than the type (issue 15: a list whose 服务内容 repeated 工单类型 said nothing)
+TYPE_CONTENTS = {
+    "安装": ("新机安装", "移机安装", "安装调试"),
+    "维修": ("故障检修", "更换配件", "上门检测"),
+    "巡检": ("例行巡检", "安全检查"),
+    "保养": ("清洁保养", "更换滤芯", "润滑紧固"),
+    "回访": ("满意度回访", "延保推荐"),
+}
+CONSULTATION = "使用咨询"
+SERVICE_CONTENTS = (*(name for names in TYPE_CONTENTS.values() for name in names), CONSULTATION)
 LOCATION_CHECK = {"workorder.location_check_enabled": True, "workorder.location_check_nodes": ["start", "finish"],
                   "workorder.location_max_km": 2.0}
 REMIND_ASSIGNEE_BEFORE = {"related": ["assignee"], "user_ids": [], "when": "before", "minutes": 30}
@@ -58,25 +67,25 @@ class DemoType:
     name: str
     color: str
     weight: int  # share of the orders
-    content: str  # the usual 服务内容
+    contents: tuple  # its 服务内容 (TYPE_CONTENTS)
     flow: dict
     timeout_reminder: dict
 
 
 def demo_types(manager_role_id):
     return [
-        DemoType("安装", "#1677ff", 14, "安装", {
+        DemoType("安装", "#1677ff", 14, TYPE_CONTENTS["安装"], {
             "accept": {"enabled": True, "timeout_hours": 4}, "start": {"enabled": True},
             "finish": {"timeout_hours": 72, "approval": {"rule": "team_leader"}}}, REMIND_AFTER),
-        DemoType("维修", "#fa541c", 36, "维修", {
+        DemoType("维修", "#fa541c", 36, TYPE_CONTENTS["维修"], {
             "assign": {"timeout_hours": 2}, "accept": {"enabled": True, "timeout_hours": 2},
             "start": {"enabled": True, "timeout_hours": 24}}, REMIND_ASSIGNEE_BEFORE),
-        DemoType("巡检", "#13c2c2", 20, "巡检", {
+        DemoType("巡检", "#13c2c2", 20, TYPE_CONTENTS["巡检"], {
             "accept": {"enabled": False}, "start": {"enabled": True, "timeout_hours": 72}}, {}),
-        DemoType("保养", "#52c41a", 18, "保养", {
+        DemoType("保养", "#52c41a", 18, TYPE_CONTENTS["保养"], {
             "accept": {"enabled": True, "timeout_hours": 8}, "start": {"enabled": False},
             "finish": {"timeout_hours": 72}}, REMIND_ASSIGNEE_BEFORE),
-        DemoType("回访", "#722ed1", 12, "回访", {
+        DemoType("回访", "#722ed1", 12, TYPE_CONTENTS["回访"], {
             "assign": {"approval": {"rule": "role", "role_id": manager_role_id}},
             "accept": {"enabled": True, "timeout_hours": 24}, "start": {"enabled": False}}, {}),
     ]
@@ -492,9 +501,15 @@ class OrderLife:
         return order_services.create_work_order(
             actor=self.creator, order_type=self.order_type, customer=self.customer, product=self.product,
             priority=self.priority(), service_type=self.demo.service_type(kind, self.product, rng),
-            service_content=self.demo.contents["咨询" if consulting else self.demo.type_specs[kind].content],
+            service_content=self.demo.contents[CONSULTATION if consulting else self.content_of(kind)],
             planned_at=self.planned_at(), description=self.description(consulting), collaborator_ids=collaborators,
             assignee=assignee)
+
+    def content_of(self, kind):
+        """One of the type's 服务内容, chosen by the customer and product rather than drawn from the random
+        sequence, which every later choice of the seed depends on."""
+        contents = self.demo.type_specs[kind].contents
+        return contents[(self.customer.pk + (self.product.pk if self.product else 0)) % len(contents)]
 
     def do_assign(self):
         return order_actions.assign(actor=self.dispatcher, order=self.order,

@@ -24,7 +24,16 @@ from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.forms_engine.kinds.references import References
 from shouhou.core.http import back
 from shouhou.core.list_fields import CustomFieldFilter
-from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
+from shouhou.core.lists import (
+    BatchAction,
+    Column,
+    Filter,
+    Scope,
+    StandardList,
+    Tab,
+    next_step_hint,
+    render_list,
+)
 from shouhou.core.permissions import require
 
 from . import policy, queries, services
@@ -157,6 +166,11 @@ class ProductList(StandardList):
     title = gettext_lazy("Products")
     template = "products/list.html"
     toolbar_template = "products/_list_toolbar.html"
+    empty_text = gettext_lazy("No products yet")
+
+    def empty_hint(self, request):
+        return next_step_hint(request.user, _("New product"), "product.create", "product.import")
+
     search_fields = ["name"]  # replaced by queries.search_condition in filtered_queryset
     search_placeholder = gettext_lazy("Product name, number, serial number or customer")
     default_sort = "-created_at"

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from shouhou.accounts.models import Role, Team
@@ -123,7 +124,8 @@ def test_types_flows_options_and_settings(company):
     names = {kind: set(ServiceOption.objects.filter(kind=kind).values_list("name", flat=True))
              for kind in ServiceOption.Kind.values}
     assert names == {"service_type": {"保内免费", "保外收费", "免费"},
-                     "service_content": {"安装", "维修", "巡检", "保养", "回访", "咨询"}}
+                     "service_content": set(demo.SERVICE_CONTENTS)}
+    assert not WorkOrder.objects.filter(service_content__name=F("order_type__name")).exists()  # says more than the type
     assert company_settings.get("workorder.location_check_enabled") is True
 
 

@@ -16,7 +16,16 @@ from shouhou.accounts.queries import pickable_users
 from shouhou.core import forms_engine, list_fields
 from shouhou.core.dialogs import can, finished, render_modal, show_error
 from shouhou.core.errors import DomainError
-from shouhou.core.lists import BatchAction, Column, Filter, Scope, StandardList, Tab, render_list
+from shouhou.core.lists import (
+    BatchAction,
+    Column,
+    Filter,
+    Scope,
+    StandardList,
+    Tab,
+    next_step_hint,
+    render_list,
+)
 from shouhou.core.permissions import has_perm, require
 
 from .. import fees
@@ -70,7 +79,8 @@ SYSTEM_COLUMNS = [
     Column("priority", gettext_lazy("Priority"), value=_priority_cell, html=True, sortable=True,
            export=lambda o: str(o.get_priority_display())),
     Column("service_type", gettext_lazy("Service type"), value=lambda o: _name(o.service_type), default=False),
-    Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content)),
+    Column("service_content", gettext_lazy("Service content"), value=lambda o: _name(o.service_content),
+           informative=lambda o: o.service_content is not None and o.service_content.name != o.order_type.name),
     Column("product", gettext_lazy("Product"), value=lambda o: _name(o.product), default=False),
     Column("contact_name", gettext_lazy("Contact"), default=False),
     Column("contact_phone", gettext_lazy("Phone"), default=False),
@@ -155,6 +165,11 @@ class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     title = gettext_lazy("Work orders")
     template = "workorders/list.html"
     toolbar_template = "workorders/_list_toolbar.html"
+    empty_text = gettext_lazy("No work orders here")
+
+    def empty_hint(self, request):
+        return next_step_hint(request.user, _("New work order"), "workorder.create", "workorder.import")
+
     more_actions_template = "workorders/_list_more_actions.html"
     search_fields = ["number"]  # the search itself is order_queries.filter_work_orders (customer name, phone …)
     search_placeholder = gettext_lazy("Number, customer name or phone")
