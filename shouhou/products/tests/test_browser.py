@@ -35,8 +35,8 @@ def test_product_qr_journey(page, phone, tenant, owner):
     shot(phone, "products-qr-public")
 
     old = product.qr_token
-    page.on("dialog", lambda dialog: dialog.accept())
     page.click("#qrcode form button")
+    page.click("#confirm-dialog .confirm-ok")  # the kit's confirmation dialog (core/kit/_confirm.html)
     page.wait_for_load_state("networkidle")
     product.refresh_from_db()
     assert product.qr_token != old

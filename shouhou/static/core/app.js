@@ -74,7 +74,14 @@
     if (!action) return;
     var ids = selectedIds();
     if (!ids.length) return;
-    if (action.dataset.confirm && !window.confirm(action.dataset.confirm)) return;
+    if (action.dataset.confirm) {
+      confirmThen(action.dataset.confirm, function () { runBatchAction(action, ids); });
+      return;
+    }
+    runBatchAction(action, ids);
+  });
+
+  function runBatchAction(action, ids) {
     if (action.dataset.modal) {
       var url = action.dataset.url + "?" + ids.map(function (id) { return "ids=" + encodeURIComponent(id); }).join("&");
       openModal(url);
@@ -89,7 +96,28 @@
       form.appendChild(input);
     });
     form.submit();
-  });
+  }
+
+  // --- the one confirmation dialog (core/kit/_confirm.html): the question, 取消 and 确定 in the product's
+  // language whatever the browser's (window.confirm spoke the browser's). Falls back to window.confirm.
+  function confirmThen(message, proceed) {
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog || !window.bootstrap) {
+      if (window.confirm(message)) proceed();
+      return;
+    }
+    dialog.querySelector(".confirm-message").textContent = message;
+    var modal = bootstrap.Modal.getOrCreateInstance(dialog);
+    var ok = dialog.querySelector(".confirm-ok");
+    var fresh = ok.cloneNode(true);  // drop the previous question's handler
+    ok.parentNode.replaceChild(fresh, ok);
+    fresh.addEventListener("click", function () {
+      modal.hide();
+      proceed();
+    });
+    modal.show();
+  }
+  window.shouhouConfirm = confirmThen;
 
   // --- modal dialogs loaded with htmx: any [data-modal-url] opens its URL in #modal ---------------
   function openModal(url) {
@@ -114,11 +142,19 @@
     if (modalEl) bootstrap.Modal.getOrCreateInstance(modalEl).hide();
   });
 
-  // Confirm buttons/links outside lists: data-confirm="..."
+  // Confirm buttons/links outside lists: data-confirm="..." on the form asks first, in the one dialog.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var message = form.dataset.confirm;
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (!message) return;
+    if (form.dataset.confirmed) { delete form.dataset.confirmed; return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    confirmThen(message, function () {
+      form.dataset.confirmed = "1";
+      if (form.requestSubmit) form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+      else form.submit();
+    });
   });
 
   // On a narrow screen the tab row scrolls sideways: bring the active tab into view (e.g. 异常工单).

@@ -92,3 +92,31 @@ def test_no_customer_or_work_order_row_wraps_at_1366(page, live_server):
     shot(page, "dense-work-orders-1366")
     assert_one_line(rows)
     assert page.locator("thead th", has_text="服务内容").count() == 1  # it tells more than the type here
+
+
+def test_a_batch_delete_asks_in_the_kit_dialog(page, live_server):
+    """The confirmation speaks the product's language (not the browser's window.confirm): cancel keeps the
+    customer, 确定 deletes it."""
+    owner = set_up_company()
+    in_chinese(page, live_server)
+    login(page, owner.phone, DEMO_PASSWORD)
+    page.goto("/customers/")
+    native = []
+    page.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    page.locator(".row-check").first.check()
+    page.click(".batch-action.btn-outline-danger")
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    shot(page, "confirm-dialog-1366")
+    assert "确定" in dialog.inner_text() and "取消" in dialog.inner_text()
+    dialog.locator("button[data-bs-dismiss]").click()
+    dialog.wait_for(state="hidden")
+    with tenant_context(owner.tenant):
+        assert Customer.objects.count() == 4
+    page.click(".batch-action.btn-outline-danger")
+    dialog.wait_for(state="visible")
+    dialog.locator(".confirm-ok").click()
+    page.wait_for_load_state("networkidle")
+    with tenant_context(owner.tenant):
+        assert Customer.objects.count() == 3
+    assert not native and not page.js_errors
