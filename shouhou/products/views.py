@@ -190,7 +190,7 @@ class ProductList(StandardList):
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
                link=lambda p: customer_url(p.customer), sortable=True, sort_field="customer__name"),
         Column("number", gettext_lazy("Product number"), sortable=True, code=True),
-        Column("serial_number", gettext_lazy("Serial number"), sortable=True),
+        Column("serial_number", gettext_lazy("Serial number"), sortable=True, code=True),
         Column("product_type", gettext_lazy("Product type"),
                value=lambda p: p.product_type.name if p.product_type_id else "",
                sortable=True, sort_field="product_type__sort_order"),
@@ -204,7 +204,7 @@ class ProductList(StandardList):
         Column("created_by", gettext_lazy("Created by"), value=lambda p: p.created_by.name if p.created_by_id else "",
                default=False),
         Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda p: local_time(p.created_at),
-               export=lambda p: p.created_at),
+               export=lambda p: p.created_at, default=False),
     ]
     batch_actions = [
         BatchAction(gettext_lazy("Batch edit"), "products:batch_edit", perm="product.edit", modal=True),

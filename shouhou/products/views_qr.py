@@ -35,7 +35,7 @@ class QrCodeList(ProductList):
         Column("name", gettext_lazy("Product name"), sortable=True,
                link=lambda p: reverse("products:detail", args=[p.pk])),
         Column("number", gettext_lazy("Product number"), sortable=True, code=True),
-        Column("serial_number", gettext_lazy("Serial number")),
+        Column("serial_number", gettext_lazy("Serial number"), code=True),
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
                link=lambda p: customer_url(p.customer)),
         Column("product_type", gettext_lazy("Product type"),
