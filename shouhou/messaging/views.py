@@ -19,6 +19,12 @@ def bell(request):
     return render(request, "messaging/_bell.html", {"unread_notifications": queries.unread_count(request.user)})
 
 
+def _categories_of(user):
+    """The categories of the user's notifications: none offered for a module that has not landed (备件, 服务台)."""
+    present = set(queries.notifications_of(user).order_by().values_list("category", flat=True).distinct())
+    return [(value, label) for value, label in Notification.Category.choices if value in present]
+
+
 class NotificationList(StandardList):
     key = "notifications"
     title = _("Notifications")
@@ -31,7 +37,7 @@ class NotificationList(StandardList):
         Column("created_at", _("Time"), sortable=True),
     ]
     search_fields = ["title", "body"]
-    filters = [Filter("category", _("Category"), "category", choices=lambda r: Notification.Category.choices)]
+    filters = [Filter("category", _("Category"), "category", choices=lambda r: _categories_of(r.user))]
     default_sort = "-created_at"
 
     def base_queryset(self, request):

@@ -90,3 +90,12 @@ def test_the_empty_list_says_what_to_do_next(tenant, owner):
     engineer = make_user(tenant, roles=("visitor",))  # may view customers, not add them
     html = client_for(engineer).get(LIST).content.decode()
     assert "No customers yet" in html and "Click “" not in html
+
+
+def test_the_notification_filter_offers_only_categories_the_user_has(tenant, owner):
+    from shouhou.messaging.models import Notification
+
+    Notification.objects.create(user=owner, category="approval", title="待审批")
+    response = client_for(owner).get(reverse("messaging:notifications"))
+    (choices,) = [f["choices"] for f in response.context["filters"] if f["filter"].key == "category"]
+    assert [value for value, _label in choices] == ["approval"]  # no 备件 or 服务台 before their modules
