@@ -19,3 +19,11 @@ class WorkordersConfig(AppConfig):
         )
 
         tabs.register()  # the work-order tabs of the customer and product pages (core.object_tabs)
+
+        from shouhou.core import gone
+
+        from .queries import orders as order_queries
+
+        # a link to an order moved away from the user says so (issue 15); the phone registers its own pages
+        gone.register_explainer(["workorders:detail", "workorders:edit", "workorders:copy", "workorders:print"],
+                                "pk", order_queries.gone_message)
