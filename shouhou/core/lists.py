@@ -22,7 +22,7 @@ selection and Excel export — and answers htmx requests with only the table par
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -50,6 +50,7 @@ class Column:
     label: Any
     value: Callable | None = None  # obj -> display value; default getattr(obj, key)
     link: Callable | None = None  # obj -> url
+    link_perm: str | None = None  # the link only for users with this permission (no link that answers 403)
     sortable: bool = False
     sort_field: str | None = None
     default: bool = True
@@ -267,7 +268,7 @@ class StandardList:
     # -- rendering ------------------------------------------------------------------------------
     def visible_columns(self, state):
         by_key = {c.key: c for c in self.columns}
-        return [by_key[k] for k in state.columns if k in by_key]
+        return [_linked_for(self.request.user, by_key[k]) for k in state.columns if k in by_key]
 
     def context(self):
         state = self.state()
@@ -340,6 +341,13 @@ class StandardList:
 
     def render_table(self):
         return render_to_string("core/_list_body.html", self.context(), request=self.request)
+
+
+def _linked_for(user, column):
+    """The column as this user sees it: without its link when the link's page would refuse him."""
+    if column.link is None or not column.link_perm or has_perm(user, column.link_perm):
+        return column
+    return replace(column, link=None)
 
 
 def _with_prefetches(qs, columns):
