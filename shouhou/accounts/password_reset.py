@@ -114,7 +114,7 @@ def reset_password(*, phone, code, new_password, request=None):
     code = (code or "").strip()[:12]
     now = timezone.now()
     with transaction.atomic():
-        row = (PasswordResetCode.objects.select_for_update().select_related("user", "user__tenant")
+        row = (PasswordResetCode.objects.select_for_update(of=("self",)).select_related("user", "user__tenant")
                .filter(phone=phone, used_at=None, expires_at__gt=now).order_by("-created_at").first())
         if row is None:
             raise ValidationFailed(details={"code": [WRONG_CODE]})
