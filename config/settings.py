@@ -228,3 +228,10 @@ LOGGING = {
         "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# 忘记密码 (accounts.password_reset): codes by SMS, at most one a minute and five an hour per number and
+# per IP address, valid ten minutes, burnt after five wrong tries.
+PASSWORD_RESET_CODE_INTERVAL = int(os.environ.get("PASSWORD_RESET_CODE_INTERVAL", "60"))
+PASSWORD_RESET_CODES_PER_HOUR = int(os.environ.get("PASSWORD_RESET_CODES_PER_HOUR", "5"))
+PASSWORD_RESET_CODE_MINUTES = int(os.environ.get("PASSWORD_RESET_CODE_MINUTES", "10"))
+PASSWORD_RESET_MAX_TRIES = int(os.environ.get("PASSWORD_RESET_MAX_TRIES", "5"))

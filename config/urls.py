@@ -22,3 +22,5 @@ urlpatterns = [
     path("media/<path:path>", serve_legacy, name="legacy_media"),
     path("", include("shouhou.core.urls")),
 ]
+
+handler404 = "shouhou.core.gone.page_not_found"  # no dead ends: a clear page with a way back (issue 15)

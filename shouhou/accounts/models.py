@@ -194,3 +194,25 @@ class Session(AbstractBaseSession):
         from .sessions import SessionStore
 
         return SessionStore
+
+
+class PasswordResetCode(models.Model):
+    """One SMS code asked for on 忘记密码 (accounts.password_reset). A row is written for every accepted
+    request, whether an account uses the number or not (`user` is then empty), so the rate limits and the
+    answers are the same either way. Only the code's keyed hash is stored. Not a company's data: the user
+    is not known yet when the code is asked for."""
+
+    phone = models.CharField(max_length=20)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    code_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "-created_at"]), models.Index(fields=["ip", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.phone} {self.created_at:%Y-%m-%d %H:%M}"

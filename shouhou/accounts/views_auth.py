@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core import timeline
+from shouhou.core.audit import client_ip
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
 
-from . import services
+from . import password_reset, services
 
 
 def sign_in(request, username, password):
@@ -47,6 +48,51 @@ def login_view(request):
         return redirect(safe_next(request, "/"))
     return render(request, "accounts/login.html", {"error": error, "username": username,
                                                    "next": request.GET.get("next", "")})
+
+
+RESET_PHONE_KEY = "password_reset_phone"
+
+
+def forgot_password(request):
+    """忘记密码, step 1: the phone number. The answer is the same whether an account uses it or not."""
+    error, phone, status = "", "", 200
+    if request.method == "POST":
+        phone = request.POST.get("phone", "").strip()[:30]
+        try:
+            password_reset.request_code(phone=phone, ip=client_ip(request))
+        except ValidationFailed as exc:
+            error, status = exc.details["phone"][0], 400
+        except password_reset.TooManyCodes as exc:
+            error, status = exc.message, 429
+        else:
+            request.session[RESET_PHONE_KEY] = password_reset.clean_phone(phone)
+            messages.info(request, _("If an account uses this number, a code has been sent to it by SMS."))
+            return redirect("accounts:password_reset")
+    return render(request, "accounts/password_forgot.html", {"error": error, "phone": phone}, status=status)
+
+
+def reset_password(request):
+    """忘记密码, step 2: the code, the new password twice. Success signs the user out everywhere."""
+    errors, phone = {}, request.session.get(RESET_PHONE_KEY, "")
+    if request.method == "POST":
+        phone = request.POST.get("phone", "").strip()[:30]
+        new = request.POST.get("new_password", "")
+        if new != request.POST.get("new_password2", ""):
+            errors = {"new_password2": [_("The two passwords do not match.")]}
+        else:
+            try:
+                password_reset.reset_password(phone=phone, code=request.POST.get("code", ""), new_password=new,
+                                              request=request)
+            except ValidationFailed as exc:
+                errors = exc.details
+            else:
+                if request.user.is_authenticated:
+                    django_logout(request)
+                request.session.pop(RESET_PHONE_KEY, None)
+                messages.success(request, _("Your password has been reset. Log in with the new password."))
+                return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"errors": errors, "phone": phone},
+                  status=400 if errors else 200)
 
 
 @require_POST

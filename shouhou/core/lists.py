@@ -22,7 +22,7 @@ selection and Excel export — and answers htmx requests with only the table par
 import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -62,6 +62,7 @@ class Column:
     label: Any
     value: Callable | None = None  # obj -> display value; default getattr(obj, key)
     link: Callable | None = None  # obj -> url
+    link_perm: str | None = None  # the link only for users with this permission (no link that answers 403)
     sortable: bool = False
     sort_field: str | None = None
     default: bool = True
@@ -303,7 +304,7 @@ class StandardList:
     # -- rendering ------------------------------------------------------------------------------
     def visible_columns(self, state):
         by_key = {c.key: c for c in self.columns}
-        return [by_key[k] for k in state.columns if k in by_key]
+        return [_linked_for(self.request.user, by_key[k]) for k in state.columns if k in by_key]
 
     def context(self):
         state = self.state()
@@ -412,6 +413,13 @@ def remember(user, list_key, *, columns=None, page_size=None):
     preference, _created = ListPreference.objects.update_or_create(user=user, list_key=str(list_key)[:80],
                                                                    defaults=defaults)
     return preference
+
+
+def _linked_for(user, column):
+    """The column as this user sees it: without its link when the link's page would refuse him."""
+    if column.link is None or not column.link_perm or has_perm(user, column.link_perm):
+        return column
+    return replace(column, link=None)
 
 
 def _with_prefetches(qs, columns):

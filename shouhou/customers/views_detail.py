@@ -38,13 +38,14 @@ def _km(request):
     return min(max(km, 0.1), queries.MAX_NEARBY_KM)
 
 
-def _quick_links(customer):
-    """Quick-create buttons of modules that provide a create page (CUS-03)."""
+def _quick_links(actor, customer):
+    """Quick-create buttons of modules that provide a create page (CUS-03), shown only to a user whose
+    role may create there (issue 15: no button that answers 403)."""
     links = []
-    for name, label, icon in (("workorders:create", _("Work order"), "bi-clipboard-plus"),
-                              ("products:create", _("Product"), "bi-box")):
+    for name, perm, label, icon in (("workorders:create", "workorder.create", _("Work order"), "bi-clipboard-plus"),
+                                    ("products:create", "product.create", _("Product"), "bi-box")):
         url = url_or_empty(name)
-        if url:
+        if url and has_perm(actor, perm):
             links.append({"url": f"{url}?customer={customer.pk}", "label": label, "icon": icon})
     return links
 
@@ -83,7 +84,7 @@ def customer_detail(request, pk):
         "navigation_url": navigation_url(latitude=customer.latitude, longitude=customer.longitude,
                                          address=customer.full_address) if customer.full_address else "",
         "note_form": NoteForm(),
-        "quick_links": _quick_links(customer),
+        "quick_links": _quick_links(actor, customer),
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
         "reminders_tab": {"url": reminders_tab, "count": object_tabs.count("customer", "reminders", customer)} if reminders_tab else None,
         "can": policy.can(actor, customer, "edit", "delete", "remind", "sms"),

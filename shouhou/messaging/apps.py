@@ -8,5 +8,9 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
 
-        from . import handlers, menu, permissions, queries  # noqa: F401
+        from shouhou.accounts import password_reset
+
+        from . import handlers, menu, permissions, queries, services  # noqa: F401
+
+        password_reset.register_sender(services.send_password_reset_code)  # 忘记密码's code goes by SMS
 

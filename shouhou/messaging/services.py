@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from shouhou.core.errors import NotFound, QuotaExceeded, ValidationFailed
 from shouhou.core.models import Tenant
 from shouhou.core.permissions import require
-from shouhou.core.tenancy import require_tenant
+from shouhou.core.tenancy import require_tenant, tenant_context
 from shouhou.core.validators import normalize_phone, validate_mobile
 
 from . import sms
@@ -84,6 +84,16 @@ def send_sms(*, phone, content, actor=None, purpose="", template="", event_id=No
     SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.SENT, provider_id=provider_id)
     message.status, message.provider_id = SmsMessage.Status.SENT, provider_id
     tenant.sms_used = locked.sms_used + count
+    return message
+
+
+def send_password_reset_code(user, content):
+    """The SMS of 忘记密码 (accounts.password_reset registers this sender): to the user's own phone, in his
+    company's message log and quota like every SMS."""
+    with tenant_context(user.tenant):
+        message = send_sms(phone=user.phone, content=content, purpose="password_reset")
+    if message is not None and message.status == SmsMessage.Status.FAILED:
+        log.warning("The password reset code could not be sent: %s", message.error)
     return message
 
 

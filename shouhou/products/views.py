@@ -34,7 +34,7 @@ from shouhou.core.lists import (
     next_step_hint,
     render_list,
 )
-from shouhou.core.permissions import require
+from shouhou.core.permissions import has_perm, require
 
 from . import policy, queries, services
 from .forms import BatchEditForm, initial_for, initial_from_template, product_form_class
@@ -188,7 +188,8 @@ class ProductList(StandardList):
         Column("name", gettext_lazy("Product name"), sortable=True,
                link=lambda p: reverse("products:detail", args=[p.pk])),
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
-               link=lambda p: customer_url(p.customer), sortable=True, sort_field="customer__name"),
+               link=lambda p: customer_url(p.customer), link_perm="customer.view", sortable=True,
+               sort_field="customer__name"),
         Column("number", gettext_lazy("Product number"), sortable=True, code=True),
         Column("serial_number", gettext_lazy("Serial number"), sortable=True, code=True),
         Column("product_type", gettext_lazy("Product type"),
@@ -274,7 +275,8 @@ def product_detail(request, pk):
         "custom_values": forms_engine.display_values(schema, product.fields, include_empty=False),
         "others": others,
         "entries": timeline.entries_for(product, 100),
-        "customer_url": customer_url(product.customer),
+        # a role without the customer module sees the name, not a link that answers 403 (issue 15)
+        "customer_url": customer_url(product.customer) if has_perm(request.user, "customer.view") else "",
         "public_url": queries.public_url(request, product),
         "can": policy.can(request.user, product, "edit", "delete", "qrcode", "create", "remind"),
         "reminder_url": reminder_url(),

@@ -37,7 +37,7 @@ class QrCodeList(ProductList):
         Column("number", gettext_lazy("Product number"), sortable=True, code=True),
         Column("serial_number", gettext_lazy("Serial number"), code=True),
         Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name if p.customer_id else "",
-               link=lambda p: customer_url(p.customer)),
+               link=lambda p: customer_url(p.customer), link_perm="customer.view"),
         Column("product_type", gettext_lazy("Product type"),
                value=lambda p: p.product_type.name if p.product_type_id else ""),
         Column("warranty_end", gettext_lazy("Warranty end"), value=warranty_badge, html=True, sortable=True),

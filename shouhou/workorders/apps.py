@@ -22,3 +22,11 @@ class WorkordersConfig(AppConfig):
         from . import timeline_text
 
         timeline_text.register()  # its flags read as sentences in the history (core.timeline)
+
+        from shouhou.core import gone
+
+        from .queries import orders as order_queries
+
+        # a link to an order moved away from the user says so (issue 15); the phone registers its own pages
+        gone.register_explainer(["workorders:detail", "workorders:edit", "workorders:copy", "workorders:print"],
+                                "pk", order_queries.gone_message)

@@ -46,3 +46,13 @@ def js_format(msgid, *names):
     from django.utils.translation import gettext
 
     return gettext(msgid) % {name: "{" + name + "}" for name in names}
+
+
+@register.simple_tag(takes_context=True)
+def user_may(context, code):
+    """`{% user_may "workorder.view" as can %}`: whether the signed-in user's roles grant `code`, so a tab
+    or button the role cannot use is not shown (issue 15)."""
+    from shouhou.core.permissions import has_perm
+
+    user = context.get("user")
+    return bool(user is not None and user.is_authenticated and has_perm(user, code))

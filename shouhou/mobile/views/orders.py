@@ -8,7 +8,6 @@ from django.urls import reverse
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.bounds import parse_page
 from shouhou.core.durations import duration_text
-from shouhou.core.errors import NotFound
 from shouhou.core.geo import navigation_url
 from shouhou.core.permissions import has_perm, require
 from shouhou.workorders import flow, policy
@@ -133,12 +132,9 @@ def _navigation(order):
 @mobile_view
 def order_detail(request, pk):
     """The order within the actor's scope, or read-only for an approver who must decide on it (he decides
-    under 审批); a stale link (transferred away, deleted) gets a page saying so instead of a bare 404."""
+    under 审批); a stale link (transferred away, deleted) gets the kit's dead-end page (core.gone)."""
     user = request.user
-    try:
-        order, read_only = order_queries.open_work_order(user, pk)
-    except NotFound:
-        return render(request, "mobile/order_gone.html", {"tab": "orders"}, status=404)
+    order, read_only = order_queries.open_work_order(user, pk)
     flow_config = flow.normalize(order.order_type.flow)
     schema = forms_engine.get_schema(order.order_type.form_target)
     report = order_queries.time_in_statuses(order)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.models import User
-from shouhou.core import forms_engine, permissions, timeline
+from shouhou.core import bounds, forms_engine, permissions, timeline
 from shouhou.core.errors import NotFound, ValidationFailed
 from shouhou.core.models import Activity
 
@@ -103,6 +103,37 @@ def can_open(actor, pk):
     except NotFound:
         return False
     return True
+
+
+TRANSFERRED = _("This work order has been transferred to someone else.")
+
+
+def gone_message(actor, pk):
+    """The dead-end page's words (core.gone) for a link to order `pk` the actor cannot open, or None."""
+    return TRANSFERRED if transferred_away(actor, pk) else None
+
+
+def transferred_away(actor, pk):
+    """Whether a link to order `pk` the actor may no longer open should say "transferred to someone else":
+    the order exists in his company (the manager sees no other), he cannot open it now, and its timeline
+    shows it moved away from him (an assignee change from him, or his removal from the collaborators).
+    The dead-end page (core.gone) asks it; a missing or another company's order is False, like any id."""
+    pk = bounds.parse_id(pk)
+    if pk is None or can_open(actor, pk) or not WorkOrder.objects.filter(pk=pk).exists():
+        return False
+    content_type = ContentType.objects.get_for_model(WorkOrder)
+    name = actor.name
+    for changes in (Activity.objects.filter(content_type=content_type, object_id=str(pk))
+                    .values_list("changes", flat=True)):
+        for change in changes or []:
+            if not isinstance(change, dict):
+                continue
+            if change.get("field") == "assignee" and change.get("old") == name and change.get("new") != name:
+                return True
+            if (change.get("field") == "collaborators" and name in str(change.get("old", "")).split("、")
+                    and name not in str(change.get("new", "")).split("、")):
+                return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from shouhou.workorders.models import Approval, WorkOrder
 from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.services import actions as order_actions
 
-GONE = "This work order is no longer available to you"
+GONE = "This record has been deleted or you may not view it."
+TRANSFERRED = "This work order has been transferred to someone else."
 READ_ONLY = "it waits for your approval"
 
 
@@ -76,10 +77,10 @@ def test_a_stale_link_shows_a_page_saying_so(world, surface):
     client = client_for(world.engineer)
     assert client.get(url).status_code == 200
     order_actions.transfer(actor=world.dispatcher, order=order, assignee=world.engineer2, note="换人")
-    for _case in ("transferred", "deleted"):
+    for case in ("transferred", "deleted"):
         page = client.get(url)
         html = page.content.decode()
-        assert page.status_code == 404 and GONE in html
-        back = reverse("workorders:list") if surface == "console" else reverse("mobile:orders")
+        assert page.status_code == 404 and (TRANSFERRED if case == "transferred" else GONE) in html
+        back = reverse("workorders:index") if surface == "console" else reverse("mobile:orders")
         assert f'href="{back}"' in html
         WorkOrder.objects.filter(pk=order.pk).delete()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import forms_engine
 from shouhou.core.dialogs import finished, render_modal, show_error
-from shouhou.core.errors import Conflict, DomainError, NotFound
+from shouhou.core.errors import Conflict, DomainError
 from shouhou.core.permissions import has_perm, require
 
 from .. import flow, policy
@@ -168,11 +168,8 @@ def _detail_context(request, order, read_only=False):
 @login_required
 def detail(request, pk):
     """The order within the actor's scope, or read-only for an approver who must decide on it; a link
-    gone stale (transferred away, deleted) gets a page saying so instead of a bare 404."""
-    try:
-        order, read_only = order_queries.open_work_order(request.user, pk)
-    except NotFound:
-        return render(request, "workorders/order_gone.html", status=404)
+    gone stale (transferred away, deleted) gets the kit's dead-end page (core.gone) saying so."""
+    order, read_only = order_queries.open_work_order(request.user, pk)
     return render(request, "workorders/detail.html", _detail_context(request, order, read_only))
 
 

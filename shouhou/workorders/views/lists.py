@@ -72,7 +72,7 @@ SYSTEM_COLUMNS = [
     Column("order_type", gettext_lazy("Work-order type"), value=lambda o: type_chip(o.order_type), html=True,
            export=lambda o: o.order_type.name, sortable=True, sort_field="order_type__sort_order"),
     Column("customer", gettext_lazy("Customer"), value=lambda o: o.customer.name,
-           link=lambda o: customer_url(o.customer_id)),
+           link=lambda o: customer_url(o.customer_id), link_perm="customer.view"),
     Column("status", gettext_lazy("Work-order status"), value=status_cell, html=True, sortable=True,
            export=lambda o: str(o.get_status_display())),
     Column("assignee", gettext_lazy("Assignee"), value=lambda o: _name(o.assignee)),
