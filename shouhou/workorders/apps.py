@@ -19,3 +19,8 @@ class WorkordersConfig(AppConfig):
         )
 
         tabs.register()  # the work-order tabs of the customer and product pages (core.object_tabs)
+        from shouhou.core.flow import deadlines
+
+        from .services import timeouts
+
+        deadlines.register(timeouts.TIMEOUTS)  # node timeouts of work orders, swept by core.tasks
