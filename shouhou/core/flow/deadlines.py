@@ -91,7 +91,7 @@ class Timeouts:
         """Mark the company's documents past their node deadline overdue and send each reminder once.
         Idempotent. Each document is handled in its own transaction, locked with SKIP LOCKED so parallel
         workers share the work."""
-        now = now or timezone.now()
+        now = now or self.runner.now()
         handled = 0
         for pk in list(self.candidates(now).values_list("pk", flat=True)[:limit]):
             handled += self._process_one(pk, now)

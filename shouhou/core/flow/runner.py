@@ -68,11 +68,12 @@ class FlowRunner:
     entering       entering(document, status) before a new status' span (clear what it does not keep)
     event_fields   event_fields(document) → the identifying fields of every event
     approvals      the kind's approval declaration (core.flow.approvals.Approvals), or None
+    clock          the time of an action (default timezone.now)
     """
 
     def __init__(self, *, kind, model, event_prefix, lock, can_see, config_of, check, next_status, action_node,
                  waiting_node, final_statuses, apply, span_model, span_field, tracked, describe, event_fields,
-                 flags=(), before_save=None, entering=None, approvals=None):
+                 flags=(), before_save=None, entering=None, approvals=None, clock=timezone.now):
         self.kind, self.model, self.event_prefix = kind, model, event_prefix
         self.lock, self.can_see, self.config_of = lock, can_see, config_of
         self.check, self.next_status, self.action_node = check, next_status, action_node
@@ -82,15 +83,12 @@ class FlowRunner:
         self.tracked, self.describe, self.event_fields = tuple(tracked), describe, event_fields
         self.flags, self.before_save, self.entering = tuple(flags), before_save, entering
         self.approvals = approvals
+        self.now = clock
         self._always_saved = {*self.flags, "version", "updated_at"}
 
     @cached_property
     def apply(self):
         return self._apply() if callable(self._apply) else self._apply
-
-    @staticmethod
-    def now():
-        return timezone.now()
 
     # --- the protocol -----------------------------------------------------------------------------------
 

@@ -275,6 +275,7 @@ RUNNER = FlowRunner(
     final_statuses=flow.FINAL_STATUSES, apply=_apply_table, span_model=StatusSpan, span_field="order",
     tracked=TRACKED, describe=describe, event_fields=event_fields, flags=(*FLAG_FIELDS, "is_exception"),
     before_save=_keep_exception_in_step, entering=_entering,
+    clock=lambda: now(),  # looked up on each call: tests stand a clock in for kernel.now
     approvals=flow_approvals.Approvals(
         model=Approval, document_field="order", creator_of=lambda order: order.created_by_id,
         assignee_of=_assignee_of, action_labels=flow.ACTION_LABELS, clean_note=clean_text,
