@@ -134,6 +134,14 @@ def emit(name, order, actor, **payload):
     outbox.emit(name, **event_fields(order), actor_id=pk(actor), **payload)
 
 
+def record_and_emit(actor, order, verb, summary, before=None, *, note="", attachments=None, changes=(),
+                    event, **payload):
+    """`record` then `emit` of `event` (its full name, "workorder.…"), in one statement where the database
+    allows (core.flow.writes)."""
+    RUNNER.record_and_emit(actor, order, verb, summary, before, note=note, attachments=attachments, changes=changes,
+                           event=event.removeprefix("workorder."), **payload)
+
+
 def clean_text(value, field, *, required=False, limit=MAX_REASON, errors=None):
     """Stripped text; a field error when required and empty or too long."""
     text = (value or "").strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
