@@ -1,4 +1,4 @@
-"""Core jobs: outbox delivery and its sweep (architecture §9–10)."""
+"""Core jobs: outbox delivery and its sweep, flow-node timeouts (architecture §8–10)."""
 
 import logging
 
@@ -33,3 +33,11 @@ def sweep_orphan_files():
     from . import files
 
     return files.sweep_orphans()
+
+
+@db_periodic_task(crontab(minute="*"))
+def check_flow_timeouts():
+    """Node deadlines of every flow document kind (core.flow.deadlines): overdue marks and reminders."""
+    from .flow import deadlines
+
+    return deadlines.run()

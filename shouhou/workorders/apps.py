@@ -30,3 +30,9 @@ class WorkordersConfig(AppConfig):
         # a link to an order moved away from the user says so (issue 15); the phone registers its own pages
         gone.register_explainer(["workorders:detail", "workorders:edit", "workorders:copy", "workorders:print"],
                                 "pk", order_queries.gone_message)
+
+        from shouhou.core.flow import deadlines
+
+        from .services import timeouts
+
+        deadlines.register(timeouts.TIMEOUTS)  # node timeouts of work orders, swept by core.tasks

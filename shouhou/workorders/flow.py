@@ -105,6 +105,9 @@ class NotAllowed(Conflict):
     """The action is not possible in the order's current state (HTTP 409)."""
 
 
+WAITING_FOR_APPROVAL = _("The work order is waiting for an approval.")
+
+
 # --- reading a flow -------------------------------------------------------------------------------
 
 def default_flow():
@@ -174,7 +177,7 @@ def refusal(action, order, flow, *, ignore_approval=False, rows=None):
                 "node": NODE_LABELS[ACTION_NODE[action]]}
         return gettext("Unknown action.")
     if order.awaiting_approval and not ignore_approval:
-        return gettext("The work order is waiting for an approval.")
+        return str(WAITING_FOR_APPROVAL)
     if order.status not in row.sources:
         return gettext("The work order is now “%(status)s”; “%(action)s” is not possible.") % {
             "status": Status(order.status).label, "action": ACTION_LABELS[action]}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.flow.approvals import FlowApproval
 from shouhou.core.forms_engine.models import CustomFieldsMixin
 from shouhou.core.models import TenantModel
 
@@ -201,30 +202,12 @@ class Receipt(TenantModel):
         verbose_name = _("receipt")
 
 
-class Approval(TenantModel):
-    """工单审批 (WO-14): a requested action waiting for an approver."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending approval")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+class Approval(FlowApproval):
+    """工单审批 (WO-14): a requested action waiting for an approver. The shared fields, the rules and the
+    decisions are the flow engine's (core.flow.approvals); the order and its approvers are the work order's."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="approvals")
-    node = models.CharField(_("node"), max_length=20)
-    action = models.CharField(_("action"), max_length=20)
-    payload = models.JSONField(default=dict, blank=True)
-    requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("requested by"))
     approvers = models.ManyToManyField(USER, related_name="work_order_approvals", verbose_name=_("approvers"))
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING,
-                             db_index=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("note"), blank=True)
-    # the flow's rule found nobody but the requester: the company's administrators decide instead
-    routed_to_admins = models.BooleanField(_("sent to the administrators"), default=False)
 
     class Meta:
         verbose_name = _("approval")

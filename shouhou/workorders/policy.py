@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings, permissions
 from shouhou.core.errors import PermissionDenied
+from shouhou.core.flow import approvals as flow_approvals
 
 from . import flow
-from .models import Approval, Status
+from .models import Status
 
 
 def _assignee_rule(actor, order):
@@ -125,31 +126,19 @@ def may(actor, order, action):
 
 
 # --- deciding approvals -----------------------------------------------------------------------------------
+# the same for every flow document kind: the flow engine's (core.flow.approvals)
 
 def decision_refusal(actor, approval, decision, *, is_approver=None):
     """Why the actor may not `decision` ("approve", "refuse", "withdraw") the request, or None.
     `is_approver`: the caller's answer when it has read it already (else one query, when needed)."""
-    if decision == "withdraw":
-        return None if approval.requested_by_id == actor.pk else _("Only the requester can withdraw this request.")
-    if approval.requested_by_id == actor.pk:
-        return _("You are not an approver of this request.")  # never on his own request
-    if is_approver is None:
-        is_approver = approval.approvers.filter(pk=actor.pk).exists()
-    return None if is_approver else _("You are not an approver of this request.")
+    return flow_approvals.decision_refusal(actor, approval, decision, is_approver=is_approver)
 
 
 def require_decision(actor, approval, decision, *, is_approver=None):
     """Raise PermissionDenied (403) unless the actor may take `decision` on the request."""
-    message = decision_refusal(actor, approval, decision, is_approver=is_approver)
-    if message is not None:
-        raise PermissionDenied(message)
+    flow_approvals.require_decision(actor, approval, decision, is_approver=is_approver)
 
 
 def approval_actions(actor, approval):
     """The decisions the actor may take on a pending request (the inbox's and the detail's buttons)."""
-    if approval.state != Approval.State.PENDING:
-        return []
-    actions = ["approve", "refuse"] if decision_refusal(actor, approval, "approve") is None else []
-    if decision_refusal(actor, approval, "withdraw") is None:
-        actions.append("withdraw")
-    return actions
+    return flow_approvals.decisions(actor, approval)

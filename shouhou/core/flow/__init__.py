@@ -15,8 +15,11 @@ Nodes brought by later modules (the pool, settlement, return visits, closing) pl
 `kind.register_performer(node, performer)` from their AppConfig.ready(): until then such a node reads
 as off everywhere, so no document can stop at a status nothing moves it on from.
 
-Everything here is pure except `locking.lock`; the kind's services lock → check → transition →
-timeline → outbox in one transaction.
+The kind's table and reading are pure. The action protocol is the engine's too: `runner.FlowRunner` (a
+kind's declaration; lock → check → approval or APPLY → status, span, deadline → save → timeline + outbox),
+`approvals` (who approves, asking, deciding; the abstract `FlowApproval` each kind's table subclasses),
+`deadlines` (node clocks on working hours, the registered timeout sweeps), `locking` and `writes`. They are
+imported by their module name (`from shouhou.core.flow import runner`): `approvals` defines a model.
 """
 
 from .engine import FlowKind, Transition

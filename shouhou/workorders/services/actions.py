@@ -1,7 +1,8 @@
 """The flow actions an actor asks for (architecture §8): assign, accept, reject, transfer, start, pause,
 resume, complete, close, cancel, reopen. Each locks the order (kernel.lock), asks the policy whether
-the actor may, cleans its input, then `perform` checks the flow table and either applies the action
-(transitions.APPLY) or records an approval request when the node has an approval rule."""
+the actor may, cleans its input, then `perform` hands it to the flow engine's runner, which checks the
+flow table and either applies the action (transitions.APPLY) or records an approval request when the
+node has an approval rule (core.flow.approvals)."""
 
 
 from django.db import transaction
@@ -16,21 +17,16 @@ from shouhou.core.errors import (
 )
 
 from .. import flow, policy
-from . import approvals, kernel, locations, receipts, transitions
+from . import kernel, locations, receipts
 
 
 def perform(actor, order, action, payload, **checked):
-    """Check the table, then apply the action, or record an approval request when its node needs one.
+    """Check the table, then apply the action, or record an approval request when its node needs one
+    (the flow engine's protocol: core.flow.runner, work orders declared as kernel.RUNNER).
 
     `checked` hands the apply step objects the caller has just validated (the new assignee), which it
     would otherwise read again; an approval stores only the payload, and its apply step reads them anew."""
-    flow_config = kernel.flow_of(order)
-    flow.check(action, order, flow_config)
-    node = flow.ACTION_NODE.get(action)
-    rule = flow.approval_rule(flow_config, node) if node else None
-    if rule is not None:
-        return approvals.request_approval(actor, order, action, node, rule, payload)
-    return transitions.APPLY[action](actor, order, payload, flow_config, kernel.now(), **checked)
+    return kernel.RUNNER.perform(actor, order, action, payload, **checked)
 
 
 @transaction.atomic

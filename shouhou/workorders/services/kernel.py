@@ -3,11 +3,15 @@
 `record` (the timeline with before/after), `emit` (the outbox), the span and deadline moves of the
 flow, and the small cleaners the subject modules share (`clean_text`, `clean_file_refs`, …).
 
+`RUNNER` declares work orders as a document kind of the flow engine (core.flow.runner.FlowRunner): the
+action protocol (check → approval or APPLY → status, span, deadline → save → timeline + outbox) and the
+shared steps are the engine's; `save`, `snapshot`, `record`, `split_span`, `move` … here are its steps
+under the names the subject modules use.
+
 Each write locks the order, checks, writes, records the timeline and emits its event in one
 transaction; a refusal raises before anything is written, so it changes nothing.
 """
 
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -17,20 +21,21 @@ from shouhou.accounts.models import User
 from shouhou.core import (
     outbox,
     permissions,
-    timeline,
-    working_hours,
 )
 from shouhou.core.errors import (
     NotFound,
     ValidationFailed,
 )
-from shouhou.core.flow import locking, writes
+from shouhou.core.flow import approvals as flow_approvals
+from shouhou.core.flow import locking
+from shouhou.core.flow.runner import FlowRunner
 from shouhou.core.forms_engine.kinds import FieldError
 from shouhou.core.forms_engine.kinds.files import clean_ref
 
 from .. import flow
 from .. import references as refs
 from ..models import (
+    Approval,
     Receipt,
     Status,
     StatusSpan,
@@ -105,53 +110,36 @@ def flow_of(order):
 
 def save(order, fields=()):
     """Write the changed fields; keeps is_exception in step and bumps the version."""
-    order.is_exception = any(getattr(order, name) for name in FLAG_FIELDS)
-    order.version += 1
-    order.save(update_fields=sorted({*fields, *FLAG_FIELDS, "is_exception", "version", "updated_at"}))
+    RUNNER.save(order, fields)
 
 
 def snapshot(order):
-    return {name: getattr(order, name) for name in TRACKED}
+    return RUNNER.snapshot(order)
 
 
 def tracked_changes(order, before):
     """Timeline changes of status, assignee and flags, in words."""
-    changes = []
-    for name in TRACKED:
-        old, new = before[name], getattr(order, name)
-        if old == new:
-            continue
-        label = str(WorkOrder._meta.get_field(name).verbose_name)
-        if name == "status":
-            old, new = Status(old).label, Status(new).label
-        elif name == "assignee":
-            old, new = (old.name if old else ""), (new.name if new else "")
-        else:
-            old, new = ("✓" if old else "✗"), ("✓" if new else "✗")
-        changes.append({"field": name, "label": label, "old": str(old), "new": str(new)})
-    return changes
+    return RUNNER.tracked_changes(order, before)
 
 
 def record(actor, order, verb, summary, before=None, *, note="", attachments=None, changes=()):
-    all_changes = [*(tracked_changes(order, before) if before is not None else []), *changes]
-    timeline.record(actor=actor, obj=order, verb=verb, summary=summary, changes=all_changes, note=note,
-                    attachments=attachments)
+    RUNNER.record(actor, order, verb, summary, before, note=note, attachments=attachments, changes=changes)
+
+
+def event_fields(order):
+    return {"order_id": order.pk, "number": order.number}
 
 
 def emit(name, order, actor, **payload):
-    outbox.emit(name, order_id=order.pk, number=order.number, actor_id=pk(actor), **payload)
+    outbox.emit(name, **event_fields(order), actor_id=pk(actor), **payload)
 
 
 def record_and_emit(actor, order, verb, summary, before=None, *, note="", attachments=None, changes=(),
                     event, **payload):
-    """`record` then `emit` (every flow action ends so), written in one statement where the database
+    """`record` then `emit` of `event` (its full name, "workorder.…"), in one statement where the database
     allows (core.flow.writes)."""
-    all_changes = [*(tracked_changes(order, before) if before is not None else []), *changes]
-    entry = timeline.entry(actor=actor, obj=order, verb=verb, summary=summary, changes=all_changes, note=note,
-                           attachments=attachments)
-    outbox_event = outbox.event_for(event, order_id=order.pk, number=order.number, actor_id=pk(actor), **payload)
-    writes.insert(entry, outbox_event)
-    outbox.schedule(outbox_event)
+    RUNNER.record_and_emit(actor, order, verb, summary, before, note=note, attachments=attachments, changes=changes,
+                           event=event.removeprefix("workorder."), **payload)
 
 
 def clean_text(value, field, *, required=False, limit=MAX_REASON, errors=None):
@@ -225,38 +213,24 @@ def resolve_assignee(actor, value, *, order=None, customer=None):
 
 
 def open_span(order, now):
-    StatusSpan.objects.create(tenant_id=order.tenant_id, order=order, status=order.status,
-                              paused=order.is_paused, started_at=now)
+    RUNNER.open_span(order, now)
 
 
 def split_span(order, now):
     """Close the running span and open the next: on every status change and on pause/resume (one
     statement where the database allows: core.flow.writes)."""
-    writes.split_span(StatusSpan(tenant_id=order.tenant_id, order=order, status=order.status,
-                                 paused=order.is_paused, started_at=now), "order", now)
+    RUNNER.split_span(order, now)
 
 
 def set_deadline(order, flow_config, now):
     """Start the clock of the node the order now waits for (or stop it when nothing follows). The node's
     hours count on the wall clock, or in working hours when the company counts timeouts so (SYS-10)."""
-    node = flow.waiting_node(order.status, flow_config) if order.status not in flow.FINAL_STATUSES else None
-    hours = flow.timeout_hours(flow_config, node) if node else None
-    order.deadline_node = node if hours else ""
-    order.deadline_at = None
-    if hours:
-        schedule = working_hours.timeout_schedule()
-        order.deadline_at = schedule.add(now, hours) if schedule else now + timedelta(hours=hours)
-    order.is_overdue = False
+    RUNNER.set_deadline(order, flow_config, now)
 
 
 def move(order, status, flow_config, now):
     """Enter `status` (or re-enter it): new time span, new deadline."""
-    order.status = status
-    if status not in flow.WORKING_STATUSES:
-        order.is_paused = False
-    split_span(order, now)
-    set_deadline(order, flow_config, now)
-    return ["status", "deadline_node", "deadline_at"]
+    return RUNNER.move(order, status, flow_config, now)
 
 
 def clean_coordinate(value, limit, field, errors):
@@ -270,3 +244,47 @@ def clean_coordinate(value, limit, field, errors):
         errors[field] = [_("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}]
         return None
     return number
+
+
+# --- work orders as a document kind of the flow engine ------------------------------------------------------
+
+def describe(name, old, new):
+    """The timeline's words for a tracked field's old and new value."""
+    if name == "status":
+        return Status(old).label, Status(new).label
+    if name == "assignee":
+        return (old.name if old else ""), (new.name if new else "")
+    return ("✓" if old else "✗"), ("✓" if new else "✗")
+
+
+def _keep_exception_in_step(order):
+    order.is_exception = any(getattr(order, name) for name in FLAG_FIELDS)
+
+
+def _entering(order, status):
+    if status not in flow.WORKING_STATUSES:  # pause/resume exist only while working
+        order.is_paused = False
+
+
+def _apply_table():
+    from . import transitions  # it builds on this module
+
+    return transitions.APPLY
+
+
+def _assignee_of(order, payload):
+    """The team-leader rule's assignee: the one the action names (assign, transfer), else the order's."""
+    return payload.get("assignee_id") or order.assignee_id
+
+
+RUNNER = FlowRunner(
+    kind=flow.KIND, model=WorkOrder, event_prefix="workorder", lock=lock, can_see=can_see, config_of=flow_of,
+    check=flow.check, next_status=flow.next_status, action_node=flow.ACTION_NODE, waiting_node=flow.waiting_node,
+    final_statuses=flow.FINAL_STATUSES, apply=_apply_table, span_model=StatusSpan, span_field="order",
+    tracked=TRACKED, describe=describe, event_fields=event_fields, flags=(*FLAG_FIELDS, "is_exception"),
+    before_save=_keep_exception_in_step, entering=_entering,
+    clock=lambda: now(),  # looked up on each call: tests stand a clock in for kernel.now
+    approvals=flow_approvals.Approvals(
+        model=Approval, document_field="order", creator_of=lambda order: order.created_by_id,
+        assignee_of=_assignee_of, action_labels=flow.ACTION_LABELS, clean_note=clean_text,
+        waiting=flow.WAITING_FOR_APPROVAL, not_allowed=flow.NotAllowed))
