@@ -207,6 +207,9 @@ SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
 # Maps/geocoding: AMap web service when a key is set; offline gazetteer otherwise.
 MAPS_AMAP_KEY = os.environ.get("MAPS_AMAP_KEY", "")
 MAPS_AMAP_ENDPOINT = os.environ.get("MAPS_AMAP_ENDPOINT", "https://restapi.amap.com/v3/geocode/geo")
+MAPS_AMAP_DISTANCE_ENDPOINT = os.environ.get("MAPS_AMAP_DISTANCE_ENDPOINT", "https://restapi.amap.com/v3/distance")
+# The system the map pages draw in: wgs84, gcj02 (高德, 腾讯) or bd09 (百度); empty: gcj02 with an AMap key, else wgs84.
+MAPS_COORDINATES = os.environ.get("MAPS_COORDINATES", "")
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

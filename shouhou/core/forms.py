@@ -77,3 +77,42 @@ class ChecklistField(forms.TypedMultipleChoiceField):
         kwargs.setdefault("coerce", int)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+# --- the cascading region picker (省 / 市 / 区县, core.regions) ---------------------------------------------
+
+REGION_LEVELS = ("province", "city", "district")
+
+
+def region_field(label):
+    """A province, city or district input drawn as a select; `bind_regions` fills its options. It posts a
+    GB/T 2260 code (or an unmatched stored name, marked 待修正), which the services match again."""
+    return forms.CharField(label=label, max_length=30, required=False, widget=forms.Select())
+
+
+def bind_regions(form, names=REGION_LEVELS):
+    """Fill the three selects of `names` (province, city, district inputs of `form`) with the divisions the
+    current values allow: every province, the chosen province's cities, the chosen city's districts. The
+    page's core/regions.js loads the next level when one changes. Values may be names or codes."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from . import regions
+
+    current = [str((form.data.get(form.add_prefix(name)) if form.is_bound else
+                    form.initial.get(name, form.fields[name].initial)) or "").strip() for name in names]
+    found = regions.match(*current)
+    nodes = [found.province, found.city, found.district]
+    parents = [None, nodes[0], nodes[1]]
+    url = reverse("core:regions")
+    for index, name in enumerate(names):
+        field, node, parent = form.fields[name], nodes[index], parents[index]
+        options = [("", _("(choose)"))]
+        if index == 0 or parent is not None:
+            options += [(child.code, child.name) for child in regions.children(parent.code if parent else None)]
+        if node is None and current[index] and not regions.get(current[index]):
+            options.append((current[index], _("%(name)s (to fix)") % {"name": current[index]}))
+        field.widget.choices = options
+        field.widget.attrs.update({"data-region-level": REGION_LEVELS[index], "data-region-url": url})
+        if node is not None and not form.is_bound:
+            form.initial[name] = node.code

@@ -11,4 +11,5 @@ urlpatterns = [
     path("forms/<str:target>/design/preview/", designer_views.form_designer_preview, name="form_designer_preview"),
     path("forms/<str:target>/design/save/", designer_views.form_designer_save, name="form_designer_save"),
     path("forms/geocode/", designer_views.form_geocode, name="form_geocode"),
+    path("regions/", views.regions_children, name="regions"),
 ]

@@ -46,3 +46,22 @@ def safe_next(request, default):
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return default
+
+
+@login_required
+def regions_children(request):
+    """The divisions under ?parent= (empty: the provinces) for the cascading picker, or ?text= split (识别地址)."""
+    from django.http import JsonResponse
+
+    from . import regions
+
+    if "text" in request.GET:
+        text = request.GET.get("text", "")[:200]
+        found = regions.split(text)
+        found["options"] = {"city": [n.as_json() for n in regions.children(found["province_code"])]
+                            if found["province_code"] else [],
+                            "district": [n.as_json() for n in regions.children(found["city_code"])]
+                            if found["city_code"] else []}
+        return JsonResponse(found)
+    parent = request.GET.get("parent", "")[:6]
+    return JsonResponse({"results": [node.as_json() for node in regions.children(parent)]})

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from shouhou.core import forms_engine
+from shouhou.core import forms_engine, regions
 from shouhou.core.api_types import ApiDate, Flag, Id, NonBlank
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.errors import NotFound
@@ -62,11 +62,19 @@ class ContactPatchIn(Schema):
                                                         "another is made default")
 
 
+REGION_TEXT = "A name (common variants too: 上海 or 上海市, 广西 or 广西壮族自治区) or a GB/T 2260 code"
+REGION_CODE = r"^(\d{6})?$"
+
+
 class AddressOut(Schema):
     id: int
     province: str
     city: str
     district: str
+    province_code: str = Field(description="GB/T 2260 code; empty when the name did not match (地区待修正)")
+    city_code: str
+    district_code: str
+    region_unmatched: bool = Field(description="A region part has no code: pick the region again")
     detail: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -74,9 +82,12 @@ class AddressOut(Schema):
 
 
 class AddressIn(Schema):
-    province: str = Field("", max_length=30)
-    city: str = Field("", max_length=30)
-    district: str = Field("", max_length=30)
+    province: str = Field("", max_length=30, description=REGION_TEXT)
+    city: str = Field("", max_length=30, description=REGION_TEXT + "; a municipality's city is itself (上海市)")
+    district: str = Field("", max_length=30, description=REGION_TEXT)
+    province_code: str = Field("", pattern=REGION_CODE, description="Instead of the name (wins over it)")
+    city_code: str = Field("", pattern=REGION_CODE)
+    district_code: str = Field("", pattern=REGION_CODE)
     detail: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90, description="Empty: located from the address")
     longitude: Decimal | None = Field(None, ge=-180, le=180)
@@ -84,9 +95,12 @@ class AddressIn(Schema):
 
 
 class AddressPatchIn(Schema):
-    province: str | None = Field(None, max_length=30)
+    province: str | None = Field(None, max_length=30, description=REGION_TEXT + "; send the three parts together")
     city: str | None = Field(None, max_length=30)
     district: str | None = Field(None, max_length=30)
+    province_code: str | None = Field(None, pattern=REGION_CODE)
+    city_code: str | None = Field(None, pattern=REGION_CODE)
+    district_code: str | None = Field(None, pattern=REGION_CODE)
     detail: str | None = Field(None, max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
@@ -106,6 +120,9 @@ class CustomerOut(Schema):
     province: str = Field(description="The default address")
     city: str
     district: str
+    province_code: str
+    city_code: str
+    district_code: str
     address_detail: str
     latitude: Decimal | None
     longitude: Decimal | None
@@ -339,3 +356,44 @@ def update_address(request, customer_id: Id, address_id: Id, payload: AddressPat
 def delete_address(request, customer_id: Id, address_id: Id):
     contact_services.delete_address(actor=request.auth, address=_address(request, customer_id, address_id))
     return Status(204, None)
+
+
+# --- administrative divisions (core.regions) -------------------------------------------------------------
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class RegionQuery(Schema):
+    parent: str = Field("", pattern=REGION_CODE, description="Empty: the provinces; a province: its cities; "
+                                                             "a city: its districts")
+
+
+class SplitQuery(Schema):
+    text: str = Field(min_length=1, max_length=200)
+
+
+class SplitOut(Schema):
+    province: str
+    province_code: str
+    city: str
+    city_code: str
+    district: str
+    district_code: str
+    detail: str
+
+
+@router.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["regions"])
+def list_regions(request, filters: Query[RegionQuery]):
+    """The children of a division (GB/T 2260): the 34 provincial units, a province's cities, a city's districts.
+    A municipality (上海市) has one city, itself (code 310100)."""
+    if filters.parent and regions.get(filters.parent) is None:
+        raise NotFound()
+    return [node.as_json() for node in regions.children(filters.parent)]
+
+
+@router.get("/regions/split", response={200: SplitOut, **ERRORS}, tags=["regions"])
+def split_address(request, filters: Query[SplitQuery]):
+    """识别地址: a free-text address cut into province, city, district (with codes) and the rest."""
+    return regions.split(filters.text)

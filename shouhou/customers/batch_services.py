@@ -294,6 +294,9 @@ def _insert(actor, prepared):
             contact_name=contact["name"] if contact else "", contact_phone=contact["phone"] if contact else "",
             province=address["province"] if address else "", city=address["city"] if address else "",
             district=address["district"] if address else "", address_detail=address["detail"] if address else "",
+            province_code=address.get("province_code", "") if address else "",
+            city_code=address.get("city_code", "") if address else "",
+            district_code=address.get("district_code", "") if address else "",
             latitude=address["latitude"] if address else None, longitude=address["longitude"] if address else None))
     Customer.objects.bulk_create(customers, batch_size=BATCH)
     Owners = Customer.owners.through

@@ -12,6 +12,8 @@ from .models import Address, Contact
 from .services import (
     ADDRESS_PARTS,
     CONTACT_FIELDS,
+    REGION_CODES,
+    REGION_PARTS,
     clean_address,
     clean_contact,
     locate,
@@ -96,9 +98,12 @@ def update_address(*, actor, address, geocode=True, **data):
     address = _child(Address, customer, address)
     fields = (*ADDRESS_PARTS, "latitude", "longitude", "is_default")
     current = {name: getattr(address, name) for name in fields}
-    if any(part in data for part in ADDRESS_PARTS) and "latitude" not in data:
+    moved = any(part in data for part in (*ADDRESS_PARTS, *REGION_CODES))
+    if moved and "latitude" not in data:
         current.update(latitude=None, longitude=None)  # a moved address is located again
-    values, errors = clean_address({**current, **data})
+    # the region is matched again only when it is given: making an unmatched address the default still works
+    values, errors = clean_address({**current, **data},
+                                   match_regions=any(key in data for key in (*REGION_PARTS, *REGION_CODES)))
     clean.raise_if(errors)
     if geocode:
         locate(values)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.queries import pickable_users
 from shouhou.core import forms_engine
-from shouhou.core.forms import ChecklistField, ConsoleForm, EngineErrorsMixin
+from shouhou.core.forms import ChecklistField, ConsoleForm, EngineErrorsMixin, bind_regions, region_field
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
 from . import services
@@ -54,9 +54,9 @@ class CustomerForm(EngineErrorsMixin, ConsoleForm):
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     contact_position = forms.CharField(label=_("Position"), max_length=50, required=False)
-    province = forms.CharField(label=_("Province"), max_length=30, required=False)
-    city = forms.CharField(label=_("City"), max_length=30, required=False)
-    district = forms.CharField(label=_("District"), max_length=30, required=False)
+    province = region_field(_("Province"))
+    city = region_field(_("City"))
+    district = region_field(_("District"))
     address_detail = forms.CharField(label=_("Detailed address"), max_length=200, required=False)
     latitude = forms.CharField(label=_("Latitude"), required=False,
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -89,6 +89,7 @@ class CustomerForm(EngineErrorsMixin, ConsoleForm):
             listed = {user.pk for user in people}
             people += [user for user in customer.owners.all() if user.pk not in listed]
         self.fields["owner_ids"].choices = user_choices(people)
+        bind_regions(self)
 
     def clean(self):
         """The contact's and address's own checks here too, so every error shows at once."""
@@ -183,9 +184,9 @@ class ContactForm(ConsoleForm):
 
 
 class AddressForm(ConsoleForm):
-    province = forms.CharField(label=_("Province"), max_length=30, required=False)
-    city = forms.CharField(label=_("City"), max_length=30, required=False)
-    district = forms.CharField(label=_("District"), max_length=30, required=False)
+    province = region_field(_("Province"))
+    city = region_field(_("City"))
+    district = region_field(_("District"))
     detail = forms.CharField(label=_("Detailed address"), max_length=200, required=False)
     latitude = forms.CharField(label=_("Latitude"), required=False,
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
@@ -198,6 +199,7 @@ class AddressForm(ConsoleForm):
             kwargs["initial"] = {name: getattr(address, name) for name in
                                  (*services.ADDRESS_PARTS, "latitude", "longitude", "is_default")}
         super().__init__(*args, **kwargs)
+        bind_regions(self)
 
     def service_values(self):
         data = dict(self.cleaned_data)

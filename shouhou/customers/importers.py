@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.importers import TeamNames, split_names
 from shouhou.accounts.models import User
-from shouhou.core import company_settings, forms_engine
+from shouhou.core import company_settings, forms_engine, regions
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.excel import write_xlsx
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
@@ -43,12 +43,15 @@ SYSTEM_COLUMNS = [
     ImportColumn("contact_phone", gettext_lazy("Phone"), example="13800138000",
                  help=gettext_lazy("A mobile number, or a landline with its area code."),
                  aliases=("电话", "联系电话", "手机", "联系人电话")),
-    ImportColumn("province", gettext_lazy("Province"), example="上海市", aliases=("省", "省份")),
+    ImportColumn("province", gettext_lazy("Province"), example="上海市",
+                 help=gettext_lazy("A name (上海 or 上海市, 广西 or 广西壮族自治区) or a six-digit region code."),
+                 aliases=("省", "省份")),
     ImportColumn("city", gettext_lazy("City"), example="上海市", aliases=("市", "城市")),
     ImportColumn("district", gettext_lazy("District"), example="浦东新区", aliases=("区", "区县")),
     ImportColumn("detail", gettext_lazy("Detailed address"), example="张江路 100 号",
-                 help=gettext_lazy("Addresses without coordinates are located automatically."),
-                 aliases=("详细地址", "地址")),
+                 help=gettext_lazy("Addresses without coordinates are located automatically. With province, "
+                                   "city and district empty, a whole address here is split into them."),
+                 aliases=("详细地址", "地址", "完整地址")),
     ImportColumn("latitude", gettext_lazy("Latitude"), example="31.230416", aliases=("纬度",)),
     ImportColumn("longitude", gettext_lazy("Longitude"), example="121.473701", aliases=("经度",)),
     ImportColumn("service_team", gettext_lazy("Service team"), example="华东区/上海一组",
@@ -187,6 +190,12 @@ class CustomerImporter(Importer):
 
     def _addresses(self, values, text, errors):
         raw = {part: text[part] for part in ("province", "city", "district", "detail")}
+        if raw["detail"] and not (raw["province"] or raw["city"] or raw["district"]):
+            # only a whole address: its region is read from its start (识别地址, core.regions.split)
+            found = regions.split(raw["detail"])
+            if found["province_code"]:
+                raw.update({part: found[f"{part}_code"] for part in ("province", "city", "district")},
+                           detail=found["detail"])
         raw.update(latitude=values.get("latitude"), longitude=values.get("longitude"))
         if not services.has_address(raw) and raw["latitude"] in (None, ""):
             if self.address_required:

@@ -35,6 +35,9 @@ class Customer(CustomFieldsMixin, TenantModel):
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
     district = models.CharField(_("district"), max_length=30, blank=True)
+    province_code = models.CharField(_("province code"), max_length=6, blank=True)
+    city_code = models.CharField(_("city code"), max_length=6, blank=True)
+    district_code = models.CharField(_("district code"), max_length=6, blank=True)
     address_detail = models.CharField(_("detailed address"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -48,6 +51,7 @@ class Customer(CustomFieldsMixin, TenantModel):
             models.Index(fields=["tenant", "-created_at"]),
             models.Index(fields=["tenant", "name"]),
             models.Index(fields=["tenant", "latitude", "longitude"]),
+            models.Index(fields=["tenant", "province_code", "city_code"], name="customer_region_idx"),
             models.Index(fields=["tenant", "status", "-created_at"], name="customer_status_idx"),
             # the tag filter's choices walk the distinct tag lists through it (queries.tags_in_use)
             models.Index(fields=["tenant", "tags"], name="customer_tags_idx"),
@@ -97,6 +101,10 @@ class Address(TenantModel):
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
     district = models.CharField(_("district"), max_length=30, blank=True)
+    # GB/T 2260 codes of the three parts (core.regions); empty where the name did not match (地区待修正)
+    province_code = models.CharField(_("province code"), max_length=6, blank=True)
+    city_code = models.CharField(_("city code"), max_length=6, blank=True)
+    district_code = models.CharField(_("district code"), max_length=6, blank=True)
     detail = models.CharField(_("detailed address"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -109,3 +117,23 @@ class Address(TenantModel):
 
     def __str__(self):
         return "".join([*_region_parts(self.province, self.city, self.district), self.detail])
+
+    @property
+    def region_unmatched(self):
+        return region_unmatched(self)
+
+
+REGION_PARTS = ("province", "city", "district")
+
+
+def region_unmatched(obj):
+    """A part typed but without its code: the region needs fixing (地区待修正)."""
+    return any(getattr(obj, part) and not getattr(obj, f"{part}_code") for part in REGION_PARTS)
+
+
+def region_unmatched_q(prefix=""):
+    """The same as a query condition (on Address, or on Customer's copies of the default address)."""
+    condition = models.Q()
+    for part in REGION_PARTS:
+        condition |= ~models.Q(**{f"{prefix}{part}": ""}) & models.Q(**{f"{prefix}{part}_code": ""})
+    return condition

@@ -24,6 +24,7 @@ from shouhou.core import (
     forms_engine,
     outbox,
     references,
+    regions,
     timeline,
 )
 from shouhou.core.audit import SystemLog, log
@@ -50,6 +51,8 @@ TRACKED = ("name", "status", "service_team", "contact_name", "contact_phone", "p
            "address_detail", "latitude", "longitude")
 CONTACT_FIELDS = ("name", "phone", "email", "position", "note")
 ADDRESS_PARTS = ("province", "city", "district", "detail")
+REGION_PARTS = ("province", "city", "district")
+REGION_CODES = ("province_code", "city_code", "district_code")
 # the attachments of a note (CUS-04), checked like an attachment field of the form engine
 NOTE_FILES = ParsedSchema.from_definitions([FieldDef(key="files", kind="attachment", label="files",
                                                      multiple=True)])
@@ -171,11 +174,19 @@ def clean_contact(data, prefix=""):
     return values, errors
 
 
-def clean_address(data, prefix=""):
-    """(values, errors) of one address; an address needs a province, city or detail."""
+def clean_address(data, prefix="", *, match_regions=True):
+    """(values, errors) of one address; an address needs a province, city or detail.
+
+    Province, city and district are matched against the administrative divisions (core.regions): each
+    may be given as a name (common variants too: 上海 / 上海市, 广西 / 广西壮族自治区) or a GB/T 2260 code,
+    in the part itself or in `<part>_code` (which wins); the values carry the canonical names and codes,
+    and a part that does not match is an error on that part."""
     errors = {}
     values = {part: clean.text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
               for part in ADDRESS_PARTS}
+    codes = {part: clean.text(data.get(f"{part}_code"), 6, f"{prefix}{part}", errors) for part in REGION_PARTS}
+    if match_regions and not errors:
+        match_region(values, codes, prefix, errors)
     values["latitude"] = clean.coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
     values["longitude"] = clean.coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
     values["is_default"] = bool(data.get("is_default"))
@@ -184,6 +195,15 @@ def clean_address(data, prefix=""):
     if (values["latitude"] is None) != (values["longitude"] is None) and not errors:
         errors[f"{prefix}latitude"] = [_("Give both latitude and longitude, or neither.")]
     return values, errors
+
+
+def match_region(values, codes, prefix, errors):
+    """Put the matched names and codes of the three parts into `values`, or the errors into `errors`."""
+    given = {part: codes.get(part) or values[part] for part in REGION_PARTS}
+    found = regions.match(**given)
+    for part, message in found.errors.items():
+        errors[f"{prefix}{part}"] = [message]
+    values.update(found.values())
 
 
 def has_address(data):
@@ -217,12 +237,12 @@ def sync_defaults(customer):
         others.update(is_default=False)
     customer.contact_name = contact.name if contact else ""
     customer.contact_phone = contact.phone if contact else ""
-    for part in ("province", "city", "district"):
+    for part in (*REGION_PARTS, *REGION_CODES):
         setattr(customer, part, getattr(address, part) if address else "")
     customer.address_detail = address.detail if address else ""
     customer.latitude = address.latitude if address else None
     customer.longitude = address.longitude if address else None
-    customer.save(update_fields=["contact_name", "contact_phone", "province", "city", "district",
+    customer.save(update_fields=["contact_name", "contact_phone", *REGION_PARTS, *REGION_CODES,
                                  "address_detail", "latitude", "longitude", "updated_at"])
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.queries import pickable_users
-from shouhou.core import company_settings, forms_engine, list_fields
+from shouhou.core import company_settings, forms_engine, list_fields, regions
 from shouhou.core.dialogs import can, finished, render_modal, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.forms_engine.kinds.references import SOURCES
@@ -40,7 +40,7 @@ from shouhou.core.permissions import has_perm, require
 
 from . import batch_services, importers, queries, services
 from .forms import BatchEditForm, SettingsForm, SmsForm, settings_initial
-from .models import Customer
+from .models import Address, Customer, region_unmatched_q
 
 # The URL name of the reminders batch dialog (shouhou.reminders); its buttons appear when the URL exists.
 REMINDER_BATCH_URL = "reminders:attach_customers"
@@ -106,6 +106,15 @@ class TagFilter(Filter):
         return qs.filter(queries.tag_condition(value)) if value else qs
 
 
+class RegionFixFilter(Filter):
+    """地区待修正: customers with an address whose province, city or district matched no division."""
+
+    def apply(self, qs, params):
+        if params.get(f"f_{self.key}", "").strip() != "1":
+            return qs
+        return qs.filter(Exists(Address.objects.filter(region_unmatched_q(), customer=OuterRef("pk"))))
+
+
 def custom_filters(schema):
     """The custom-field filters; user fields choose among the users the actor may pick."""
     users = (lambda r: user_choices(pickable_users(r.user).order_by("name"))) if SOURCES.get("user") is not None \
@@ -118,8 +127,11 @@ SYSTEM_FILTERS = [
     Filter("owner", gettext_lazy("Customer owner"), "owners",
            choices=lambda r: user_choices(pickable_users(r.user).order_by("name"))),
     TagFilter("tag", gettext_lazy("Tag"), "tags", choices=lambda r: [(t, t) for t in queries.tags_in_use(r.user)]),
-    Filter("province", gettext_lazy("Province"), "province__icontains", kind="text"),
+    Filter("province", gettext_lazy("Province"), "province_code",
+           choices=lambda r: [(node.code, node.name) for node in regions.children()]),
     Filter("city", gettext_lazy("City"), "city__icontains", kind="text"),
+    RegionFixFilter("region_fix", gettext_lazy("Region to fix"), "addresses",
+                    choices=lambda r: [("1", _("A region does not match the divisions"))]),
     Filter("located", gettext_lazy("Coordinates"), "latitude__isnull", kind="bool",
            choices=lambda r: [("0", _("Located")), ("1", _("Not located"))]),
     Filter("created", gettext_lazy("Created at"), "created_at", kind="date_range"),

@@ -12,7 +12,14 @@ from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.models import Role
 from shouhou.accounts.queries import pickable_users, team_pickable_users, work_statuses
 from shouhou.core import company_settings, forms_engine
-from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm, EngineErrorsMixin
+from shouhou.core.forms import (
+    ActionForm,
+    ChecklistField,
+    ConsoleForm,
+    EngineErrorsMixin,
+    bind_regions,
+    region_field,
+)
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
 
 from . import flow
@@ -274,15 +281,19 @@ class QuickCustomerForm(ConsoleForm):
     contact_name = forms.CharField(label=_("Contact"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-    province = forms.CharField(label=_("Province"), max_length=30, required=False)
-    city = forms.CharField(label=_("City"), max_length=30, required=False)
-    district = forms.CharField(label=_("District"), max_length=30, required=False)
+    province = region_field(_("Province"))
+    city = region_field(_("City"))
+    district = region_field(_("District"))
     detail = forms.CharField(label=_("Detailed address"), max_length=200, required=False)
 
     field_aliases = {"contacts": "contact_phone", "contacts.0.phone": "contact_phone",
                      "contacts.0.name": "contact_name", "addresses": "detail", "addresses.0.detail": "detail",
                      "addresses.0.province": "province", "addresses.0.city": "city",
                      "addresses.0.district": "district"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_regions(self)
 
     def service_values(self):
         data = self.cleaned_data

@@ -88,9 +88,8 @@ def create_customer(page, level_key):
     page.fill("[name=name]", "星河精密仪器有限公司")
     page.fill("[name=contact_name]", "周工")
     page.fill("[name=contact_phone]", "13700137001")
-    page.fill("[name=province]", "上海市")
-    page.fill("[name=city]", "上海市")
-    page.fill("[name=district]", "闵行区")
+    page.select_option("[name=province]", label="上海市")  # the cascading picker: the city follows
+    page.select_option("[name=district]", label="闵行区")
     page.fill("[name=address_detail]", "莘庄工业区 8 号")
     page.fill("[name=latitude]", "31.112")
     page.fill("[name=longitude]", "121.381")

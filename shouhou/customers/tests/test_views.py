@@ -233,11 +233,11 @@ def test_contact_and_address_dialogs(tenant, owner, admin):
 
     response = admin.post(url("address_create", customer.pk), {"city": "深圳", "detail": "科技园 1 号"})
     assert response.status_code == 302
-    shenzhen = Address.objects.get(customer=customer, city="深圳")
+    shenzhen = Address.objects.get(customer=customer, city="深圳市")
     assert shenzhen.latitude is not None
     admin.post(url("address_default", customer.pk, shenzhen.pk))
     customer.refresh_from_db()
-    assert customer.city == "深圳"
+    assert customer.city == "深圳市"
     old = Address.objects.exclude(pk=shenzhen.pk).get(customer=customer)
     admin.post(url("address_delete", customer.pk, old.pk))
     response = admin.post(url("address_delete", customer.pk, shenzhen.pk))
