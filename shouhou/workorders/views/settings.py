@@ -152,7 +152,10 @@ class TypeStepView(_TypeView, ObjectEditView):
     def get_context(self, request, form, order_type):
         steps = [{"key": key, "label": label, "url": reverse(name, args=[order_type.pk]), "active": key == self.step,
                   "number": index + 1} for index, (key, label, name) in enumerate(STEPS)]
+        index = [step["key"] for step in steps].index(self.step)
         return {"order_type": order_type, "steps": steps, "step": self.step, "form": form,
+                "previous_url": steps[index - 1]["url"] if index else reverse("workorders:types"),
+                "previous_url_is_step": index > 0, "last_step": index == len(steps) - 1,
                 **self.step_context(request, form, order_type)}
 
 
