@@ -17,6 +17,10 @@
 
     urlpatterns = [path("teams/<int:pk>/edit/", TeamEdit.as_view(), name="team_edit")]
 
+Short lists shown whole on one page (types, components, service options, in their set order) are an
+`ObjectTableView`; a form that sits on such a page (an add row, a rename row) is an `ObjectEditView` naming
+that `page`; one-click changes (enable, move) are an `ObjectActionView`.
+
 Every page requires a signed-in user and, first of all, `permission` (a PermissionDenied is a 403 page,
 an object outside the actor's scope a 404 — DomainErrorMiddleware answers both, core/http.py). Reads go
 through the module's query functions and writes through one service function, as everywhere else; a
@@ -33,6 +37,7 @@ from django.views import View
 
 from .dialogs import finished, render_modal, show_error
 from .errors import DomainError
+from .http import back
 from .lists import render_list
 from .permissions import require
 
@@ -57,6 +62,20 @@ class ObjectListView(ConsoleView):
         return render_list(request, self.list_class)
 
 
+class ObjectTableView(ConsoleView):
+    """A short list shown whole, in its set order (no paging, search or column chooser): `template` with
+    `get_context(request)`. The keyword arguments of `get_context` are the forms of the page (an add row, a
+    row's rename form), which an `ObjectEditView` whose `page` this is hands in bound, with its errors."""
+
+    template = None
+
+    def get_context(self, request, **forms):
+        return {}
+
+    def get(self, request):
+        return render(request, self.template, self.get_context(request))
+
+
 class ObjectView(ConsoleView):
     """A record's page: `get_object` (within the actor's scope), then `template` with `get_context`."""
 
@@ -77,11 +96,21 @@ class ObjectEditView(ConsoleView):
     """Create (no object) or edit: GET shows `form_class`, POST validates it and calls `save` (one
     service call); a refusal lands on the form, a success flashes `success_message` and goes to
     `success_url`. With `modal = True` the form is a dialog (core/kit/_modal.html) answered by
-    `render_modal`/`finished`."""
+    `render_modal`/`finished`.
+
+    With `page` (an ObjectTableView) the form sits on that page: POST only, bound even to an empty POST, and
+    a refusal renders the page again with the form (`page_forms` says which of the page's forms it is)."""
 
     template = None
     form_class = None
     modal = False
+    page = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.page is not None:
+            cls.http_method_names = ["post"]
+            cls.template = cls.template or cls.page.template
 
     def get_object(self, request, **kwargs):
         return None
@@ -90,7 +119,8 @@ class ObjectEditView(ConsoleView):
         return {}
 
     def get_form(self, request, obj):
-        return self.form_class(request.POST or None, **self.form_kwargs(request, obj))
+        data = request.POST if self.page is not None else request.POST or None
+        return self.form_class(data, **self.form_kwargs(request, obj))
 
     def save(self, request, form, obj):
         raise NotImplementedError
@@ -101,7 +131,13 @@ class ObjectEditView(ConsoleView):
     def success_url(self, request, saved, created):
         return None  # None: back to where the user came from (or, for a dialog, reload the page)
 
+    def page_forms(self, request, form, obj):
+        """With `page`: the keyword arguments of the page's `get_context` that carry this bound form."""
+        raise NotImplementedError
+
     def get_context(self, request, form, obj):
+        if self.page is not None:
+            return self.page().get_context(request, **self.page_forms(request, form, obj))
         return {"form": form}
 
     def get(self, request, **kwargs):
@@ -168,3 +204,31 @@ class ObjectDeleteView(ConsoleView):
         if message:
             messages.success(request, message)
         return HttpResponseRedirect(self.success_url(request, obj))
+
+
+class ObjectActionView(ConsoleView):
+    """POST only: one service call (`act`) on the object from `get_object`, such as enable/disable or move
+    up/down; a success flashes `success_message` and goes back to the page the user came from (a safe `next`
+    or the referring page), else to `success_url`. A refusal goes the one error path (core/http.py)."""
+
+    http_method_names = ["post"]
+
+    def get_object(self, request, **kwargs):
+        raise NotImplementedError
+
+    def act(self, request, obj):
+        raise NotImplementedError
+
+    def success_message(self, request, obj):
+        return None
+
+    def success_url(self, request, obj):
+        raise NotImplementedError
+
+    def post(self, request, **kwargs):
+        obj = self.get_object(request, **kwargs)
+        self.act(request, obj)
+        message = self.success_message(request, obj)
+        if message:
+            messages.success(request, message)
+        return back(request, self.success_url(request, obj))

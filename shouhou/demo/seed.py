@@ -190,13 +190,19 @@ def seed_teams(owner):
         parent = teams.get(spec.parent)
         team = Team.objects.filter(parent=parent, name=spec.name).first()
         if team is None:
-            team = account_services.save_team(
-                actor=owner, name=spec.name, parent_id=parent.pk if parent else None,
-                service_phone=spec.service_phone, area=spec.area, address=spec.address,
-                latitude=spec.latitude, longitude=spec.longitude,
-            )
+            team = save_team(owner, spec, parent=parent)
         teams[spec.name] = team
     return teams
+
+
+def save_team(owner, values, *, parent, team=None, leaders=()):
+    """Create a demo team from `values` (its DemoTeam), or save `team` again with `values` (the team itself)
+    and its `leaders`: the one place that names the attributes a demo team is given."""
+    return account_services.save_team(
+        actor=owner, team=team, name=values.name, parent_id=parent.pk if parent else None,
+        leader_ids=[user.pk for user in leaders], service_phone=values.service_phone, area=values.area,
+        address=values.address, latitude=values.latitude, longitude=values.longitude,
+    )
 
 
 def seed_users(owner, teams):
@@ -226,11 +232,8 @@ def seed_team_leaders(owner, teams, users):
         team = teams[spec.name]
         if not spec.leaders or team.leaders.exists():
             continue
-        account_services.save_team(
-            actor=owner, team=team, name=team.name, parent_id=team.parent_id,
-            leader_ids=[users[name].pk for name in spec.leaders], service_phone=team.service_phone,
-            area=team.area, address=team.address, latitude=team.latitude, longitude=team.longitude,
-        )
+        save_team(owner, team, parent=teams.get(spec.parent), team=team,
+                  leaders=[users[name] for name in spec.leaders])
 
 
 def seed_login_history():

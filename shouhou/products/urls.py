@@ -33,11 +33,11 @@ urlpatterns = [
     path("templates/batch/edit/", views_setup.template_batch_edit, name="template_batch_edit"),
     path("templates/batch/delete/", views_setup.template_batch_delete, name="template_batch_delete"),
     # types (PRD-11) and settings (PRD-09)
-    path("types/", views_setup.type_list, name="types"),
-    path("types/add/", views_setup.type_add, name="type_add"),
+    path("types/", views_setup.TypesView.as_view(), name="types"),
+    path("types/add/", views_setup.TypeAddView.as_view(), name="type_add"),
     path("types/reorder/", views_setup.type_reorder, name="type_reorder"),
-    path("types/<int:pk>/edit/", views_setup.type_edit, name="type_edit"),
-    path("types/<int:pk>/delete/", views_setup.type_delete, name="type_delete"),
-    path("types/<int:pk>/move/", views_setup.type_move, name="type_move"),
+    path("types/<int:pk>/edit/", views_setup.TypeEditView.as_view(), name="type_edit"),
+    path("types/<int:pk>/delete/", views_setup.TypeDeleteView.as_view(), name="type_delete"),
+    path("types/<int:pk>/move/", views_setup.TypeMoveView.as_view(), name="type_move"),
     path("settings/", views_setup.product_settings, name="settings"),
 ]

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from shouhou.core import company_settings, forms_engine, timeline
 from shouhou.core.dialogs import can, finished, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied
-from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from shouhou.core.generic_views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectTableView,
+    ObjectView,
+)
 from shouhou.core.http import back
 from shouhou.core.lists import BatchAction, Column, Filter, StandardList
 from shouhou.core.permissions import get_visible_or_404, has_perm, require
@@ -185,88 +192,101 @@ def template_batch_edit(request):
 
 # --- product types (PRD-11) ----------------------------------------------------------------------------------
 
-def _types_page(request, *, add_form=None, row_error=None, status=200):
-    require(request.user, "product.view")
-    counts = queries.type_usage_counts()
-    rows = []
-    for product_type in queries.product_types():
-        form = row_error[1] if row_error and row_error[0] == product_type.pk else ProductTypeForm(
-            initial={"name": product_type.name}, prefix=f"t{product_type.pk}")
-        rows.append({"type": product_type, "form": form, "count": counts.get(product_type.pk, 0)})
-    return render(request, "products/types.html", {
-        "rows": rows, "add_form": add_form or ProductTypeForm(prefix="new"),
-        "can_manage": has_perm(request.user, "product.settings"),
-    }, status=status)
+class TypesView(ObjectTableView):
+    """The product types in their order, each with its rename form, and the add row."""
 
+    permission = "product.view"
+    template = "products/types.html"
 
-@login_required
-def type_list(request):
-    return _types_page(request)
+    def get_context(self, request, *, add_form=None, row_error=None):
+        counts = queries.type_usage_counts()
+        rows = []
+        for product_type in queries.product_types():
+            form = row_error[1] if row_error and row_error[0] == product_type.pk else ProductTypeForm(
+                initial={"name": product_type.name}, prefix=f"t{product_type.pk}")
+            rows.append({"type": product_type, "form": form, "count": counts.get(product_type.pk, 0)})
+        return {"rows": rows, "add_form": add_form or ProductTypeForm(prefix="new"),
+                "can_manage": has_perm(request.user, "product.settings")}
 
 
 def _type(request, pk):
     return get_visible_or_404(queries.product_types(), pk=pk)
 
 
-@login_required
-@require_POST
-def type_add(request):
-    require(request.user, "product.settings")
-    form = ProductTypeForm(request.POST, prefix="new")
-    if form.is_valid():
-        try:
-            services.create_product_type(actor=request.user, name=form.cleaned_data["name"], request=request)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Product type added."))
-            return HttpResponseRedirect(reverse("products:types"))
-    return _types_page(request, add_form=form, status=400)
+class TypeAddView(ObjectEditView):
+    permission = "product.settings"
+    page = TypesView
+
+    def get_form(self, request, obj):
+        return ProductTypeForm(request.POST, prefix="new")
+
+    def page_forms(self, request, form, obj):
+        return {"add_form": form}
+
+    def save(self, request, form, obj):
+        return services.create_product_type(actor=request.user, name=form.cleaned_data["name"], request=request)
+
+    def success_message(self, request, form, saved, created):
+        return _("Product type added.")
+
+    def success_url(self, request, saved, created):
+        return reverse("products:types")
 
 
-@login_required
-@require_POST
-def type_edit(request, pk):
-    require(request.user, "product.settings")
-    product_type = _type(request, pk)
-    form = ProductTypeForm(request.POST, prefix=f"t{product_type.pk}")
-    if form.is_valid():
-        try:
-            services.rename_product_type(actor=request.user, product_type=product_type,
-                                         name=form.cleaned_data["name"], request=request)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Product type saved."))
-            return HttpResponseRedirect(reverse("products:types"))
-    return _types_page(request, row_error=(product_type.pk, form), status=400)
+class TypeEditView(TypeAddView):
+    """The rename form of one row."""
+
+    def get_object(self, request, pk):
+        return _type(request, pk)
+
+    def get_form(self, request, product_type):
+        return ProductTypeForm(request.POST, prefix=f"t{product_type.pk}")
+
+    def page_forms(self, request, form, product_type):
+        return {"row_error": (product_type.pk, form)}
+
+    def save(self, request, form, product_type):
+        return services.rename_product_type(actor=request.user, product_type=product_type,
+                                            name=form.cleaned_data["name"], request=request)
+
+    def success_message(self, request, form, saved, created):
+        return _("Product type saved.")
 
 
-@login_required
-@require_POST
-def type_delete(request, pk):
-    require(request.user, "product.settings")
-    product_type = _type(request, pk)
-    try:
+class TypeDeleteView(ObjectDeleteView):
+    """A type still in use is refused with the reason flashed on the list."""
+
+    permission = "product.settings"
+
+    def get_object(self, request, pk):
+        return _type(request, pk)
+
+    def delete(self, request, product_type):
         services.delete_product_type(actor=request.user, product_type=product_type, request=request)
-    except DomainError as exc:
-        if isinstance(exc, (NotFound, PermissionDenied)):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Product type %(name)s deleted.") % {"name": product_type.name})
-    return HttpResponseRedirect(reverse("products:types"))
+
+    def success_message(self, request, product_type):
+        return _("Product type %(name)s deleted.") % {"name": product_type.name}
+
+    def success_url(self, request, product_type):
+        return reverse("products:types")
+
+    failure_url = success_url
 
 
-@login_required
-@require_POST
-def type_move(request, pk):
+class TypeMoveView(ObjectActionView):
     """The ↑/↓ buttons: move one place up or down."""
-    require(request.user, "product.settings")
-    product_type = _type(request, pk)
-    offset = -1 if request.POST.get("direction") == "up" else 1
-    services.move_product_type(actor=request.user, product_type=product_type, offset=offset, request=request)
-    return HttpResponseRedirect(reverse("products:types"))
+
+    permission = "product.settings"
+
+    def get_object(self, request, pk):
+        return _type(request, pk)
+
+    def act(self, request, product_type):
+        offset = -1 if request.POST.get("direction") == "up" else 1
+        services.move_product_type(actor=request.user, product_type=product_type, offset=offset, request=request)
+
+    def success_url(self, request, product_type):
+        return reverse("products:types")
 
 
 @login_required

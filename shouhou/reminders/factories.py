@@ -1,4 +1,5 @@
-"""Test data of reminders (rules, attached reminders), built through shouhou.reminders.services."""
+"""Test data of reminders (rules, attached reminders, their deliveries), built through
+shouhou.reminders.services."""
 
 import datetime as dt
 import itertools
@@ -37,3 +38,14 @@ class RemindersFactory:
         record = record or _customers(self.actor).customer(owner_ids=[self.actor.pk])
         reminder_services.attach_rule(actor=self.actor, rule=rule, objects=[record])
         return Reminder.objects.filter(rule=rule).order_by("-pk").first()
+
+    def delivery(self, *, rule=None, record=None):
+        """The delivery of a reminder sent on its due date (by the sending task's service), with an SMS to the
+        customer's contact queued: a rule asking for one (a new one by default) on `record`."""
+        from shouhou.reminders import services as reminder_services
+        from shouhou.reminders.models import ReminderDelivery
+
+        rule = rule or self.rule(sms_contact=True, sms_template="{客户}您好，{日期}到期")
+        reminder = self.reminder(rule=rule, record=record)
+        reminder_services.deliver_reminder(reminder.pk, today=reminder.next_due)
+        return ReminderDelivery.objects.filter(reminder=reminder).order_by("-pk").first()

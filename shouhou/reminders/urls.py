@@ -7,12 +7,12 @@ from . import views
 app_name = "reminders"
 urlpatterns = [
     # 自动提醒设置: the rules
-    path("", views.rule_list, name="rules"),
-    path("new/", views.rule_create, name="rule_create"),
-    path("<int:pk>/", views.rule_detail, name="rule_detail"),
-    path("<int:pk>/edit/", views.rule_edit, name="rule_edit"),
-    path("<int:pk>/toggle/", views.rule_toggle, name="rule_toggle"),
-    path("<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path("", views.RuleListView.as_view(), name="rules"),
+    path("new/", views.RuleEditView.as_view(), name="rule_create"),
+    path("<int:pk>/", views.RuleView.as_view(), name="rule_detail"),
+    path("<int:pk>/edit/", views.RuleEditView.as_view(), name="rule_edit"),
+    path("<int:pk>/toggle/", views.RuleToggleView.as_view(), name="rule_toggle"),
+    path("<int:pk>/delete/", views.RuleDeleteView.as_view(), name="rule_delete"),
     # 批量提醒: ?target=customer|product&ids=…, or the target in the path for the lists' batch buttons
     path("attach/", views.attach, name="attach"),
     path("attach/customers/", views.attach, {"target": "customer"}, name="attach_customers"),
@@ -20,5 +20,5 @@ urlpatterns = [
     # a record's reminders and their history (the 客户提醒 tab); one name, the record's kind by keyword
     path("customer/<int:customer_id>/", views.for_object, name="for_object"),
     path("product/<int:product_id>/", views.for_object, name="for_object"),
-    path("reminder/<int:pk>/detach/", views.detach, name="detach"),
+    path("reminder/<int:pk>/detach/", views.DetachView.as_view(), name="detach"),
 ]

@@ -7,19 +7,24 @@ Every read goes through `reminders.queries`, every write through `reminders.serv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
-from django.views.decorators.http import require_POST
 
 from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from shouhou.core.http import back
-from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
+from shouhou.core.generic_views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
+from shouhou.core.lists import Column, Filter, StandardList, Tab
 from shouhou.core.permissions import has_perm
 
 from . import queries, services
@@ -137,75 +142,82 @@ class RuleList(StandardList):
         return {"can_create": bool(queries.remindable_targets(request.user))}
 
 
-@login_required
-def rule_list(request):
-    return render_list(request, RuleList)
+class RuleListView(ObjectListView):
+    list_class = RuleList
 
 
 # --- the editor and the rule's page ----------------------------------------------------------------------------
 
-def _editor(request, rule=None):
-    form = RuleForm(request.POST or None, actor=request.user, rule=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_rule(actor=request.user, rule=rule, request=request, **form.service_values())
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Reminder rule %(name)s saved.") % {"name": saved.name})
-            return redirect("reminders:rule_detail", saved.pk)
-    title = _("Edit reminder rule") if rule else _("New reminder rule")
-    return render(request, "reminders/rule_form.html", {
-        "form": form, "rule": rule, "title": title,
-        "placeholders": services.PLACEHOLDERS, "product_placeholder": services.PRODUCT_TAG,
-    }, status=400 if form.errors else 200)
+class RuleEditView(ObjectEditView):
+    """New (for a user who may remind about customers or products) or edit a rule."""
+
+    template = "reminders/rule_form.html"
+
+    def get_object(self, request, pk=None):
+        if pk is not None:
+            return queries.get_rule(request.user, pk)
+        if not queries.remindable_targets(request.user):
+            raise PermissionDenied()
+        return None
+
+    def get_form(self, request, rule):
+        return RuleForm(request.POST or None, actor=request.user, rule=rule)
+
+    def save(self, request, form, rule):
+        return services.save_rule(actor=request.user, rule=rule, request=request, **form.service_values())
+
+    def success_message(self, request, form, saved, created):
+        return _("Reminder rule %(name)s saved.") % {"name": saved.name}
+
+    def success_url(self, request, saved, created):
+        return reverse("reminders:rule_detail", args=[saved.pk])
+
+    def get_context(self, request, form, rule):
+        return {"form": form, "rule": rule, "title": _("Edit reminder rule") if rule else _("New reminder rule"),
+                "placeholders": services.PLACEHOLDERS, "product_placeholder": services.PRODUCT_TAG}
 
 
-@login_required
-def rule_create(request):
-    if not queries.remindable_targets(request.user):
-        raise PermissionDenied()
-    return _editor(request)
+class _RuleView:
+    def get_object(self, request, pk):
+        return queries.get_rule(request.user, pk)
+
+    def success_url(self, request, rule):
+        return reverse("reminders:rules")
 
 
-@login_required
-def rule_edit(request, pk):
-    return _editor(request, queries.get_rule(request.user, pk))
+class RuleView(_RuleView, ObjectView):
+    template = "reminders/rule_detail.html"
+
+    def get_context(self, request, rule):
+        reminders = queries.visible_reminders_of_rule(request.user, rule)
+        return {
+            "rule": rule, "schedule": describe_schedule(rule), "recipients": describe_recipients(rule),
+            "reminders": [(reminder, record_url(reminder.record)) for reminder in reminders],
+            "deliveries": [(d, record_url(d.record) if d.record else "")
+                           for d in queries.visible_deliveries_of_rule(request.user, rule)],
+            "attach_url": _attach_url(rule.target),
+        }
 
 
-@login_required
-def rule_detail(request, pk):
-    rule = queries.get_rule(request.user, pk)
-    reminders = queries.visible_reminders_of_rule(request.user, rule)
-    return render(request, "reminders/rule_detail.html", {
-        "rule": rule, "schedule": describe_schedule(rule), "recipients": describe_recipients(rule),
-        "reminders": [(reminder, record_url(reminder.record)) for reminder in reminders],
-        "deliveries": [(d, record_url(d.record) if d.record else "")
-                       for d in queries.visible_deliveries_of_rule(request.user, rule)],
-        "attach_url": _attach_url(rule.target),
-    })
+class RuleToggleView(_RuleView, ObjectActionView):
+    """Enable (`active=1`) or disable a rule."""
+
+    def act(self, request, rule):
+        services.set_rule_active(actor=request.user, rule=rule, active=request.POST.get("active") == "1",
+                                 request=request)
+
+    def success_message(self, request, rule):
+        if request.POST.get("active") == "1":
+            return _("Reminder rule %(name)s enabled.") % {"name": rule.name}
+        return _("Reminder rule %(name)s disabled.") % {"name": rule.name}
 
 
-@login_required
-@require_POST
-def rule_toggle(request, pk):
-    rule = queries.get_rule(request.user, pk)
-    active = request.POST.get("active") == "1"
-    services.set_rule_active(actor=request.user, rule=rule, active=active, request=request)
-    if active:
-        messages.success(request, _("Reminder rule %(name)s enabled.") % {"name": rule.name})
-    else:
-        messages.success(request, _("Reminder rule %(name)s disabled.") % {"name": rule.name})
-    return back(request, reverse("reminders:rules"))
+class RuleDeleteView(_RuleView, ObjectDeleteView):
+    def delete(self, request, rule):
+        services.delete_rule(actor=request.user, rule=rule, request=request)
 
-
-@login_required
-@require_POST
-def rule_delete(request, pk):
-    rule = queries.get_rule(request.user, pk)
-    services.delete_rule(actor=request.user, rule=rule, request=request)
-    messages.success(request, _("Reminder rule %(name)s deleted.") % {"name": rule.name})
-    return redirect("reminders:rules")
+    def success_message(self, request, rule):
+        return _("Reminder rule %(name)s deleted.") % {"name": rule.name}
 
 
 # --- 批量提醒: attach a rule to selected customers or products ---------------------------------------------------
@@ -281,11 +293,17 @@ def for_object(request, customer_id=None, product_id=None):
     })
 
 
-@login_required
-@require_POST
-def detach(request, pk):
-    reminder = queries.get_reminder(request.user, pk)
-    services.detach(actor=request.user, reminder=reminder)
-    messages.success(request, _("Reminder “%(rule)s” removed.") % {"rule": reminder.rule.name})
-    return back(request, reverse("reminders:rule_detail", args=[reminder.rule_id]))
+class DetachView(ObjectActionView):
+    """Remove a rule from one record (from the record's tab or the rule's page: back where it was clicked)."""
 
+    def get_object(self, request, pk):
+        return queries.get_reminder(request.user, pk)
+
+    def act(self, request, reminder):
+        services.detach(actor=request.user, reminder=reminder)
+
+    def success_message(self, request, reminder):
+        return _("Reminder “%(rule)s” removed.") % {"rule": reminder.rule.name}
+
+    def success_url(self, request, reminder):
+        return reverse("reminders:rule_detail", args=[reminder.rule_id])

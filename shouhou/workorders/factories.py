@@ -39,6 +39,19 @@ class WorkordersFactory:
 
         return order_actions.assign(actor=self.actor, order=self.order(**values), assignee=assignee or self.actor)
 
+    def finished(self, *, content=None, **values):
+        """An order assigned to the actor, accepted, started and completed (回执并完成) with a receipt of
+        `content`."""
+        from shouhou.workorders.services import actions as order_actions
+
+        order = order_actions.accept(actor=self.actor, order=self.assigned(**values))
+        order = order_actions.start(actor=self.actor, order=order)
+        return order_actions.complete(actor=self.actor, order=order, content=content or f"测试回执{next(_seq)}")
+
+    def receipt(self, *, content=None, **values):
+        """The submitted receipt of a finished order."""
+        return self.finished(content=content, **values).receipt
+
     def approval(self, approver, *, order_type=None, **values):
         """A pending approval of `approver`: an order (of `order_type`, a type whose assignment asks
         `approver`) whose assignment waits for them."""

@@ -181,7 +181,7 @@ def test_set_active_disables_and_enables(tenant, owner):
     assert services.set_active(actor=owner, users=[user], active=False) == []
     services.set_active(actor=owner, users=[user], active=True)
     assert fresh(user).is_active
-    assert [e.verb for e in timeline.entries_for(user)] == ["enabled", "disabled"]
+    assert [e.verb for e in timeline.entries_for(user)] == ["enabled", "disabled", "created"]  # made by the service
 
 
 def test_set_active_refuses_self_owner_and_seats(tenant, owner):

@@ -27,33 +27,38 @@ def make_company(slug=None, name=None):
     )
 
 
+def owner_of(tenant):
+    """The company's super administrator (sign-up made them): the actor of the helpers below. Kept on the
+    tenant object, which lives as long as the test that holds it."""
+    owner = getattr(tenant, "_test_owner", None)
+    if owner is None:
+        from shouhou.accounts.models import User
+
+        owner = User.objects.filter(tenant=tenant, is_tenant_owner=True).order_by("pk").first()
+        tenant._test_owner = owner
+    return owner
+
+
 def make_user(tenant, *, roles=("engineer",), teams=(), name=None, password=DEMO_PASSWORD, **extra):
-    """A user of `tenant` with the given system role keys (or Role objects) and teams."""
-    from shouhou.accounts.models import Role, User, WorkStatus
+    """A user of `tenant` with the given system role keys (or Role objects) and teams, made by the company's
+    owner through the accounts factory (accounts.services.create_user)."""
+    from shouhou.accounts.factories import AccountsFactory
 
     n = next(_seq)
+    extra.setdefault("phone", f"137{n:08d}")
     with tenant_context(tenant):
-        phone = extra.pop("phone", f"137{n:08d}")
-        user = User(tenant=tenant, name=name or f"用户{n}", phone=phone, account=phone,
-                    work_status=WorkStatus.objects.first(), **extra)
-        user.set_password(password)
-        user.save()
-        role_objs = [r if isinstance(r, Role) else Role.objects.get(system_key=r) for r in roles]
-        user.roles.set(role_objs)
-        for team in teams:
-            team.members.add(user)
-    return user
+        return AccountsFactory(owner_of(tenant)).user(name=name or f"用户{n}", roles=roles, teams=teams,
+                                                      password=password, **extra)
 
 
 def make_team(tenant, name=None, parent=None, leaders=(), members=()):
-    from shouhou.accounts.models import Team
+    """A team of `tenant` (leaders are members too), made by the company's owner through the accounts factory
+    (accounts.services.save_team)."""
+    from shouhou.accounts.factories import AccountsFactory
 
-    n = next(_seq)
     with tenant_context(tenant):
-        team = Team.objects.create(tenant=tenant, name=name or f"团队{n}", parent=parent)
-        team.leaders.set(leaders)
-        team.members.set(set(members) | set(leaders))
-    return team
+        return AccountsFactory(owner_of(tenant)).team(name=name or f"团队{next(_seq)}", parent=parent,
+                                                      leaders=leaders, members=members)
 
 
 def client_for(user):

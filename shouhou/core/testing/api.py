@@ -16,7 +16,8 @@ and the permissions the denied user lacks, and inherits the tests of each operat
         def update_data(self, f, obj): return {"name": "改名"}
         def updated(self, obj): return obj.name == "改名"
 
-Every operation checks its answer, another company's object (404 and never listed), the denied user
+Every operation checks its answer, another company's object (404 and never listed; a collection nested
+under another company's record is 404 too), the denied user
 (403, or a list without the row: `list_denied = "hidden"`), and bad JSON (400 `validation_error` or
 another 4xx refusal) with nothing changed.
 """
@@ -80,6 +81,8 @@ class ListEndpoint(APISurface):
         obj, foreign = self.mine(surface), self.theirs(surface)
         ids = self.ids(surface.api().get(self.list_address(obj)))
         assert obj.pk in ids and foreign.pk not in ids
+        if self.list_address(foreign) != self.list_address(obj):  # nested under another company's record
+            _assert_refusal(surface.api().get(self.list_address(foreign)), (404,))
 
     def test_list_refused_without_permission(self, surface):
         obj = self.mine(surface)

@@ -1,19 +1,14 @@
 """Shared set-up of the product tests: files under a temporary media root, a custom-field schema for
-products, and small factories that go through the services."""
-
-import itertools
+products, and the short names the tests use for the app factories (customers/factories.py,
+products/factories.py), which build through the services."""
 
 import pytest
 from django.utils import translation
 
 from shouhou.core.forms_engine import get_schema, save_schema
-from shouhou.customers import services as customer_services
-from shouhou.products import services
+from shouhou.customers.factories import CustomersFactory
+from shouhou.products.factories import ProductsFactory
 
-_seq = itertools.count(1)
-
-SHANGHAI = {"province": "上海市", "city": "上海市", "district": "浦东新区", "detail": "张江路 100 号",
-            "latitude": "31.230416", "longitude": "121.473701"}
 COLORS = [{"value": "white", "label": "白色"}, {"value": "grey", "label": "灰色"}]
 
 
@@ -44,14 +39,10 @@ def custom_fields(tenant, owner):
 
 
 def make_customer(actor, name=None, **values):
-    n = next(_seq)
-    values.setdefault("contacts", [{"name": f"联系人{n}", "phone": f"139{n:08d}"}])
-    return customer_services.create_customer(actor=actor, name=name or f"测试客户{n}", addresses=[dict(SHANGHAI)],
-                                             geocode=False, **values)
+    """A customer with one contact and the Shanghai address (customers factory)."""
+    return CustomersFactory(actor).customer(name=name, **values)
 
 
 def make_product(actor, **values):
-    n = next(_seq)
-    values.setdefault("name", f"测试产品{n}")
-    values.setdefault("number", f"P{n:05d}")
-    return services.create_product(actor=actor, **values)
+    """A product with a number of its own (products factory)."""
+    return ProductsFactory(actor).product(**values)

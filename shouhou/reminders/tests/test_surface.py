@@ -1,13 +1,14 @@
 """Surface tests of reminders by declaration (core/testing/views.py).
 
 Covers: ReminderRule — console list, detail, create, edit, delete. Reminder (a rule attached to a record) —
-console list (the record's 客户提醒 tab) and detach (its delete).
+console list (the record's 客户提醒 tab) and detach (its delete). ReminderDelivery (one sending) — console
+list (the record's 客户提醒 tab; deliveries have no page of their own).
 """
 
 from django.urls import reverse
 
 from shouhou.core.testing import views
-from shouhou.reminders.models import Reminder, ReminderRule
+from shouhou.reminders.models import Reminder, ReminderDelivery, ReminderRule
 
 RULE_FORM = {"description": "", "target": "customer", "kind": "periodic", "anchor_customer": "created_at",
              "anchor_product": "warranty_end", "fixed_date": "", "every": "1", "unit": "month", "lead_days": "0",
@@ -57,3 +58,19 @@ class TestReminderPages(views.ListPage, views.DeletePage):
 
     def list_address(self, obj):
         return reverse("reminders:for_object", kwargs={"customer_id": obj.object_id})
+
+
+class TestReminderDeliveryPages(views.ListPage):
+    """A record's deliveries, listed under its reminders (every viewer of the record sees them); each is
+    told apart by the number its SMS went to (the customer's own contact)."""
+
+    model = ReminderDelivery
+    refused = REMIND
+    list_denied = 200
+    label_attr = "sms_phone"
+
+    def make(self, f):
+        return f.reminders.delivery()
+
+    def list_address(self, obj):
+        return reverse("reminders:for_object", kwargs={"customer_id": obj.reminder.object_id})

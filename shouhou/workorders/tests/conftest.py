@@ -5,8 +5,9 @@ import itertools
 
 import pytest
 
-from shouhou.core.testing import make_team, make_user
-from shouhou.customers.models import Customer
+from shouhou.core.tenancy import tenant_context
+from shouhou.core.testing import make_team, make_user, owner_of
+from shouhou.customers.factories import CustomersFactory
 from shouhou.workorders import flow
 from shouhou.workorders.models import Status
 from shouhou.workorders.services import actions as order_actions
@@ -33,12 +34,18 @@ def flow_variant(name, approver=None):
     return config
 
 
-def make_customer(tenant, name=None, **extra):
+def make_customer(tenant, name=None, *, service_team=None, contact_name="张三", contact_phone="13900000000",
+                  city="上海", address_detail="人民路1号", latitude="31.230416", longitude="121.473701", **values):
+    """A customer of `tenant` with one contact and one address, made by the company's owner through the
+    customers factory (customers.services.create_customer)."""
     n = next(_seq)
-    values = {"number": f"CUS{n:05d}", "name": name or f"客户{n}", "contact_name": "张三",
-              "contact_phone": "13900000000", "city": "上海", "address_detail": "人民路1号",
-              "latitude": "31.230416", "longitude": "121.473701", **extra}
-    return Customer.objects.create(tenant=tenant, **values)
+    values.setdefault("number", f"CUS{n:05d}")
+    with tenant_context(tenant):
+        return CustomersFactory(owner_of(tenant)).customer(
+            name=name or f"客户{n}", service_team_id=getattr(service_team, "pk", None),
+            contacts=[{"name": contact_name, "phone": contact_phone}],
+            addresses=[{"city": city, "detail": address_detail, "latitude": latitude, "longitude": longitude}],
+            **values)
 
 
 class World:

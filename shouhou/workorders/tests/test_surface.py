@@ -5,16 +5,20 @@ scope (orders are cancelled, never deleted: the actions have their own tests). W
 list, create, edit (its form step), delete; API list, get, create, update. AddonComponent — console list,
 create, edit, delete. ServiceOption — console list, create, edit. Approval — console inbox (list); API list,
 get. Note — API list and create under its order. ComponentEntry — console create and edit (dialogs of the order).
+Receipt — shown on its order's page (the 回执 tab). Activity (an order's timeline, 动态) — API list under its
+order.
 """
 
 from django.urls import reverse
 
+from shouhou.core.models import Activity
 from shouhou.core.testing import api, views
 from shouhou.workorders.models import (
     AddonComponent,
     Approval,
     ComponentEntry,
     Note,
+    Receipt,
     ServiceOption,
     WorkOrder,
     WorkOrderType,
@@ -272,3 +276,32 @@ class TestComponentEntryPages(views.CreatePage, views.EditPage):
 
     def edited(self, obj):
         return obj.fields["item"] == "电机"
+
+
+class TestReceiptPages(views.DetailPage):
+    """A receipt has no page of its own: its order's page shows it (the 回执 tab)."""
+
+    model = Receipt
+    refused = ORDERS
+    label_attr = "content"
+    detail_url = "workorders:detail"
+
+    def make(self, f):
+        return f.workorders.receipt(content=self.unique("表面回执"))
+
+    def url_args(self, obj):
+        return [obj.order_id]
+
+
+class TestTimelineAPI(api.ListEndpoint):
+    """An order's timeline (动态), newest first, under its order."""
+
+    model = Activity
+    refused = ORDERS
+
+    def make(self, f):
+        note = f.workorders.note(content=self.unique("表面动态"))
+        return Activity.objects.filter(object_id=str(note.order_id), note=note.content).get()
+
+    def collection(self, obj):
+        return f"/api/v1/work-orders/{obj.object_id}/timeline"

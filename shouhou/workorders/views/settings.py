@@ -1,19 +1,17 @@
 """Work-order settings (系统管理 › 工单设置): types and their four-step editor (WOSET-T1/T2, F1/F2, R1),
 the add-on component library (WO-28, WOSET-T4), service types and contents, and the company settings."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, forms_engine
-from shouhou.core.dialogs import finished, render_modal, show_error
-from shouhou.core.errors import DomainError
-from shouhou.core.http import back
-from shouhou.core.permissions import require
+from shouhou.core.generic_views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectTableView,
+)
 
 from .. import flow
 from ..forms import (
@@ -40,110 +38,95 @@ STEPS = [
 ]
 
 
-def _require(request):
-    require(request.user, PERM)
-
-
-def _status(form):
-    return 400 if form.is_bound and form.errors else 200
-
-
 # --- the type list (WOSET-T1) --------------------------------------------------------------------------------
 
-@login_required
-def types(request):
-    _require(request)
-    rows = type_queries.types_with_usage()
-    return render(request, "workorders/settings/types.html", {
-        "rows": [{"type": t, "teams": list(t.teams.all()), "components": list(t.components.all()),
-                  "first": i == 0, "last": i == len(rows) - 1} for i, t in enumerate(rows)],
-    })
+class TypesView(ObjectTableView):
+    permission = PERM
+    template = "workorders/settings/types.html"
+
+    def get_context(self, request):
+        rows = type_queries.types_with_usage()
+        return {"rows": [{"type": t, "teams": list(t.teams.all()), "components": list(t.components.all()),
+                          "first": i == 0, "last": i == len(rows) - 1} for i, t in enumerate(rows)]}
 
 
-@login_required
-def type_create(request):
-    _require(request)
-    form = TypeForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order_type = type_services.save_type(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Work-order type %(name)s created; now set up its form.") % {
-                "name": order_type.name})
-            return finished(request, reverse("workorders:type_form", args=[order_type.pk]))
-    return render_modal(request, "workorders/settings/_type_new.html", {
-        "form": form, "title": _("New work-order type"), "action": reverse("workorders:type_create")},
-        status=_status(form))
+class _TypeView:
+    permission = PERM
+
+    def get_object(self, request, type_id):
+        return type_queries.get_type(type_id)
+
+    def success_url(self, request, order_type, *created):
+        return reverse("workorders:types")
 
 
-@login_required
-@require_POST
-def type_toggle(request, type_id):
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    type_services.update_type(actor=request.user, type=order_type, is_enabled=not order_type.is_enabled)
-    messages.success(request, (_("%(name)s disabled.") if order_type.is_enabled else _("%(name)s enabled."))
-                     % {"name": order_type.name})
-    return back(request, reverse("workorders:types"))
+class TypeCreateView(ObjectEditView):
+    permission = PERM
+    modal = True
+    template = "workorders/settings/_type_new.html"
+    form_class = TypeForm
+
+    def form_kwargs(self, request, obj):
+        return {"actor": request.user}
+
+    def save(self, request, form, obj):
+        return type_services.save_type(actor=request.user, **form.cleaned_data)
+
+    def success_message(self, request, form, order_type, created):
+        return _("Work-order type %(name)s created; now set up its form.") % {"name": order_type.name}
+
+    def success_url(self, request, order_type, created):
+        return reverse("workorders:type_form", args=[order_type.pk])
+
+    def get_context(self, request, form, obj):
+        return {"form": form, "title": _("New work-order type"), "action": reverse("workorders:type_create")}
 
 
-@login_required
-@require_POST
-def type_move(request, type_id):
-    _require(request)
-    type_services.move_type(actor=request.user, type=type_queries.get_type(type_id),
-                               direction=request.POST.get("direction", ""))
-    return back(request, reverse("workorders:types"))
+class TypeToggleView(_TypeView, ObjectActionView):
+    def act(self, request, order_type):
+        type_services.update_type(actor=request.user, type=order_type, is_enabled=not order_type.is_enabled)
+
+    def success_message(self, request, order_type):
+        return (_("%(name)s disabled.") if order_type.is_enabled else _("%(name)s enabled.")) % {
+            "name": order_type.name}
 
 
-@login_required
-@require_POST
-def type_delete(request, type_id):
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    type_services.delete_type(actor=request.user, type=order_type)
-    messages.success(request, _("Work-order type %(name)s deleted.") % {"name": order_type.name})
-    return redirect("workorders:types")
+class TypeMoveView(_TypeView, ObjectActionView):
+    def act(self, request, order_type):
+        type_services.move_type(actor=request.user, type=order_type, direction=request.POST.get("direction", ""))
 
 
-@login_required
-def type_teams(request, type_id):
+class TypeDeleteView(_TypeView, ObjectDeleteView):
+    def delete(self, request, order_type):
+        type_services.delete_type(actor=request.user, type=order_type)
+
+    def success_message(self, request, order_type):
+        return _("Work-order type %(name)s deleted.") % {"name": order_type.name}
+
+
+class TypeTeamsView(_TypeView, ObjectEditView):
     """可用团队 of one type (WO-26)."""
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    form = TeamsForm(request.POST or None, actor=request.user,
-                     initial={"team_ids": [t.pk for t in order_type.teams.all()]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.update_type(actor=request.user, type=order_type, team_ids=form.cleaned_data["team_ids"])
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Teams of %(name)s saved.") % {"name": order_type.name})
-            return finished(request, reverse("workorders:types"))
-    return render_modal(request, "workorders/settings/_type_teams.html", {
-        "form": form, "order_type": order_type, "title": _("Available to teams"),
-        "action": reverse("workorders:type_teams", args=[order_type.pk])}, status=_status(form))
+
+    modal = True
+    template = "workorders/settings/_type_teams.html"
+
+    def get_form(self, request, order_type):
+        return TeamsForm(request.POST or None, actor=request.user,
+                         initial={"team_ids": [t.pk for t in order_type.teams.all()]})
+
+    def save(self, request, form, order_type):
+        type_services.update_type(actor=request.user, type=order_type, team_ids=form.cleaned_data["team_ids"])
+        return order_type
+
+    def success_message(self, request, form, order_type, created):
+        return _("Teams of %(name)s saved.") % {"name": order_type.name}
+
+    def get_context(self, request, form, order_type):
+        return {"form": form, "order_type": order_type, "title": _("Available to teams"),
+                "action": reverse("workorders:type_teams", args=[order_type.pk])}
 
 
 # --- the four-step editor (WOSET-T2) ----------------------------------------------------------------------------
-
-def _editor(request, order_type, step, template, context, status=200):
-    steps = [{"key": key, "label": label, "url": reverse(name, args=[order_type.pk]), "active": key == step,
-              "number": index + 1} for index, (key, label, name) in enumerate(STEPS)]
-    return render(request, template, {"order_type": order_type, "steps": steps, "step": step, **context},
-                  status=status)
-
-
-def _next_step(step, order_type):
-    keys = [key for key, _label, _name in STEPS]
-    index = keys.index(step)
-    if index + 1 < len(STEPS):
-        return reverse(STEPS[index + 1][2], args=[order_type.pk])
-    return reverse("workorders:types")
-
 
 def _schema_fields(target):
     schema = forms_engine.get_schema(target)
@@ -151,234 +134,274 @@ def _schema_fields(target):
         field for field in schema.parsed.fields if not field.system]
 
 
-@login_required
-def type_form(request, type_id):
+class TypeStepView(_TypeView, ObjectEditView):
+    """One step of the editor: its form saved by `save`, then on to the next step (the last back to the list)."""
+
+    step = None
+
+    def success_url(self, request, order_type, created):
+        keys = [key for key, _label, _name in STEPS]
+        index = keys.index(self.step)
+        if index + 1 < len(STEPS):
+            return reverse(STEPS[index + 1][2], args=[order_type.pk])
+        return reverse("workorders:types")
+
+    def step_context(self, request, form, order_type):
+        return {}
+
+    def get_context(self, request, form, order_type):
+        steps = [{"key": key, "label": label, "url": reverse(name, args=[order_type.pk]), "active": key == self.step,
+                  "number": index + 1} for index, (key, label, name) in enumerate(STEPS)]
+        index = [step["key"] for step in steps].index(self.step)
+        return {"order_type": order_type, "steps": steps, "step": self.step, "form": form,
+                "previous_url": steps[index - 1]["url"] if index else reverse("workorders:types"),
+                "previous_url_is_step": index > 0, "last_step": index == len(steps) - 1,
+                **self.step_context(request, form, order_type)}
+
+
+class TypeFormStepView(TypeStepView):
     """Step 1 表单设置: name, colour, enabled, teams; the form designer with its locked system fields."""
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    initial = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
-               "team_ids": [t.pk for t in order_type.teams.all()]}
-    form = TypeForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.update_type(actor=request.user, type=order_type, **form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_next_step("form", order_type))
-    system_fields, custom_fields = _schema_fields(order_type.form_target)
-    return _editor(request, order_type, "form", "workorders/settings/type_form.html", {
-        "form": form, "designer_url": designer_url(order_type.form_target), "system_fields": system_fields,
-        "custom_fields": custom_fields}, status=_status(form))
+
+    step = "form"
+    template = "workorders/settings/type_form.html"
+
+    def get_form(self, request, order_type):
+        initial = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
+                   "team_ids": [t.pk for t in order_type.teams.all()]}
+        return TypeForm(request.POST or None, actor=request.user, initial=initial)
+
+    def save(self, request, form, order_type):
+        type_services.update_type(actor=request.user, type=order_type, **form.cleaned_data)
+        return order_type
+
+    def success_message(self, request, form, order_type, created):
+        return _("Saved.")
+
+    def step_context(self, request, form, order_type):
+        system_fields, custom_fields = _schema_fields(order_type.form_target)
+        return {"designer_url": designer_url(order_type.form_target), "system_fields": system_fields,
+                "custom_fields": custom_fields}
 
 
-@login_required
-def type_flow(request, type_id):
+class TypeFlowStepView(TypeStepView):
     """Step 2 流程设置 (WOSET-F1) with the timeout reminder rule (F2)."""
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    form = FlowForm(request.POST or None, actor=request.user, order_type=order_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.update_type(actor=request.user, type=order_type, flow=form.flow_value(),
-                                         timeout_reminder=form.reminder_value())
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Flow saved."))
-            return redirect(_next_step("flow", order_type))
-    return _editor(request, order_type, "flow", "workorders/settings/type_flow.html", {
-        "form": form, "rows": form.rows(), "rule_labels": flow.APPROVAL_RULE_LABELS}, status=_status(form))
+
+    step = "flow"
+    template = "workorders/settings/type_flow.html"
+
+    def get_form(self, request, order_type):
+        return FlowForm(request.POST or None, actor=request.user, order_type=order_type)
+
+    def save(self, request, form, order_type):
+        type_services.update_type(actor=request.user, type=order_type, flow=form.flow_value(),
+                                  timeout_reminder=form.reminder_value())
+        return order_type
+
+    def success_message(self, request, form, order_type, created):
+        return _("Flow saved.")
+
+    def step_context(self, request, form, order_type):
+        return {"rows": form.rows(), "rule_labels": flow.APPROVAL_RULE_LABELS}
 
 
-@login_required
-def type_receipt(request, type_id):
+class TypeReceiptStepView(TypeStepView):
     """Step 3 回执设置: receipt options and the receipt form designer."""
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    form = ReceiptOptionsForm(request.POST or None, initial=order_type.receipt_options or {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.update_type(actor=request.user, type=order_type, receipt_options=form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Receipt settings saved."))
-            return redirect(_next_step("receipt", order_type))
-    system_fields, custom_fields = _schema_fields(order_type.receipt_target)
-    return _editor(request, order_type, "receipt", "workorders/settings/type_receipt.html", {
-        "form": form, "designer_url": designer_url(order_type.receipt_target), "system_fields": system_fields,
-        "custom_fields": custom_fields}, status=_status(form))
+
+    step = "receipt"
+    template = "workorders/settings/type_receipt.html"
+
+    def get_form(self, request, order_type):
+        return ReceiptOptionsForm(request.POST or None, initial=order_type.receipt_options or {})
+
+    def save(self, request, form, order_type):
+        type_services.update_type(actor=request.user, type=order_type, receipt_options=form.cleaned_data)
+        return order_type
+
+    def success_message(self, request, form, order_type, created):
+        return _("Receipt settings saved.")
+
+    def step_context(self, request, form, order_type):
+        system_fields, custom_fields = _schema_fields(order_type.receipt_target)
+        return {"designer_url": designer_url(order_type.receipt_target), "system_fields": system_fields,
+                "custom_fields": custom_fields}
 
 
-@login_required
-def type_components(request, type_id):
+class TypeComponentsStepView(TypeStepView):
     """Step 4 附加组件: which components the type's orders carry (tabs on the detail)."""
-    _require(request)
-    order_type = type_queries.get_type(type_id)
-    form = TypeComponentsForm(request.POST or None,
-                              initial={"component_ids": [c.pk for c in order_type.components.all()]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.update_type(actor=request.user, type=order_type,
-                                         component_ids=form.cleaned_data["component_ids"])
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Work-order type %(name)s saved.") % {"name": order_type.name})
-            return redirect(_next_step("components", order_type))
-    return _editor(request, order_type, "components", "workorders/settings/type_components.html", {
-        "form": form, "components": type_queries.components_with_usage()}, status=_status(form))
+
+    step = "components"
+    template = "workorders/settings/type_components.html"
+
+    def get_form(self, request, order_type):
+        return TypeComponentsForm(request.POST or None,
+                                  initial={"component_ids": [c.pk for c in order_type.components.all()]})
+
+    def save(self, request, form, order_type):
+        type_services.update_type(actor=request.user, type=order_type,
+                                  component_ids=form.cleaned_data["component_ids"])
+        return order_type
+
+    def success_message(self, request, form, order_type, created):
+        return _("Work-order type %(name)s saved.") % {"name": order_type.name}
+
+    def step_context(self, request, form, order_type):
+        return {"components": type_queries.components_with_usage()}
 
 
 # --- add-on components (WO-28) ----------------------------------------------------------------------------------
 
-@login_required
-def components(request):
-    _require(request)
-    rows = [{"component": c, "types": list(c.types.all()), "designer_url": designer_url(c.form_target)}
-            for c in type_queries.components_with_usage()]
-    return render(request, "workorders/settings/components.html", {"rows": rows})
+class ComponentsView(ObjectTableView):
+    permission = PERM
+    template = "workorders/settings/components.html"
+
+    def get_context(self, request):
+        return {"rows": [{"component": c, "types": list(c.types.all()), "designer_url": designer_url(c.form_target)}
+                         for c in type_queries.components_with_usage()]}
 
 
-def _component_dialog(request, component=None):
-    initial = {"repeatable": "1" if component.repeatable else "0", "name": component.name,
-               "description": component.description, "is_enabled": component.is_enabled} if component else None
-    form = ComponentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = type_services.save_component(actor=request.user, component=component, **form.cleaned_data)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Component %(name)s saved.") % {"name": saved.name})
-            return finished(request, reverse("workorders:components"))
-    url = reverse("workorders:component_update", args=[component.pk]) if component else reverse(
-        "workorders:component_create")
-    return render_modal(request, "workorders/settings/_component_form.html", {
-        "form": form, "component": component, "action": url,
-        "designer_url": designer_url(component.form_target) if component else "",
-        "title": _("Edit component") if component else _("New component")}, status=_status(form))
+class _ComponentView:
+    permission = PERM
+
+    def get_object(self, request, component_id):
+        return type_queries.get_component(component_id)
+
+    def success_url(self, request, component, *created):
+        return reverse("workorders:components")
 
 
-@login_required
-def component_create(request):
-    _require(request)
-    return _component_dialog(request)
+class ComponentEditView(_ComponentView, ObjectEditView):
+    """New (no id) or edit, in a dialog."""
+
+    modal = True
+    template = "workorders/settings/_component_form.html"
+
+    def get_object(self, request, component_id=None):
+        return super().get_object(request, component_id) if component_id is not None else None
+
+    def get_form(self, request, component):
+        initial = {"repeatable": "1" if component.repeatable else "0", "name": component.name,
+                   "description": component.description, "is_enabled": component.is_enabled} if component else None
+        return ComponentForm(request.POST or None, initial=initial)
+
+    def save(self, request, form, component):
+        return type_services.save_component(actor=request.user, component=component, **form.cleaned_data)
+
+    def success_message(self, request, form, saved, created):
+        return _("Component %(name)s saved.") % {"name": saved.name}
+
+    def get_context(self, request, form, component):
+        url = reverse("workorders:component_update", args=[component.pk]) if component else reverse(
+            "workorders:component_create")
+        return {"form": form, "component": component, "action": url,
+                "designer_url": designer_url(component.form_target) if component else "",
+                "title": _("Edit component") if component else _("New component")}
 
 
-@login_required
-def component_update(request, component_id):
-    _require(request)
-    return _component_dialog(request, type_queries.get_component(component_id))
+class ComponentToggleView(_ComponentView, ObjectActionView):
+    def act(self, request, component):
+        type_services.set_component_enabled(actor=request.user, component=component,
+                                            is_enabled=not component.is_enabled)
 
 
-@login_required
-@require_POST
-def component_toggle(request, component_id):
-    _require(request)
-    component = type_queries.get_component(component_id)
-    type_services.set_component_enabled(actor=request.user, component=component,
-                                           is_enabled=not component.is_enabled)
-    return back(request, reverse("workorders:components"))
+class ComponentDeleteView(_ComponentView, ObjectDeleteView):
+    def delete(self, request, component):
+        type_services.delete_component(actor=request.user, component=component)
 
-
-@login_required
-@require_POST
-def component_delete(request, component_id):
-    _require(request)
-    component = type_queries.get_component(component_id)
-    type_services.delete_component(actor=request.user, component=component)
-    messages.success(request, _("Component %(name)s deleted.") % {"name": component.name})
-    return redirect("workorders:components")
+    def success_message(self, request, component):
+        return _("Component %(name)s deleted.") % {"name": component.name}
 
 
 # --- service types and contents ----------------------------------------------------------------------------------
 
-def _options_page(request, *, add_forms=None, status=200):
-    lists = type_queries.service_option_lists()
-    add_forms = add_forms or {}
-    groups = [{"kind": kind, "label": label, "options": lists[kind],
-               "form": add_forms.get(kind) or ServiceOptionForm(prefix=kind)}
-              for kind, label in ServiceOption.Kind.choices]
-    return render(request, "workorders/settings/options.html", {"groups": groups}, status=status)
+class OptionsView(ObjectTableView):
+    """服务类型 and 服务内容: each kind's options in their order, with its add row."""
+
+    permission = PERM
+    template = "workorders/settings/options.html"
+
+    def get_context(self, request, *, add_forms=None):
+        lists = type_queries.service_option_lists()
+        add_forms = add_forms or {}
+        return {"groups": [{"kind": kind, "label": label, "options": lists[kind],
+                            "form": add_forms.get(kind) or ServiceOptionForm(prefix=kind)}
+                           for kind, label in ServiceOption.Kind.choices]}
 
 
-@login_required
-def options(request):
-    _require(request)
-    return _options_page(request)
+class _OptionView:
+    permission = PERM
+
+    def get_object(self, request, option_id):
+        return type_queries.get_service_option(option_id)
+
+    def success_url(self, request, option, *created):
+        return reverse("workorders:options")
 
 
-@login_required
-@require_POST
-def option_create(request):
-    _require(request)
-    kind = request.POST.get("kind", "")
-    form = ServiceOptionForm(request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            option = type_services.save_service_option(actor=request.user, kind=kind,
-                                                       name=form.cleaned_data["name"])
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s added.") % {"name": option.name})
-            return redirect("workorders:options")
-    return _options_page(request, add_forms={kind: form}, status=400)
+class OptionCreateView(_OptionView, ObjectEditView):
+    """The add row of one kind (`kind` in the POST)."""
+
+    page = OptionsView
+
+    def get_object(self, request):
+        return None
+
+    def get_form(self, request, obj):
+        return ServiceOptionForm(request.POST, prefix=request.POST.get("kind", ""))
+
+    def page_forms(self, request, form, obj):
+        return {"add_forms": {request.POST.get("kind", ""): form}}
+
+    def save(self, request, form, obj):
+        return type_services.save_service_option(actor=request.user, kind=request.POST.get("kind", ""),
+                                                 name=form.cleaned_data["name"])
+
+    def success_message(self, request, form, option, created):
+        return _("%(name)s added.") % {"name": option.name}
 
 
-@login_required
-def option_update(request, option_id):
-    _require(request)
-    option = type_queries.get_service_option(option_id)
-    form = ServiceOptionForm(request.POST or None, initial={"name": option.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            type_services.save_service_option(actor=request.user, option=option, kind=option.kind,
-                                              name=form.cleaned_data["name"], is_active=option.is_active)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return finished(request, reverse("workorders:options"))
-    return render_modal(request, "workorders/settings/_option_form.html", {
-        "form": form, "option": option, "title": _("Rename"),
-        "action": reverse("workorders:option_update", args=[option.pk])}, status=_status(form))
+class OptionRenameView(_OptionView, ObjectEditView):
+    modal = True
+    template = "workorders/settings/_option_form.html"
+
+    def get_form(self, request, option):
+        return ServiceOptionForm(request.POST or None, initial={"name": option.name})
+
+    def save(self, request, form, option):
+        return type_services.save_service_option(actor=request.user, option=option, kind=option.kind,
+                                                 name=form.cleaned_data["name"], is_active=option.is_active)
+
+    def success_message(self, request, form, option, created):
+        return _("Saved.")
+
+    def get_context(self, request, form, option):
+        return {"form": form, "option": option, "title": _("Rename"),
+                "action": reverse("workorders:option_update", args=[option.pk])}
 
 
-@login_required
-@require_POST
-def option_toggle(request, option_id):
-    _require(request)
-    option = type_queries.get_service_option(option_id)
-    type_services.set_service_option_active(actor=request.user, option=option, is_active=not option.is_active)
-    return redirect("workorders:options")
+class OptionToggleView(_OptionView, ObjectActionView):
+    def act(self, request, option):
+        type_services.set_service_option_active(actor=request.user, option=option, is_active=not option.is_active)
 
 
-@login_required
-@require_POST
-def option_move(request, option_id):
-    _require(request)
-    type_services.move_service_option(actor=request.user, option=type_queries.get_service_option(option_id),
-                                         direction=request.POST.get("direction", ""))
-    return redirect("workorders:options")
+class OptionMoveView(_OptionView, ObjectActionView):
+    def act(self, request, option):
+        type_services.move_service_option(actor=request.user, option=option,
+                                          direction=request.POST.get("direction", ""))
 
 
 # --- 工单设置: the company settings -------------------------------------------------------------------------------
 
-@login_required
-def general(request):
-    _require(request)
-    form = WorkOrderSettingsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            company_settings.update_settings(actor=request.user, values=form.setting_values(), request=request,
-                                            permission=PERM)
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("Work-order settings saved."))
-            return redirect("workorders:settings")
-    return render(request, "workorders/settings/general.html", {"form": form}, status=_status(form))
+class GeneralView(ObjectEditView):
+    permission = PERM
+    template = "workorders/settings/general.html"
+    form_class = WorkOrderSettingsForm
+
+    def save(self, request, form, obj):
+        company_settings.update_settings(actor=request.user, values=form.setting_values(), request=request,
+                                         permission=PERM)
+
+    def success_message(self, request, form, saved, created):
+        return _("Work-order settings saved.")
+
+    def success_url(self, request, saved, created):
+        return reverse("workorders:settings")
