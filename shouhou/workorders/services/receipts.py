@@ -67,7 +67,7 @@ def _clean_signature(signature, errors):
         file = ContentFile(data, name="signature.png" if match and match.group(1) == "png" else "signature.jpg")
         content_type = uploads.image_content_type(file) if data and len(data) <= 2 * uploads.MB else None
         if content_type not in ("image/png", "image/jpeg"):
-            errors["signature"] = [_("The signature must be a PNG or JPEG image of at most 2 uploads.MB.")]
+            errors["signature"] = [_("The signature must be a PNG or JPEG image of at most 2 MB.")]
             return None
         file.content_type = content_type
         return file
