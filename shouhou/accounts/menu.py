@@ -26,7 +26,7 @@ def unassigned_account_count(user):
 
 
 register_home_counter("my_teams", _("My teams"), my_team_count, "accounts:teams", perm="team.view",
-                      order=80, icon="bi-diagram-3")
+                      order=80, icon="bi-diagram-3", hide_zero=True)
 register_home_counter("accounts", _("Active accounts"), active_account_count, "accounts:users",
                       perm="account.view", order=81, icon="bi-person-badge")
 register_home_counter("unassigned_accounts", _("Unassigned accounts"), unassigned_account_count,

@@ -6,12 +6,14 @@ from django.views.decorators.http import require_POST
 
 from .lists import PAGE_SIZES
 from .models import ListPreference
-from .navigation import counters_for
+from .navigation import counters_for, panels_for
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"counters": counters_for(request.user)})
+    """首页: the apps' panels (what the user must act on now, today's plan, the figures of his scope), then
+    the other modules' figures, each tile labelled by what it counts and linking to the list it counts."""
+    return render(request, "core/home.html", {"panels": panels_for(request), "counters": counters_for(request.user)})
 
 
 @login_required
