@@ -13,6 +13,8 @@ Pages fetched by htmx into another page (the customer picker's results) are piec
 Headless Chromium; screenshots under test-artifacts/mobile-360-*.png.
 """
 
+import base64
+
 import pytest
 from django.conf import settings as django_settings
 from django.urls import URLPattern, reverse
@@ -29,6 +31,9 @@ from shouhou.workorders.services import actions as order_actions
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH, HEIGHT = 360, 740
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+FILES = [{"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG},
+         {"name": "设备检测报告-2026年第四季度.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
 
 MEASURE = """() => {
   const visible = el => {
@@ -135,6 +140,12 @@ def _urls(user, ids, order):
     return urls
 
 
+def _merge(result, more, state):
+    result["scroll"] = max(result["scroll"], more["scroll"])
+    for key in ("small", "clipped", "cut"):
+        result[key] += [f"{item} ({state})" for item in more[key] if not any(item in seen for seen in result[key])]
+
+
 def _check(page, url, label):
     if page.request.get(url, max_redirects=0).status == 405:
         return None  # a POST-only action (its empty 405 is not a page)
@@ -144,6 +155,18 @@ def _check(page, url, label):
     result = page.evaluate(MEASURE)
     if result["fragment"]:
         return None  # a piece of a page fetched by htmx (the customer picker's results), measured in its page
+    # the states a tap opens: each section tab of the detail, each bottom sheet (reasons, pickers)
+    for index in range(page.locator("[data-m-tab]").count()):
+        page.locator("[data-m-tab]").nth(index).click()
+        _merge(result, page.evaluate(MEASURE), f"tab {index}")
+    for index in range(page.locator("dialog").count()):
+        page.evaluate(f"document.querySelectorAll('dialog')[{index}].showModal()")
+        _merge(result, page.evaluate(MEASURE), f"dialog {index}")
+        page.evaluate(f"document.querySelectorAll('dialog')[{index}].close()")
+    for index in range(page.locator("input[type=file]").count()):  # chosen files add remove buttons
+        chooser = page.locator("input[type=file]").nth(index)
+        chooser.set_input_files([*FILES] if chooser.evaluate("el => el.multiple") else FILES[:1])
+        _merge(result, page.evaluate(MEASURE), f"files {index}")
     slug = url.strip("/").replace("/", "-").replace("?", "-").replace("&", "-").replace("=", "") or "root"
     shot(page, f"mobile-360-{label}-{slug}")
     return result
