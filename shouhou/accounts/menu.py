@@ -29,8 +29,10 @@ def unassigned_account_count(user):
 
 register_home_counter("my_teams", _("My teams"), my_team_count, "accounts:teams", perm="team.view",
                       order=80, icon="bi-diagram-3", hide_zero=True)
+# 启用的账号: a figure for those who administer accounts (every role may view colleagues; an engineer's "1" is
+# himself and says nothing)
 register_home_counter("accounts", _("Active accounts"), active_account_count, "accounts:users",
-                      perm="account.view", order=81, icon="bi-person-badge")
+                      perm="account.edit", order=81, icon="bi-person-badge")
 register_home_counter("unassigned_accounts", _("Unassigned accounts"), unassigned_account_count,
                       "accounts:users_unassigned", perm="role.manage", order=82, icon="bi-person-exclamation")
 
