@@ -63,3 +63,11 @@ def test_home_page_shows_what_to_act_on(page, live_server, who):
     assert layout["plan"] == (4 if who == "admin" else 3), layout
     assert page.locator("[data-counter=overdue] .home-tile-value").inner_text() == "1"
     assert page.js_errors == []
+    # a tile opens the list filtered to what it counts, the filter shown in the list's filter bar
+    page.click("[data-counter=due_soon]")
+    page.wait_for_url("**/work-orders/**")
+    page.wait_for_load_state("networkidle")
+    shot(page, f"home-{who}-due-soon-list")
+    assert page.locator(".list-table tbody tr").count() == 1
+    assert "杭州云栖科技有限公司" in page.locator(".list-table tbody").inner_text()
+    assert page.js_errors == []
