@@ -338,6 +338,8 @@ def test_engineer_creates_an_order_with_save_only(world):
     client = client_for(world.engineer)
     page = client.get(reverse("mobile:create") + f"?type={world.order_type.pk}")
     assert 'name="dispatch"' not in page_text(page)  # engineers may not assign
+    # the one button reads as the primary action, not "save only" (issue 15)
+    assert re.search(r'name="save" value="1" class="btn m-btn btn-primary">(Create work order|创建工单)<', page_text(page))
     block = client.get(reverse("mobile:customer_pick"), {"customer": world.customer.pk})
     assert 'name="contact"' in page_text(block) and world.customer.name in page_text(block)
     response = client.post(reverse("mobile:create"), {
