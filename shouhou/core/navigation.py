@@ -53,19 +53,47 @@ class HomeCounter:
     perm: str | None = None
     order: int = 100
     icon: str = "bi-circle"
+    hide_zero: bool = False  # a personal figure (我负责的客户) that means nothing to whom it is 0
+
+
+@dataclass
+class HomePanel:
+    """A section of the home page owned by an app: `context(request)` returns the template's context, or None
+    when the user has nothing of it to see (no permission)."""
+    key: str
+    template: str
+    context: object  # callable(request) -> dict | None
+    order: int = 100
 
 
 NAV_ITEMS: list[NavItem] = []
 _URLS: dict = {}  # (url name, kwargs, script prefix) -> URL, see NavItem.url
 HOME_COUNTERS: list[HomeCounter] = []
+HOME_PANELS: list[HomePanel] = []
 
 
 def register_nav(section, label, url_name, perm=None, order=100):
     NAV_ITEMS.append(NavItem(section, label, url_name, perm, order))
 
 
-def register_home_counter(key, label, count, url_name=None, perm=None, order=100, icon="bi-circle"):
-    HOME_COUNTERS.append(HomeCounter(key, label, count, url_name, perm, order, icon))
+def register_home_counter(key, label, count, url_name=None, perm=None, order=100, icon="bi-circle", hide_zero=False):
+    """A figure under 其他 on the home page, labelled by what it counts, linking to the list it counts."""
+    HOME_COUNTERS.append(HomeCounter(key, label, count, url_name, perm, order, icon, hide_zero))
+
+
+def register_home_panel(key, template, context, order=100):
+    """A section of the home page (what the user must act on now, today's plan …), see HomePanel."""
+    HOME_PANELS.append(HomePanel(key, template, context, order))
+
+
+def panels_for(request):
+    """[{key, template, **context}] of the panels the signed-in user has something in."""
+    panels = []
+    for panel in sorted(HOME_PANELS, key=lambda p: p.order):
+        context = panel.context(request)
+        if context is not None:
+            panels.append({"key": panel.key, "template": panel.template, **context})
+    return panels
 
 
 SHELL_VALUES: dict = {}  # context name -> value(request), for the console shell (context_processors.shell)
@@ -119,6 +147,9 @@ def counters_for(user):
     for counter in sorted(HOME_COUNTERS, key=lambda c: c.order):
         if counter.perm and not has_perm(user, counter.perm):
             continue
-        rows.append({"key": counter.key, "label": counter.label, "value": counter.count(user), "icon": counter.icon,
+        value = counter.count(user)
+        if counter.hide_zero and not value:
+            continue
+        rows.append({"key": counter.key, "label": counter.label, "value": value, "icon": counter.icon,
                      "url": reverse(counter.url_name) if counter.url_name else ""})
     return rows

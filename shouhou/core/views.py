@@ -5,13 +5,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .lists import remember
-from .navigation import counters_for
+from .navigation import counters_for, panels_for
 from .validators import find_control_character
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"counters": counters_for(request.user)})
+    """首页: the apps' panels (what the user must act on now, today's plan, the figures of his scope), then
+    the other modules' figures, each tile labelled by what it counts and linking to the list it counts."""
+    return render(request, "core/home.html", {"panels": panels_for(request), "counters": counters_for(request.user)})
 
 
 @login_required

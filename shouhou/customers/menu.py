@@ -15,7 +15,7 @@ def my_customer_count(user):
 
 
 register_home_counter("my_customers", _("My customers"), my_customer_count, "customers:mine",
-                      perm="customer.view", order=30, icon="bi-people")
+                      perm="customer.view", order=30, icon="bi-people", hide_zero=True)
 
 from shouhou.system.menu import register_hub_card  # noqa: E402
 

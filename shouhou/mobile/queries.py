@@ -21,7 +21,6 @@ from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.queries import pickers
 
 OPEN = Q(status__in=flow.OPEN_STATUSES)
-WORKING = [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS]
 
 # MOB-11: the phone's tabs (key, label, condition), the first is the default
 TABS = [
@@ -64,18 +63,6 @@ def tab_orders(orders, tab):
     if tab not in TAB_CONDITIONS:
         raise ValidationFailed(details={"tab": [_("Unknown tab.")]})
     return orders.filter(TAB_CONDITIONS[tab]).order_by("-created_at", "-pk")
-
-
-def home_counters(actor):
-    """首页 (MOB-01): 未完成 / 待指派 / 进行中 / 异常工单 over the actor's scope, and their own open work."""
-    exception = order_queries.TAB_BY_KEY["exception"].condition
-    return order_queries.visible_work_orders(actor).order_by().aggregate(
-        open=Count("pk", filter=OPEN),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
-        exception=Count("pk", filter=exception),
-        mine=Count("pk", filter=Q(assignee=actor, status__in=WORKING)),
-    )
 
 
 def start_of_today():

@@ -23,7 +23,7 @@ def company_product_count(tenant):
     return Product.objects.filter(tenant=tenant).count()
 
 
-register_home_counter("products", _("Products"), visible_product_count, "products:list", perm="product.view",
+register_home_counter("products", _("Number of products"), visible_product_count, "products:list", perm="product.view",
                       order=30, icon="bi-box-seam")
 register_usage_counter("products", _("Products"), company_product_count, order=50)
 

@@ -2,13 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.navigation import register_home_counter, register_nav
+from shouhou.core.navigation import register_home_panel, register_nav
 from shouhou.system.menu import register_hub_card
 from shouhou.system.queries import register_usage_counter
 
+from . import home
 from .models import WorkOrder
-from .queries import approvals as approval_queries
-from .queries import orders as order_queries
 
 # 工作中心 (GEN-04 / SPEC §3): 工单列表, 新建工单, 指派工单, and the approvals inbox
 register_nav("workorders", _("Work-order list"), "workorders:list", perm="workorder.view", order=10)
@@ -35,11 +34,8 @@ for url_name, label, icon, description, order in (
     register_hub_card("workorders", label, url_name, perm="workorder_settings.manage", icon=icon,
                       description=description, order=order)
 
-register_home_counter("workorders_pending", _("Work orders to assign"), order_queries.pending_assignment_count,
-                      "workorders:assign", perm="workorder.assign", order=20, icon="bi-clipboard-plus")
-register_home_counter("workorders_approvals", _("Approvals waiting for me"),
-                      approval_queries.my_pending_approval_count, "workorders:approvals", perm="workorder.view",
-                      order=25, icon="bi-check2-square")
+# the home page's work-order panel: 待我处理, 待我审批, 超时/即将超时, 今日计划 and the figures of the user's scope
+register_home_panel("workorders", "workorders/_home_panel.html", home.panel, order=10)
 
 
 def work_order_count(tenant):

@@ -74,8 +74,9 @@ def test_pages_render_for_an_administrator(tenant, owner, admin, custom_fields):
     assert "旁边客户" in detail, "the nearby tab lists the neighbour"
     assert "客户等级" in detail and 'data-submit-on-alt-enter' in detail
     assert url("contact_create", customer.pk) in detail and url("address_create", customer.pk) in detail
-    home = text(admin.get("/"))
-    assert url("mine") in home
+    assert url("mine") not in text(admin.get("/")), "我负责的客户 0 means nothing to one who owns none (issue 15)"
+    make_customer(owner, name="我负责的客户", owner_ids=[owner.pk], fields={"level": "a"})
+    assert url("mine") in text(admin.get("/"))
 
 
 def test_pages_are_refused_without_permission(tenant, owner, stranger):

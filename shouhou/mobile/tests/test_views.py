@@ -338,6 +338,8 @@ def test_engineer_creates_an_order_with_save_only(world):
     client = client_for(world.engineer)
     page = client.get(reverse("mobile:create") + f"?type={world.order_type.pk}")
     assert 'name="dispatch"' not in page_text(page)  # engineers may not assign
+    # the one button reads as the primary action, not "save only" (issue 15)
+    assert re.search(r'name="save" value="1" class="btn m-btn btn-primary">(Create work order|创建工单)<', page_text(page))
     block = client.get(reverse("mobile:customer_pick"), {"customer": world.customer.pk})
     assert 'name="contact"' in page_text(block) and world.customer.name in page_text(block)
     response = client.post(reverse("mobile:create"), {
@@ -458,11 +460,13 @@ def test_home_counters_follow_the_scope(world):
     world.order(assignee=world.engineer2)
     world.order()  # pending, the dispatcher's
     counters = client_for(world.engineer).get(reverse("mobile:home")).context["counters"]
-    assert (counters["open"], counters["pending"], counters["mine"]) == (2, 0, 2)
+    assert (counters["open"], counters["pending"], counters["mine_open"]) == (2, 0, 2)
     counters = client_for(world.dispatcher).get(reverse("mobile:home")).context["counters"]
     assert (counters["open"], counters["pending"]) == (4, 1)
     body = page_text(client_for(world.engineer).get(reverse("mobile:home")))
-    assert re.search(r"You have 2 work orders in progress|您有2个工单正在进行中", body)
+    # the hero line says whose orders it counts, the four figures under it which scope (issue 15)
+    assert re.search(r"2 unfinished work orders assigned to me|我负责的未完成工单 2 个", body)
+    assert re.search(r"Work orders I created, handle or collaborate on|与我相关的工单", body)
 
 
 def test_addon_component_tab_is_filled_from_the_phone(world):

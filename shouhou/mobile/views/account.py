@@ -16,6 +16,7 @@ from shouhou.core.permissions import has_perm
 from shouhou.core.subscription import allowed_when_expired
 from shouhou.core.views import safe_next
 from shouhou.messaging.queries import unread_count
+from shouhou.workorders.queries import home as home_queries
 from shouhou.workorders.services import locations as location_services
 
 from .. import queries
@@ -49,7 +50,8 @@ def home(request):
     return render(request, "mobile/home.html", {
         "tab": "home",
         "can_view": can_view,
-        "counters": queries.home_counters(user) if can_view else None,
+        "counters": home_queries.figures(user) if can_view else None,
+        "scope_label": home_queries.scope_label(user) if can_view else "",
         "can_create": has_perm(user, "workorder.create"),
         "approvals": queries.pending_approvals(user) if can_view else 0,
         "unread": unread_count(user),

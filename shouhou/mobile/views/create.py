@@ -1,6 +1,6 @@
 """新建工单 on the phone (MOB-12): "+" → type picker → the type's form, with the customer picker (search,
 inline create), contact / address prefilled from the customer, products (inline create, linked to the
-customer), the dispatch tab 工单负责人, and 仅保存 / 保存并派单.
+customer), the dispatch tab 工单负责人, and 仅保存 / 保存并派单 (创建工单 alone for those who may not assign).
 
 The pool (工单池) and automatic dispatch (自动派单) tabs stay hidden: the backend has no service for
 them yet. The customer block is one partial that htmx swaps: search state or chosen state.

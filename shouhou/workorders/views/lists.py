@@ -28,9 +28,10 @@ from shouhou.core.lists import (
 )
 from shouhou.core.permissions import has_perm, require
 
-from .. import fees
+from .. import fees, flow
 from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
 from ..models import Priority, ServiceOption, WorkOrderType
+from ..queries import home as home_queries
 from ..queries import orders as order_queries
 from ..queries import pickers
 from ..queries import types as type_queries
@@ -122,6 +123,22 @@ class FlagFilter(Filter):
         return qs.filter(**{column: True}) if column else qs
 
 
+class OpenFilter(Filter):
+    """未完成: the open statuses (待指派 … 进行中), what the home page's figures count."""
+
+    def apply(self, qs, params):
+        return qs.filter(status__in=flow.OPEN_STATUSES) if params.get(f"f_{self.key}", "").strip() == "1" else qs
+
+
+class DeadlineFilter(Filter):
+    """即将超时: the current node's deadline within the next 24 hours, not yet overdue (the home page's tile)."""
+
+    def apply(self, qs, params):
+        if params.get(f"f_{self.key}", "").strip() == "due_soon":
+            return qs.filter(home_queries.due_soon_condition())
+        return qs
+
+
 def _options(kind):
     """The service type and content filters' choices, from one query of all options per request for both."""
     def choices(request):
@@ -149,6 +166,9 @@ SYSTEM_FILTERS = [
              choices=_options(ServiceOption.Kind.SERVICE_CONTENT)),
     FlagFilter("flag", gettext_lazy("Exception"), "flag", choices=lambda r: [
         (key, order_queries.FLAG_LABELS[column]) for key, column in FLAG_FILTERS.items()]),
+    OpenFilter("open", gettext_lazy("Unfinished"), "status", choices=lambda r: [("1", gettext_lazy("Unfinished"))]),
+    DeadlineFilter("deadline", gettext_lazy("Deadline"), "deadline_at", choices=lambda r: [
+        ("due_soon", gettext_lazy("Due within 24 hours"))]),
     Filter("planned", gettext_lazy("Planned time"), "planned_at", kind="date_range"),
     Filter("created", gettext_lazy("Created at"), "created_at", kind="date_range"),
     Filter("finished", gettext_lazy("Finished at"), "finished_at", kind="date_range"),
