@@ -11,4 +11,6 @@ cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/boo
 cp node_modules/echarts/dist/echarts.min.js "$out/echarts/"
 cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images "$out/leaflet/"
 cp node_modules/sortablejs/Sortable.min.js "$out/sortable/"
+mkdir -p "$out/flatpickr"
+cp node_modules/flatpickr/dist/flatpickr.min.js node_modules/flatpickr/dist/flatpickr.min.css node_modules/flatpickr/dist/l10n/zh.js "$out/flatpickr/"
 echo "front-end libraries copied to $out"

@@ -14,6 +14,7 @@ from shouhou.accounts.queries import pickable_users, team_pickable_users, work_s
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm, EngineErrorsMixin
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
+from shouhou.core.widgets import DateTimeInput
 
 from . import flow
 from .models import AddonComponent, Priority, ServiceOption
@@ -25,7 +26,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 def datetime_field(label, **kwargs):
     return forms.DateTimeField(
         label=label, required=False, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT), **kwargs)
+        widget=DateTimeInput(format=DATETIME_FORMAT), **kwargs)
 
 
 NONE_LABEL = _("(none)")
