@@ -190,3 +190,90 @@ def company_settings_zone(tenant):
     from shouhou.core.working_hours import zone_of
 
     return zone_of(Tenant.objects.get(pk=tenant.pk))
+
+
+NUMBER_CELL = """(text) => {
+  const cell = Array.from(document.querySelectorAll('.list-table td')).find(td => td.textContent.trim() === text);
+  if (!cell) return null;
+  const style = getComputedStyle(cell), head = cell.closest('table').querySelectorAll('th')[cell.cellIndex];
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+  return {align: style.textAlign, wrap: style.whiteSpace, lines: lines, headAlign: head && getComputedStyle(head).textAlign};
+}"""
+
+
+def test_amounts_and_counts_read_at_a_glance(en_page, live_server, monkeypatch):
+    from decimal import Decimal
+
+    from shouhou.reminders.factories import RemindersFactory
+    from shouhou.reminders.models import ReminderRule
+    from shouhou.workorders import fees
+    from shouhou.workorders.services import orders as order_services
+
+    monkeypatch.setattr(fees, "_providers", [object()])  # as once the settlement module records fees
+    tenant, owner = make_company()
+    with tenant_context(tenant):
+        order_type = type_services.save_type(actor=owner, name="上门维修")
+        customer = Customer.objects.create(tenant=tenant, number="C00001", name="上海百川贸易股份有限公司")
+        order = order_services.create_work_order(actor=owner, order_type=order_type, customer=customer,
+                                                 priority="normal")
+        WorkOrder.objects.filter(pk=order.pk).update(total_amount=Decimal("1631900"))  # kept by settlement
+        rule = RemindersFactory(owner).rule(name="年度保养提醒")
+        ReminderRule.objects.filter(pk=rule.pk).update(sent_count=12345)  # counted by the sending job
+    login(en_page, owner.phone, DEMO_PASSWORD)
+
+    en_page.goto("/work-orders/")
+    en_page.locator(".toolbar-right .dropdown-toggle").first.click()
+    en_page.locator(".column-chooser input[value=total_amount]").check()
+    en_page.locator(".column-chooser button").click()
+    en_page.wait_for_load_state()
+    fee = en_page.evaluate(NUMBER_CELL, "¥1,631,900.00")
+    assert fee == {"align": "right", "wrap": "nowrap", "lines": 1, "headAlign": "right"}, fee
+    shot(en_page, "numbers-work-orders-1366")
+
+    en_page.goto("/reminders/")
+    sent = en_page.evaluate(NUMBER_CELL, "12,345")
+    assert sent is not None and sent["align"] == "right" and sent["wrap"] == "nowrap", sent
+    assert "共 1 条" in en_page.locator(".list-pagination").inner_text()
+    shot(en_page, "numbers-reminders-1366")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_list_date_range_filter(browser, live_server, language):
+    """The advanced search's date ranges: two pickers in the user's language (English when he chose it),
+    typed or clicked, sent as yyyy-mm-dd."""
+    context, page = english_browser(browser, live_server, 1366, 768, language=language)
+    try:
+        tenant, owner = make_company()
+        login(page, owner.phone, DEMO_PASSWORD)
+        page.goto("/customers/")
+        page.locator("[data-bs-target='#advanced-search'], [href='#advanced-search']").first.click()
+        start, end = page.locator("input[data-picker][name=f_created_from]"), page.locator("input[data-picker][name=f_created_to]")
+        start.wait_for(state="visible")
+        no_native_pickers(page)
+        start.click()
+        start.fill("2026-03-01")
+        start.press("Enter")
+        page.keyboard.press("Escape")
+        end.click()
+        calendar = page.locator(".flatpickr-calendar.open")
+        weekdays = calendar.locator(".flatpickr-weekdays").inner_text()
+        if language == "en":
+            assert "Mon" in weekdays and "周一" not in weekdays, weekdays
+            assert weekdays.split()[0] == "Sun", weekdays
+        else:
+            assert weekdays.split()[0] == "周一", weekdays
+        page.wait_for_timeout(400)  # the picker's fade-in
+        shot(page, f"widgets-date-range-1366-{language}")
+        calendar.locator(".flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)", has_text=re.compile(r"^20$")).click()
+        today = dt.date.today()
+        assert end.input_value() == today.replace(day=20).isoformat()
+        assert start.input_value() == "2026-03-01"
+        page.locator(".advanced-actions button").click()
+        page.wait_for_function("() => location.search.includes('f_created_from=2026-03-01')")
+        assert f"f_created_to={today.replace(day=20).isoformat()}" in page.url
+        assert page.locator("input[data-picker][name=f_created_from]").input_value() == "2026-03-01"  # shown again
+        assert page.js_errors == []
+    finally:
+        context.close()
