@@ -277,3 +277,27 @@ def test_list_date_range_filter(browser, live_server, language):
         assert page.js_errors == []
     finally:
         context.close()
+
+
+def test_date_picker_inside_a_dialog(en_page, live_server):
+    """In a dialog (导出账号动态记录) the calendar opens inside it: its month list can be used (the dialog's
+    focus trap would pull focus back from a calendar floating outside) and a picked day is posted."""
+    tenant, owner = make_company()
+    login(en_page, owner.phone, DEMO_PASSWORD)
+    en_page.goto("/accounts/users/")
+    en_page.locator("[data-modal-url*=activity-export]").first.evaluate("a => a.click()")
+    field = en_page.locator(".modal.show input[name=date_from]")
+    field.wait_for()
+    no_native_pickers(en_page)
+    field.click()
+    calendar = en_page.locator(".modal.show .flatpickr-calendar.open")
+    calendar.locator(".flatpickr-monthDropdown-months").select_option(index=2)  # 三月
+    calendar.locator(".flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)", has_text=re.compile(r"^10$")).click()
+    year = dt.date.today().year
+    assert field.input_value() == f"{year}-03-10"
+    en_page.wait_for_timeout(400)
+    shot(en_page, "widgets-dialog-1366")
+    with en_page.expect_download() as download:
+        en_page.locator(".modal.show button[type=submit]").click()
+    assert f"date_from={year}-03-10" in download.value.url
+    assert en_page.js_errors == []
