@@ -177,6 +177,10 @@ def test_phone_new_order_planned_time_in_chinese(en_phone, live_server):
     posted = en_phone.locator("input[name=planned_at]").input_value()
     assert posted == f"{month.isoformat()}T16:45", posted
     assert shown.input_value() == f"{month.isoformat()} 16:45"
+    shot(en_phone, "widgets-m-create-390-picked")
+    # required here (计划时间 *): no clear button; an optional picker on a phone has one (not typed in there)
+    assert en_phone.locator("input[name=planned_at]").get_attribute("required") is not None
+    assert en_phone.locator(".kit-picker-clear").count() == 0
     en_phone.locator("button[name=save]").click()
     en_phone.wait_for_url(re.compile(r"/m/orders/\d+/"))
     with tenant_context(tenant):
@@ -301,3 +305,27 @@ def test_date_picker_inside_a_dialog(en_page, live_server):
         en_page.locator(".modal.show button[type=submit]").click()
     assert f"date_from={year}-03-10" in download.value.url
     assert en_page.js_errors == []
+
+
+def test_optional_picker_on_a_touch_screen_can_be_emptied(en_phone, live_server):
+    """On a touch screen the pickers are not typed in (the calendar without the keyboard over it), so an
+    optional one has a 44 px clear button."""
+    tenant, owner = make_company()
+    with tenant_context(tenant):
+        order_type = type_services.save_type(actor=owner, name="上门维修")
+    login(en_phone, owner.phone, DEMO_PASSWORD)
+    en_phone.goto(f"/work-orders/new/?type={order_type.pk}")
+    posted, shown = en_phone.locator("input[name=planned_at]"), en_phone.locator("[data-picker-shown=datetime]")
+    assert posted.get_attribute("required") is None
+    assert shown.get_attribute("readonly") is not None  # no keyboard over the calendar
+    clear = en_phone.locator(".kit-picker-clear")
+    assert clear.count() == 1 and not clear.is_visible()
+    shown.click()
+    en_phone.locator(".flatpickr-calendar.open .flatpickr-day.today").click()
+    en_phone.keyboard.press("Escape")
+    assert posted.input_value().startswith(dt.date.today().isoformat()[:8])
+    box = clear.bounding_box()
+    assert box["width"] >= 44, box
+    clear.click()
+    assert posted.input_value() == "" and shown.input_value() == "" and not clear.is_visible()
+    assert en_phone.js_errors == []

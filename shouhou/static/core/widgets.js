@@ -435,6 +435,17 @@
         }
         var field = shown || input;
         field.setAttribute("inputmode", coarse ? "none" : "numeric");
+        if (coarse && !input.required && !input.disabled) {  // on a phone the field is not typed in: a way to empty it
+          var clear = h("button", { type: "button", "class": "btn btn-link kit-picker-clear", "aria-label": T.clear, title: T.clear },
+            [h("i", { "class": "bi bi-x-circle", "aria-hidden": "true" })]);
+          var box = h("div", { "class": "kit-picker-box" });
+          field.parentNode.insertBefore(box, field);
+          box.appendChild(field); box.appendChild(clear);
+          var sync = function () { clear.hidden = !input.value; };
+          clear.addEventListener("click", function () { instance.clear(); sync(); });
+          instance.config.onChange.push(sync);
+          sync();
+        }
       }
     }, kind);
     flatpickr(input, options);
