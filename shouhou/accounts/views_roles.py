@@ -49,7 +49,7 @@ class RoleList(StandardList):
             Column("kind", gettext_lazy("Type"), value=_kind_cell, html=True,
                    export=lambda r: str(_("System role") if r.is_system else _("Custom role"))),
             Column("description", gettext_lazy("Role description"), css="col-wide"),
-            Column("user_count", gettext_lazy("Members"), sortable=True, css="text-end",
+            Column("user_count", gettext_lazy("Members"), sortable=True, kind="count",
                    link=lambda r: reverse("accounts:role_members", args=[r.pk])),
             Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True, css="col-actions"),
         ]

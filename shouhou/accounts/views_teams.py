@@ -60,7 +60,7 @@ class TeamList(StandardList):
             Column("service_phone", gettext_lazy("Phone")),
             Column("area", gettext_lazy("Area of responsibility"), css="col-wide"),
             Column("address", pgettext_lazy("team", "Location"), css="col-wide", default=False),
-            Column("member_count", gettext_lazy("Members"), sortable=True, css="text-end"),
+            Column("member_count", gettext_lazy("Members"), sortable=True, kind="count"),
             Column("actions", gettext_lazy("Actions"), value=self.actions_cell, html=True, css="col-actions"),
         ]
 

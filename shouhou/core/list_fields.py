@@ -76,7 +76,7 @@ def custom_column(column, refs):
     page's References, loaded once for all its rows."""
     definition = column.definition
     return Column(column.key, column.label, default=column.default_visible, html=True,
-                  sortable=column.sortable, value=lambda row: CustomCell(column, row.fields, refs),
+                  sortable=column.sortable, css="num" if definition.kind == "number" else "", value=lambda row: CustomCell(column, row.fields, refs),
                   export=lambda row: forms_engine.export_cell(definition, (row.fields or {}).get(definition.key),
                                                               refs))
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .bounds import int_text_fits, parse_page
 from .models import ListPreference
+from .numbers import format_amount, format_count
 from .permissions import has_perm
 
 PAGE_SIZES = [10, 20, 50, 100]
@@ -54,6 +55,9 @@ def _may_overflow(text):
     if len(text) <= TITLE_FROM:
         return False
     return sum(1 if ord(char) >= 0x2E80 else 0.55 for char in text) > TITLE_FROM
+
+
+NUMBER_FORMATS = {"amount": format_amount, "count": format_count}  # Column.kind → its text (core.numbers)
 
 
 @dataclass
@@ -74,6 +78,11 @@ class Column:
     # empty, or repeating another column) is left out of that page unless the user chose his columns
     informative: Callable | None = None
     prefetch: str | None = None  # a related lookup the cell reads, loaded only when the column is shown
+    kind: str = ""  # "amount" (¥1,631,900.00) or "count" (12,345): formatted, right-aligned, never wrapping
+
+    def __post_init__(self):
+        if self.kind in NUMBER_FORMATS and "num" not in self.css.split():
+            self.css = f"{self.css} num".strip()
 
     def display(self, obj):
         if self.value is not None:
@@ -99,6 +108,8 @@ class Column:
             text = value_html.__html__() if hasattr(value_html, "__html__") else str(value_html)
         elif value is None:
             text = ""
+        elif self.kind in NUMBER_FORMATS:
+            text = html.escape(NUMBER_FORMATS[self.kind](value))
         elif type(value) is str:  # localize and template_localtime leave text as it is
             text = html.escape(value)
         else:  # as the template engine prints a value: local time, localized, escaped

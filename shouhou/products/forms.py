@@ -12,12 +12,13 @@ from shouhou.core.forms import ConsoleForm
 from shouhou.core.forms_engine import ParsedSchema
 from shouhou.core.forms_engine.kinds import FieldError
 from shouhou.core.forms_engine.kinds.references import References
+from shouhou.core.widgets import DateInput
 
 from . import queries
 from .settings_decl import TOGGLES
 
 CUSTOM_PREFIX = "cf_"
-DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+DATE_WIDGET = {"widget": DateInput(),
                "input_formats": ["%Y-%m-%d", "%Y/%m/%d"]}
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.forms import user_choices
 from shouhou.accounts.queries import pickable_users
 from shouhou.core.forms import ChecklistField, ConsoleForm
+from shouhou.core.widgets import DateInput
 
 from . import queries
 from .models import ReminderRule
@@ -27,7 +28,7 @@ class RuleForm(ConsoleForm):
     anchor_customer = forms.ChoiceField(label=_("Count from"), required=False)
     anchor_product = forms.ChoiceField(label=_("Count from"), required=False)
     fixed_date = forms.DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d", "%Y/%m/%d"],
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                 widget=DateInput())
     every = forms.IntegerField(label=_("Interval"), min_value=0, max_value=1000, initial=1)
     unit = forms.ChoiceField(label=_("Unit"), choices=Rule.Unit.choices, initial=Rule.Unit.MONTH)
     lead_days = forms.IntegerField(label=_("Days in advance"), min_value=0, max_value=365, initial=0,

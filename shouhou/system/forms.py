@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from shouhou.core.errors import DomainError
 from shouhou.core.validators import normalize_phone, validate_mobile
+from shouhou.core.widgets import TimeInput
 
 from . import services
 
@@ -57,7 +58,7 @@ def add_domain_error(form, exc, field_map=None):
 
 
 def _time_field(label):
-    return forms.CharField(label=label, max_length=5, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    return forms.CharField(label=label, max_length=5, widget=TimeInput(),
                            error_messages={"required": _("Enter a time as HH:MM.")})
 
 

@@ -21,6 +21,7 @@ from shouhou.core.forms import (
     region_field,
 )
 from shouhou.core.forms_engine.listing import COLUMN_PREFIX
+from shouhou.core.widgets import DateTimeInput
 
 from . import flow
 from .models import AddonComponent, Priority, ServiceOption
@@ -32,7 +33,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 def datetime_field(label, **kwargs):
     return forms.DateTimeField(
         label=label, required=False, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT), **kwargs)
+        widget=DateTimeInput(format=DATETIME_FORMAT), **kwargs)
 
 
 NONE_LABEL = _("(none)")

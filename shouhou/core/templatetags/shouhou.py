@@ -17,3 +17,19 @@ def timeline_lines(entry):
     from shouhou.core.timeline import lines
 
     return lines(entry)
+
+
+@register.filter
+def amount(value, currency=None):
+    """{{ order.total_amount|amount }} → ¥1,631,900.00 (core.numbers)."""
+    from shouhou.core.numbers import CURRENCY, format_amount
+
+    return format_amount(value, currency if currency is not None else CURRENCY)
+
+
+@register.filter
+def count(value):
+    """{{ tab.count|count }} → 12,345 (core.numbers)."""
+    from shouhou.core.numbers import format_count
+
+    return format_count(value)

@@ -736,7 +736,7 @@ def test_form_renders_every_kind_with_its_widget(tenant, owner):
     form = build_form(as_parsed(FORM_FIELDS))()
     html = form.as_div()
     assert form.is_multipart()
-    for fragment in ['type="tel"', 'type="date"', 'type="datetime-local"', 'type="time"', 'type="file"',
+    for fragment in ['type="tel"', 'data-picker="date"', 'data-picker="datetime"', 'data-picker="time"', 'type="file"',
                      'type="checkbox" name="tags"', "data-cascade-options", "广东 / 深圳 / 南山",
                      'data-reference-kind="user"', f">{owner.name}<", "基本信息", "请核对铭牌",
                      'placeholder="如 KFR-35"', 'data-address-part="detail"', "data-signature-pad"]:

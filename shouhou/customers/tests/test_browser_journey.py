@@ -139,7 +139,7 @@ def import_customers(page, owner, level_key):
         "name": "customers.xlsx", "buffer": content,
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     shot(page, "issue3-04-import-upload")
-    page.locator("form:has(#import-file) button").click()
+    page.locator("form:has(#import-file) button.btn-primary").click()
     page.wait_for_url(re.compile(r"/customers/import/\d+/$"))
     page.wait_for_selector("#import-status[data-status=ready]")  # checked (the job runs inline in tests)
     assert page.locator("#import-status .import-table tbody tr").count() == 2  # the preview

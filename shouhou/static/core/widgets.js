@@ -6,6 +6,10 @@
  *   input[data-scan-code]         camera scanning where the browser has BarcodeDetector
  *   [data-signature-pad]          draw a signature; the PNG data URL goes into the hidden input
  *   Django's CheckboxSelectMultiple (multiple-choice fields) gets Bootstrap's check styling.
+ *   input[data-picker=date|time|datetime]  the kit's pickers (core/widgets.py): flatpickr in the page's
+ *                                 language, 24-hour, posting yyyy-mm-dd / HH:MM / yyyy-mm-ddTHH:MM
+ *   input[type=file]              a translated "choose files" button and the chosen names, whatever the
+ *                                 browser's language (inputs already inside a styled label are left alone)
  * The texts come from data-t-* attributes of this script's tag (translated by its template). */
 (function () {
   "use strict";
@@ -14,7 +18,8 @@
   var T = {
     search: "Search…", noResults: "Nothing found", remove: "Remove", choose: "Choose…", locate: "Locate",
     locating: "Locating…", located: "Located", notLocated: "No coordinates yet", myPosition: "Use my position",
-    scan: "Scan", scanHint: "Point the camera at the code", close: "Close", clear: "Clear", noCamera: "The camera could not be opened."
+    scan: "Scan", scanHint: "Point the camera at the code", close: "Close", clear: "Clear", noCamera: "The camera could not be opened.",
+    chooseFile: "Choose file", chooseFiles: "Choose files", noFile: "No file chosen"
   };
   Object.keys(T).forEach(function (key) {  // data-t-no-results="…" → T.noResults
     var text = script && script.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)];
@@ -397,6 +402,85 @@
     label.classList.add("form-check-label");
   }
 
+  // --- date, time and date-time pickers (core/widgets.py) ---------------------------------------------
+  var zh = /^zh/i.test(document.documentElement.lang || "");
+  var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  var PICKERS = {
+    date: { dateFormat: "Y-m-d" },
+    time: { dateFormat: "H:i", enableTime: true, noCalendar: true },
+    datetime: { dateFormat: "Y-m-d\\TH:i", enableTime: true, altInput: true, altFormat: "Y-m-d H:i" }
+  };
+
+  function picker(input) {
+    if (!window.flatpickr || !once(input, "Picker")) return;
+    var kind = PICKERS[input.dataset.picker];
+    if (!kind) return;
+    var locale = "default";
+    if (zh && flatpickr.l10ns.zh) locale = Object.assign({}, flatpickr.l10ns.zh, { firstDayOfWeek: 1 });
+    var options = Object.assign({
+      locale: locale,
+      time_24hr: true,
+      minuteIncrement: 1,
+      disableMobile: true,  // phones' native pickers follow the phone's language and clock: not used
+      allowInput: !coarse,  // typing on a computer; on a phone the calendar without the keyboard over it
+      altInputClass: input.className,
+      static: !!input.closest(".modal, dialog"),  // inside a modal its focus trap would keep the calendar out
+      onReady: function (dates, text, instance) {
+        var shown = instance.altInput;
+        if (shown) {  // the visible twin of a date-time input takes its label, placeholder and state
+          if (input.id) { shown.id = input.id + "_shown"; document.querySelectorAll("label[for='" + input.id + "']").forEach(function (label) { label.htmlFor = shown.id; }); }
+          if (input.getAttribute("aria-label")) shown.setAttribute("aria-label", input.getAttribute("aria-label"));
+          shown.setAttribute("autocomplete", "off");
+          shown.setAttribute("data-picker-shown", input.dataset.picker);
+        }
+        var field = shown || input;
+        field.setAttribute("inputmode", coarse ? "none" : "numeric");
+        if (coarse && !input.required && !input.disabled) {  // on a phone the field is not typed in: a way to empty it
+          var clear = h("button", { type: "button", "class": "btn btn-link kit-picker-clear", "aria-label": T.clear, title: T.clear },
+            [h("i", { "class": "bi bi-x-circle", "aria-hidden": "true" })]);
+          var box = h("div", { "class": "kit-picker-box" });
+          field.parentNode.insertBefore(box, field);
+          box.appendChild(field); box.appendChild(clear);
+          var sync = function () { clear.hidden = !input.value; };
+          clear.addEventListener("click", function () { instance.clear(); sync(); });
+          instance.config.onChange.push(sync);
+          sync();
+        }
+      }
+    }, kind);
+    flatpickr(input, options);
+  }
+
+  // --- file inputs --------------------------------------------------------------------------------------
+  function filePicker(input) {
+    if (input.classList.contains("visually-hidden") || input.closest("label") || !once(input, "File")) return;
+    var multiple = input.multiple;
+    var box = h("div", { "class": "kit-file" + (input.classList.contains("form-control-sm") ? " kit-file-sm" : "") });
+    var button = h("button", { type: "button", "class": "btn btn-outline-secondary kit-file-button" + (input.classList.contains("form-control-sm") ? " btn-sm" : "") },
+      [h("i", { "class": "bi bi-paperclip", "aria-hidden": "true" }), " " + (multiple ? T.chooseFiles : T.chooseFile)]);
+    var names = h("span", { "class": "kit-file-names", "aria-live": "polite", text: T.noFile });
+    if (input.classList.contains("is-invalid")) box.classList.add("is-invalid");
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(button); box.appendChild(names); box.appendChild(input);
+    input.classList.add("kit-file-input");
+    input.tabIndex = -1;
+    input.setAttribute("aria-hidden", "true");  // the button stands for it
+    var label = input.id && document.querySelector("label[for='" + input.id + "']");
+    button.setAttribute("aria-label", (label ? label.textContent.trim() + " " : (input.getAttribute("aria-label") ? input.getAttribute("aria-label") + " " : "")) + button.textContent.trim());
+    if (label) label.addEventListener("click", function (event) { event.preventDefault(); button.focus(); });
+    button.addEventListener("click", function () { input.click(); });
+
+    function draw() {
+      var files = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+      names.textContent = files.length ? files.join(zh ? "、" : ", ") : T.noFile;
+      names.title = files.length ? files.join("\n") : "";
+      names.classList.toggle("kit-file-chosen", files.length > 0);
+    }
+    input.addEventListener("change", draw);
+    if (input.form) input.form.addEventListener("reset", function () { setTimeout(draw, 0); });
+    draw();
+  }
+
   // --- wiring -------------------------------------------------------------------------------------------
   function init(scope) {
     var rootEl = scope && scope.querySelectorAll ? scope : document;
@@ -411,6 +495,8 @@
     each("input[data-scan-code]", scanCode);
     each("[data-signature-pad]", signaturePad);
     each("div[id] > div > label > input[type=checkbox]", checkList);
+    each("input[data-picker]", picker);
+    each("input[type=file]", filePicker);
   }
 
   window.shouhouWidgets = { init: init };

@@ -100,7 +100,7 @@ SYSTEM_COLUMNS = [
            value=lambda o: _local(o.finished_at), export=lambda o: o.finished_at),
 ]
 # 合计费用: offered only once a module records fees (fees.register_fees_provider)
-FEES_COLUMN = Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, css="text-end")
+FEES_COLUMN = Column("total_amount", gettext_lazy("Total fees"), default=False, sortable=True, kind="amount")
 
 
 def system_columns():

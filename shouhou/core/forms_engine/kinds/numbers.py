@@ -89,7 +89,7 @@ class Number(Kind):
         return super().filter_q(field, op, value, column)
 
     def display_text(self, field, value, refs):
-        text = f"{Decimal(str(value)):.{field.rule('decimals')}f}"
+        text = f"{Decimal(str(value)):,.{field.rule('decimals')}f}"  # 12,345.60: read at a glance (core.numbers)
         unit = field.rule("unit")
         return f"{text} {unit}" if unit else text
 

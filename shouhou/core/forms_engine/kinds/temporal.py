@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.bounds import DATETIME_MAX, DATETIME_MIN, datetime_in_range
 from shouhou.core.tenancy import get_current_tenant
+from shouhou.core.widgets import DateInput, DateTimeInput, TimeInput
 
 from .base import FieldError, Kind, base_form_kwargs, cell_text, register
 
@@ -71,7 +72,7 @@ class Date(TemporalKind):
         return value.isoformat()
 
     def form_field(self, field, *, refs, value=None):
-        widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        widget = DateInput()
         return forms.DateField(widget=widget, input_formats=["%Y-%m-%d", "%Y/%m/%d"], **base_form_kwargs(field))
 
     def form_initial(self, field, value):
@@ -122,7 +123,7 @@ class DateTime(TemporalKind):
         return dt.datetime.fromisoformat(value).astimezone(company_zone())
 
     def form_field(self, field, *, refs, value=None):
-        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        widget = DateTimeInput()
         formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         return forms.DateTimeField(widget=widget, input_formats=formats, **base_form_kwargs(field))
 
@@ -189,7 +190,7 @@ class Time(TemporalKind):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
 
     def form_field(self, field, *, refs, value=None):
-        widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        widget = TimeInput()
         return forms.TimeField(widget=widget, input_formats=list(TIME_FORMATS), **base_form_kwargs(field))
 
     def form_initial(self, field, value):
