@@ -179,7 +179,7 @@ def test_timeline_entries_carry_the_changed_fields(world):
 def test_create_copies_the_customer_contact_and_address(world):
     order = world.make_order()
     assert (order.contact_name, order.contact_phone) == ("张三", "13900000000")
-    assert order.address_text == "上海人民路1号" and str(order.latitude) == "31.230416"
+    assert order.address_text == "上海市人民路1号" and str(order.latitude) == "31.230416"
     assert order.created_by == world.dispatcher and order.collaborators.count() == 0
 
 
@@ -291,7 +291,7 @@ def test_changing_the_customer_takes_its_contact_and_address(world):
     other = make_customer(world.tenant, contact_name="李四", contact_phone="13800000000", city="北京",
                           address_detail="长安街1号", latitude="39.904200", longitude="116.407396")
     order = order_services.update_work_order(actor=world.dispatcher, order=order, customer=other)
-    assert (order.customer, order.contact_name, order.address_text) == (other, "李四", "北京长安街1号")
+    assert (order.customer, order.contact_name, order.address_text) == (other, "李四", "北京市长安街1号")
 
 
 def test_copy_makes_a_new_pending_order(world):
