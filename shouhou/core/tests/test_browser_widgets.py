@@ -95,7 +95,9 @@ def test_import_page_file_picker_in_chinese(en_page, live_server):
         book.active.append(["客户编号*", "工单类型*"])
         book.save(path)
         button = picker.locator(".kit-file-button")
+        en_page.wait_for_load_state("load")  # nothing that loads later takes the focus back
         button.focus()  # the button is reachable and opens the browser's file dialog from the keyboard
+        assert button.evaluate("element => element === document.activeElement")
         with en_page.expect_file_chooser() as chooser:
             en_page.keyboard.press("Enter")
         chooser.value.set_files(str(path))
