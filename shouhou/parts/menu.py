@@ -1,0 +1,1 @@
+"""Navigation entries of spare parts (GEN-04 备件管理)."""
