@@ -505,6 +505,8 @@ def set_safety(request, payload: SafetyIn):
 def _request_routes(sub, kind, create):
     @sub.get("", response={200: page_of(RequestOut), **ERRORS}, operation_id=f"list_{kind}s")
     def list_requests(request, filters: Query[RequestFilters]):
+        if not permissions.has_perm(request.auth, "stock.request"):
+            permissions.require(request.auth, "stock.view")
         found = queries.requests(request.auth, kind).prefetch_related("lines__part")
         if filters.status:
             found = found.filter(status=filters.status)
