@@ -503,7 +503,8 @@ def set_safety(request, payload: SafetyIn):
 # --- requisitions and returns ------------------------------------------------------------------------------
 
 def _request_routes(sub, kind, create):
-    @sub.get("", response={200: page_of(RequestOut), **ERRORS}, operation_id=f"list_{kind}s")
+    @sub.get("", response={200: page_of(RequestOut), **ERRORS},
+             operation_id=f"list_{kind}s", url_name=f"list_{kind}s")
     def list_requests(request, filters: Query[RequestFilters]):
         if not permissions.has_perm(request.auth, "stock.request"):
             permissions.require(request.auth, "stock.view")
@@ -516,18 +517,21 @@ def _request_routes(sub, kind, create):
             found = found.filter(requester=request.auth)
         return paginate(found.order_by("-created_at", "-id"), filters)
 
-    @sub.post("", response={201: RequestOut, **ERRORS}, operation_id=f"create_{kind}")
+    @sub.post("", response={201: RequestOut, **ERRORS},
+              operation_id=f"create_{kind}", url_name=f"create_{kind}")
     @idempotent(RequestOut)
     def create_request(request, payload: RequestIn):
         made = create(actor=request.auth, warehouse_id=payload.warehouse_id,
                       lines=[line.dict() for line in payload.lines], note=payload.note)
         return Status(201, queries.get_request(request.auth, made.pk, kind))
 
-    @sub.get("/{int:request_id}", response={200: RequestOut, **ERRORS}, operation_id=f"get_{kind}")
+    @sub.get("/{int:request_id}", response={200: RequestOut, **ERRORS},
+              operation_id=f"get_{kind}", url_name=f"get_{kind}")
     def get_request(request, request_id: Id):
         return queries.get_request(request.auth, request_id, kind)
 
-    @sub.post("/{int:request_id}/approve", response={200: RequestOut, **ERRORS}, operation_id=f"approve_{kind}")
+    @sub.post("/{int:request_id}/approve", response={200: RequestOut, **ERRORS},
+              operation_id=f"approve_{kind}", url_name=f"approve_{kind}")
     def approve(request, request_id: Id, payload: ApproveIn):
         """Approve all (no `lines`) or part; the parts move at once."""
         target = queries.get_request(request.auth, request_id, kind)
@@ -536,14 +540,16 @@ def _request_routes(sub, kind, create):
                                  expected_version=payload.expected_version)
         return queries.get_request(request.auth, request_id, kind)
 
-    @sub.post("/{int:request_id}/refuse", response={200: RequestOut, **ERRORS}, operation_id=f"refuse_{kind}")
+    @sub.post("/{int:request_id}/refuse", response={200: RequestOut, **ERRORS},
+              operation_id=f"refuse_{kind}", url_name=f"refuse_{kind}")
     def refuse(request, request_id: Id, payload: DecisionIn):
         target = queries.get_request(request.auth, request_id, kind)
         services.refuse_request(actor=request.auth, stock_request=target, note=payload.note,
                                 expected_version=payload.expected_version)
         return queries.get_request(request.auth, request_id, kind)
 
-    @sub.post("/{int:request_id}/withdraw", response={200: RequestOut, **ERRORS}, operation_id=f"withdraw_{kind}")
+    @sub.post("/{int:request_id}/withdraw", response={200: RequestOut, **ERRORS},
+              operation_id=f"withdraw_{kind}", url_name=f"withdraw_{kind}")
     def withdraw(request, request_id: Id, payload: WithdrawIn | None = None):
         """The requester takes back his pending request."""
         target = queries.get_request(request.auth, request_id, kind)

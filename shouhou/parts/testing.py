@@ -35,6 +35,6 @@ for name in ("get_warehouse", "update_warehouse", "delete_warehouse"):
     route_params(f"api:parts_{name}", warehouse_id="parts.Warehouse")
 for kind in ("requisition", "return"):
     for action in ("get", "approve", "refuse", "withdraw"):
-        route_params(f"api:parts_{action}_{kind}", request_id="parts.StockRequest")
+        route_params(f"api:{action}_{kind}", request_id="parts.StockRequest")
 for name in ("get_service_item", "update_service_item", "delete_service_item"):
     route_params(f"api:parts_{name}", item_id="parts.ServiceItem")
