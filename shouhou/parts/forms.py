@@ -88,13 +88,17 @@ class LinesMixin:
         for index in range(rows):
             part_key, quantity_key, serial_key = f"part_{index}", f"quantity_{index}", f"serials_{index}"
             self.fields[part_key] = forms.TypedChoiceField(label=_("Part"), required=False, coerce=int,
-                                                           empty_value=None, choices=_blank(parts))
-            self.fields[quantity_key] = forms.CharField(label=_("Quantity"), required=False, max_length=20)
+                                                           empty_value=None, choices=_blank(parts),
+                                                           widget=forms.Select(attrs={"class": "form-select"}))
+            self.fields[quantity_key] = forms.CharField(label=_("Quantity"), required=False, max_length=20,
+                                                        widget=forms.TextInput(attrs={"class": "form-control",
+                                                                                      "inputmode": "decimal"}))
             keys = [part_key, quantity_key]
             if serials:
                 self.fields[serial_key] = forms.CharField(
                     label=_("Serial numbers"), required=False, max_length=2000,
-                    help_text=_("Serial-tracked parts: one per line or comma-separated"))
+                    help_text=_("Serial-tracked parts: one per line or comma-separated"),
+                    widget=forms.TextInput(attrs={"class": "form-control"}))
                 keys.append(serial_key)
             self.rows.append(keys)
 
@@ -175,7 +179,9 @@ class ApproveForm(ActionForm):
         for index, line in enumerate(self.request_lines):
             key = f"approved_{line.pk}"
             self.fields[key] = forms.DecimalField(label=str(line.part), min_value=0, max_digits=14, decimal_places=3,
-                                                  initial=line.quantity.normalize())
+                                                  initial=line.quantity.normalize(),
+                                                  widget=forms.NumberInput(attrs={"class": "form-control",
+                                                                                  "step": "any"}))
             self.field_aliases[f"lines.{index}.quantity"] = key
 
     def approved_lines(self):
