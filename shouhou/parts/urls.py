@@ -1,6 +1,9 @@
 from django.urls import path
 
+from shouhou.core.importer import import_urls
+
 from . import views
+from .importers import PartImporter
 
 app_name = "parts"
 urlpatterns = [
@@ -9,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.PartView.as_view(), name="part_detail"),
     path("<int:pk>/edit/", views.PartEditView.as_view(), name="part_edit"),
     path("<int:pk>/delete/", views.PartDeleteView.as_view(), name="part_delete"),
+    *import_urls(PartImporter, "import/", "import"),
     path("warehouses/", views.WarehouseListView.as_view(), name="warehouses"),
     path("warehouses/new/", views.WarehouseEditView.as_view(), name="warehouse_create"),
     path("warehouses/<int:pk>/edit/", views.WarehouseEditView.as_view(), name="warehouse_edit"),
