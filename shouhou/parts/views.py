@@ -449,8 +449,6 @@ class PersonalStockList(StandardList):
     search_placeholder = gettext_lazy("Part number, name or specification")
     default_sort = "part__number"
     export_perm = "stock.export"
-    filters = [IdFilter("holder", gettext_lazy("Holder"), "holder", choices=holder_choices)]
-
     def __init__(self, request):
         super().__init__(request)
         self.columns = [
@@ -466,9 +464,11 @@ class PersonalStockList(StandardList):
     tabs = [Tab("held", gettext_lazy("Holding parts"), Q(quantity__gt=0)), Tab("all", gettext_lazy("All"))]
 
     def base_queryset(self, request):
+        """Everyone in the actor's scope; the holder selector (个人库) narrows it to one person."""
         found = queries.personal_levels(request.user)
-        if not self.params.get("f_holder"):
-            found = found.filter(holder=request.user) if not has_perm(request.user, "stock.manage") else found
+        holder = self.params.get("holder", "").strip()
+        if holder:
+            found = found.filter(holder_id=int(holder)) if holder.isdigit() and len(holder) < 19 else found.none()
         return found
 
     def actions_cell(self, row):
@@ -482,6 +482,7 @@ class PersonalStockList(StandardList):
         rows = self.filtered_queryset(state, with_tab=False).filter(quantity__gt=0)
         totals = rows.aggregate(kinds=Count("part", distinct=True), quantity=Sum("quantity"))
         return {"totals": {"kinds": totals["kinds"] or 0, "quantity": number(totals["quantity"] or 0)},
+                "holders": holder_choices(request), "holder": self.params.get("holder", ""),
                 "can": can(request.user, "stock.request")}
 
 
