@@ -197,3 +197,12 @@ class DecisionForm(ActionForm):
 class SafetyForm(ConsoleForm):
     safety_quantity = forms.DecimalField(label=_("Safety stock"), required=False, min_value=0, max_digits=14,
                                          decimal_places=3, help_text=_("Empty: no safety stock"))
+
+
+class CategoryForm(ConsoleForm):
+    name = forms.CharField(label=_("Category name"), max_length=50)
+    parent_id = forms.TypedChoiceField(label=_("Parent category"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent_id"].choices = _blank(queries.category_choices(), "—")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.core.navigation import register_nav
 
 register_nav("parts", _("Spare parts"), "parts:list", perm="part.view", order=10)
+register_nav("parts", _("Part categories"), "parts:categories", perm="part.view", order=15)
 register_nav("parts", _("Warehouses"), "parts:warehouses", perm="stock.view", order=20)
 register_nav("parts", _("Stock"), "parts:stock", perm="stock.view", order=30)
 register_nav("parts", _("Stock records"), "parts:movements", perm="stock.view", order=40)

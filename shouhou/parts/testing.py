@@ -23,6 +23,7 @@ for name in ("parts:part_detail", "parts:part_edit", "parts:part_delete"):
 for name in ("parts:warehouse_edit", "parts:warehouse_delete"):
     route_params(name, pk="parts.Warehouse")
 route_params("parts:safety", pk="parts.StockLevel")
+route_params("parts:category_delete", pk="parts.PartCategory")
 for name in ("parts:import_job", "parts:import_status", "parts:import_commit", "parts:import_errors"):
     route_params(name, job_id="core.DataJob")
 route_params("parts:request_detail", pk="parts.StockRequest")

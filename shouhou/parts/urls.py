@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.PartEditView.as_view(), name="part_edit"),
     path("<int:pk>/delete/", views.PartDeleteView.as_view(), name="part_delete"),
     *import_urls(PartImporter, "import/", "import"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/delete/", views.category_delete, name="category_delete"),
     path("warehouses/", views.WarehouseListView.as_view(), name="warehouses"),
     path("warehouses/new/", views.WarehouseEditView.as_view(), name="warehouse_create"),
     path("warehouses/<int:pk>/edit/", views.WarehouseEditView.as_view(), name="warehouse_edit"),

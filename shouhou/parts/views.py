@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -730,3 +731,42 @@ class ServiceItemDeleteView(ObjectDeleteView):
         return reverse("parts:items")
 
 
+
+
+# --- part categories (备件类别, a company tree) -----------------------------------------------------------------
+
+@login_required
+def categories(request):
+    """The category tree with an add form (name, parent) and delete buttons."""
+    require(request.user, "part.view")
+    from .forms import CategoryForm
+
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "part.edit")
+        if form.is_valid():
+            try:
+                services.create_category(actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Category %(name)s added.") % {"name": form.cleaned_data["name"]})
+                return finished(request, reverse("parts:categories"))
+    counts = dict(queries.parts(request.user).values_list("category").annotate(n=Count("pk")).order_by())
+    rows = [{"category": category, "depth": depth, "parts": counts.get(category.pk, 0)}
+            for category, depth in queries.category_tree()]
+    return render(request, "parts/categories.html",
+                  {"form": form, "rows": rows, "can": can(request.user, "part.edit")},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def category_delete(request, pk):
+    require(request.user, "part.edit")
+    category = queries.categories().filter(pk=pk).first()
+    if category is None:
+        raise NotFound()
+    services.delete_category(actor=request.user, category=category, request=request)
+    messages.success(request, _("Category %(name)s deleted.") % {"name": category.name})
+    return finished(request, reverse("parts:categories"))

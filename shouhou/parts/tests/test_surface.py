@@ -3,7 +3,7 @@
 scope, bad input."""
 
 from shouhou.core.testing import api, views
-from shouhou.parts.models import Part, ServiceItem, StockLevel, StockRequest, Warehouse
+from shouhou.parts.models import Part, PartCategory, ServiceItem, StockLevel, StockRequest, Warehouse
 
 
 class TestPartPages(views.ListPage, views.DetailPage, views.CreatePage, views.EditPage, views.DeletePage):
@@ -213,3 +213,19 @@ class TestServiceItemAPI(api.ListEndpoint, api.GetEndpoint, api.CreateEndpoint, 
 
     def updated(self, obj):
         return obj.name == "接口改名服务"
+
+
+class TestCategoryPages(views.ListPage, views.CreatePage, views.DeletePage):
+    model = PartCategory
+    refused = ("part.",)
+    form_pages = False
+    list_url, create_url, delete_url = "parts:categories", "parts:categories", "parts:category_delete"
+
+    def make(self, f):
+        return f.parts.category(name=self.unique("表面类别"))
+
+    def form_data(self, f):
+        return {"name": self.unique("新建类别")}
+
+    def bad_form_data(self, f):
+        return {"name": "", "parent_id": "999999"}
