@@ -11,6 +11,7 @@ FACTORIES = {
     "customers": "shouhou.customers.factories.CustomersFactory",
     "reminders": "shouhou.reminders.factories.RemindersFactory",
     "products": "shouhou.products.factories.ProductsFactory",
+    "parts": "shouhou.parts.factories.PartsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
 }
 

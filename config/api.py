@@ -125,3 +125,6 @@ api.add_router("", form_schemas_router, url_name_prefix="forms")
 from shouhou.products.api import router as products_router  # noqa: E402
 
 api.add_router("", products_router, url_name_prefix="products")
+from shouhou.parts.api import router as parts_router  # noqa: E402
+
+api.add_router("", parts_router, url_name_prefix="parts")

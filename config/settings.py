@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shouhou.messaging",
     "shouhou.customers",
     "shouhou.products",
+    "shouhou.parts",
     "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.mobile",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),
+    path("parts/", include("shouhou.parts.urls")),
     path("q/", include("shouhou.products.public_urls")),
     path("files/", include("shouhou.core.file_urls")),
     # addresses stored before files were private: checked like /files/, never a public folder

@@ -71,3 +71,9 @@ def _iso_date_text(value):
 
 
 ApiDate = Annotated[date, BeforeValidator(_iso_date_text)]
+
+# Decimal amounts (spare parts, prices): sent as a JSON number or a decimal string; NaN/Infinity refused.
+Quantity = Annotated[Decimal, Field(gt=0, le=Decimal("99999999999"), max_digits=14, decimal_places=3,
+                                    description="A quantity above 0 with at most 3 decimal places")]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("9999999999"), max_digits=12, decimal_places=2,
+                                 description="An amount of 0 or more with at most 2 decimal places")]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PartsConfig(AppConfig):
+    name = "shouhou.parts"
+    label = "parts"
+    verbose_name = "Spare parts"
+
+    def ready(self):
+        from . import handlers, importers, menu, permissions  # noqa: F401

@@ -1,0 +1,71 @@
+"""Console dialogs and pages beyond the declared surface: moves with lines, errors on the line's inputs,
+the personal-stock holder selector, request decisions."""
+
+import pytest
+from django.urls import reverse
+
+from shouhou.core.testing import client_for
+from shouhou.parts.models import StockRequest
+from shouhou.parts.testing_helpers import on_hand
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_stock_in_and_out_dialogs(f, owner):
+    warehouse, part = f.parts.warehouse(), f.parts.part()
+    client = client_for(owner)
+    assert client.get(reverse("parts:stock_in"), **HTMX).status_code == 200
+    response = client.post(reverse("parts:stock_in"), {"warehouse_id": warehouse.pk, "part_0": part.pk,
+                                                       "quantity_0": "4", "reason": "采购"}, **HTMX)
+    assert response.status_code == 200 and on_hand(part, warehouse=warehouse) == 4
+    response = client.post(reverse("parts:stock_out"), {"warehouse_id": warehouse.pk, "part_0": part.pk,
+                                                        "quantity_0": "9"}, **HTMX)
+    assert "Only 4 of" in response.content.decode() and on_hand(part, warehouse=warehouse) == 4
+    response = client.post(reverse("parts:stock_out"), {"warehouse_id": warehouse.pk, "part_0": part.pk,
+                                                        "quantity_0": "a\x01"}, **HTMX)
+    assert response.status_code in (200, 400) and on_hand(part, warehouse=warehouse) == 4
+
+
+def test_engineer_cannot_open_stock_dialogs(f, engineer):
+    client = client_for(engineer)
+    assert client.get(reverse("parts:stock_in"), **HTMX).status_code == 403
+    assert client.get(reverse("parts:requisition_create"), **HTMX).status_code == 200
+
+
+def test_personal_stock_holder_selector(f, owner, engineer):
+    warehouse, part = f.parts.warehouse(), f.parts.part(name="特殊滤芯")
+    f.parts.stock(warehouse, part, 3)
+    from shouhou.parts import services
+
+    services.allocate(actor=owner, warehouse_id=warehouse.pk, holder_id=engineer.pk,
+                      lines=[{"part_id": part.pk, "quantity": 1}])
+    client = client_for(owner)
+    assert "特殊滤芯" in client.get(reverse("parts:personal") + f"?holder={engineer.pk}").content.decode()
+    assert "特殊滤芯" not in client.get(reverse("parts:personal") + f"?holder={owner.pk}").content.decode()
+    assert "特殊滤芯" not in client.get(reverse("parts:personal") + "?holder=x").content.decode()
+    assert client.get(reverse("parts:personal") + "?holder=99999999999999999999999").status_code == 200
+    # the engineer sees his own holdings and not the selector's other people
+    mine = client_for(engineer).get(reverse("parts:personal")).content.decode()
+    assert "特殊滤芯" in mine
+
+
+def test_request_dialog_and_decisions(f, owner, keeper, engineer):
+    warehouse, part = f.parts.warehouse(managers=[keeper]), f.parts.part()
+    f.parts.stock(warehouse, part, 3)
+    response = client_for(engineer).post(reverse("parts:requisition_create"),
+                                          {"warehouse_id": warehouse.pk, "part_0": part.pk, "quantity_0": "2"}, **HTMX)
+    assert response.status_code == 200
+    requisition = StockRequest.objects.get()
+    detail = client_for(keeper).get(reverse("parts:request_detail", args=[requisition.pk])).content.decode()
+    assert reverse("parts:request_approve", args=[requisition.pk]) in detail
+    line = requisition.lines.get()
+    response = client_for(keeper).post(reverse("parts:request_approve", args=[requisition.pk]),
+                                       {"expected_version": 0, f"approved_{line.pk}": "5"}, **HTMX)
+    assert "At most the 2 requested." in response.content.decode()
+    client_for(keeper).post(reverse("parts:request_approve", args=[requisition.pk]),
+                            {"expected_version": 0, f"approved_{line.pk}": "2"}, **HTMX)
+    requisition.refresh_from_db()
+    assert requisition.status == "approved" and on_hand(part, holder=engineer) == 2
+    other = f.parts.requisition(warehouse=warehouse, part=part)
+    assert client_for(engineer).get(reverse("parts:request_refuse", args=[other.pk]), **HTMX).status_code == 403

@@ -1,0 +1,772 @@
+"""Console pages of spare parts (PART-01…10) and service items (SVC-01): lists on core.lists, forms on the
+generic views and dialogs. Every read goes through `queries`, every write through `services`."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from shouhou.core import timeline
+from shouhou.core.dialogs import can, finished, render_modal, show_error
+from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from shouhou.core.lists import Column, Filter, StandardList, Tab
+from shouhou.core.permissions import has_perm, require
+
+from . import policy, queries, services
+from .forms import (
+    ApproveForm,
+    DecisionForm,
+    MoveForm,
+    PartForm,
+    RequestForm,
+    SafetyForm,
+    ServiceItemForm,
+    WarehouseForm,
+)
+from .models import StockMovement, StockRequest
+
+MOVE_TITLES = {"in": gettext_lazy("Stock in"), "out": gettext_lazy("Stock out"),
+               "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate")}
+
+
+def local_time(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def number(value):
+    """A quantity without trailing zeros (3.000 → 3, 1.500 → 1.5)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def yes_no(value):
+    return _("Enabled") if value else _("Disabled")
+
+
+class IdFilter(Filter):
+    """A select of ids: a value that is not a number (a hand-edited URL) matches nothing."""
+
+    def apply(self, qs, params):
+        value = params.get(f"f_{self.key}", "").strip()
+        if value and not value.isdigit():
+            return qs.none()
+        return super().apply(qs, params)
+
+
+def warehouse_choices(request):
+    return [(w.pk, w.name) for w in queries.visible_warehouses(request.user)]
+
+
+def category_choices(request):
+    return queries.category_choices()
+
+
+# --- parts (PART-01) ---------------------------------------------------------------------------------------
+
+class PartList(StandardList):
+    key = "parts"
+    title = gettext_lazy("Spare parts")
+    template = "parts/list.html"
+    toolbar_template = "parts/_part_toolbar.html"
+    search_fields = ["number", "name", "specification"]
+    search_placeholder = gettext_lazy("Part number, name or specification")
+    default_sort = "number"
+    export_perm = "part.export"
+    columns = [
+        Column("number", gettext_lazy("Part number"), sortable=True,
+               link=lambda p: reverse("parts:part_detail", args=[p.pk])),
+        Column("name", gettext_lazy("Part name"), sortable=True,
+               link=lambda p: reverse("parts:part_detail", args=[p.pk])),
+        Column("category", gettext_lazy("Part category"), value=lambda p: p.category.name if p.category_id else ""),
+        Column("specification", gettext_lazy("Specification")),
+        Column("unit", gettext_lazy("Unit")),
+        Column("sale_price", gettext_lazy("Sale price"), sortable=True, css="text-end"),
+        Column("cost_price", gettext_lazy("Cost price"), sortable=True, css="text-end"),
+        Column("serial_tracked", gettext_lazy("Serial-tracked"), value=lambda p: _("Yes") if p.serial_tracked else "",
+               default=False),
+        Column("enabled", gettext_lazy("Enabled"), value=lambda p: yes_no(p.enabled)),
+        Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda p: local_time(p.created_at),
+               export=lambda p: p.created_at),
+    ]
+    tabs = [Tab("all", gettext_lazy("All")), Tab("enabled", gettext_lazy("Enabled"), Q(enabled=True)),
+            Tab("disabled", gettext_lazy("Disabled"), Q(enabled=False))]
+    filters = [IdFilter("category", gettext_lazy("Part category"), "category", choices=category_choices)]
+
+    def base_queryset(self, request):
+        return queries.parts(request.user)
+
+    def extra_context(self, request):
+        return {"can": can(request.user, "part.create", "part.import", "part.edit")}
+
+
+class PartListView(ObjectListView):
+    permission = "part.view"
+    list_class = PartList
+
+
+class PartView(ObjectView):
+    permission = "part.view"
+    template = "parts/part_detail.html"
+
+    def get_object(self, request, pk):
+        return queries.get_part(request.user, pk)
+
+    def get_context(self, request, part):
+        return {
+            "part": part,
+            "levels": queries.stock_levels(request.user).filter(part=part).order_by("warehouse__name", "holder__name"),
+            "units": queries.serial_units(request.user).filter(part=part).select_related("warehouse", "holder")[:200]
+            if part.serial_tracked else [],
+            "entries": timeline.entries_for(part, 50),
+            "can": can(request.user, "part.edit", "part.delete", "stock.view"),
+        }
+
+
+class PartEditView(ObjectEditView):
+    permission = "part.view"
+    template = "parts/form_page.html"
+    form_class = PartForm
+
+    def get_object(self, request, pk=None):
+        require(request.user, "part.create" if pk is None else "part.edit")
+        return queries.get_part(request.user, pk) if pk is not None else None
+
+    def get_form(self, request, part):
+        return PartForm(request.POST or None, initial=PartForm.initial_for(part) if part else None)
+
+    def save(self, request, form, part):
+        if part is None:
+            return services.create_part(actor=request.user, request=request, **form.cleaned_data)
+        return services.update_part(actor=request.user, part=part, request=request, **form.cleaned_data)
+
+    def success_message(self, request, form, part, created):
+        return (_("Part %(name)s created.") if created else _("Part %(name)s saved.")) % {"name": part.name}
+
+    def success_url(self, request, part, created):
+        return reverse("parts:part_detail", args=[part.pk])
+
+    def get_context(self, request, form, part):
+        return {"form": form, "obj": part, "back_url": reverse("parts:list"),
+                "title": _("New part") if part is None else _("Edit part")}
+
+
+class PartDeleteView(ObjectDeleteView):
+    permission = "part.delete"
+
+    def get_object(self, request, pk):
+        return queries.get_part(request.user, pk)
+
+    def delete(self, request, part):
+        services.delete_part(actor=request.user, part=part, request=request)
+
+    def success_message(self, request, part):
+        return _("Part %(name)s deleted.") % {"name": part.name}
+
+    def success_url(self, request, part):
+        return reverse("parts:list")
+
+    def failure_url(self, request, part):
+        return reverse("parts:part_detail", args=[part.pk])
+
+
+# --- warehouses (PART-03) ----------------------------------------------------------------------------------
+
+class WarehouseList(StandardList):
+    key = "warehouses"
+    title = gettext_lazy("Warehouses")
+    template = "parts/list.html"
+    toolbar_template = "parts/_warehouse_toolbar.html"
+    search_fields = ["name", "region"]
+    search_placeholder = gettext_lazy("Warehouse name or region")
+    default_sort = "name"
+    export_perm = "stock.export"
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.may_manage = has_perm(request.user, "stock.warehouses")
+        self.columns = [
+            Column("name", gettext_lazy("Warehouse name"), sortable=True,
+                   link=lambda w: reverse("parts:stock") + f"?f_warehouse={w.pk}"),
+            Column("kind", gettext_lazy("Warehouse kind"), value=lambda w: w.get_kind_display(), sortable=True),
+            Column("region", gettext_lazy("Region")),
+            Column("managers", gettext_lazy("Warehouse managers"),
+                   value=lambda w: "、".join(user.name for user in w.managers.all())),
+            Column("part_count", gettext_lazy("Parts in stock"), css="text-end"),
+            Column("enabled", gettext_lazy("Enabled"), value=lambda w: yes_no(w.enabled)),
+            Column("actions", gettext_lazy("Actions"), html=True, value=self.actions_cell, export=lambda w: ""),
+        ]
+
+    def base_queryset(self, request):
+        return (queries.visible_warehouses(request.user).prefetch_related("managers")
+                .annotate(part_count=Count("levels", filter=Q(levels__quantity__gt=0))))
+
+    def actions_cell(self, warehouse):
+        return render_to_string("parts/_warehouse_actions.html", {"w": warehouse, "may_manage": self.may_manage},
+                                request=self.request)
+
+    def extra_context(self, request):
+        return {"can": can(request.user, "stock.warehouses")}
+
+
+class WarehouseListView(ObjectListView):
+    permission = "stock.view"
+    list_class = WarehouseList
+
+
+class WarehouseEditView(ObjectEditView):
+    permission = "stock.warehouses"
+    template = "parts/_form_modal.html"
+    modal = True
+
+    def get_object(self, request, pk=None):
+        return queries.get_warehouse(request.user, pk) if pk is not None else None
+
+    def get_form(self, request, warehouse):
+        return WarehouseForm(request.POST or None, actor=request.user,
+                             initial=WarehouseForm.initial_for(warehouse) if warehouse else None)
+
+    def save(self, request, form, warehouse):
+        if warehouse is None:
+            return services.create_warehouse(actor=request.user, request=request, **form.cleaned_data)
+        return services.update_warehouse(actor=request.user, warehouse=warehouse, request=request,
+                                         **form.cleaned_data)
+
+    def success_message(self, request, form, warehouse, created):
+        return _("Warehouse %(name)s saved.") % {"name": warehouse.name}
+
+    def get_context(self, request, form, warehouse):
+        action = (reverse("parts:warehouse_edit", args=[warehouse.pk]) if warehouse
+                  else reverse("parts:warehouse_create"))
+        return {"form": form, "action": action, "title": _("Edit warehouse") if warehouse else _("New warehouse")}
+
+
+class WarehouseDeleteView(ObjectDeleteView):
+    permission = "stock.warehouses"
+
+    def get_object(self, request, pk):
+        return queries.get_warehouse(request.user, pk)
+
+    def delete(self, request, warehouse):
+        services.delete_warehouse(actor=request.user, warehouse=warehouse, request=request)
+
+    def success_message(self, request, warehouse):
+        return _("Warehouse %(name)s deleted.") % {"name": warehouse.name}
+
+    def success_url(self, request, warehouse):
+        return reverse("parts:warehouses")
+
+    def failure_url(self, request, warehouse):
+        return reverse("parts:warehouses")
+
+
+# --- stock (PART-04, 05) -------------------------------------------------------------------------------------
+
+def _part_cells():
+    return [
+        Column("number", gettext_lazy("Number"), value=lambda r: r.part.number, sortable=True,
+               sort_field="part__number", link=lambda r: reverse("parts:part_detail", args=[r.part_id])),
+        Column("name", gettext_lazy("Name"), value=lambda r: r.part.name, sortable=True, sort_field="part__name"),
+        Column("category", gettext_lazy("Part category"),
+               value=lambda r: r.part.category.name if r.part.category_id else ""),
+        Column("specification", gettext_lazy("Part specification"), value=lambda r: r.part.specification),
+    ]
+
+
+class StockList(StandardList):
+    key = "stock"
+    title = gettext_lazy("Stock")
+    template = "parts/list.html"
+    toolbar_template = "parts/_stock_toolbar.html"
+    search_fields = ["part__number", "part__name", "part__specification"]
+    search_placeholder = gettext_lazy("Part number, name or specification")
+    default_sort = "part__number"
+    export_perm = "stock.export"
+    filters = [
+        IdFilter("warehouse", gettext_lazy("All warehouses"), "warehouse", choices=warehouse_choices),
+        IdFilter("category", gettext_lazy("All parts"), "part__category", choices=category_choices),
+    ]
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.may_move = has_perm(request.user, "stock.manage")
+        self.columns = [
+            *_part_cells(),
+            Column("warehouse", gettext_lazy("Warehouse"), value=lambda r: r.warehouse.name, sortable=True,
+                   sort_field="warehouse__name"),
+            Column("warehouse_kind", gettext_lazy("Warehouse kind"), value=lambda r: r.warehouse.get_kind_display()),
+            Column("quantity", gettext_lazy("Quantity in stock"), value=self.quantity_cell, html=True, sortable=True,
+                   css="text-end", export=lambda r: r.quantity),
+            Column("safety_quantity", gettext_lazy("Safety stock"), value=lambda r: number(r.safety_quantity),
+                   css="text-end", export=lambda r: r.safety_quantity),
+            Column("actions", gettext_lazy("Actions"), html=True, value=self.actions_cell, export=lambda r: ""),
+        ]
+
+    tabs = [Tab("all", gettext_lazy("All")), Tab("alert", gettext_lazy("Stock alerts"), queries.below_safety())]
+
+    def base_queryset(self, request):
+        return queries.warehouse_levels(request.user)
+
+    def quantity_cell(self, row):
+        if row.below_safety:
+            return format_html('{} <span class="badge text-bg-warning">{}</span>', number(row.quantity),
+                               _("Stock alert"))
+        return number(row.quantity)
+
+    def actions_cell(self, row):
+        if not self.may_move:
+            return ""
+        return format_html('<a href="{0}" data-modal-url="{0}">{1}</a>',
+                           reverse("parts:safety", args=[row.pk]), _("Safety stock"))
+
+    def extra_context(self, request):
+        return {"can": can(request.user, "stock.manage", "stock.request"),
+                "alert_count": queries.warehouse_levels(request.user).filter(queries.below_safety()).count()}
+
+
+class StockListView(ObjectListView):
+    permission = "stock.view"
+    list_class = StockList
+
+
+class MovementList(StandardList):
+    key = "stock_movements"
+    title = gettext_lazy("Stock records")
+    template = "parts/list.html"
+    search_fields = ["part__number", "part__name", "reason", "batch"]
+    search_placeholder = gettext_lazy("Part number or name, reason")
+    default_sort = "-created_at"
+    export_perm = "stock.export"
+    columns = [
+        Column("created_at", gettext_lazy("Time"), sortable=True, value=lambda m: local_time(m.created_at),
+               export=lambda m: m.created_at),
+        Column("kind", gettext_lazy("Kind"), value=lambda m: m.get_kind_display()),
+        Column("number", gettext_lazy("Number"), value=lambda m: m.part.number),
+        Column("name", gettext_lazy("Name"), value=lambda m: m.part.name),
+        Column("place", gettext_lazy("Warehouse or person"),
+               value=lambda m: m.warehouse.name if m.warehouse_id else m.holder.name),
+        Column("quantity", gettext_lazy("Quantity"), value=lambda m: number(m.quantity), css="text-end",
+               export=lambda m: m.quantity),
+        Column("balance", gettext_lazy("Balance"), value=lambda m: number(m.balance), css="text-end",
+               export=lambda m: m.balance),
+        Column("counterpart", gettext_lazy("From / to")),
+        Column("request", gettext_lazy("Requisition or return"), value=lambda m: m.request.number if m.request_id else ""),
+        Column("serials", gettext_lazy("Serial numbers"), value=lambda m: "、".join(m.serials or []), default=False),
+        Column("reason", gettext_lazy("Reason")),
+        Column("actor", gettext_lazy("Operator"), value=lambda m: m.actor.name if m.actor_id else ""),
+    ]
+    filters = [
+        IdFilter("warehouse", gettext_lazy("Warehouse"), "warehouse", choices=warehouse_choices),
+        Filter("kind", gettext_lazy("Kind"), "kind", choices=lambda request: StockMovement.Kind.choices),
+        Filter("created", gettext_lazy("Time"), "created_at", kind="date_range"),
+    ]
+
+    def base_queryset(self, request):
+        return queries.movements(request.user)
+
+
+class MovementListView(ObjectListView):
+    permission = "stock.view"
+    list_class = MovementList
+
+
+@login_required
+def move(request, kind):
+    """入库 / 出库 / 调拨 / 分配 dialog."""
+    if kind not in MOVE_TITLES:
+        raise NotFound()
+    policy.require(request.user, None, "stock.move")
+    form = MoveForm(request.POST or None, actor=request.user, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        data, lines = form.cleaned_data, form.lines()
+        try:
+            if kind == "in":
+                services.stock_in(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
+                                  reason=data["reason"])
+            elif kind == "out":
+                services.stock_out(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
+                                   reason=data["reason"])
+            elif kind == "transfer":
+                services.transfer(actor=request.user, warehouse_id=data["warehouse_id"],
+                                  to_warehouse_id=data["to_warehouse_id"], lines=lines, reason=data["reason"])
+            else:
+                services.allocate(actor=request.user, warehouse_id=data["warehouse_id"], holder_id=data["holder_id"],
+                                  lines=lines, reason=data["reason"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("%(action)s done.") % {"action": MOVE_TITLES[kind]})
+            return finished(request)
+    return render_modal(request, "parts/_lines_modal.html",
+                        {"form": form, "title": MOVE_TITLES[kind], "action": reverse(f"parts:stock_{kind}")},
+                        status=400 if form.errors else 200)
+
+
+@login_required
+def safety(request, pk):
+    """设置安全库存 of one warehouse row."""
+    policy.require(request.user, None, "stock.move")
+    level = queries.get_level(request.user, pk)
+    if level.warehouse_id is None:
+        raise NotFound()
+    form = SafetyForm(request.POST or None, initial={"safety_quantity": level.safety_quantity})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_safety_stock(actor=request.user, warehouse_id=level.warehouse_id, part_id=level.part_id,
+                                      safety_quantity=form.cleaned_data["safety_quantity"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            return finished(request)
+    title = _("Safety stock of %(part)s at %(warehouse)s") % {"part": level.part, "warehouse": level.warehouse}
+    return render_modal(request, "parts/_form_modal.html",
+                        {"form": form, "title": title, "action": reverse("parts:safety", args=[pk])},
+                        status=400 if form.errors else 200)
+
+
+# --- personal stock (PART-07) -------------------------------------------------------------------------------
+
+def holder_choices(request):
+    return [(user.pk, user.name) for user in queries.holders(request.user)]
+
+
+class PersonalStockList(StandardList):
+    key = "personal_stock"
+    title = gettext_lazy("Personal stock")
+    template = "parts/personal_list.html"
+    toolbar_template = "parts/_personal_toolbar.html"
+    search_fields = ["part__number", "part__name", "part__specification"]
+    search_placeholder = gettext_lazy("Part number, name or specification")
+    default_sort = "part__number"
+    export_perm = "stock.export"
+    def __init__(self, request):
+        super().__init__(request)
+        self.columns = [
+            *_part_cells(),
+            Column("quantity", gettext_lazy("Quantity"), value=lambda r: number(r.quantity), css="text-end",
+                   sortable=True, export=lambda r: r.quantity),
+            Column("reserved", gettext_lazy("Unavailable quantity"), value=lambda r: number(r.reserved),
+                   css="text-end", export=lambda r: r.reserved),
+            Column("holder", gettext_lazy("Personal stock of"), value=lambda r: r.holder.name),
+            Column("actions", gettext_lazy("Actions"), html=True, value=self.actions_cell, export=lambda r: ""),
+        ]
+
+    tabs = [Tab("held", gettext_lazy("Holding parts"), Q(quantity__gt=0)), Tab("all", gettext_lazy("All"))]
+
+    def base_queryset(self, request):
+        """Everyone in the actor's scope; the holder selector (个人库) narrows it to one person."""
+        found = queries.personal_levels(request.user)
+        holder = self.params.get("holder", "").strip()
+        if holder:
+            found = found.filter(holder_id=int(holder)) if holder.isdigit() and len(holder) < 19 else found.none()
+        return found
+
+    def actions_cell(self, row):
+        if row.holder_id != self.request.user.pk or row.quantity <= 0:
+            return ""
+        url = reverse("parts:return_create") + f"?part={row.part_id}"
+        return format_html('<a href="{0}" data-modal-url="{0}">{1}</a>', url, _("Return"))
+
+    def extra_context(self, request):
+        state = self.state()
+        rows = self.filtered_queryset(state, with_tab=False).filter(quantity__gt=0)
+        totals = rows.aggregate(kinds=Count("part", distinct=True), quantity=Sum("quantity"))
+        return {"totals": {"kinds": totals["kinds"] or 0, "quantity": number(totals["quantity"] or 0)},
+                "holders": holder_choices(request), "holder": self.params.get("holder", ""),
+                "can": can(request.user, "stock.request")}
+
+
+class PersonalStockListView(ObjectListView):
+    permission = "stock.view"
+    list_class = PersonalStockList
+
+
+# --- requisitions and returns (PART-06, 08) -------------------------------------------------------------------
+
+class RequestList(StandardList):
+    kind = StockRequest.Kind.REQUISITION
+    key = "requisitions"
+    title = gettext_lazy("Requisitions")
+    template = "parts/list.html"
+    toolbar_template = "parts/_request_toolbar.html"
+    search_fields = ["number", "requester__name", "note"]
+    search_placeholder = gettext_lazy("Number, requester or note")
+    default_sort = "-created_at"
+    export_perm = "stock.export"
+    tabs = [Tab("pending", gettext_lazy("Pending approval"), Q(status=StockRequest.Status.PENDING)),
+            Tab("mine", gettext_lazy("Mine"), lambda request: Q(requester=request.user)),
+            Tab("all", gettext_lazy("All"))]
+    filters = [IdFilter("warehouse", gettext_lazy("Warehouse"), "warehouse", choices=warehouse_choices),
+               Filter("status", gettext_lazy("Status"), "status", choices=lambda request: StockRequest.Status.choices)]
+    columns = [
+        Column("number", gettext_lazy("Number"), sortable=True,
+               link=lambda r: reverse("parts:request_detail", args=[r.pk])),
+        Column("requester", gettext_lazy("Requester"), value=lambda r: r.requester.name),
+        Column("warehouse", gettext_lazy("Warehouse"), value=lambda r: r.warehouse.name),
+        Column("lines", gettext_lazy("Parts"),
+               value=lambda r: "、".join(f"{line.part.name}×{number(line.quantity)}" for line in r.lines.all()),
+               css="cell-wrap"),
+        Column("status", gettext_lazy("Status"), value=lambda r: r.get_status_display()),
+        Column("note", gettext_lazy("Note"), css="cell-wrap"),
+        Column("created_at", gettext_lazy("Created at"), sortable=True, value=lambda r: local_time(r.created_at),
+               export=lambda r: r.created_at),
+        Column("decided_by", gettext_lazy("Decided by"), value=lambda r: r.decided_by.name if r.decided_by_id else ""),
+    ]
+
+    def base_queryset(self, request):
+        return queries.requests(request.user, self.kind).prefetch_related("lines__part")
+
+    def extra_context(self, request):
+        return {"kind": self.kind, "can": can(request.user, "stock.request")}
+
+
+class ReturnList(RequestList):
+    kind = StockRequest.Kind.RETURN
+    key = "part_returns"
+    title = gettext_lazy("Returns")
+
+
+class RequisitionListView(ObjectListView):
+    list_class = RequestList
+
+    def get(self, request):
+        require_any_stock(request.user)
+        return super().get(request)
+
+
+class ReturnListView(RequisitionListView):
+    list_class = ReturnList
+
+
+def require_any_stock(user):
+    if not (has_perm(user, "stock.view") or has_perm(user, "stock.request")):
+        require(user, "stock.view")
+
+
+class RequestView(ObjectView):
+    template = "parts/request_detail.html"
+
+    def get_object(self, request, pk):
+        require_any_stock(request.user)
+        return queries.get_request(request.user, pk)
+
+    def get_context(self, request, stock_request):
+        may_decide = (stock_request.is_open and policy.allowed(request.user, "request.approve")
+                      and queries.visible_warehouses(request.user).filter(pk=stock_request.warehouse_id).exists())
+        return {
+            "obj": stock_request,
+            "lines": stock_request.lines.all(),
+            "movements": stock_request.movements.select_related("part", "warehouse", "holder").order_by("id"),
+            "entries": timeline.entries_for(stock_request, 50),
+            "may_decide": may_decide,
+            "may_withdraw": stock_request.is_open and stock_request.requester_id == request.user.pk,
+            "list_url": reverse("parts:returns" if stock_request.kind == "return" else "parts:requisitions"),
+        }
+
+
+@login_required
+def request_create(request, kind):
+    """申领 / 退回 dialog."""
+    if kind not in StockRequest.Kind.values:
+        raise NotFound()
+    policy.require(request.user, None, "request.create")
+    initial = {}
+    part = request.GET.get("part", "")
+    if part.isdigit() and len(part) < 19:
+        initial["part_0"] = int(part)
+    form = RequestForm(request.POST or None, actor=request.user, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        create = services.create_requisition if kind == "requisition" else services.create_return
+        try:
+            made = create(actor=request.user, warehouse_id=form.cleaned_data["warehouse_id"], lines=form.lines(),
+                          note=form.cleaned_data["note"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, _("%(number)s submitted.") % {"number": made.number})
+            return finished(request, reverse("parts:request_detail", args=[made.pk]))
+    title = _("Request parts") if kind == "requisition" else _("Return parts")
+    return render_modal(request, "parts/_lines_modal.html",
+                        {"form": form, "title": title, "action": reverse(f"parts:{kind}_create")},
+                        status=400 if form.errors else 200)
+
+
+@login_required
+def request_decide(request, pk, decision):
+    """Approve (all or part) or refuse dialog."""
+    if decision not in ("approve", "refuse"):
+        raise NotFound()
+    policy.require(request.user, None, "request.approve")
+    stock_request = queries.get_request(request.user, pk)
+    initial = {"expected_version": stock_request.version}
+    if decision == "approve":
+        form = ApproveForm(request.POST or None, stock_request=stock_request, initial=initial)
+    else:
+        form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if decision == "approve":
+                services.approve_request(actor=request.user, stock_request=stock_request, lines=form.approved_lines(),
+                                         note=data["note"], expected_version=data["expected_version"])
+            else:
+                services.refuse_request(actor=request.user, stock_request=stock_request, note=data["note"],
+                                        expected_version=data["expected_version"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            return finished(request)
+    title = (_("Approve %(number)s") if decision == "approve" else _("Refuse %(number)s")) % {
+        "number": stock_request.number}
+    return render_modal(request, "parts/_form_modal.html",
+                        {"form": form, "title": title,
+                         "action": reverse(f"parts:request_{decision}", args=[pk])},
+                        status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    stock_request = queries.get_request(request.user, pk)
+    services.withdraw_request(actor=request.user, stock_request=stock_request)
+    messages.success(request, _("%(number)s withdrawn.") % {"number": stock_request.number})
+    return finished(request, reverse("parts:request_detail", args=[pk]))
+
+
+# --- service items (SVC-01) ----------------------------------------------------------------------------------
+
+class ServiceItemList(StandardList):
+    key = "service_items"
+    title = gettext_lazy("Service items")
+    template = "parts/list.html"
+    toolbar_template = "parts/_item_toolbar.html"
+    search_fields = ["name", "number"]
+    search_placeholder = gettext_lazy("Name or number")
+    default_sort = "number"
+    export_perm = "service_item.export"
+    tabs = [Tab("all", gettext_lazy("All")), Tab("enabled", gettext_lazy("Enabled"), Q(enabled=True)),
+            Tab("disabled", gettext_lazy("Disabled"), Q(enabled=False))]
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.may_edit = has_perm(request.user, "service_item.edit")
+        self.may_delete = has_perm(request.user, "service_item.delete")
+        self.columns = [
+            Column("name", gettext_lazy("Name"), sortable=True),
+            Column("number", gettext_lazy("Number"), sortable=True),
+            Column("category", gettext_lazy("Category"), sortable=True),
+            Column("unit", gettext_lazy("Unit")),
+            Column("sale_price", gettext_lazy("Sale unit price"), sortable=True, css="text-end"),
+            Column("cost_price", gettext_lazy("Cost price"), sortable=True, css="text-end"),
+            Column("enabled", gettext_lazy("Enabled"), value=lambda i: yes_no(i.enabled)),
+            Column("actions", gettext_lazy("Actions"), html=True, value=self.actions_cell, export=lambda i: ""),
+        ]
+
+    def base_queryset(self, request):
+        return queries.service_items(request.user)
+
+    def actions_cell(self, item):
+        return render_to_string("parts/_item_actions.html",
+                                {"item": item, "may_edit": self.may_edit, "may_delete": self.may_delete},
+                                request=self.request)
+
+    def extra_context(self, request):
+        return {"can": can(request.user, "service_item.create")}
+
+
+class ServiceItemListView(ObjectListView):
+    permission = "service_item.view"
+    list_class = ServiceItemList
+
+
+class ServiceItemEditView(ObjectEditView):
+    permission = "service_item.view"
+    template = "parts/_form_modal.html"
+    modal = True
+
+    def get_object(self, request, pk=None):
+        require(request.user, "service_item.create" if pk is None else "service_item.edit")
+        return queries.get_service_item(request.user, pk) if pk is not None else None
+
+    def get_form(self, request, item):
+        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None)
+
+    def save(self, request, form, item):
+        if item is None:
+            return services.create_service_item(actor=request.user, request=request, **form.cleaned_data)
+        return services.update_service_item(actor=request.user, item=item, request=request, **form.cleaned_data)
+
+    def success_message(self, request, form, item, created):
+        return _("Service item %(name)s saved.") % {"name": item.name}
+
+    def get_context(self, request, form, item):
+        action = reverse("parts:item_edit", args=[item.pk]) if item else reverse("parts:item_create")
+        return {"form": form, "action": action, "title": _("Edit service item") if item else _("New service item")}
+
+
+class ServiceItemDeleteView(ObjectDeleteView):
+    permission = "service_item.delete"
+
+    def get_object(self, request, pk):
+        return queries.get_service_item(request.user, pk)
+
+    def delete(self, request, item):
+        services.delete_service_item(actor=request.user, item=item, request=request)
+
+    def success_message(self, request, item):
+        return _("Service item %(name)s deleted.") % {"name": item.name}
+
+    def success_url(self, request, item):
+        return reverse("parts:items")
+
+
+
+
+# --- part categories (备件类别, a company tree) -----------------------------------------------------------------
+
+@login_required
+def categories(request):
+    """The category tree with an add form (name, parent) and delete buttons."""
+    require(request.user, "part.view")
+    from .forms import CategoryForm
+
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "part.edit")
+        if form.is_valid():
+            try:
+                services.create_category(actor=request.user, request=request, **form.cleaned_data)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, _("Category %(name)s added.") % {"name": form.cleaned_data["name"]})
+                return finished(request, reverse("parts:categories"))
+    counts = dict(queries.parts(request.user).values_list("category").annotate(n=Count("pk")).order_by())
+    rows = [{"category": category, "depth": depth, "parts": counts.get(category.pk, 0)}
+            for category, depth in queries.category_tree()]
+    return render(request, "parts/categories.html",
+                  {"form": form, "rows": rows, "can": can(request.user, "part.edit")},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def category_delete(request, pk):
+    require(request.user, "part.edit")
+    category = queries.categories().filter(pk=pk).first()
+    if category is None:
+        raise NotFound()
+    services.delete_category(actor=request.user, category=category, request=request)
+    messages.success(request, _("Category %(name)s deleted.") % {"name": category.name})
+    return finished(request, reverse("parts:categories"))
