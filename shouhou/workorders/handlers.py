@@ -143,6 +143,11 @@ def notify_timeout(event):
     if order is None:
         return
     kind = event.payload.get("kind")
+    if event.payload.get("node") == "pool":  # WOSET-P4: nobody claimed it in time; the dispatcher, once
+        if kind == "overdue":
+            _send(event, _dispatcher_or_creator(order),
+                  _("Nobody has claimed work order %(number)s from the pool in time") % {"number": order.number})
+        return
     recipients = timeout_recipients(order, kind)
     minutes = event.payload.get("minutes") or 0
     if kind == "before":
@@ -170,6 +175,16 @@ def timeout_recipients(order, kind):
     if not users and kind == "overdue":
         users = _users(order.assignee_id) or _dispatcher_or_creator(order)
     return users
+
+
+@on_event("workorder.claimed")
+def notify_claimed(event):
+    """接单: the dispatcher who published the order hears who took it."""
+    order = _order(event)
+    if order is None or order.assignee is None:
+        return
+    _send(event, _users(event.payload.get("dispatcher_id")),
+          _("%(name)s claimed work order %(number)s") % {"name": order.assignee.name, "number": order.number})
 
 
 @on_event("workorder.note_added")
