@@ -237,6 +237,10 @@ class BatchAssignForm(AssigneeMixin, ConsoleForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class BatchPublishForm(ConsoleForm):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class BatchTransferForm(BatchAssignForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

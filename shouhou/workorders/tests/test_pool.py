@@ -201,3 +201,69 @@ def test_api(pool_on):
     assert engineer.post(f"/api/v1/work-orders/{order.pk}/publish", json.dumps({"note": "a\x00b"}),
                          content_type="application/json").status_code in (400, 422)
     assert engineer.get("/api/v1/pool?page=0").status_code in (400, 422)
+
+
+# --- the console ---------------------------------------------------------------------------------------------
+
+def test_pool_page_and_claim_button(pool_on):
+    from shouhou.core.testing import client_for
+
+    world = pool_on
+    order = published(world)
+    page = client_for(world.engineer).get("/work-orders/pool/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert order.number in html and f'data-claim="{order.pk}"' in html and 'data-kpi="waiting"' in html
+    response = client_for(world.engineer).post(f"/work-orders/pool/{order.pk}/claim/",
+                                               {"expected_version": order.version})
+    assert response.status_code == 302 and response["Location"].endswith(f"/work-orders/{order.pk}/")
+    assert WorkOrder.objects.get(pk=order.pk).assignee_id == world.engineer.pk
+    # a second claim: back to the pool with the message, nothing changed
+    response = client_for(world.engineer2).post(f"/work-orders/pool/{order.pk}/claim/", {"expected_version": "x"},
+                                                follow=True)
+    assert "claimed by someone else" in response.content.decode()
+    assert client_for(world.engineer).get(f"/work-orders/pool/{order.pk}/claim/").status_code == 405
+
+
+def test_publish_from_the_detail_page_and_in_batch(pool_on):
+    from shouhou.core.testing import client_for
+
+    world = pool_on
+    order = world.make_order()
+    client = client_for(world.dispatcher)
+    detail = client.get(f"/work-orders/{order.pk}/").content.decode()
+    assert f"/work-orders/{order.pk}/publish/" in detail
+    response = client.post(f"/work-orders/{order.pk}/publish/", {"expected_version": order.version, "note": "抢单"})
+    assert response.status_code in (200, 302, 204)
+    assert WorkOrder.objects.get(pk=order.pk).status == Status.POOLED
+    first, second = world.make_order(), world.make_order()
+    dialog = client.get("/work-orders/batch/publish/", {"ids": [first.pk, second.pk]})
+    assert dialog.status_code == 200
+    response = client.post("/work-orders/batch/publish/", {"ids": [first.pk, second.pk], "note": ""})
+    assert response.status_code in (200, 302, 204)
+    assert set(WorkOrder.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {"pooled"}
+
+
+def test_settings_page_saves_the_pool_settings(world):
+    from shouhou.core.company_settings import get
+    from shouhou.core.testing import client_for
+
+    client = client_for(world.owner)
+    page = client.get("/work-orders/settings/general/")
+    assert page.status_code == 200 and "pool_daily_cap" in page.content.decode()
+    form = page.context["form"]
+    assert form.initial["pool_daily_cap"] is None  # 0 shows as an empty box: no limit
+    data = {"allow_reject": "on", "allow_transfer": "on", "location_max_km": "0", "number_prefix": "T",
+            "pool_enabled": "on", "pool_daily_cap": "50", "pool_timeout_hours": "0.1", "pool_notify_km": "",
+            "pool_by_team": "on"}
+    response = client.post("/work-orders/settings/general/", data)
+    assert response.status_code in (200, 302), response.content.decode()[:500]
+    world.tenant.refresh_from_db()
+    with tenant_context(world.tenant):
+        assert get("workorder.pool_enabled") is True and get("workorder.pool_daily_cap") == 50
+        assert get("workorder.pool_timeout_hours") == 0.1 and get("workorder.pool_notify_km") == 0.0
+    bad = client.post("/work-orders/settings/general/", {**data, "pool_daily_cap": "-1"})
+    assert bad.status_code in (200, 400)
+    world.tenant.refresh_from_db()
+    with tenant_context(world.tenant):
+        assert get("workorder.pool_daily_cap") == 50
