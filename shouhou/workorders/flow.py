@@ -18,6 +18,7 @@ Everything here is pure: functions take the order (anything with `status`, `is_p
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.core.errors import Conflict, ValidationFailed
 from shouhou.core.flow import FlowKind, Transition
@@ -95,7 +96,7 @@ ACTION_LABELS = {
     "assign": _("Assign"), "accept": _("Accept"), "reject": _("Reject"), "transfer": _("Transfer"),
     "start": _("Start"), "pause": _("Pause"), "resume": _("Resume"), "complete": _("Complete"),
     "settle": _("Settle"), "visit": _("Return visit"), "close": _("Close"), "cancel": _("Cancel"),
-    "reopen": _("Reopen"), "publish": _("Publish to the pool"), "claim": _("Claim"),
+    "reopen": _("Reopen"), "publish": _("Publish to the pool"), "claim": pgettext_lazy("work-order pool", "Claim"),
 }
 # while paused only these may happen (a paused order must be resumed before work goes on)
 ALLOWED_WHILE_PAUSED = frozenset({"resume", "cancel", "transfer"})

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
@@ -59,7 +59,7 @@ class PoolList(StandardList):
             '<input type="hidden" name="expected_version" value="{}">'
             '<button class="btn btn-sm btn-primary py-0">{}</button></form>',
             reverse("workorders:pool_claim", args=[order.pk]), order.pk, get_token(self.request), order.version,
-            _("Claim"))
+            pgettext("work-order pool", "Claim"))
 
     def extra_context(self, request):
         return {"pool_counts": pool_queries.pool_counts(request.user),
