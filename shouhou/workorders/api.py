@@ -242,6 +242,7 @@ class WorkOrderIn(Schema):
     collaborator_ids: list[Id] = []
     assignee_id: Id | None = Field(None, description="Assign at once (保存并派单)")
     dispatch: Flag = False
+    to_pool: Flag = Field(False, description="Publish to the work-order pool at once (保存并派单 → 工单池)")
 
 
 class WorkOrderPatchIn(Schema):
@@ -484,7 +485,8 @@ def create_work_order(request, payload: WorkOrderIn):
         priority=data["priority"], service_type=data["service_type_id"],
         service_content=data["service_content_id"], planned_at=data["planned_at"],
         description=data["description"], attachments=data["attachments"], fields=data["fields"],
-        collaborator_ids=data["collaborator_ids"], assignee=data["assignee_id"], dispatch=data["dispatch"])
+        collaborator_ids=data["collaborator_ids"], assignee=data["assignee_id"], dispatch=data["dispatch"],
+        to_pool=data["to_pool"])
     return Status(201, order)
 
 

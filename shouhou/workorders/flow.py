@@ -16,9 +16,8 @@ Everything here is pure: functions take the order (anything with `status`, `is_p
 `awaiting_approval`) and the flow dict, and touch no database. Services lock, check, then apply.
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shouhou.core.errors import Conflict, ValidationFailed
 from shouhou.core.flow import FlowKind, Transition

@@ -34,7 +34,7 @@ def test_publish_on_the_console_and_claim_on_the_phone(page, browser, live_serve
     page.fill("textarea[name=note]", "先到先得")
     shot(page, "pool-publish-dialog")
     page.locator("textarea[name=note]").evaluate("el => el.form.requestSubmit()")
-    page.wait_for_function(f"() => !document.querySelector('textarea[name=note]')")
+    page.wait_for_function("() => !document.querySelector('textarea[name=note]')")
     with tenant_context(tenant):
         assert WorkOrder.objects.get(pk=order.pk).status == Status.POOLED
     page.goto("/work-orders/pool/")

@@ -267,3 +267,26 @@ def test_settings_page_saves_the_pool_settings(world):
     world.tenant.refresh_from_db()
     with tenant_context(world.tenant):
         assert get("workorder.pool_daily_cap") == 50
+
+
+def test_create_straight_into_the_pool(pool_on):
+    world = pool_on
+    order = world.make_order(to_pool=True)
+    assert order.status == Status.POOLED and verbs(order)[-2:] == ["created", "published"]
+    with pytest.raises(ValidationFailed):
+        world.make_order(to_pool=True, assignee=world.engineer)
+    set_setting(world.tenant, "workorder.pool_enabled", False)
+    count = WorkOrder.objects.count()
+    with pytest.raises(PermissionDenied):
+        world.make_order(to_pool=True)
+    assert WorkOrder.objects.count() == count  # the creation rolled back with the refusal
+
+
+def test_create_api_to_pool(pool_on):
+    world = pool_on
+    client = api_client_for(world.dispatcher)
+    response = client.post("/api/v1/work-orders", json.dumps({
+        "order_type_id": world.make_type().pk, "customer_id": world.customer.pk, "to_pool": True}),
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "pooled"
