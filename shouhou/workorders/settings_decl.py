@@ -29,6 +29,8 @@ declare("workorder.pool_timeout_hours", 0.0, _("Pool timeout (hours)"), group=GR
 declare("workorder.pool_by_team", False, _("Divide the pool by service team"), group=GROUP)
 declare("workorder.pool_transfer_back", False, _("Allow assigned orders to be handed back to the pool"),
         group=GROUP)
+declare("workorder.pool_position_max_age_hours", 4.0,
+        _("An engineer's reported position counts for this many hours (then his team's location)"), group=GROUP)
 declare("workorder.pool_daily_cap", 0, _("Most claims per person per day"), group=GROUP)
 # numbering (GEN-06)
 declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GROUP)

@@ -81,3 +81,49 @@ def pool_counts(user, now=None):
     orders = claimable_orders(user)
     return {"waiting": orders.count(), "overdue": orders.filter(is_overdue=True).count(),
             "claimed_today": claims_today(now=now)}
+
+
+# --- who hears of a newly published order (WOSET-P2, P3) ----------------------------------------------------
+
+def position_of(user, teams_by_user, now, max_age_hours):
+    """The user's position: the last one his phone reported when fresher than `max_age_hours`, else his
+    first team's location with coordinates; None when neither is known."""
+    fresh = now - timedelta(hours=max_age_hours)
+    if user.last_latitude is not None and user.last_located_at is not None and user.last_located_at >= fresh:
+        return user.last_latitude, user.last_longitude
+    for team in teams_by_user.get(user.pk, ()):
+        if team.latitude is not None and team.longitude is not None:
+            return team.latitude, team.longitude
+    return None
+
+
+def pool_notify_recipients(order, *, exclude_id=None, now=None):
+    """[(user, distance_km or None)] to tell of a newly published order: the active people who handle work
+    orders and whose part of the pool holds it (P5), within P2 km of the order (nearest first), at most P3 of
+    them; 0 means no limit. Without a radius, people with no known position come last; with one, only
+    people with a position within it. An order without coordinates has no distances."""
+    from shouhou.accounts.models import User
+    from shouhou.core import geo, permissions
+
+    now = now or timezone.now()
+    radius = float(company_settings.get("workorder.pool_notify_km") or 0)
+    limit = int(company_settings.get("workorder.pool_notify_max") or 0)
+    max_age = float(company_settings.get("workorder.pool_position_max_age_hours") or 4)
+    users = [user for user in User.objects.filter(is_active=True).exclude(pk=exclude_id).select_related("tenant")
+             if permissions.has_perm(user, "workorder.execute")]
+    if company_settings.get("workorder.pool_by_team") and order.customer.service_team_id is not None:
+        users = [user for user in users if order.customer.service_team_id in team_partition_ids(user)]
+    teams_by_user = {}
+    memberships = Team.members.through.objects.filter(user_id__in=[user.pk for user in users]).select_related("team")
+    for row in memberships.order_by("team__sort_order", "team_id"):
+        teams_by_user.setdefault(row.user_id, []).append(row.team)
+    has_point = order.latitude is not None and order.longitude is not None
+    ranked = []
+    for user in users:
+        position = position_of(user, teams_by_user, now, max_age) if has_point else None
+        distance = geo.distance_km(order.latitude, order.longitude, *position) if position else None
+        if radius and has_point and (distance is None or distance > radius):
+            continue
+        ranked.append((user, distance))
+    ranked.sort(key=lambda pair: (pair[1] is None, pair[1] or 0, pair[0].pk))
+    return ranked[:limit] if limit else ranked

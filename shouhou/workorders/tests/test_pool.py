@@ -290,3 +290,38 @@ def test_create_api_to_pool(pool_on):
         content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "pooled"
+
+
+# --- who hears of a published order (WOSET-P2, P3) ------------------------------------------------------------
+
+def test_publishing_notifies_the_nearest_within_the_radius(pool_on, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from shouhou.messaging.models import Notification
+
+    world = pool_on
+    set_setting(world.tenant, "workorder.pool_notify_km", 10.0)
+    set_setting(world.tenant, "workorder.pool_notify_max", 2)
+    now = timezone.now()
+    # the order's address is at 31.230416, 121.473701 (人民广场)
+    near = make_user(world.tenant, roles=("engineer",), name="近")
+    nearer = make_user(world.tenant, roles=("engineer",), name="更近")
+    far = make_user(world.tenant, roles=("engineer",), name="远")
+    stale = make_user(world.tenant, roles=("engineer",), name="旧位置")
+    for user, lat, lng, age in ((near, "31.260000", "121.473701", 0), (nearer, "31.231000", "121.474000", 0),
+                                (far, "31.800000", "121.473701", 0), (stale, "31.230500", "121.473800", 5)):
+        user.last_latitude, user.last_longitude = lat, lng
+        user.last_located_at = now - timedelta(hours=age)
+        user.save(update_fields=["last_latitude", "last_longitude", "last_located_at"])
+    order = world.make_order()
+    ranked = pool_queries.pool_notify_recipients(order, exclude_id=world.dispatcher.pk)
+    assert [user.name for user, _distance in ranked] == ["更近", "近"]  # nearest first, at most 2
+    assert ranked[0][1] < 0.1 and 3 < ranked[1][1] < 4
+    with django_capture_on_commit_callbacks(execute=True):
+        pool_services.publish(actor=world.dispatcher, order=order)
+    told = set(Notification.objects.filter(title__contains=order.number).values_list("user__name", flat=True))
+    assert told == {"更近", "近"}
+    set_setting(world.tenant, "workorder.pool_notify_km", 0.0)
+    set_setting(world.tenant, "workorder.pool_notify_max", 0)
+    everyone = [user.name for user, _distance in pool_queries.pool_notify_recipients(order)]
+    assert everyone[:3] == ["更近", "近", "远"] and "旧位置" in everyone  # no position: last
