@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
-from shouhou.core.errors import DomainError
+from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.lists import Column, StandardList, render_list
 from shouhou.core.permissions import has_perm, require
 
@@ -79,6 +79,8 @@ def claim(request, pk):
     try:
         order = pool_services.claim(actor=request.user, order=pk,
                                     expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
+    except NotFound:
+        raise  # another company's, or outside his part of the pool: a 404 like any other
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("workorders:pool")
