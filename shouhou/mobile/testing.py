@@ -11,6 +11,7 @@ ORDER = "workorders.WorkOrder"
 for _name in ("order_detail", "transfer", "receipt", "note_add", "action_accept", "action_reject", "action_start",
               "action_pause", "action_resume"):
     route_params(f"mobile:{_name}", pk=ORDER)
+route_params("mobile:pool_claim", pk=ORDER)
 route_params("mobile:component_add", pk=ORDER, component_id="workorders.AddonComponent")
 route_params("mobile:component_edit", pk=ORDER, component_id="workorders.AddonComponent",
              entry_id="workorders.ComponentEntry")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, create, inbox, orders, receipt
+from .views import account, actions, create, inbox, orders, pool, receipt
 
 app_name = "mobile"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("orders/<int:pk>/components/<int:component_id>/", actions.component_add, name="component_add"),
     path("orders/<int:pk>/components/<int:component_id>/<int:entry_id>/", actions.component_edit,
          name="component_edit"),
+    # the work-order pool
+    path("pool/", pool.pool, name="pool"),
+    path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

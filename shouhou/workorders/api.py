@@ -34,10 +34,12 @@ from .models import Status as OrderStatus
 from .queries import approvals as approval_queries
 from .queries import orders as order_queries
 from .queries import pickers
+from .queries import pool as pool_queries
 from .queries import types as type_queries
 from .services import actions as order_actions
 from .services import approvals as approval_services
 from .services import orders as order_services
+from .services import pool as pool_services
 from .services import types as type_services
 
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -240,6 +242,7 @@ class WorkOrderIn(Schema):
     collaborator_ids: list[Id] = []
     assignee_id: Id | None = Field(None, description="Assign at once (保存并派单)")
     dispatch: Flag = False
+    to_pool: Flag = Field(False, description="Publish to the work-order pool at once (保存并派单 → 工单池)")
 
 
 class WorkOrderPatchIn(Schema):
@@ -482,7 +485,8 @@ def create_work_order(request, payload: WorkOrderIn):
         priority=data["priority"], service_type=data["service_type_id"],
         service_content=data["service_content_id"], planned_at=data["planned_at"],
         description=data["description"], attachments=data["attachments"], fields=data["fields"],
-        collaborator_ids=data["collaborator_ids"], assignee=data["assignee_id"], dispatch=data["dispatch"])
+        collaborator_ids=data["collaborator_ids"], assignee=data["assignee_id"], dispatch=data["dispatch"],
+        to_pool=data["to_pool"])
     return Status(201, order)
 
 
@@ -550,6 +554,30 @@ def transfer(request, order_id: Id, payload: AssignIn):
     order = _target(request.auth, order_id)
     return _after(request, order_actions.transfer(actor=request.auth, order=order, assignee=payload.assignee_id,
                                              note=payload.note, expected_version=payload.expected_version))
+
+
+class PublishIn(VersionIn):
+    note: MultilineStr = Field("", max_length=500)
+
+
+@orders_router.post("/{int:order_id}/publish", response={200: WorkOrderDetailOut, **ERRORS})
+def publish(request, order_id: Id, payload: PublishIn | None = None):
+    """发布到工单池 (WOSET-P1): a 待指派 order (needs the assign permission), or an assigned one handed back
+    by its assignee when WOSET-P6 allows. 409 when the order is in another status or changed."""
+    order = _target(request.auth, order_id)
+    payload = payload or PublishIn()
+    return _after(request, pool_services.publish(actor=request.auth, order=order, note=payload.note,
+                                                 expected_version=payload.expected_version))
+
+
+@orders_router.post("/{int:order_id}/claim", response={200: WorkOrderDetailOut, **ERRORS})
+def claim(request, order_id: Id, payload: VersionIn | None = None):
+    """接单: you become the assignee at 已接受. Of concurrent claims exactly one wins; the others get 409
+    `conflict` (该工单已被他人接走). 404 for an order outside your part of the pool (WOSET-P5); 400 past
+    your daily cap (WOSET-P7)."""
+    _require_view(request.auth)
+    return _after(request, pool_services.claim(actor=request.auth, order=order_id,
+                                               expected_version=_version(payload)))
 
 
 @orders_router.post("/{int:order_id}/start", response={200: WorkOrderDetailOut, **ERRORS})
@@ -686,6 +714,18 @@ def withdraw(request, approval_id: Id):
     return approval_queries.get_approval(request.auth, approval_id)
 
 
+pool_router = Router(tags=["work orders"])
+
+
+@pool_router.get("", response={200: page_of(WorkOrderOut, "PoolPage"), **ERRORS})
+def pool(request, query: Query[PageQuery]):
+    """工单池: the pooled orders you may claim (with WOSET-P5 on, only those of your teams' customers and of
+    customers without a service team), newest first."""
+    _require_view(request.auth)
+    return paginate(pool_queries.pool_list(request.auth), query)
+
+
+router.add_router("/pool", pool_router)
 router.add_router("/work-order-types", types_router)
 router.add_router("/work-orders", orders_router)
 router.add_router("/approvals", approvals_router)

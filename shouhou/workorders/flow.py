@@ -16,7 +16,7 @@ Everything here is pure: functions take the order (anything with `status`, `is_p
 `awaiting_approval`) and the flow dict, and touch no database. Services lock, check, then apply.
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.errors import Conflict, ValidationFailed
@@ -30,7 +30,7 @@ CHAIN = ("create", "assign", "accept", "start", "finish", "auto_visit", "settle"
 NODES = (*CHAIN, "cancel")
 NODE_LABELS = {
     "create": _("Create"), "assign": _("Assign"), "accept": _("Accept"), "start": _("Start"),
-    "finish": _("Complete"), "auto_visit": _("Automatic return visit"), "settle": _("Settle"),
+    "pool": _("Work-order pool"), "finish": _("Complete"), "auto_visit": _("Automatic return visit"), "settle": _("Settle"),
     "visit": _("Return visit"), "close": _("Close"), "cancel": _("Cancel"),
 }
 NODE_STATUS = {
@@ -89,13 +89,13 @@ ACTION_NODE = {
     "assign": "assign", "accept": "accept", "start": "start", "complete": "finish", "settle": "settle",
     "visit": "visit", "close": "close", "cancel": "cancel",
 }
-EXTRA_ACTIONS = ("reject", "transfer", "pause", "resume", "reopen", "claim")
+EXTRA_ACTIONS = ("reject", "transfer", "pause", "resume", "reopen", "publish", "claim")
 ACTIONS = (*ACTION_NODE, *EXTRA_ACTIONS)
 ACTION_LABELS = {
     "assign": _("Assign"), "accept": _("Accept"), "reject": _("Reject"), "transfer": _("Transfer"),
     "start": _("Start"), "pause": _("Pause"), "resume": _("Resume"), "complete": _("Complete"),
     "settle": _("Settle"), "visit": _("Return visit"), "close": _("Close"), "cancel": _("Cancel"),
-    "reopen": _("Reopen"), "claim": _("Claim"),
+    "reopen": _("Reopen"), "publish": _("Publish to the pool"), "claim": pgettext_lazy("work-order pool", "Claim"),
 }
 # while paused only these may happen (a paused order must be resumed before work goes on)
 ALLOWED_WHILE_PAUSED = frozenset({"resume", "cancel", "transfer"})
@@ -163,6 +163,8 @@ def table(flow, *, keep_status_on_transfer=False):
     rows["resume"] = Transition(WORKING_STATUSES, None)
     rows["reopen"] = Transition(DONE_STATUSES,
                                 Status.IN_PROGRESS if is_enabled(flow, "start") else Status.ACCEPTED)
+    # 发布到工单池: a new order by a dispatcher, or an assigned one handed back (WOSET-P6; policy says who)
+    rows["publish"] = Transition(frozenset({Status.PENDING, Status.ASSIGNED, Status.ACCEPTED}), Status.POOLED)
     rows["claim"] = Transition(frozenset({Status.POOLED}), Status.ACCEPTED)
     return rows
 

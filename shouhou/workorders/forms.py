@@ -238,6 +238,10 @@ class BatchAssignForm(AssigneeMixin, ConsoleForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class BatchPublishForm(ConsoleForm):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class BatchTransferForm(BatchAssignForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -491,13 +495,36 @@ class WorkOrderSettingsForm(ConsoleForm):
     location_max_km = forms.FloatField(label=_("Largest distance from the order address (km)"), min_value=0,
                                        max_value=10000)
     number_prefix = forms.CharField(label=_("Work-order number prefix"), max_length=6, required=False)
+    # the work-order pool (WOSET-P1…P7); an empty limit means no limit (stored as 0)
+    pool_enabled = forms.BooleanField(
+        label=_("Enable the work-order pool"), required=False,
+        help_text=_("Orders can be published to the pool, and engineers claim them."))
+    pool_notify_km = forms.FloatField(label=_("Pool notification radius (km)"), required=False, min_value=0,
+                                      max_value=10000, help_text=_("Empty: no limit."))
+    pool_notify_max = forms.IntegerField(label=_("Pool notification: at most this many people"), required=False,
+                                         min_value=0, max_value=10000, help_text=_("Empty: no limit."))
+    pool_timeout_hours = forms.FloatField(
+        label=_("Pool timeout (hours)"), required=False, min_value=0, max_value=24 * 365,
+        help_text=_("Tell the dispatcher when nobody claims an order within these hours. Empty: no timeout."))
+    pool_by_team = forms.BooleanField(
+        label=_("Divide the pool by service team"), required=False,
+        help_text=_("An engineer sees and claims only orders of customers served by his teams."))
+    pool_transfer_back = forms.BooleanField(label=_("Allow assigned orders to be handed back to the pool"),
+                                            required=False)
+    pool_daily_cap = forms.IntegerField(label=_("Most claims per person per day"), required=False, min_value=0,
+                                        max_value=10000, help_text=_("Empty: no limit."))
 
     KEYS = ("dispatch_by_team", "hide_statuses", "allow_reject", "allow_transfer", "transfer_keep_status",
             "transfer_note_required", "photo_camera_only", "location_check_enabled", "location_check_nodes",
-            "location_max_km", "number_prefix")
+            "location_max_km", "number_prefix", "pool_enabled", "pool_notify_km", "pool_notify_max",
+            "pool_timeout_hours", "pool_by_team", "pool_transfer_back", "pool_daily_cap")
+    NO_LIMIT = {"pool_notify_km": 0.0, "pool_notify_max": 0, "pool_timeout_hours": 0.0, "pool_daily_cap": 0}
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {key: company_settings.get(f"workorder.{key}") for key in self.KEYS})
+        initial = {key: company_settings.get(f"workorder.{key}") for key in self.KEYS}
+        for key in self.NO_LIMIT:  # 0 is shown as an empty box: no limit
+            initial[key] = initial[key] or None
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["hide_statuses"].choices = [(s.pk, s.name) for s in work_statuses()]
 
@@ -508,6 +535,10 @@ class WorkOrderSettingsForm(ConsoleForm):
         return prefix
 
     def setting_values(self):
-        return {f"workorder.{key}": self.cleaned_data[key] for key in self.KEYS}
+        values = {f"workorder.{key}": self.cleaned_data[key] for key in self.KEYS}
+        for key, none in self.NO_LIMIT.items():
+            if values[f"workorder.{key}"] is None:
+                values[f"workorder.{key}"] = none
+        return values
 
     field_aliases = {f"workorder.{key}": key for key in KEYS}

@@ -47,9 +47,9 @@ def _users(*ids):
     return list(User.objects.for_tenant().filter(pk__in=ids, is_active=True)) if ids else []
 
 
-def _send(event, users, title, body="", *, category=ORDER, order_id=None):
+def _send(event, users, title, body="", *, category=ORDER, order_id=None, url=None):
     """Notify in-app; text staff too when sms.notify_staff is on (a failed SMS never blocks the rest)."""
-    notify(users=users, title=title, body=body, url=order_url(order_id or event.payload.get("order_id")),
+    notify(users=users, title=title, body=body, url=url or order_url(order_id or event.payload.get("order_id")),
            category=category, event_id=event.pk)
     if not company_settings.get("sms.notify_staff"):
         return
@@ -143,6 +143,11 @@ def notify_timeout(event):
     if order is None:
         return
     kind = event.payload.get("kind")
+    if event.payload.get("node") == "pool":  # WOSET-P4: nobody claimed it in time; the dispatcher, once
+        if kind == "overdue":
+            _send(event, _dispatcher_or_creator(order),
+                  _("Nobody has claimed work order %(number)s from the pool in time") % {"number": order.number})
+        return
     recipients = timeout_recipients(order, kind)
     minutes = event.payload.get("minutes") or 0
     if kind == "before":
@@ -170,6 +175,39 @@ def timeout_recipients(order, kind):
     if not users and kind == "overdue":
         users = _users(order.assignee_id) or _dispatcher_or_creator(order)
     return users
+
+
+@on_event("workorder.published")
+def notify_pool(event):
+    """WOSET-P2, P3: the engineers near a newly published order, nearest first (in-app, and by SMS when the
+    company texts its staff)."""
+    from .queries.pool import pool_notify_recipients
+
+    order = WorkOrder.objects.filter(pk=event.payload.get("order_id")).select_related("customer").first()
+    if order is None or order.status != "pooled":
+        return
+    recipients = [user for user, _distance in pool_notify_recipients(order, exclude_id=event.payload.get("actor_id"))]
+    if recipients:
+        _send(event, recipients, _("New work order %(number)s in the pool") % {"number": order.number},
+              order.customer.name, url=_pool_url())
+
+
+def _pool_url():
+    """The pool page (an engineer cannot open a pooled order's page: it is nobody's yet)."""
+    try:
+        return reverse("workorders:pool")
+    except NoReverseMatch:
+        return ""
+
+
+@on_event("workorder.claimed")
+def notify_claimed(event):
+    """接单: the dispatcher who published the order hears who took it."""
+    order = _order(event)
+    if order is None or order.assignee is None:
+        return
+    _send(event, _users(event.payload.get("dispatcher_id")),
+          _("%(name)s claimed work order %(number)s") % {"name": order.assignee.name, "number": order.number})
 
 
 @on_event("workorder.note_added")

@@ -271,3 +271,15 @@ class TimeoutReminder(TenantModel):
             models.UniqueConstraint(fields=["tenant", "order", "node", "deadline_at", "kind"],
                                     name="uniq_timeout_reminder")
         ]
+
+
+class PoolClaim(TenantModel):
+    """One claim (接单) of a pooled order: the daily cap (WOSET-P7) and the pool's "today's claims" count these."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "user", "claimed_at"], name="wo_poolclaim_user_day"),
+                   models.Index(fields=["tenant", "claimed_at"], name="wo_poolclaim_day")]

@@ -64,13 +64,43 @@ def _fill_rule(actor, order):
     return None
 
 
+def _pool_off():
+    if not company_settings.get("workorder.pool_enabled"):
+        return _("Your company has not enabled the work-order pool.")
+    return None
+
+
+def _publish_rule(actor, order):
+    """发布到工单池: a new order by whoever may assign; an assigned one handed back (WOSET-P6) by its
+    assignee or by whoever may transfer."""
+    refused = _pool_off()
+    if refused is not None:
+        return refused
+    if order.assignee_id is None:
+        return None if permissions.has_perm(actor, "workorder.assign") else str(PermissionDenied.default_message)
+    if not company_settings.get("workorder.pool_transfer_back"):
+        return _("Your company does not allow handing work orders back to the pool.")
+    if order.assignee_id == actor.pk or permissions.has_perm(actor, "workorder.transfer"):
+        return None
+    return _("You may not hand this work order back to the pool.")
+
+
+def _claim_rule(actor, order):
+    """接单: anyone who handles work orders, while the company's pool is on (the team partition, P5, and
+    the daily cap, P7, are the pool service's: they read the pool)."""
+    refused = _pool_off()
+    if refused is None and not permissions.has_perm(actor, "workorder.execute"):
+        refused = _("Only people who handle work orders can claim them.")
+    return refused
+
+
 # {action: rule(actor, order) -> the translated refusal or None}: the actor's part of every action
 _rules = {
     "assign": _permission_rule("workorder.assign"), "accept": _assignee_rule, "reject": _reject_rule,
     "transfer": _transfer_rule, "start": _assignee_rule, "pause": _assignee_rule, "resume": _assignee_rule,
     "complete": _assignee_rule, "close": _permission_rule("workorder.close"),
     "cancel": _permission_rule("workorder.cancel"), "reopen": _permission_rule("workorder.reopen"),
-    "receipt_draft": _assignee_rule,
+    "receipt_draft": _assignee_rule, "publish": _publish_rule, "claim": _claim_rule,
 }
 # writes beside the flow table: asked the same way, never offered as flow buttons
 _value_rules = {"edit": _edit_rule, "fill": _fill_rule}

@@ -21,6 +21,17 @@ declare("workorder.location_check_enabled", False, _("Flag a location anomaly"),
 declare("workorder.location_check_nodes", ["start", "finish"], _("Check the location at these steps"),
         group=GROUP)
 declare("workorder.location_max_km", 0.0, _("Largest distance from the order address (km)"), group=GROUP)
+# the work-order pool (WOSET-P1…P7); 0 means "no limit" for P2, P3, P4 and P7
+declare("workorder.pool_enabled", False, _("Enable the work-order pool"), group=GROUP)
+declare("workorder.pool_notify_km", 0.0, _("Pool notification radius (km)"), group=GROUP)
+declare("workorder.pool_notify_max", 0, _("Pool notification: at most this many people"), group=GROUP)
+declare("workorder.pool_timeout_hours", 0.0, _("Pool timeout (hours)"), group=GROUP)
+declare("workorder.pool_by_team", False, _("Divide the pool by service team"), group=GROUP)
+declare("workorder.pool_transfer_back", False, _("Allow assigned orders to be handed back to the pool"),
+        group=GROUP)
+declare("workorder.pool_position_max_age_hours", 4.0,
+        _("An engineer's reported position counts for this many hours (then his team's location)"), group=GROUP)
+declare("workorder.pool_daily_cap", 0, _("Most claims per person per day"), group=GROUP)
 # numbering (GEN-06)
 declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GROUP)
 

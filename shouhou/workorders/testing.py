@@ -27,7 +27,7 @@ def workorders_data(tenant, owner, marker):
 
 for name in ("get_work_order", "update_work_order", "assign", "accept", "reject", "transfer", "start", "pause",
              "resume", "complete", "close", "cancel", "reopen", "order_timeline", "list_notes", "add_note",
-             "order_approvals", "assignee_candidates", "order_time"):
+             "order_approvals", "assignee_candidates", "order_time", "publish", "claim"):
     route_params(f"api:workorders_{name}", order_id=ORDER)
 for name in ("get_type", "update_type"):
     route_params(f"api:workorders_{name}", type_id=TYPE)
@@ -53,7 +53,8 @@ def workorders_console_data(tenant, owner, marker):
 
 _CONSOLE_ORDER_ROUTES = ("detail", "edit", "copy", "print", "note_add", "action_assign", "action_accept",
                          "action_reject", "action_transfer", "action_start", "action_pause", "action_resume",
-                         "action_complete", "action_close", "action_cancel", "action_reopen")
+                         "action_complete", "action_close", "action_cancel", "action_reopen", "action_publish",
+                         "pool_claim")
 for _name in _CONSOLE_ORDER_ROUTES:
     route_params(f"workorders:{_name}", pk=ORDER)
 route_params("workorders:component_add", pk=ORDER, component_id="workorders.AddonComponent")

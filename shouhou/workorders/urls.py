@@ -3,7 +3,7 @@ from django.urls import path
 from shouhou.core.importer import import_urls
 
 from .importers import WorkOrderImporter
-from .views import approvals, create, detail, lists, settings
+from .views import approvals, create, detail, lists, pool, settings
 from .views.detail import ACTIONS
 
 app_name = "workorders"
@@ -12,6 +12,9 @@ urlpatterns = [
     path("list/", lists.order_list, name="list"),
     path("assign/", lists.assign_list, name="assign"),
     path("batch/assign/", lists.batch_assign, name="batch_assign"),
+    path("batch/publish/", pool.batch_publish, name="batch_publish"),
+    path("pool/", pool.pool, name="pool"),
+    path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     path("batch/transfer/", lists.batch_transfer, name="batch_transfer"),
     path("batch/edit/", lists.batch_edit, name="batch_edit"),
     *import_urls(WorkOrderImporter, "import/", "import"),

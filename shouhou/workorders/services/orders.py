@@ -167,9 +167,12 @@ def _collaborators_for(actor, customer, collaborator_ids):
 def create_work_order(*, actor, order_type, customer, contact=None, address=None, product=None,
                       priority=Priority.NORMAL, service_type=None, service_content=None, planned_at=None,
                       description="", attachments=(), fields=None, collaborator_ids=(), assignee=None,
-                      dispatch=False):
-    """仅保存 (pending) or 保存并派单 (`dispatch` or an `assignee` given: assigned at once)."""
+                      dispatch=False, to_pool=False):
+    """仅保存 (pending) or 保存并派单 (`dispatch` or an `assignee` given: assigned at once; `to_pool`: published
+    to the work-order pool instead, WOSET-P1)."""
     permissions.require(actor, "workorder.create")
+    if to_pool and (assignee is not None or dispatch):
+        raise ValidationFailed(details={"to_pool": [_("Publish to the pool or choose an assignee, not both.")]})
     if (dispatch or assignee is not None) and not permissions.has_perm(actor, "workorder.assign"):
         raise PermissionDenied(_("You may not assign work orders."))
     if dispatch and assignee is None:
@@ -206,6 +209,9 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     kernel.emit("workorder.created", order, actor, type_id=order_type.pk)
     if assignee is not None:
         order = actions.perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": ""}, assignee=assignee)
+    elif to_pool:  # a refusal rolls the whole creation back
+        policy.require(actor, order, "publish")
+        order = actions.perform(actor, order, "publish", {"note": ""})
     return order
 
 

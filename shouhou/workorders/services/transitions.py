@@ -14,10 +14,11 @@ from shouhou.core.flow.runner import NEXT, Step
 
 from .. import flow
 from ..models import (
+    PoolClaim,
     Receipt,
     Status,
 )
-from . import kernel, locations, receipts
+from . import kernel, locations, pool, receipts
 
 
 def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
@@ -107,8 +108,31 @@ def _apply_reopen(actor, order, payload, flow_config, now):
                 note=payload["reason"], assignee_id=order.assignee_id, reason=payload["reason"])
 
 
+def _apply_publish(actor, order, payload, flow_config, now):
+    """发布到工单池: no assignee; the pool's own clock (WOSET-P4) instead of the assign node's."""
+    former = order.assignee
+    if former is None or order.dispatcher_id is None:
+        order.dispatcher = actor  # told when nobody claims it in time
+    order.assignee, order.assigned_at, order.accepted_at, order.is_rejected = None, None, None, False
+    fields = ["assignee", "dispatcher", "assigned_at", "accepted_at", *kernel.move(order, Status.POOLED, flow_config, now)]
+    pool.start_pool_clock(order, now)
+    summary = (_("Handed the work order back to the pool") if former is not None
+               else _("Published the work order to the pool"))
+    return Step("published", summary, fields=fields, note=payload.get("note", ""), old_assignee_id=kernel.pk(former))
+
+
+def _apply_claim(actor, order, payload, flow_config, now):
+    """接单: the claimant becomes the assignee at 已接受 (claiming is accepting)."""
+    order.assignee, order.assigned_at, order.accepted_at, order.is_rejected = actor, now, now, False
+    PoolClaim.objects.create(tenant_id=order.tenant_id, order=order, user=actor, claimed_at=now)
+    return Step("claimed", _("Claimed the work order from the pool"), enter=NEXT,
+                fields=["assignee", "assigned_at", "accepted_at"], assignee_id=actor.pk,
+                dispatcher_id=order.dispatcher_id)
+
+
 APPLY = {
     "assign": _apply_assign, "accept": _apply_accept, "reject": _apply_reject, "transfer": _apply_transfer,
     "start": _apply_start, "pause": _apply_pause, "resume": _apply_resume, "complete": _apply_complete,
-    "close": _apply_close, "cancel": _apply_cancel, "reopen": _apply_reopen,
+    "close": _apply_close, "cancel": _apply_cancel, "reopen": _apply_reopen, "publish": _apply_publish,
+    "claim": _apply_claim,
 }

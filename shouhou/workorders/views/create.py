@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.core import company_settings
 from shouhou.core.dialogs import render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
@@ -81,7 +82,7 @@ def create(request):
         dispatch = "dispatch" in request.POST
         try:
             order = order_services.create_work_order(
-                actor=request.user, order_type=order_type, **form.system_values(),
+                actor=request.user, order_type=order_type, **form.system_values(), to_pool="to_pool" in request.POST,
                 attachments=store_uploads(request.user, request.FILES.getlist("attachments")),
                 fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"])
         except DomainError as exc:
@@ -95,6 +96,7 @@ def create(request):
     return render(request, "workorders/create.html", {
         "form": form, "order_type": order_type, **_picker_context(request.user, form),
         "can_assign": has_perm(request.user, "workorder.assign"),
+        "can_pool": has_perm(request.user, "workorder.assign") and company_settings.get("workorder.pool_enabled"),
         "can_create_customer": has_perm(request.user, "customer.create"),
         "type_count": type_queries.usable_types(request.user).count(),
     }, status=400 if form.errors else 200)

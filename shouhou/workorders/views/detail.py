@@ -37,6 +37,7 @@ from ..queries import pickers
 from ..queries import types as type_queries
 from ..services import actions as order_actions
 from ..services import orders as order_services
+from ..services import pool as pool_services
 from ..services import receipts as receipt_services
 from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
 
@@ -67,6 +68,7 @@ ACTIONS = {
     "close": ActionSpec(NoteForm, "bi-lock", "primary"),
     "cancel": ActionSpec(ReasonForm, "bi-slash-circle", "outline-danger"),
     "reopen": ActionSpec(ReasonForm, "bi-arrow-counterclockwise"),
+    "publish": ActionSpec(NoteForm, "bi-inbox"),  # 发布到工单池 / hand back (WOSET-P1, P6)
 }
 STEP_TIMES = {"create": "created_at", "assign": "assigned_at", "accept": "accepted_at", "start": "started_at",
               "finish": "finished_at", "close": "closed_at"}
@@ -205,6 +207,8 @@ def _perform(actor, order, action, data, version):
                                  expected_version=version)
     if action in ("reject", "pause", "cancel", "reopen"):
         return getattr(order_actions, action)(actor=actor, order=order, reason=data["reason"], expected_version=version)
+    if action == "publish":
+        return pool_services.publish(actor=actor, order=order, note=data["note"], expected_version=version)
     if action == "close":
         return order_actions.close(actor=actor, order=order, note=data["note"], expected_version=version)
     return getattr(order_actions, action)(actor=actor, order=order, expected_version=version)

@@ -293,7 +293,9 @@ class AssignList(WorkOrderList):
     tabs = []
     export_perm = None
     batch_actions = [BatchAction(gettext_lazy("Batch assign"), "workorders:batch_assign", perm="workorder.assign",
-                                 modal=True)]
+                                 modal=True),
+                     BatchAction(gettext_lazy("Publish to the pool"), "workorders:batch_publish",
+                                 perm="workorder.assign", modal=True)]
     default_sort = "created_at"
     ASSIGN_COLUMNS = ("number", "order_type", "customer", "product", "service_type", "service_content",
                       "created_at", "status", "planned_at", "updated_at")
@@ -321,7 +323,8 @@ def assign_list(request):
 
 # --- batch actions ------------------------------------------------------------------------------------
 
-def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, with_candidates=False):
+def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, with_candidates=False,
+                  note_only=False):
     orders = selected_orders(request)
     form = form_class(request.POST or None)
     if with_candidates:
@@ -337,7 +340,7 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
             return finished(request)
     return render_modal(request, "workorders/_batch_dialog.html", {
         "form": form, "orders": orders, "title": title, "action": reverse(url_name),
-        "candidates": getattr(form, "candidates", None),
+        "candidates": getattr(form, "candidates", None), "note_only": note_only,
     }, status=400 if form.errors else 200)
 
 

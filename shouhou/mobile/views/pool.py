@@ -1,0 +1,46 @@
+"""工单池 on the phone (WO-23, issue 10): the pooled orders the engineer may claim, with 接单 on each card —
+through services.pool.claim like the console and the API. 360 px wide: one card per row."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core import company_settings
+from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.permissions import has_perm, require
+from shouhou.workorders.queries import pool as pool_queries
+from shouhou.workorders.services import pool as pool_services
+
+from .common import first_message, mobile_view
+
+POOL_LIMIT = 50
+
+
+@mobile_view
+def pool(request):
+    require(request.user, "workorder.view")
+    orders = list(pool_queries.pool_list(request.user)[:POOL_LIMIT])
+    may_claim = bool(company_settings.get("workorder.pool_enabled")) and has_perm(request.user, "workorder.execute")
+    return render(request, "mobile/pool.html", {
+        "tab": "home", "orders": orders, "may_claim": may_claim, "counts": pool_queries.pool_counts(request.user),
+        "pool_enabled": company_settings.get("workorder.pool_enabled")})
+
+
+@mobile_view
+@require_POST
+def claim(request, pk):
+    require(request.user, "workorder.view")
+    version = request.POST.get("expected_version", "")
+    try:
+        order = pool_services.claim(actor=request.user, order=pk,
+                                    expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, first_message(exc))
+        return HttpResponseRedirect(reverse("mobile:pool"))
+    messages.success(request, _("Claimed work order %(number)s.") % {"number": order.number})
+    return HttpResponseRedirect(reverse("mobile:order_detail", args=[order.pk]))

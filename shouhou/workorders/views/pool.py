@@ -1,0 +1,99 @@
+"""工单池 (WO-23): the pool page — KPI cards (待接受工单, 超时工单, today's claims) above a standard list of
+the pooled orders the user may claim, with 接单 per row — and the claim itself (a POST, through
+services.pool.claim like the API and the phone), plus 批量发布到工单池 from the 待指派 list."""
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.views.decorators.http import require_POST
+
+from shouhou.core import company_settings
+from shouhou.core.errors import DomainError, NotFound
+from shouhou.core.lists import Column, StandardList, render_list
+from shouhou.core.permissions import has_perm, require
+
+from ..forms import BatchPublishForm
+from ..queries import pool as pool_queries
+from ..services import pool as pool_services
+from .lists import _batch_dialog, system_columns
+
+POOL_COLUMNS = ("number", "customer", "product", "planned_at", "service_type", "service_content", "created_at",
+                "updated_at")
+
+
+class PoolList(StandardList):
+    key = "workorders_pool"
+    title = gettext_lazy("Work-order pool")
+    template = "workorders/pool.html"
+    empty_text = gettext_lazy("The pool is empty")
+    search_fields = ["number", "customer__name"]
+    search_placeholder = gettext_lazy("Number or customer name")
+    default_sort = "-created_at"
+
+    def __init__(self, request):
+        super().__init__(request)
+        by_key = {column.key: column for column in system_columns()}
+        self.columns = [replace(by_key[key], default=True) for key in POOL_COLUMNS if key in by_key] + [
+            Column("claim_action", gettext_lazy("Operation"), value=self.claim_cell, html=True,
+                   css="col-sticky-end", export=lambda order: "")]
+        self.may_claim = (bool(company_settings.get("workorder.pool_enabled"))
+                          and has_perm(request.user, "workorder.execute"))
+
+    def base_queryset(self, request):
+        require(request.user, "workorder.view")
+        return pool_queries.pool_list(request.user)
+
+    def claim_cell(self, order):
+        if not self.may_claim:
+            return ""
+        return format_html(
+            '<form method="post" action="{}" class="d-inline" data-claim="{}">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="expected_version" value="{}">'
+            '<button class="btn btn-sm btn-primary py-0">{}</button></form>',
+            reverse("workorders:pool_claim", args=[order.pk]), order.pk, get_token(self.request), order.version,
+            pgettext("work-order pool", "Claim"))
+
+    def extra_context(self, request):
+        return {"pool_counts": pool_queries.pool_counts(request.user),
+                "pool_enabled": company_settings.get("workorder.pool_enabled")}
+
+
+@login_required
+def pool(request):
+    return render_list(request, PoolList)
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    require(request.user, "workorder.view")
+    version = request.POST.get("expected_version", "")
+    try:
+        order = pool_services.claim(actor=request.user, order=pk,
+                                    expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
+    except NotFound:
+        raise  # another company's, or outside his part of the pool: a 404 like any other
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("workorders:pool")
+    messages.success(request, _("Claimed work order %(number)s.") % {"number": order.number})
+    return redirect("workorders:detail", order.pk)
+
+
+@login_required
+def batch_publish(request):
+    require(request.user, "workorder.assign")
+    return _batch_dialog(
+        request, form_class=BatchPublishForm, title=_("Publish to the pool"), url_name="workorders:batch_publish", note_only=True,
+        perform=lambda orders, data: pool_services.batch_publish(actor=request.user, orders=orders,
+                                                                 note=data["note"]),
+        done_message=lambda n: ngettext("Published %(n)s work order to the pool.",
+                                        "Published %(n)s work orders to the pool.", n) % {"n": n})
