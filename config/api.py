@@ -125,3 +125,6 @@ api.add_router("", form_schemas_router, url_name_prefix="forms")
 from shouhou.products.api import router as products_router  # noqa: E402
 
 api.add_router("", products_router, url_name_prefix="products")
+from shouhou.plans.api import router as plans_router  # noqa: E402
+
+api.add_router("", plans_router, url_name_prefix="plans")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "shouhou.products",
     "shouhou.reminders",
     "shouhou.workorders",
+    "shouhou.plans",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
