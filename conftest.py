@@ -12,6 +12,7 @@ FACTORIES = {
     "reminders": "shouhou.reminders.factories.RemindersFactory",
     "products": "shouhou.products.factories.ProductsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
+    "plans": "shouhou.plans.factories.PlansFactory",
 }
 
 

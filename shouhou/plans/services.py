@@ -123,7 +123,7 @@ def _clean(actor, data, current, errors):
     if freq not in Plan.Freq.values:
         errors["recurrence.freq"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Plan.Freq.values)}]
     values["freq"] = freq
-    values["interval"] = _number(merged.get("interval") or 1, "recurrence.interval", errors, low=1,
+    values["interval"] = _number(1 if merged.get("interval") is None else merged["interval"], "recurrence.interval", errors, low=1,
                                  high=MAX_INTERVAL) or 1
     weekdays = merged.get("weekdays") or []
     if not isinstance(weekdays, list | tuple) or any(
@@ -148,7 +148,7 @@ def _clean(actor, data, current, errors):
             errors["planned_time"] = [_("Enter a valid time.")]
             planned_time = dt.time(9, 0)
     values["planned_time"] = planned_time
-    values["days_ahead"] = _number(merged.get("days_ahead") or 0, "days_ahead", errors, low=0,
+    values["days_ahead"] = _number(0 if merged.get("days_ahead") is None else merged["days_ahead"], "days_ahead", errors, low=0,
                                    high=MAX_DAYS_AHEAD) or 0
     mode = merged.get("dispatch_mode") or Plan.Dispatch.ASSIGNEE
     if mode not in Plan.Dispatch.values:
@@ -331,6 +331,16 @@ def generate(*, actor, plan, now=None, on_demand=True):
     return orders
 
 
+def _failure_noted_recently(plan, now):
+    from django.contrib.contenttypes.models import ContentType
+
+    from shouhou.core.models import Activity
+
+    since = (now or timezone.now()) - dt.timedelta(days=1)
+    return Activity.objects.filter(content_type=ContentType.objects.get_for_model(Plan), object_id=str(plan.pk),
+                                   verb="failed", created_at__gte=since).exists()
+
+
 def generate_due(now=None):
     """The periodic sweep of the active company: every enabled plan's due occurrences. A plan whose orders
     cannot be created (its creator left, its type was disabled …) is noted on its timeline once a day and
@@ -347,6 +357,8 @@ def generate_due(now=None):
             created += len(generate(actor=actor, plan=plan, now=now, on_demand=False))
         except (ValidationFailed, PermissionDenied, Conflict) as exc:
             log.warning("plan %s could not create its orders: %s", plan.pk, exc)
+            if _failure_noted_recently(plan, now):
+                continue
             with transaction.atomic():
                 timeline.record(actor=None, obj=plan, verb="failed", summary=_(
                     "Could not create the planned work order: %(reason)s") % {"reason": exc})
