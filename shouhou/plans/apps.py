@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from . import tasks  # noqa: F401  (the periodic generation job)
+        from . import menu, tasks  # noqa: F401  (navigation, the periodic generation job)
