@@ -26,6 +26,7 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.system import services as system_services
 
 from . import customers as customer_demo
+from . import plans as plan_demo
 from . import products as product_demo
 from . import workorders as workorder_demo
 
@@ -252,6 +253,7 @@ def seed_business_data(owner, teams, scale):
     products = product_demo.seed(owner, customers=customers, scale=scale)
     customer_demo.seed_reminders(owner, customers=customers, products=products)
     workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
+    plan_demo.seed(owner, customers=customers, products=products)
 
 
 def demo_scale():
