@@ -4,7 +4,7 @@ A plan's body: {name, order_type_id, customer_id, product_id, fields, recurrence
 day_of_month}, start_date, end_date, count, days_ahead, dispatch: {mode, assignee_id}}.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Query, Router, Schema, Status
@@ -114,7 +114,7 @@ class VersionIn(Schema):
 class GeneratedOut(Schema):
     id: int
     number: str
-    planned_at: Any = None
+    planned_at: datetime | None
     status: str
 
 

@@ -63,20 +63,27 @@ def _require(actor):
     permissions.require(actor, PERMISSION)
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # bounds the rule's iterations
+
+
 def _date(value, key, errors, *, required=False):
     if value in (None, ""):
         if required:
             errors[key] = [clean.REQUIRED]
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors[key] = [_("Enter a valid date.")]
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError:
+            errors[key] = [_("Enter a valid date.")]
+            return None
+    if not EARLIEST <= value <= LATEST:
+        errors[key] = [_("Enter a date from %(earliest)s to %(latest)s.") % {
+            "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}]
         return None
+    return value
 
 
 def _number(value, key, errors, *, low, high, required=False):

@@ -66,6 +66,7 @@ def test_crud_pause_resume_and_generate(owner, body):
     ({"recurrence": {"freq": "daily", "interval": 0}}, 400),
     ({"recurrence": {"freq": "monthly", "day_of_month": 32}}, 400),
     ({"start_date": "2026-02-30"}, 400),
+    ({"start_date": "1900-01-01"}, 400),
     ({"end_date": "2000-01-01"}, 400),
     ({"count": 0}, 400),
     ({"days_ahead": -1}, 400),
