@@ -13,6 +13,7 @@ FACTORIES = {
     "products": "shouhou.products.factories.ProductsFactory",
     "parts": "shouhou.parts.factories.PartsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
+    "plans": "shouhou.plans.factories.PlansFactory",
 }
 
 

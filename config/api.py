@@ -128,3 +128,7 @@ api.add_router("", products_router, url_name_prefix="products")
 from shouhou.parts.api import router as parts_router  # noqa: E402
 
 api.add_router("", parts_router, url_name_prefix="parts")
+
+from shouhou.plans.api import router as plans_router  # noqa: E402
+
+api.add_router("", plans_router, url_name_prefix="plans")

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shouhou.parts",
     "shouhou.reminders",
     "shouhou.workorders",
+    "shouhou.plans",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("messages/", include("shouhou.messaging.urls")),
     path("customers/", include("shouhou.customers.urls")),
     path("reminders/", include("shouhou.reminders.urls")),
+    path("plans/", include("shouhou.plans.urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),

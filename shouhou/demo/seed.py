@@ -27,6 +27,7 @@ from shouhou.system import services as system_services
 
 from . import customers as customer_demo
 from . import parts as parts_demo
+from . import plans as plan_demo
 from . import products as product_demo
 from . import workorders as workorder_demo
 
@@ -254,6 +255,7 @@ def seed_business_data(owner, teams, scale):
     customer_demo.seed_reminders(owner, customers=customers, products=products)
     workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
     parts_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()}, scale=scale)
+    plan_demo.seed(owner, customers=customers, products=products)
 
 
 def demo_scale():

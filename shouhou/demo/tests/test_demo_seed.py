@@ -25,9 +25,11 @@ from shouhou.customers.models import Contact, Customer
 from shouhou.demo import customers as customer_demo
 from shouhou.demo import products as product_demo
 from shouhou.demo import workorders as demo
+from shouhou.demo.plans import DEMO_PLANS
 from shouhou.demo.reminders import DEMO_RULES
 from shouhou.demo.seed import seed_all
 from shouhou.messaging.models import Notification
+from shouhou.plans.models import Plan
 from shouhou.products.models import Product, ProductTemplate
 from shouhou.reminders.models import Reminder, ReminderRule
 from shouhou.workorders import flow
@@ -236,3 +238,10 @@ def test_every_outcome_is_planned_and_each_plan_fits_the_window():
             assert actions[-1] == "close"
         if plan.outcome.name in ("approval_assign", "approval_finish", "pending", "rejected", "paused"):
             assert actions[-1] in ("create", "assign", "complete", "reject", "pause")
+
+
+def test_ten_recurring_plans(company):
+    plans = list(Plan.objects.all())
+    assert sorted(plan.name for plan in plans) == sorted(values["name"] for values in DEMO_PLANS)
+    assert all(plan.next_date for plan in plans)
+    assert {plan.dispatch_mode for plan in plans} == {"assignee", "pool"}
