@@ -7,4 +7,6 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from . import menu, tasks  # noqa: F401  (navigation, the periodic generation job)
+        from . import dispatch, menu, services, tasks  # noqa: F401  (navigation, the periodic generation job)
+
+        services.register_dispatcher("pool", dispatch.publish_to_pool)  # 工单池 (issue 10)

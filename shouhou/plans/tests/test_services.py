@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, ValidationFailed
 from shouhou.core.models import Activity
 from shouhou.core.tenancy import tenant_context
@@ -99,10 +100,23 @@ def test_a_paused_plan_creates_nothing_and_resumes_from_today(tenant, owner, fac
     assert {"created", "paused", "resumed", "generated"} <= verbs
 
 
-def test_pool_mode_creates_the_order_pending_and_calls_the_registered_dispatcher(tenant, owner, factories):
+def test_pool_mode_publishes_to_the_pool_when_it_is_on_else_leaves_the_order_pending(tenant, owner, factories):
     plan = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="pool")
-    order = services.generate(actor=owner, plan=plan)[0]
+    order = services.generate(actor=owner, plan=plan)[0]  # the pool is off: 待指派, and the timeline says why
     assert order.status == Status.PENDING and order.assignee is None
+    assert Activity.objects.filter(object_id=str(order.pk),
+                                   summary__startswith="Could not publish to the work-order pool").exists()
+
+    company_settings.update_settings(actor=owner, values={"workorder.pool_enabled": True})
+    pooled = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="pool")
+    order = services.generate(actor=owner, plan=pooled)[0]
+    assert order.status == Status.POOLED and order.assignee is None
+
+
+def test_auto_mode_calls_the_registered_dispatcher(tenant, owner, factories):
+    plan = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="auto")
+    order = services.generate(actor=owner, plan=plan)[0]  # nothing performs auto-assignment yet
+    assert order.status == Status.PENDING
     assert Activity.objects.filter(object_id=str(order.pk), summary__startswith="Waiting for dispatch").exists()
 
     called = []

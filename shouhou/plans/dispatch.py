@@ -1,0 +1,20 @@
+"""How a plan's order is dispatched when its mode is not a named assignee: "pool" publishes it to the
+work-order pool (issue 10) through the pool's own action, so the pool's rules, timeline and notifications
+apply. Registered with services.register_dispatcher in apps.py."""
+
+from django.utils.translation import gettext as _
+
+from shouhou.workorders import policy as order_policy
+from shouhou.workorders.services import kernel as order_kernel
+from shouhou.workorders.services import pool as pool_services
+
+
+def publish_to_pool(actor, order, plan):
+    """Publish the new order to the pool; when the pool refuses (switched off, the plan's creator may not
+    publish), the order stays 待指派 and its timeline says why, so the dispatcher still sees it."""
+    reason = order_policy.refusal(actor, order, "publish")
+    if reason is not None:
+        order_kernel.record(actor, order, "planned", _("Could not publish to the work-order pool: %(reason)s") % {
+            "reason": reason})
+        return order
+    return pool_services.publish_locked(actor, order_kernel.lock(actor, order))
