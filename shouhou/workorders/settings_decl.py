@@ -28,3 +28,10 @@ declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GRO
 if "customer.owner_as_collaborator" not in REGISTRY:
     declare("customer.owner_as_collaborator", False, _("Add the customer's owner as a collaborator"),
             group="customer")
+
+# ranked candidates (issue 10; WOSET-D4). Guarded: the pool declares the same position freshness.
+if "workorder.position_fresh_hours" not in REGISTRY:
+    declare("workorder.position_fresh_hours", 4.0,
+            _("A reported position counts for this many hours (then the team's location)"), group=GROUP)
+if "workorder.hide_position_user_ids" not in REGISTRY:
+    declare("workorder.hide_position_user_ids", [], _("Hide the positions of these people"), group=GROUP)
