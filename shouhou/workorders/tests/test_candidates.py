@@ -265,3 +265,60 @@ def test_api_bad_input_is_refused(world, path):
 def test_api_search_narrows(world, order):
     response = api_client_for(world.dispatcher).get(f"/api/v1/work-orders/{order.pk}/candidates?q=工程师乙")
     assert [r["user_id"] for r in response.json()] == [world.engineer2.pk]
+
+
+# --- the console's assign dialog and the phone's transfer picker -------------------------------------------------
+
+def _positions_in(html, marker):
+    return [int(part.split('"', 1)[0]) for part in html.split(marker)[1:]]
+
+
+def test_the_assign_dialog_lists_the_ranking_with_reasons(world, tenant, order):
+    from django.urls import reverse
+
+    from shouhou.core.testing import client_for
+
+    place(world.engineer, *north(8))
+    place(world.engineer2, *north(1))
+    set_setting(tenant, "workorder.hide_position_user_ids", [world.approver.pk])
+    place(world.approver, *north(0.1))
+    response = client_for(world.dispatcher).get(reverse("workorders:action_assign", args=[order.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    ids = _positions_in(html, 'data-user="')
+    assert ids.index(world.engineer2.pk) < ids.index(world.engineer.pk)
+    assert "1.0 km" in html and "1.0 km away (straight line, from the last reported position)" in html
+    assert "Today 0 · This week 0" in html
+    hidden = html.split(f'data-user="{world.approver.pk}"')[1].split("</label>")[0]
+    assert "km" not in hidden and "Position hidden" in hidden
+
+
+def test_assigning_from_the_ranking_assigns(world, order):
+    from django.urls import reverse
+
+    from shouhou.core.testing import client_for
+
+    response = client_for(world.dispatcher).post(reverse("workorders:action_assign", args=[order.pk]), {
+        "assignee": world.engineer2.pk, "expected_version": order.version, "note": ""})
+    assert response.status_code in (200, 302)
+    order.refresh_from_db()
+    assert order.assignee_id == world.engineer2.pk
+
+
+def test_the_phone_transfer_picker_uses_the_ranking(world, owner):
+    from django.urls import reverse
+
+    from shouhou.core.testing import client_for
+
+    accounts = AccountsFactory(owner)
+    skill = accounts.skill(name="空调维修", users=[world.engineer, world.engineer2])
+    order = world.assigned(order_type=world.make_type(required_skill_ids=[skill.pk]))
+    outsider = make_user(world.tenant, roles=("engineer",), teams=[world.team], name="无技能工程师")
+    place(outsider, *north(0.1))
+    place(world.engineer2, *north(3))
+    response = client_for(world.engineer).get(reverse("mobile:transfer", args=[order.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    ids = _positions_in(html, 'data-user="')
+    assert ids[0] == world.engineer2.pk and outsider.pk not in ids and world.engineer.pk not in ids
+    assert "3.0 km away" in html
