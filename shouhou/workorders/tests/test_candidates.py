@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from shouhou.accounts import skills as skill_services
@@ -322,3 +323,38 @@ def test_the_phone_transfer_picker_uses_the_ranking(world, owner):
     ids = _positions_in(html, 'data-user="')
     assert ids[0] == world.engineer2.pk and outsider.pk not in ids and world.engineer.pk not in ids
     assert "3.0 km away" in html
+
+
+# --- required skills on the type editor's basic step -------------------------------------------------------------
+
+@pytest.fixture
+def two_skills(owner):
+    accounts = AccountsFactory(owner)
+    return accounts.skill(name="空调维修"), accounts.skill(name="高压电工证")
+
+
+def test_the_type_editor_sets_required_skills(world, two_skills):
+    aircon, high_voltage = two_skills
+    order_type = world.make_type()
+    admin = _client(world.owner)
+    page = admin.get(reverse("workorders:type_form", args=[order_type.pk])).content.decode()
+    assert f'name="required_skill_ids" value="{aircon.pk}"' in page
+    response = admin.post(reverse("workorders:type_form", args=[order_type.pk]), {
+        "name": order_type.name, "color": "#1677ff", "is_enabled": "on", "required_skill_ids": [high_voltage.pk]})
+    assert response.status_code == 302
+    assert list(order_type.required_skills.all()) == [high_voltage]
+
+
+def test_deleting_a_skill_takes_it_from_people_and_types(world, two_skills):
+    aircon, _high = two_skills
+    skill_services.set_user_skills(actor=world.owner, user=world.engineer, skill_ids=[aircon.pk])
+    order_type = world.make_type(required_skill_ids=[aircon.pk])
+    response = _client(world.owner).post(reverse("accounts:skill_delete", args=[aircon.pk]))
+    assert response.status_code == 302
+    assert not world.engineer.skills.exists() and not order_type.required_skills.exists()
+
+
+def _client(user):
+    from shouhou.core.testing import client_for
+
+    return client_for(user)
