@@ -75,20 +75,18 @@ def required_skills(order_type):
     return list(order_type.required_skills.order_by("sort_order", "pk").values_list("pk", "name"))
 
 
-def eligible_users(actor, order, skills=None):
-    """The people the order may go to (assignable, not its assignee, with every required skill)."""
+def eligible_users(actor, order):
+    """The people the order may go to: assignable (which includes every required skill), not its assignee."""
     users = assignable_users(actor, order)
     if order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
-    for skill_id, _name in required_skills(order.order_type) if skills is None else skills:
-        users = users.filter(pk__in=User.skills.through.objects.filter(skill_id=skill_id).values("user_id"))
     return users
 
 
 def ranked_candidates(actor, order, *, search="", limit=None):
     """The candidates of `order` for `actor`, best first (see the module docstring)."""
     skills = required_skills(order.order_type)
-    users = eligible_users(actor, order, skills)
+    users = eligible_users(actor, order)
     search = (search or "").strip()
     if search:
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))

@@ -358,3 +358,14 @@ def _client(user):
     from shouhou.core.testing import client_for
 
     return client_for(user)
+
+
+def test_assigning_someone_missing_a_required_skill_is_refused(world, owner):
+    from .test_services import assert_refused
+
+    skill = AccountsFactory(owner).skill(name="空调维修", users=[world.engineer])
+    order = world.make_order(world.make_type(required_skill_ids=[skill.pk]))
+    assert_refused(order, ValidationFailed, lambda: order_actions.assign(
+        actor=world.dispatcher, order=order, assignee=world.engineer2))
+    assert order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer).assignee_id == \
+        world.engineer.pk
