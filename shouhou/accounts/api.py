@@ -24,6 +24,8 @@ from shouhou.core.permissions import get_visible_or_404
 from shouhou.core.tenancy import tenant_context
 
 from . import queries, services
+from .skills import resolve_skills, set_user_skills
+from .skills import skills as skill_list
 
 LOGIN_TOKEN_DAYS = 30  # a token from /auth/login expires after this; personal tokens may not
 
@@ -64,6 +66,7 @@ class UserOut(Schema):
     work_status: WorkStatusOut | None
     roles: list[RefOut]
     teams: list[RefOut]
+    skills: list[RefOut] = Field(description="Skills and certificates (技能); a type's required skills pick candidates")
     last_login: datetime | None
     created_at: datetime
 
@@ -133,6 +136,7 @@ class UserCreateIn(Schema):
     job_title: str = Field("", max_length=50)
     role_ids: list[Id] = []
     team_ids: list[Id] = []
+    skill_ids: list[Id] = Field([], max_length=200, description="The company's skills (GET /api/v1/skills)")
     is_active: Flag = True
 
 
@@ -142,6 +146,7 @@ class UserPatchIn(Schema):
     email: str | None = Field(None, max_length=254)
     service_phone: str | None = Field(None, max_length=30)
     job_title: str | None = Field(None, max_length=50)
+    skill_ids: list[Id] | None = Field(None, max_length=200, description="Replaces the skills; omit to keep them")
 
 
 class PasswordResetIn(Schema):
@@ -333,7 +338,7 @@ def change_password(request, payload: PasswordChangeIn):
 
 def _visible_users(actor):
     permissions.require(actor, "account.view")
-    return queries.visible_users(actor).prefetch_related("roles", "teams")
+    return queries.visible_users(actor).prefetch_related("roles", "teams", "skills")
 
 
 def _visible_user(actor, user_id):
@@ -367,7 +372,12 @@ def list_users(request, filters: Query[UserFilters]):
 @users_router.post("", response={201: UserOut, **ERRORS})
 @idempotent(UserOut)
 def create_user(request, payload: UserCreateIn):
-    user = services.create_user(actor=request.auth, request=request, **payload.dict())
+    values = payload.dict()
+    skill_ids = values.pop("skill_ids")
+    with transaction.atomic():
+        skills = resolve_skills(skill_ids)
+        user = services.create_user(actor=request.auth, request=request, **values)
+        user.skills.set(skills)
     return Status(201, user)
 
 
@@ -379,7 +389,12 @@ def get_user(request, user_id: Id):
 @users_router.patch("/{int:user_id}", response={200: UserOut, **ERRORS})
 def update_user(request, user_id: Id, payload: UserPatchIn):
     user = _visible_user(request.auth, user_id)
-    services.update_user(actor=request.auth, user=user, request=request, **payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    skill_ids = values.pop("skill_ids", None)
+    with transaction.atomic():
+        services.update_user(actor=request.auth, user=user, request=request, **values)
+        if skill_ids is not None:
+            set_user_skills(actor=request.auth, user=user, skill_ids=skill_ids, request=request)
     return _visible_user(request.auth, user_id)
 
 
@@ -566,6 +581,19 @@ def permission_registry(request):
 def list_work_statuses(request, filters: Query[PageQuery]):
     """The company's work statuses in their order (SYS-11)."""
     return paginate(queries.work_statuses(), filters)
+
+
+class SkillOut(Schema):
+    id: int
+    name: str
+    sort_order: int
+
+
+@meta_router.get("/skills", response={200: page_of(SkillOut), **ERRORS})
+def list_skills(request, filters: Query[PageQuery]):
+    """The company's skills and certificates (技能) in their order; people have them (`skill_ids` of a user),
+    work-order types require them."""
+    return paginate(skill_list(), filters)
 
 
 router.add_router("/auth", auth_router)

@@ -49,3 +49,13 @@ class AccountsFactory:
         from shouhou.accounts import services
 
         return services.save_work_status(actor=self.actor, name=name or f"测试状态{next(_seq)}", color=color)
+
+    def skill(self, *, name=None, users=()):
+        """A skill of the company's list (accounts/skills.py), given to `users`."""
+        from shouhou.accounts import skills
+
+        skill = skills.save_skill(actor=self.actor, name=name or f"测试技能{next(_seq)}")
+        for user in users:
+            skills.set_user_skills(actor=self.actor, user=user,
+                                   skill_ids=[*skills.skill_ids_of(user), skill.pk])
+        return skill

@@ -9,7 +9,7 @@ from shouhou.core.forms import ChecklistField, ConsoleForm
 from shouhou.core.widgets import DateInput
 
 from . import queries
-from .models import Role
+from .models import Role, Skill
 
 MODE_CHOICES = [("add", _("Add to the current ones")), ("remove", _("Remove")), ("set", _("Replace all with"))]
 
@@ -48,6 +48,7 @@ class UserForm(ConsoleForm):
                                help_text=_("Leave empty to set it later with Reset password."))
     role_ids = ChecklistField(label=_("Roles"), help_text=_("No role: the account is unassigned."))
     team_ids = ChecklistField(label=_("Teams"))
+    skill_ids = ChecklistField(label=_("Skills"), help_text=_("Skills and certificates (settings: Skills)."))
 
     def __init__(self, *args, actor, user=None, **kwargs):
         if user is not None and "initial" not in kwargs:
@@ -56,6 +57,7 @@ class UserForm(ConsoleForm):
                 "service_phone": user.service_phone, "job_title": user.job_title,
                 "role_ids": list(user.roles.values_list("pk", flat=True)),
                 "team_ids": list(user.teams.values_list("pk", flat=True)),
+                "skill_ids": list(user.skills.values_list("pk", flat=True)),
             }
         super().__init__(*args, **kwargs)
         self.fields["role_ids"].choices = role_choices(actor)
@@ -67,9 +69,11 @@ class UserForm(ConsoleForm):
         else:
             self.hidden_role_ids = []
         self.fields["team_ids"].choices = team_choices(actor)
+        self.fields["skill_ids"].choices = [(skill.pk, skill.name) for skill in Skill.objects.all()]
 
     def service_values(self):
         data = dict(self.cleaned_data)
+        data["skill_ids"] = list(data.get("skill_ids") or [])
         data["role_ids"] = list(data.get("role_ids") or []) + self.hidden_role_ids
         data["team_ids"] = list(data.get("team_ids") or [])
         return data

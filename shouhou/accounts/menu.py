@@ -11,6 +11,7 @@ from . import queries, sessions
 register_nav("accounts", pgettext_lazy("navigation", "Accounts"), "accounts:users", perm="account.view", order=10)
 register_nav("accounts", pgettext_lazy("navigation", "Teams"), "accounts:teams", perm="team.view", order=20)
 register_nav("accounts", pgettext_lazy("navigation", "Roles"), "accounts:roles", perm="role.view", order=30)
+register_nav("accounts", pgettext_lazy("navigation", "Skills"), "accounts:skills", perm="account.view", order=40)
 
 
 def my_team_count(user):

@@ -43,6 +43,7 @@ class User(AbstractBaseUser):
     roles = models.ManyToManyField("Role", related_name="users", blank=True, verbose_name=_("roles"))
     work_status = models.ForeignKey("WorkStatus", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("work status"))
+    skills = models.ManyToManyField("Skill", related_name="users", blank=True, verbose_name=_("skills"))
     language = models.CharField(_("language"), max_length=10, blank=True)
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -159,6 +160,23 @@ class WorkStatus(TenantModel):
         verbose_name_plural = _("work statuses")
         ordering = ["sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="uniq_work_status_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(TenantModel):
+    """A skill or certificate of the company's list (技能, e.g. 空调维修, 高压电工证): people have skills,
+    work-order types require them, and a person missing a required skill is not a candidate (issue 10)."""
+
+    name = models.CharField(_("skill name"), max_length=30)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="uniq_skill_name")]
 
     def __str__(self):
         return self.name

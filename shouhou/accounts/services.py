@@ -691,16 +691,24 @@ def reorder_work_statuses(*, actor, ordered_ids, request=None):
 # --- the console's account form and bulk actions --------------------------------------------------
 
 @transaction.atomic
-def save_account(*, actor, user=None, role_ids=None, team_ids=None, request=None, **values):
-    """Create an account, or edit one and replace its roles/teams where they changed (ACC-02).
+def save_account(*, actor, user=None, role_ids=None, team_ids=None, skill_ids=None, request=None, **values):
+    """Create an account, or edit one and replace its roles/teams/skills where they changed (ACC-02).
 
     Granting the system administrator role needs role.manage, on create as in assign_roles.
     """
+    from .skills import resolve_skills, set_user_skills
+
     if user is None:
         if _touches_admin(role_ids):
             permissions.require(actor, "role.manage")
-        return create_user(actor=actor, role_ids=role_ids or (), team_ids=team_ids or (), request=request, **values)
+        skills = resolve_skills(skill_ids) if skill_ids else []
+        user = create_user(actor=actor, role_ids=role_ids or (), team_ids=team_ids or (), request=request, **values)
+        if skills:
+            user.skills.set(skills)
+        return user
     user = update_user(actor=actor, user=user, request=request, **values)
+    if skill_ids is not None:
+        set_user_skills(actor=actor, user=user, skill_ids=skill_ids, request=request)
     if role_ids is not None and {int(i) for i in role_ids} != set(user.roles.values_list("pk", flat=True)):
         assign_roles(actor=actor, users=[user], role_ids=role_ids, mode="set", request=request)
     if team_ids is not None and {int(i) for i in team_ids} != set(user.teams.values_list("pk", flat=True)):

@@ -28,3 +28,15 @@ for _name in ("role_permissions", "role_edit", "role_delete", "role_reset", "rol
     route_params(f"accounts:{_name}", pk="accounts.Role")
 for _name in ("users_import_job", "users_import_status", "users_import_commit", "users_import_errors"):
     route_params(f"accounts:{_name}", job_id="core.DataJob")
+
+
+@populator
+def accounts_skills(tenant, owner, marker):
+    from .skills import save_skill, set_user_skills
+
+    skill = save_skill(actor=owner, name=f"{marker}技能")
+    set_user_skills(actor=owner, user=owner, skill_ids=[skill.pk])
+
+
+for _name in ("skill_edit", "skill_delete", "skill_move"):
+    route_params(f"accounts:{_name}", pk="accounts.Skill")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from shouhou.core.importer import import_urls
 
-from . import views, views_auth, views_roles, views_teams
+from . import views, views_auth, views_roles, views_skills, views_teams
 from .importers import UserImporter
 
 app_name = "accounts"
@@ -16,6 +16,12 @@ urlpatterns = [
     path("me/work-status/", views_auth.my_work_status, name="my_work_status"),
     # accounts
     path("users/", views.user_list, name="users"),
+    # skills (issue 10)
+    path("skills/", views_skills.SkillsView.as_view(), name="skills"),
+    path("skills/add/", views_skills.SkillAddView.as_view(), name="skill_add"),
+    path("skills/<int:pk>/edit/", views_skills.SkillEditView.as_view(), name="skill_edit"),
+    path("skills/<int:pk>/delete/", views_skills.SkillDeleteView.as_view(), name="skill_delete"),
+    path("skills/<int:pk>/move/", views_skills.SkillMoveView.as_view(), name="skill_move"),
     path("users/unassigned/", views.unassigned_users, name="users_unassigned"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

@@ -6,7 +6,7 @@ Thin: parse, call one service or query, render. A transition that is not allowed
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -32,6 +32,7 @@ from . import flow, policy
 from .models import Priority
 from .models import Status as OrderStatus
 from .queries import approvals as approval_queries
+from .queries import candidates as candidate_queries
 from .queries import orders as order_queries
 from .queries import pickers
 from .queries import pool as pool_queries
@@ -368,6 +369,19 @@ class CandidateOut(Schema):
     open_count: int
 
 
+class RankedCandidateOut(Schema):
+    user_id: int
+    name: str
+    score: float = Field(description="0…100, higher is better; the list is sorted by it")
+    distance_km: float | None = Field(description="From the order's address; null when unknown or hidden (WOSET-D4)")
+    distance_kind: Literal["road", "straight", ""]
+    open_orders_today: int
+    open_orders_week: int
+    clashes: int = Field(description="His open orders planned within 2 hours of this order's planned time")
+    work_status: str | None
+    reasons: list[str] = Field(description="Why, in words: distance, load, skills, clash")
+
+
 class TimeOut(Schema):
     per_status: dict[str, float]
     paused_seconds: float
@@ -672,6 +686,19 @@ def assignee_candidates(request, order_id: Id, q: str = ""):
              "work_status": c.work_status.name if c.work_status else None, "done_today": c.done_today,
              "open_count": c.open_count}
             for c in pickers.candidates_for_assignment(request.auth, order, search=q[:50])]
+
+
+@orders_router.get("/{int:order_id}/candidates", response={200: list[RankedCandidateOut], **ERRORS})
+def ranked_candidates(request, order_id: Id, q: Annotated[str, Field(max_length=50)] = ""):
+    """派单推荐: the people who could take the order, best first, each with the reasons (distance, load,
+    skills, clash). Hidden work statuses (WOSET-D3), team rules (WOSET-D1, ACC-06) and the type's required
+    skills filter; people on the hidden-position list (WOSET-D4) come without a distance."""
+    order = _order(request.auth, order_id)
+    return [{"user_id": c.user_id, "name": c.name, "score": c.score, "distance_km": c.distance_km,
+             "distance_kind": c.distance_kind, "open_orders_today": c.open_orders_today,
+             "open_orders_week": c.open_orders_week, "clashes": c.clashes, "work_status": c.work_status,
+             "reasons": [str(r) for r in c.reasons]}
+            for c in candidate_queries.ranked_candidates(request.auth, order, search=q)]
 
 
 @orders_router.get("/{int:order_id}/time", response={200: TimeOut, **ERRORS})

@@ -8,6 +8,7 @@ the built-in ones and are validated by the engine (custom inputs are named "cf_<
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts import skills as skill_queries
 from shouhou.accounts.forms import team_choices, user_choices
 from shouhou.accounts.models import Role
 from shouhou.accounts.queries import pickable_users, team_pickable_users, work_statuses
@@ -324,10 +325,13 @@ class TypeForm(ConsoleForm):
     is_enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     team_ids = ChecklistField(label=_("Available to teams"),
                               help_text=_("None ticked: every team may use this type."))
+    required_skill_ids = ChecklistField(label=_("Required skills"), help_text=_(
+        "Only people with every ticked skill are recommended and may be chosen (settings: Skills)."))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team_ids"].choices = team_choices(actor)
+        self.fields["required_skill_ids"].choices = [(s.pk, s.name) for s in skill_queries.skills()]
         self.fields["color"].widget.attrs["class"] = "form-control form-control-color"
 
 

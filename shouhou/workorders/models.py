@@ -59,6 +59,8 @@ class WorkOrderType(TenantModel):
     is_enabled = models.BooleanField(_("enabled"), default=True)
     sort_order = models.PositiveIntegerField(default=0)
     teams = models.ManyToManyField("accounts.Team", blank=True, related_name="+", verbose_name=_("available to teams"))
+    required_skills = models.ManyToManyField("accounts.Skill", blank=True, related_name="+",
+                                             verbose_name=_("required skills"))
     # {node: {"enabled": bool, "timeout_hours": float|None, "approval": {"rule": ..., "user_ids": [], "role_id": ..}}}
     flow = models.JSONField(default=dict, blank=True)
     # WOSET-F2: {"related": ["assignee", "collaborators", "creator"], "user_ids": [], "when": "before"|"after",

@@ -29,8 +29,6 @@ declare("workorder.pool_timeout_hours", 0.0, _("Pool timeout (hours)"), group=GR
 declare("workorder.pool_by_team", False, _("Divide the pool by service team"), group=GROUP)
 declare("workorder.pool_transfer_back", False, _("Allow assigned orders to be handed back to the pool"),
         group=GROUP)
-declare("workorder.pool_position_max_age_hours", 4.0,
-        _("An engineer's reported position counts for this many hours (then his team's location)"), group=GROUP)
 declare("workorder.pool_daily_cap", 0, _("Most claims per person per day"), group=GROUP)
 # numbering (GEN-06)
 declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GROUP)
@@ -39,3 +37,9 @@ declare("workorder.number_prefix", "T", _("Work-order number prefix"), group=GRO
 if "customer.owner_as_collaborator" not in REGISTRY:
     declare("customer.owner_as_collaborator", False, _("Add the customer's owner as a collaborator"),
             group="customer")
+
+# where an engineer is (issue 10): his last reported position while fresher than this, else his team's location
+# (the pool's notifications and the ranked candidates both read it); WOSET-D4 hides some people's positions
+declare("workorder.position_fresh_hours", 4.0,
+        _("A reported position counts for this many hours (then the team's location)"), group=GROUP)
+declare("workorder.hide_position_user_ids", [], _("Hide the positions of these people"), group=GROUP)

@@ -27,7 +27,7 @@ def workorders_data(tenant, owner, marker):
 
 for name in ("get_work_order", "update_work_order", "assign", "accept", "reject", "transfer", "start", "pause",
              "resume", "complete", "close", "cancel", "reopen", "order_timeline", "list_notes", "add_note",
-             "order_approvals", "assignee_candidates", "order_time", "publish", "claim"):
+             "order_approvals", "assignee_candidates", "ranked_candidates", "order_time", "publish", "claim"):
     route_params(f"api:workorders_{name}", order_id=ORDER)
 for name in ("get_type", "update_type"):
     route_params(f"api:workorders_{name}", type_id=TYPE)

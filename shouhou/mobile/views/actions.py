@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from shouhou.workorders import flow, policy
+from shouhou.workorders.queries import candidates as candidate_queries
 from shouhou.workorders.queries import orders as order_queries
-from shouhou.workorders.queries import pickers
 from shouhou.workorders.queries import types as type_queries
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import orders as order_services
@@ -70,15 +70,9 @@ def order_action(request, pk, action):
     return HttpResponseRedirect(detail_url(order))
 
 
-def _my_teams_first(user, candidates):
-    """Colleagues of the engineer's own teams first (they are the likely takers), then the rest by name."""
-    mine = set(user.teams.values_list("name", flat=True))
-    return sorted(candidates, key=lambda candidate: not mine.intersection(candidate.teams))
-
-
 @mobile_view
 def transfer(request, pk):
-    """转派 (MOB-15): pick a colleague (work status, today's done / open counts), with the note."""
+    """转派 (MOB-15): pick a colleague from the ranked candidates (派单推荐: distance, load, clash), with the note."""
     order = get_order(request, pk)
     search = request.GET.get("q", "").strip()[:30]
     if request.method == "POST":
@@ -103,8 +97,7 @@ def transfer(request, pk):
     return render(request, "mobile/transfer.html", {
         "tab": "orders", "order": order, "search": search,
         "available": "transfer" in policy.allowed_actions(request.user, order),
-        "candidates": _my_teams_first(request.user, pickers.candidates_for_assignment(
-            request.user, order, search=search))[:100],
+        "candidates": candidate_queries.ranked_candidates(request.user, order, search=search, limit=100),
         "note_required": company_settings.get("workorder.transfer_note_required"),
         "chosen": request.POST.get("assignee", ""), "note": request.POST.get("note", ""),
     }, status=400 if request.method == "POST" else 200)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from shouhou.accounts.models import Role, Team, User
@@ -19,6 +19,7 @@ from shouhou.customers.models import Address, Contact
 from ..models import (
     Status,
     WorkOrder,
+    WorkOrderType,
 )
 
 PICK_LIMIT = 20
@@ -111,6 +112,7 @@ def candidates_for_assignment(actor, order=None, *, search="", orders=(), custom
     - ACC-06 选择人员时隐藏非团队内成员 (team.hide_non_members) on: only the actor and the members of the
       actor's own teams (and sub-teams), unless the actor's work-order data scope is "all".
     - WOSET-D3: people in the hidden work statuses are left out.
+    - Skills (issue 10): people missing a skill the order's type (every selected order's type) requires.
     Counts come from one aggregate query for all candidates.
     """
     users = _candidate_users(actor, order, orders=orders, customer=customer)
@@ -139,7 +141,18 @@ def assignable_users(actor, order=None, *, orders=(), customer=None):
         customers = [o.customer for o in ([order] if order is not None else orders)] or [customer]
         for team_id in {c.service_team_id for c in customers if c is not None and c.service_team_id}:
             users = users.filter(pk__in=members_of(Team.descendant_ids({team_id})))
+    type_ids = {o.order_type_id for o in ([order] if order is not None else orders)}
+    if type_ids:
+        users = users.filter(~Exists(_missing_skills(type_ids)))
     return limit_to_own_teams(actor, users).distinct().order_by("name", "pk")
+
+
+def _missing_skills(type_ids):
+    """A skill some of these types require that the (outer) user lacks (issue 10: a person missing a required
+    skill is not a candidate). A subquery of the users' statement: no statement of its own."""
+    required = WorkOrderType.required_skills.through.objects.filter(workordertype_id__in=type_ids)
+    held = User.skills.through.objects.filter(user_id=OuterRef(OuterRef("pk"))).values("skill_id")
+    return required.exclude(skill_id__in=held)
 
 
 def _candidate_users(actor, order, *, orders=(), customer=None):

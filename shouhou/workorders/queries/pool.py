@@ -108,7 +108,7 @@ def pool_notify_recipients(order, *, exclude_id=None, now=None):
     now = now or timezone.now()
     radius = float(company_settings.get("workorder.pool_notify_km") or 0)
     limit = int(company_settings.get("workorder.pool_notify_max") or 0)
-    max_age = float(company_settings.get("workorder.pool_position_max_age_hours") or 4)
+    max_age = float(company_settings.get("workorder.position_fresh_hours") or 4)
     users = [user for user in User.objects.filter(is_active=True).exclude(pk=exclude_id).select_related("tenant")
              if permissions.has_perm(user, "workorder.execute")]
     if company_settings.get("workorder.pool_by_team") and order.customer.service_team_id is not None:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from shouhou.accounts import skills as skill_queries
 from shouhou.accounts.models import Role, Team, User
 from shouhou.core import forms_engine, outbox, permissions, timeline
 from shouhou.core.audit import SystemLog, log
@@ -86,8 +87,9 @@ TYPE_FIELDS = ["name", "color", "is_enabled", "flow", "timeout_reminder", "recei
 
 @transaction.atomic
 def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_ids=(), flow=None,
-              timeout_reminder=None, receipt_options=None, component_ids=()):
-    """Create or edit a work-order type with its flow (WOSET-F1), reminder rule (F2) and receipt options."""
+              timeout_reminder=None, receipt_options=None, component_ids=(), required_skill_ids=None):
+    """Create or edit a work-order type with its flow (WOSET-F1), reminder rule (F2) and receipt options.
+    `required_skill_ids` (None keeps them): the skills a candidate must have (issue 10)."""
     _require_settings(actor)
     from .. import flow as flow_module
 
@@ -103,6 +105,8 @@ def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_
         receipt_options=receipt_options if receipt_options is not None else (
             order_type.receipt_options if order_type else {}),
         component_ids=component_ids)
+    skills = None if required_skill_ids is None else skill_queries.resolve_skills(required_skill_ids,
+                                                                                  "required_skill_ids")
     creating = order_type is None
     if creating:
         top = WorkOrderType.objects.aggregate(top=Max("sort_order"))["top"]
@@ -113,6 +117,8 @@ def save_type(*, actor, type=None, name, color="#1677ff", is_enabled=True, team_
     order_type.save()
     order_type.teams.set(teams)
     order_type.components.set(components)
+    if skills is not None:
+        order_type.required_skills.set(skills)
     changes = [] if creating else timeline.diff(order_type, before, TYPE_FIELDS)
     timeline.record(actor=actor, obj=order_type, verb="created" if creating else "updated",
                     summary=_("Created the work-order type") if creating else _("Edited the work-order type"),
@@ -230,6 +236,7 @@ def _type_values(order_type):
     return {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
             "team_ids": [team.pk for team in order_type.teams.all()],
             "component_ids": [component.pk for component in order_type.components.all()],
+            "required_skill_ids": [skill.pk for skill in order_type.required_skills.all()],
             "flow": order_type.flow, "timeout_reminder": order_type.timeout_reminder,
             "receipt_options": order_type.receipt_options}
 

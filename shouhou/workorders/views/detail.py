@@ -32,8 +32,8 @@ from ..forms import (
     receipt_form_class,
 )
 from ..models import Receipt, Status
+from ..queries import candidates as candidate_queries
 from ..queries import orders as order_queries
-from ..queries import pickers
 from ..queries import types as type_queries
 from ..services import actions as order_actions
 from ..services import orders as order_services
@@ -222,7 +222,8 @@ def action(request, pk, action):
     spec = ACTIONS[action]
     form = spec.form(request.POST or None, initial={"expected_version": order.version})
     if spec.candidates:
-        form.set_candidates(pickers.candidates_for_assignment(request.user, order, search=request.GET.get("q", "")))
+        form.set_candidates(candidate_queries.ranked_candidates(request.user, order,
+                                                                search=request.GET.get("q", "")[:50]))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,6 +243,7 @@ def action(request, pk, action):
         "title": flow.ACTION_LABELS[action], "action": reverse(f"workorders:action_{action}", args=[order.pk]),
         "available": action in policy.allowed_actions(request.user, order),
         "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
+        "ranked": spec.candidates,
     }, status=status)
 
 

@@ -167,7 +167,8 @@ class TypeFormStepView(TypeStepView):
 
     def get_form(self, request, order_type):
         initial = {"name": order_type.name, "color": order_type.color, "is_enabled": order_type.is_enabled,
-                   "team_ids": [t.pk for t in order_type.teams.all()]}
+                   "team_ids": [t.pk for t in order_type.teams.all()],
+                   "required_skill_ids": [s.pk for s in order_type.required_skills.all()]}
         return TypeForm(request.POST or None, actor=request.user, initial=initial)
 
     def save(self, request, form, order_type):
