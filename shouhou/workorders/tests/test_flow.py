@@ -135,7 +135,8 @@ def test_waiting_for_an_approval_blocks_every_action():
 
 
 def test_allowed_actions_of_a_new_order():
-    assert flow.allowed_actions(order(Status.PENDING), with_nodes()) == ["assign", "cancel"]
+    # the table allows publishing to the pool; whether the company's pool is on (P1) is the policy's question
+    assert flow.allowed_actions(order(Status.PENDING), with_nodes()) == ["assign", "cancel", "publish"]
 
 
 def test_waiting_node_names_the_next_enabled_step():
