@@ -18,6 +18,13 @@ class DomainError(Exception):
     def as_dict(self):
         return {"code": self.code, "message": str(self.message), "details": _stringify(self.details)}
 
+    def first_message(self):
+        """One line for a flash message: the first field error (a ValidationFailed), else the message."""
+        for messages in self.details.values():
+            if isinstance(messages, (list, tuple)) and messages:
+                return str(messages[0])
+        return str(self.message)
+
 
 def _stringify(value):
     if isinstance(value, dict):

@@ -176,6 +176,16 @@ class Filter:
         return bool(params.get(f"f_{self.key}", "").strip())
 
 
+class IdFilter(Filter):
+    """A select of ids: a value that is not an id (a hand-edited URL) matches nothing instead of failing."""
+
+    def apply(self, qs, params):
+        value = params.get(f"f_{self.key}", "").strip()
+        if value and not value.isdigit():
+            return qs.none()
+        return super().apply(qs, params)
+
+
 @dataclass
 class BatchAction:
     label: Any

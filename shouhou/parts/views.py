@@ -19,7 +19,7 @@ from shouhou.core import timeline
 from shouhou.core.dialogs import can, finished, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
-from shouhou.core.lists import Column, Filter, StandardList, Tab
+from shouhou.core.lists import Column, Filter, IdFilter, StandardList, Tab
 from shouhou.core.permissions import has_perm, require
 
 from . import policy, queries, services
@@ -53,16 +53,6 @@ def number(value):
 
 def yes_no(value):
     return _("Enabled") if value else _("Disabled")
-
-
-class IdFilter(Filter):
-    """A select of ids: a value that is not a number (a hand-edited URL) matches nothing."""
-
-    def apply(self, qs, params):
-        value = params.get(f"f_{self.key}", "").strip()
-        if value and not value.isdigit():
-            return qs.none()
-        return super().apply(qs, params)
 
 
 def warehouse_choices(request):

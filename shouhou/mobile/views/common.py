@@ -50,11 +50,8 @@ def store_files(actor, files, *, field, images_only=False):
 
 
 def first_message(exc):
-    """One line for a flash message: the first field error of a ValidationFailed, else the message."""
-    for messages in (getattr(exc, "details", None) or {}).values():
-        if isinstance(messages, (list, tuple)) and messages:
-            return str(messages[0])
-    return str(exc.message)
+    """One line for a flash message (core.errors.DomainError.first_message)."""
+    return exc.first_message()
 
 
 def countdown_text(deadline, now=None):

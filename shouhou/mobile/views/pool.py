@@ -5,16 +5,14 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
-from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
 from shouhou.workorders.queries import pool as pool_queries
-from shouhou.workorders.services import pool as pool_services
+from shouhou.workorders.views import pool as pool_views
 
-from .common import first_message, mobile_view
+from .common import mobile_view
 
 POOL_LIMIT = 50
 
@@ -32,15 +30,8 @@ def pool(request):
 @mobile_view
 @require_POST
 def claim(request, pk):
-    require(request.user, "workorder.view")
-    version = request.POST.get("expected_version", "")
-    try:
-        order = pool_services.claim(actor=request.user, order=pk,
-                                    expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, first_message(exc))
+    order, refusal = pool_views.claim_from_post(request, pk)  # the console's 接单, answered for the phone
+    if order is None:
+        messages.error(request, refusal)
         return HttpResponseRedirect(reverse("mobile:pool"))
-    messages.success(request, _("Claimed work order %(number)s.") % {"number": order.number})
     return HttpResponseRedirect(reverse("mobile:order_detail", args=[order.pk]))

@@ -20,6 +20,7 @@ from shouhou.core.lists import (
     BatchAction,
     Column,
     Filter,
+    IdFilter,
     Scope,
     StandardList,
     Tab,
@@ -105,16 +106,6 @@ FEES_COLUMN = Column("total_amount", gettext_lazy("Total fees"), default=False, 
 
 def system_columns():
     return [*SYSTEM_COLUMNS, FEES_COLUMN] if fees.fees_provider() is not None else list(SYSTEM_COLUMNS)
-
-
-class IdFilter(Filter):
-    """A select of ids: a value that is not an id (a hand-edited URL) matches nothing instead of failing."""
-
-    def apply(self, qs, params):
-        value = params.get(f"f_{self.key}", "").strip()
-        if value and not value.isdigit():
-            return qs.none()
-        return super().apply(qs, params)
 
 
 class FlagFilter(Filter):

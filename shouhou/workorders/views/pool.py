@@ -71,20 +71,29 @@ def pool(request):
     return render_list(request, PoolList)
 
 
-@login_required
-@require_POST
-def claim(request, pk):
+def claim_from_post(request, pk):
+    """接单 from a posted form (console and phone): (order, None) when it is his, else (None, the refusal in
+    words). Another company's order, or one outside his part of the pool, is a 404 like any other."""
     require(request.user, "workorder.view")
     version = request.POST.get("expected_version", "")
     try:
         order = pool_services.claim(actor=request.user, order=pk,
                                     expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
     except NotFound:
-        raise  # another company's, or outside his part of the pool: a 404 like any other
+        raise
     except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("workorders:pool")
+        return None, exc.first_message()
     messages.success(request, _("Claimed work order %(number)s.") % {"number": order.number})
+    return order, None
+
+
+@login_required
+@require_POST
+def claim(request, pk):
+    order, refusal = claim_from_post(request, pk)
+    if order is None:
+        messages.error(request, refusal)
+        return redirect("workorders:pool")
     return redirect("workorders:detail", order.pk)
 
 
