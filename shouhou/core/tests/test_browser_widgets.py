@@ -82,6 +82,10 @@ def no_native_pickers(page):
 
 def test_import_page_file_picker_in_chinese(en_page, live_server):
     tenant, owner = make_company()
+    # Playwright turns on the browser's file-chooser interception with a message it does not wait for
+    # (ChannelOwner._update_subscription is fire-and-forget), so a listener added only by
+    # expect_file_chooser() can lose the race with the key press: subscribe long before it.
+    en_page.on("filechooser", lambda chooser: None)
     login(en_page, owner.phone, DEMO_PASSWORD)
     en_page.goto("/work-orders/import/")
     no_native_pickers(en_page)
