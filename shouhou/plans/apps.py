@@ -10,3 +10,4 @@ class PlansConfig(AppConfig):
         from . import dispatch, menu, services, tasks  # noqa: F401  (navigation, the periodic generation job)
 
         services.register_dispatcher("pool", dispatch.publish_to_pool)  # 工单池 (issue 10)
+        services.register_dispatcher("auto", dispatch.auto_assign)  # 自动派单 (issue 10)

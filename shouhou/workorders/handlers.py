@@ -231,3 +231,16 @@ def _action_label(action):
     from .flow import ACTION_LABELS
 
     return str(ACTION_LABELS.get(action, action or ""))
+
+
+@on_event("workorder.auto_assign_failed")
+def notify_auto_assign_failed(event):
+    """自动派单 found nobody: the dispatcher (or the creator) hears which rules were tried and why each failed."""
+    order = _order(event)
+    if order is None:
+        return
+    rules = event.payload.get("rules") or []
+    body = "\n".join(f"{r.get('rule_name')}: {'；'.join(r.get('reasons') or [])}" for r in rules) or _(
+        "No auto-assignment rule is enabled.")
+    _send(event, _dispatcher_or_creator(order),
+          _("Work order %(number)s could not be auto-assigned") % {"number": order.number}, body)

@@ -285,3 +285,37 @@ class PoolClaim(TenantModel):
     class Meta:
         indexes = [models.Index(fields=["tenant", "user", "claimed_at"], name="wo_poolclaim_user_day"),
                    models.Index(fields=["tenant", "claimed_at"], name="wo_poolclaim_day")]
+
+
+class DispatchRule(TenantModel):
+    """An auto-assignment rule (自动派单规则, issue 10): the first enabled rule, lowest `priority` first, whose
+    `conditions` the order meets and whose target yields an eligible person assigns the order
+    (services/dispatch_rules.py). `conditions` holds the cleaned lists {order_type_ids, priorities,
+    service_type_ids, team_ids, regions: [{province, city, district, *_code}], product_type_ids, tags,
+    fields}; an absent or empty list matches every order. `last_user` is the round robin's cursor, changed
+    only under the rule's row lock."""
+
+    class Target(models.TextChoices):
+        USER = "user", _("A named person")
+        TEAM_ROUND_ROBIN = "team_round_robin", _("A team, in turn (round robin)")
+        TEAM_LEAST_LOADED = "team_least_loaded", _("The least-loaded member of a team")
+        BEST_CANDIDATE = "best_candidate", _("The best-ranked candidate")
+
+    name = models.CharField(_("rule name"), max_length=50)
+    priority = models.PositiveIntegerField(_("priority"), default=0)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    conditions = models.JSONField(_("conditions"), default=dict, blank=True)
+    target_kind = models.CharField(_("assign to"), max_length=20, choices=Target.choices)
+    target_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("person"))
+    target_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("team"))
+    radius_km = models.DecimalField(_("within (km)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    last_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["priority", "id"]
+        indexes = [models.Index(fields=["tenant", "is_enabled", "priority"], name="wo_dispatchrule_order")]
+
+    def __str__(self):
+        return self.name

@@ -36,7 +36,7 @@ from ..models import (
     Status,
     WorkOrder,
 )
-from . import actions, kernel
+from . import actions, dispatch_rules, kernel
 
 EDITABLE = ("customer", "contact", "contact_name", "contact_phone", "address", "address_text", "latitude",
             "longitude", "product", "priority", "service_type", "service_content", "planned_at", "description",
@@ -167,13 +167,16 @@ def _collaborators_for(actor, customer, collaborator_ids):
 def create_work_order(*, actor, order_type, customer, contact=None, address=None, product=None,
                       priority=Priority.NORMAL, service_type=None, service_content=None, planned_at=None,
                       description="", attachments=(), fields=None, collaborator_ids=(), assignee=None,
-                      dispatch=False, to_pool=False):
+                      dispatch=False, to_pool=False, auto_assign=False):
     """仅保存 (pending) or 保存并派单 (`dispatch` or an `assignee` given: assigned at once; `to_pool`: published
-    to the work-order pool instead, WOSET-P1)."""
+    to the work-order pool instead, WOSET-P1; `auto_assign`: 自动派单 by the company's rules, the order staying
+    待指派 with the reasons on its timeline when no rule yields anyone)."""
     permissions.require(actor, "workorder.create")
     if to_pool and (assignee is not None or dispatch):
         raise ValidationFailed(details={"to_pool": [_("Publish to the pool or choose an assignee, not both.")]})
-    if (dispatch or assignee is not None) and not permissions.has_perm(actor, "workorder.assign"):
+    if auto_assign and (assignee is not None or dispatch or to_pool):
+        raise ValidationFailed(details={"auto_assign": [_("Choose one way of dispatching.")]})
+    if (dispatch or assignee is not None or auto_assign) and not permissions.has_perm(actor, "workorder.assign"):
         raise PermissionDenied(_("You may not assign work orders."))
     if dispatch and assignee is None:
         raise ValidationFailed(details={"assignee": [_("Choose the assignee to dispatch to.")]})
@@ -212,6 +215,8 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     elif to_pool:  # a refusal rolls the whole creation back
         policy.require(actor, order, "publish")
         order = actions.perform(actor, order, "publish", {"note": ""})
+    elif auto_assign:
+        order = dispatch_rules.assign_locked(actor, order).order
     return order
 
 
