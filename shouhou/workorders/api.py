@@ -28,7 +28,7 @@ from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, pagin
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.text_guard import MultilineStr
 
-from . import flow, policy
+from . import dispatch_rules_api, flow, policy
 from .models import Priority
 from .models import Status as OrderStatus
 from .queries import approvals as approval_queries
@@ -756,3 +756,4 @@ router.add_router("/pool", pool_router)
 router.add_router("/work-order-types", types_router)
 router.add_router("/work-orders", orders_router)
 router.add_router("/approvals", approvals_router)
+router.add_router("", dispatch_rules_api.router)  # 自动派单 (issue 10): /dispatch-rules, /work-orders/{id}/auto-assign

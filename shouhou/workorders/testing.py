@@ -73,3 +73,20 @@ for _name in ("option_update", "option_toggle", "option_move"):
     route_params(f"workorders:{_name}", option_id="workorders.ServiceOption")
 for _name in ("import_job", "import_status", "import_commit", "import_errors"):
     route_params(f"workorders:{_name}", job_id="core.DataJob")
+
+
+# --- auto-assignment rules (自动派单) ---------------------------------------------------------------------------
+
+RULE = "workorders.DispatchRule"
+
+
+@populator
+def dispatch_rules_data(tenant, owner, marker):
+    from shouhou.workorders.services import dispatch_rules
+
+    dispatch_rules.create_rule(actor=owner, name=f"{marker}规则", target={"kind": "user", "user_id": owner.pk})
+
+
+route_params("api:workorders_auto_assign", order_id=ORDER)
+for _name in ("get_rule", "update_rule", "delete_rule", "test_rule"):
+    route_params(f"api:workorders_{_name}", rule_id=RULE)
