@@ -23,6 +23,8 @@ register_nav("system", _("Add-on components"), "workorders:components", perm="wo
              order=62)
 register_nav("system", _("Service types and contents"), "workorders:options", perm="workorder_settings.manage",
              order=63)
+register_nav("system", _("Auto-assignment rules"), "workorders:dispatch_rules", perm="workorder_settings.manage",
+             order=64)
 
 for url_name, label, icon, description, order in (
     ("workorders:settings", _("Work-order settings"), "bi-sliders",
@@ -31,6 +33,8 @@ for url_name, label, icon, description, order in (
     ("workorders:components", _("Add-on components"), "bi-puzzle", _("Extra forms filled in on work orders"), 30),
     ("workorders:options", _("Service types and contents"), "bi-list-check", _("The option lists of work orders"),
      40),
+    ("workorders:dispatch_rules", _("Auto-assignment rules"), "bi-signpost-split",
+     _("Who gets new work orders automatically, rule by rule"), 50),
 ):
     register_hub_card("workorders", label, url_name, perm="workorder_settings.manage", icon=icon,
                       description=description, order=order)

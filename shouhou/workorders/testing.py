@@ -90,3 +90,5 @@ def dispatch_rules_data(tenant, owner, marker):
 route_params("api:workorders_auto_assign", order_id=ORDER)
 for _name in ("get_rule", "update_rule", "delete_rule", "test_rule"):
     route_params(f"api:workorders_{_name}", rule_id=RULE)
+for _name in ("dispatch_rule_edit", "dispatch_rule_toggle", "dispatch_rule_move", "dispatch_rule_delete"):
+    route_params(f"workorders:{_name}", rule_id=RULE)

@@ -3,7 +3,7 @@ from django.urls import path
 from shouhou.core.importer import import_urls
 
 from .importers import WorkOrderImporter
-from .views import approvals, create, detail, lists, pool, settings
+from .views import approvals, create, detail, dispatch_rules, lists, pool, settings
 from .views.detail import ACTIONS
 
 app_name = "workorders"
@@ -61,6 +61,16 @@ urlpatterns = [
          name="component_toggle"),
     path("settings/components/<int:component_id>/delete/", settings.ComponentDeleteView.as_view(),
          name="component_delete"),
+    path("settings/dispatch-rules/", dispatch_rules.RulesView.as_view(), name="dispatch_rules"),
+    path("settings/dispatch-rules/new/", dispatch_rules.RuleEditView.as_view(), name="dispatch_rule_create"),
+    path("settings/dispatch-rules/<int:rule_id>/", dispatch_rules.RuleEditView.as_view(), name="dispatch_rule_edit"),
+    path("settings/dispatch-rules/<int:rule_id>/toggle/", dispatch_rules.RuleToggleView.as_view(),
+         name="dispatch_rule_toggle"),
+    path("settings/dispatch-rules/<int:rule_id>/move/", dispatch_rules.RuleMoveView.as_view(),
+         name="dispatch_rule_move"),
+    path("settings/dispatch-rules/<int:rule_id>/delete/", dispatch_rules.RuleDeleteView.as_view(),
+         name="dispatch_rule_delete"),
+    path("batch/auto-assign/", dispatch_rules.batch_auto_assign, name="batch_auto_assign"),
     path("settings/options/", settings.OptionsView.as_view(), name="options"),
     path("settings/options/new/", settings.OptionCreateView.as_view(), name="option_create"),
     path("settings/options/<int:option_id>/", settings.OptionRenameView.as_view(), name="option_update"),

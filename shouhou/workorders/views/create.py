@@ -17,6 +17,7 @@ from shouhou.core.permissions import has_perm, require
 
 from .. import policy
 from ..forms import QuickCustomerForm, QuickProductForm, work_order_form_class
+from ..models import Status
 from ..queries import orders as order_queries
 from ..queries import pickers
 from ..queries import types as type_queries
@@ -83,12 +84,16 @@ def create(request):
         try:
             order = order_services.create_work_order(
                 actor=request.user, order_type=order_type, **form.system_values(), to_pool="to_pool" in request.POST,
+                auto_assign="auto_assign" in request.POST,
                 attachments=store_uploads(request.user, request.FILES.getlist("attachments")),
                 fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"])
         except DomainError as exc:
             show_error(form, exc)
         else:
             messages.success(request, _("Work order %(number)s created.") % {"number": order.number})
+            if "auto_assign" in request.POST and order.status == Status.PENDING and not order.awaiting_approval:
+                messages.warning(request, _("No auto-assignment rule found anyone; the order waits to be assigned "
+                                            "(its history says why)."))
             url = reverse("workorders:detail", args=[order.pk])
             if dispatch and has_perm(request.user, "workorder.assign"):
                 url += "?then=assign"  # the detail page opens the assign dialog at once

@@ -286,7 +286,9 @@ class AssignList(WorkOrderList):
     batch_actions = [BatchAction(gettext_lazy("Batch assign"), "workorders:batch_assign", perm="workorder.assign",
                                  modal=True),
                      BatchAction(gettext_lazy("Publish to the pool"), "workorders:batch_publish",
-                                 perm="workorder.assign", modal=True)]
+                                 perm="workorder.assign", modal=True),
+                     BatchAction(gettext_lazy("Auto-assign"), "workorders:batch_auto_assign", perm="workorder.assign",
+                                 confirm=gettext_lazy("Run the auto-assignment rules on the selected work orders?"))]
     default_sort = "created_at"
     ASSIGN_COLUMNS = ("number", "order_type", "customer", "product", "service_type", "service_content",
                       "created_at", "status", "planned_at", "updated_at")
