@@ -49,7 +49,7 @@ def _summary(rule, names):
 def target_text(rule):
     kind = rule.target_kind
     if kind == DispatchRule.Target.USER:
-        return _("%(name)s") % {"name": rule.target_user.name if rule.target_user else "—"}
+        return rule.target_user.name if rule.target_user else "—"
     if kind == DispatchRule.Target.TEAM_ROUND_ROBIN:
         return _("%(team)s, in turn") % {"team": rule.target_team.name if rule.target_team else "—"}
     if kind == DispatchRule.Target.TEAM_LEAST_LOADED:
