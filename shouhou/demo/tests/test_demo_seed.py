@@ -245,3 +245,12 @@ def test_ten_recurring_plans(company):
     assert sorted(plan.name for plan in plans) == sorted(values["name"] for values in DEMO_PLANS)
     assert all(plan.next_date for plan in plans)
     assert {plan.dispatch_mode for plan in plans} == {"assignee", "pool"}
+
+
+def test_five_auto_assignment_rules(company):
+    from shouhou.workorders.models import DispatchRule
+
+    rules = list(DispatchRule.objects.order_by("priority", "pk"))
+    assert len(rules) == 5 and all(rule.is_enabled for rule in rules)
+    assert {rule.target_kind for rule in rules} == {"user", "team_round_robin", "team_least_loaded",
+                                                    "best_candidate"}
