@@ -147,6 +147,11 @@ def product_create(request):
 # --- the page ---------------------------------------------------------------------------------------------
 
 def _save(request, order_type, form):
+    if "auto_assign" in request.POST:  # 自动派单: the rules choose the assignee, whichever button was pressed
+        return order_services.create_work_order(
+            actor=request.user, order_type=order_type, **form.system_values(),
+            attachments=store_files(request.user, request.FILES.getlist("attachments"), field="attachments"),
+            fields=form.custom_values, collaborator_ids=form.cleaned_data["collaborator_ids"], auto_assign=True)
     dispatch = "dispatch" in request.POST
     assignee = form.cleaned_data.get("assignee") if dispatch else None
     if dispatch and assignee is None:
@@ -184,6 +189,9 @@ def create(request):
         else:
             if order is not None:
                 messages.success(request, _("Work order %(number)s created.") % {"number": order.number})
+                if "auto_assign" in request.POST and order.assignee_id is None and not order.awaiting_approval:
+                    messages.warning(request, _("No auto-assignment rule found anyone; the order waits to be "
+                                                "assigned (its history says why)."))
                 return HttpResponseRedirect(reverse("mobile:order_detail", args=[order.pk]))
     customer = pickers.pickable_customer(request.user, form["customer"].value())
     selected = {name: form[name].value() for name in ("contact", "address", "product")} if form.is_bound else {}
@@ -191,6 +199,6 @@ def create(request):
         "tab": "orders", "form": form, "order_type": order_type, "can_assign": can_assign,
         "candidates": candidates, "chosen_assignee": str(form["assignee"].value() or ""),
         "chosen_collaborators": {str(v) for v in (form["collaborator_ids"].value() or [])},
-        "customer_errors": form["customer"].errors,
+        "customer_errors": form["customer"].errors, "auto_assign_chosen": "auto_assign" in request.POST,
         **customer_block(request.user, customer, selected),
     }, status=400 if form.errors else 200)

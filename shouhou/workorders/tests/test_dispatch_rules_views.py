@@ -117,3 +117,19 @@ def test_batch_auto_assign_on_the_assign_list(world):
     assert set(WorkOrder.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {
         Status.ASSIGNED}
     assert "2 work orders auto-assigned" in response.content.decode()
+
+
+def test_phone_new_order_with_auto_assign(world):
+    order_type = world.make_type()
+    client = client_for(world.dispatcher)
+    page = client.get(reverse("mobile:create") + f"?type={order_type.pk}").content.decode()
+    assert 'name="auto_assign"' in page
+    post = {"order_type": order_type.pk, "customer": world.customer.pk, "priority": "normal",
+            "planned_at": "2026-12-20T10:00", "description": "手机自动派单", "auto_assign": "1", "save": "1"}
+    response = client.post(reverse("mobile:create"), post, follow=True)  # no rule yet: stays 待指派, told so
+    order = WorkOrder.objects.get(description="手机自动派单")
+    assert order.status == Status.PENDING and "No auto-assignment rule found anyone" in response.content.decode()
+    _rule(world)
+    response = client.post(reverse("mobile:create"), {**post, "description": "手机自动派单2"})
+    assert response.status_code == 302
+    assert WorkOrder.objects.get(description="手机自动派单2").assignee_id == world.engineer.pk
