@@ -212,10 +212,11 @@ def _clean_target(actor, target, errors):
 def _clean_priority(value, errors):
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().isdigit() or int(str(value).strip()) > MAX_PRIORITY:
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 7 or int(text) > MAX_PRIORITY:
         errors["priority"] = [_("Enter a whole number between 0 and %(max)d.") % {"max": MAX_PRIORITY}]
         return None
-    return int(str(value).strip())
+    return int(text)
 
 
 def _clean(actor, data, errors):
