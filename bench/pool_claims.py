@@ -21,7 +21,6 @@ server thread or for the order's row lock counts that wait.
 import argparse
 import http.client
 import json
-import os
 import statistics
 import sys
 import threading
@@ -142,8 +141,7 @@ def run(args):
     tenant, dispatcher, keys, order_type = prepare()
     orders = [pooled_order(tenant, dispatcher, order_type) for _ in range(args.rounds)]
     port = transitions.free_port()
-    os.environ["LOG_LEVEL"] = "ERROR"  # not a line per 409 (django.request warns of every 4xx)
-    server = transitions.start_server(port, args.workers, args.threads, args.db)
+    server = transitions.start_server(port, args.workers, args.threads, args.db, quiet=True)  # no line per 409
     rounds = []
     try:
         crowd = Crowd(port, keys)
