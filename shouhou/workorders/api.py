@@ -694,7 +694,8 @@ def assignee_candidates(request, order_id: Id, q: str = ""):
 def ranked_candidates(request, order_id: Id, q: Annotated[str, Field(max_length=50)] = ""):
     """派单推荐: the people who could take the order, best first, each with the reasons (distance, load,
     skills, clash). Hidden work statuses (WOSET-D3), team rules (WOSET-D1, ACC-06) and the type's required
-    skills filter; people on the hidden-position list (WOSET-D4) come without a distance."""
+    skills filter; people on the hidden-position list (WOSET-D4) come without a distance. Every eligible person
+    is ranked (up to 5,000); the answer holds the best 500."""
     order = _order(request.auth, order_id)
     return [{"user_id": c.user_id, "name": c.name, "score": c.score, "distance_km": c.distance_km,
              "distance_kind": c.distance_kind, "open_orders_today": c.open_orders_today,
