@@ -51,6 +51,7 @@ def generate(count, tenant, owner, colleagues, seed=3):
     for index, name in enumerate(company_names(count), start=1):
         created = start + step * index + dt.timedelta(seconds=rng.randint(0, 59))
         province, city, district, lat, lng = REGIONS[rng.randrange(len(REGIONS))]
+        codes = region_codes(province, city, district)
         lat, lng = f"{lat + rng.uniform(-0.3, 0.3):.6f}", f"{lng + rng.uniform(-0.3, 0.3):.6f}"
         detail = f"{rng.choice(STREETS)} {rng.randint(1, 999)} 号"
         phone = f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}"
@@ -59,22 +60,37 @@ def generate(count, tenant, owner, colleagues, seed=3):
         creator = rng.choice(colleagues + [owner])
         customer = (index, tenant.pk, created, created, json.dumps(custom_values(rng), ensure_ascii=False),
                     f"CUS{index:06d}", name, rng.choice(STATUSES), json.dumps(tags, ensure_ascii=False), contact,
-                    phone, province, city, district, detail, lat, lng, creator.pk, None)
+                    phone, province, city, district, detail, lat, lng, creator.pk, None, *codes)
         contacts = [(tenant.pk, created, created, contact, phone, "", "", "", True, index)]
         if rng.random() < 0.2:
             contacts.append((tenant.pk, created, created, f"{contact}助理", f"0{rng.randint(2000000000, 2999999999)}",
                              "", "", "", False, index))
-        address = (tenant.pk, created, created, province, city, district, detail, lat, lng, True, index)
+        address = (tenant.pk, created, created, province, city, district, detail, lat, lng, True, index, *codes)
         owners = [rng.choice(colleagues).pk] if rng.random() < 0.7 else []
         yield customer, contacts, address, owners
 
 
 CUSTOMER_COLUMNS = ("id, tenant_id, created_at, updated_at, fields, number, name, status, tags, contact_name, "
                     "contact_phone, province, city, district, address_detail, latitude, longitude, created_by_id, "
-                    "service_team_id")
+                    "service_team_id, province_code, city_code, district_code")
 CONTACT_COLUMNS = "tenant_id, created_at, updated_at, name, phone, email, position, note, is_default, customer_id"
 ADDRESS_COLUMNS = ("tenant_id, created_at, updated_at, province, city, district, detail, latitude, longitude, "
-                   "is_default, customer_id")
+                   "is_default, customer_id, province_code, city_code, district_code")
+
+
+def region_codes(province, city, district):
+    """The GB/T 2260 codes of the three parts, as the address forms store them (core.regions)."""
+    from shouhou.core import regions
+
+    key = (province, city, district)
+    if key not in _CODES:
+        found = regions.match(province=province, city=city, district=district)
+        assert not found.errors, found.errors
+        _CODES[key] = tuple(node.code if node else "" for node in (found.province, found.city, found.district))
+    return _CODES[key]
+
+
+_CODES = {}
 
 
 def copy_table(cursor, table, columns, rows):

@@ -90,13 +90,15 @@ def prepare(order_count):
     return [order.pk for order in orders], dispatcher_key, keys, assignees
 
 
-def start_server(port, workers, threads, db):
+def start_server(port, workers, threads, db, *, quiet=False):
+    """gunicorn as in production; `quiet`: its stderr discarded (django.request warns of every 4xx)."""
     env = {**os.environ, "DATABASE_URL": common.database_url(db), "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1",
            "SECRET_KEY": os.environ["SECRET_KEY"]}
     command = [str(common.ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
                "--keep-alive", "30", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=common.ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(command, cwd=common.ROOT, env=env, start_new_session=True,
+                              stderr=subprocess.DEVNULL if quiet else None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

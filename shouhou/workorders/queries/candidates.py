@@ -17,8 +17,12 @@ Ranking (score 0…100, higher first; ties by distance, then name):
 - load: his open orders (已指派/已接受/进行中) planned today and this week (company time zone);
 - clashes: his open orders planned within CLASH_WINDOW of this order's planned time.
 
-Statements: the people (one statement, team location as subqueries), the required skills, and ONE grouped
-query for every candidate's loads and clashes — never one per person.
+Every eligible person is ranked (up to MAX_PEOPLE); the best MAX_CANDIDATES (or `limit`) are answered, each
+with its User (USER_FIELDS, work status attached) and its reasons.
+
+Statements: the required skills, the roles with access, the people (one statement: plain rows, with the
+first located team as one JSON subquery and the work status joined), and ONE grouped query for every
+candidate's loads and clashes — never one per person. Speed: bench/candidates.py (docs/benchmarks.md).
 """
 
 from dataclasses import dataclass, field
@@ -26,11 +30,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.models import Team, User
+from shouhou.accounts.models import Team, User, WorkStatus
 from shouhou.core import company_settings, geo
 from shouhou.core.tenancy import require_tenant
 
@@ -39,18 +45,24 @@ from .pickers import OPEN_WORK, assignable_users
 
 CLASH_WINDOW = timedelta(hours=2)
 ROAD_TOP = 10
-MAX_CANDIDATES = 500
+MAX_PEOPLE = 5000  # the most people read and ranked (a bound; the bench company has 2,000 engineers)
+MAX_CANDIDATES = 500  # the most candidates answered: the best ones
 DISTANCE_WEIGHT = 0.5  # points per km, up to DISTANCE_CAP km
 DISTANCE_CAP = 100
 UNKNOWN_DISTANCE_PENALTY = 30
 TODAY_WEIGHT = 10
 WEEK_WEIGHT = 2
 CLASH_WEIGHT = 40
+# what a candidate's User carries (the others are deferred: the password, the login counters, the timestamps —
+# each timestamp of 2,000 rows costs ~3 ms to convert); what its work status carries
+USER_FIELDS = ["id", "tenant_id", "account", "name", "phone", "email", "service_phone", "job_title", "is_active",
+               "work_status_id", "language", "last_latitude", "last_longitude", "last_located_at"]
+STATUS_FIELDS = ["id", "tenant_id", "name", "color", "sort_order"]
 
 
 @dataclass
 class RankedCandidate:
-    user: User
+    user: User | None  # set for the answered candidates (the best MAX_CANDIDATES or `limit`)
     score: float
     distance_km: float | None
     distance_kind: str  # "road", "straight" or "" (unknown / hidden)
@@ -61,14 +73,22 @@ class RankedCandidate:
     work_status: str | None
     reasons: list = field(default_factory=list)
     position: tuple | None = None
+    row: tuple = ()  # the person's row: USER_FIELDS, the located team, STATUS_FIELDS
+    team_name: str | None = None
 
     @property
     def user_id(self):
-        return self.user.pk
+        return self.row[_PK] if self.row else self.user.pk
 
     @property
     def name(self):
-        return self.user.name
+        return self.row[_NAME] if self.row else self.user.name
+
+
+_PK, _NAME = USER_FIELDS.index("id"), USER_FIELDS.index("name")
+_LAT, _LNG, _AT = (USER_FIELDS.index(name) for name in ("last_latitude", "last_longitude", "last_located_at"))
+_TEAM = len(USER_FIELDS)
+_STATUS = _TEAM + 1
 
 
 def required_skills(order_type):
@@ -84,7 +104,12 @@ def eligible_users(actor, order):
 
 
 def ranked_candidates(actor, order, *, search="", limit=None):
-    """The candidates of `order` for `actor`, best first (see the module docstring)."""
+    """The candidates of `order` for `actor`, best first (see the module docstring): every eligible person is
+    ranked (up to MAX_PEOPLE, by name), the best `limit` (at most MAX_CANDIDATES) are answered.
+
+    The people are read as plain rows and only the answered ones become User objects with their reasons:
+    ranking 2,000 engineers this way costs a few milliseconds, making 2,000 model instances ~40
+    (bench/candidates.py)."""
     skills = required_skills(order.order_type)
     users = eligible_users(actor, order)
     search = (search or "").strip()
@@ -92,48 +117,69 @@ def ranked_candidates(actor, order, *, search="", limit=None):
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
     located = Team.objects.filter(members=OuterRef("pk"), latitude__isnull=False, longitude__isnull=False).order_by(
         "sort_order", "pk")
-    rows = list(users.annotate(
-        team_latitude=Subquery(located.values("latitude")[:1]),
-        team_longitude=Subquery(located.values("longitude")[:1]),
-        team_name=Subquery(located.values("name")[:1]),
-    ).select_related("work_status")[:MAX_CANDIDATES])
-    loads = _loads(order, [user.pk for user in rows])
+    # the first located team in ONE subquery (three subqueries read the memberships three times)
+    team = JSONObject(latitude="latitude", longitude="longitude", name="name")
+    rows = list(users.annotate(located_team=Subquery(located.annotate(team=team).values("team")[:1])).values_list(
+        *USER_FIELDS, "located_team", *(f"work_status__{name}" for name in STATUS_FIELDS))[:MAX_PEOPLE])
+    loads = _loads(order, [row[_PK] for row in rows])
     hidden = {int(pk) for pk in company_settings.get("workorder.hide_position_user_ids") or [] if str(pk).isdigit()}
     fresh_after = timezone.now() - timedelta(hours=float(company_settings.get("workorder.position_fresh_hours") or 0))
-    skill_names = "、".join(name for _pk, name in skills)
     ranked = []
-    for user in rows:
-        candidate = _measure(order, user, hidden, fresh_after)
-        load = loads.get(user.pk, {})
-        candidate.open_orders_today = load.get("today", 0)
-        candidate.open_orders_week = load.get("week", 0)
-        candidate.clashes = load.get("clash", 0)
+    for row in rows:
+        candidate = _measure(order, row, hidden, fresh_after)
+        load = loads.get(row[_PK])
+        if load:
+            candidate.open_orders_today = load["today"]
+            candidate.open_orders_week = load["week"]
+            candidate.clashes = load.get("clash", 0)
         ranked.append(candidate)
     if _road_distances():
         nearest = sorted((c for c in ranked if c.distance_km is not None), key=lambda c: c.distance_km)
         _measure_roads(order, nearest[:ROAD_TOP])
     for candidate in ranked:
-        _score(candidate, order, skill_names)
+        candidate.score = _score(candidate)
     ranked.sort(key=_order_key)
-    return ranked[:limit] if limit else ranked
+    del ranked[min(limit or MAX_CANDIDATES, MAX_CANDIDATES):]
+    words = _words("、".join(name for _pk, name in skills))
+    statuses = {}
+    for candidate in ranked:
+        candidate.user = _user(candidate, statuses)
+        candidate.reasons = _reasons(candidate, order, words)
+    return ranked
+
+
+def _user(candidate, statuses):
+    """The User of a row (USER_FIELDS, the rest deferred; the work status attached), as the ORM would make it."""
+    row = candidate.row
+    user = User.from_db(DEFAULT_DB_ALIAS, USER_FIELDS, row[:_TEAM])
+    status_id = row[_STATUS + STATUS_FIELDS.index("id")]
+    if status_id is not None and status_id not in statuses:
+        statuses[status_id] = WorkStatus.from_db(DEFAULT_DB_ALIAS, STATUS_FIELDS, row[_STATUS:])
+    User.work_status.field.set_cached_value(user, statuses.get(status_id))
+    team = row[_TEAM] or {}
+    user.team_latitude, user.team_longitude, user.team_name = team.get("latitude"), team.get("longitude"), team.get(
+        "name")
+    return user
 
 
 def _order_key(candidate):
     distance = candidate.distance_km if candidate.distance_km is not None else float("inf")
-    return (-candidate.score, distance, candidate.user.name, candidate.user.pk)
+    return (-candidate.score, distance, candidate.row[_NAME], candidate.row[_PK])
 
 
-def _measure(order, user, hidden, fresh_after):
-    status = user.work_status.name if user.work_status_id and user.work_status else None
-    candidate = RankedCandidate(user=user, score=0, distance_km=None, distance_kind="", position_source="",
-                                open_orders_today=0, open_orders_week=0, clashes=0, work_status=status)
-    if user.pk in hidden:
+def _measure(order, row, hidden, fresh_after):
+    status = row[_STATUS + STATUS_FIELDS.index("name")]
+    candidate = RankedCandidate(user=None, score=0, distance_km=None, distance_kind="", position_source="",
+                                open_orders_today=0, open_orders_week=0, clashes=0, work_status=status, row=row)
+    if row[_PK] in hidden:
         candidate.position_source = "hidden"
         return candidate
-    if user.last_latitude is not None and user.last_located_at and user.last_located_at >= fresh_after:
-        position, candidate.position_source = (user.last_latitude, user.last_longitude), "reported"
-    elif user.team_latitude is not None:
-        position, candidate.position_source = (user.team_latitude, user.team_longitude), "team"
+    team = row[_TEAM]
+    if row[_LAT] is not None and row[_AT] and row[_AT] >= fresh_after:
+        position, candidate.position_source = (row[_LAT], row[_LNG]), "reported"
+    elif team and team.get("latitude") is not None:
+        position, candidate.position_source = (team["latitude"], team["longitude"]), "team"
+        candidate.team_name = team.get("name")
     else:
         return candidate
     candidate.position = (float(position[0]), float(position[1]))
@@ -161,7 +207,8 @@ def _measure_roads(order, nearest):
 
 
 def _loads(order, user_ids):
-    """{user id: {"today", "week", "clash"}}: ONE grouped query over the candidates' open orders."""
+    """{user id: {"today", "week", "clash"}}: ONE grouped query over the open orders with a planned time (the
+    only ones any count can include)."""
     if not user_ids:
         return {}
     tenant = require_tenant()
@@ -176,38 +223,57 @@ def _loads(order, user_ids):
     if order.planned_at:
         counts["clash"] = Count("pk", filter=Q(planned_at__gt=order.planned_at - CLASH_WINDOW,
                                                planned_at__lt=order.planned_at + CLASH_WINDOW))
-    rows = (WorkOrder.objects.filter(assignee_id__in=user_ids, status__in=OPEN_WORK).exclude(pk=order.pk)
-            .order_by().values("assignee_id").annotate(**counts))
+    # the open orders with a planned time (no count includes the others), by the candidates' ids: PostgreSQL
+    # reads only their entries of the (assignee) and (status) indexes — every open order of the company
+    # would be ~20,000 table rows for 2,000 engineers (bench/candidates.py)
+    rows = (WorkOrder.objects.filter(assignee_id__in=user_ids, status__in=OPEN_WORK, planned_at__isnull=False)
+            .exclude(pk=order.pk).order_by().values("assignee_id").annotate(**counts))
     return {row["assignee_id"]: row for row in rows}
 
 
-def _score(candidate, order, skill_names):
-    penalty = 0.0
+def _words(skill_names):
+    """The reasons' words, translated once per ranking (not once per candidate: 2,000 people, 10,000 calls)."""
+    return {
+        "hidden": _("Position hidden"),
+        "road": _("by road"),
+        "straight": _("straight line"),
+        "reported": _("last reported position"),
+        "team": _("team location (%(team)s)"),
+        "away": _("%(km)s km away (%(kind)s, from the %(source)s)"),
+        "no_order_position": _("Distance unknown: the order's address has no position"),
+        "unknown": _("Distance unknown: no recent position and no team location"),
+        "load": _("%(today)d open orders today, %(week)d this week"),
+        "skills": _("Has the required skills: %(skills)s") % {"skills": skill_names} if skill_names else "",
+        "clash": _("Planned-time clash: %(n)d open orders within 2 hours of this one"),
+    }
+
+
+def _score(candidate):
+    if candidate.position_source == "hidden" or candidate.distance_km is None:
+        penalty = UNKNOWN_DISTANCE_PENALTY
+    else:
+        penalty = min(candidate.distance_km, DISTANCE_CAP) * DISTANCE_WEIGHT
+    penalty += (candidate.open_orders_today * TODAY_WEIGHT + candidate.open_orders_week * WEEK_WEIGHT
+                + candidate.clashes * CLASH_WEIGHT)
+    return round(max(0.0, 100.0 - penalty), 1)
+
+
+def _reasons(candidate, order, words):
     reasons = []
     if candidate.position_source == "hidden":
-        penalty += UNKNOWN_DISTANCE_PENALTY
-        reasons.append(_("Position hidden"))
+        reasons.append(words["hidden"])
     elif candidate.distance_km is not None:
-        penalty += min(candidate.distance_km, DISTANCE_CAP) * DISTANCE_WEIGHT
-        kind = _("by road") if candidate.distance_kind == "road" else _("straight line")
-        source = (_("last reported position") if candidate.position_source == "reported"
-                  else _("team location (%(team)s)") % {"team": candidate.user.team_name})
-        reasons.append(_("%(km)s km away (%(kind)s, from the %(source)s)") % {
-            "km": f"{candidate.distance_km:.1f}", "kind": kind, "source": source})
+        kind = words["road"] if candidate.distance_kind == "road" else words["straight"]
+        source = (words["reported"] if candidate.position_source == "reported"
+                  else words["team"] % {"team": candidate.team_name})
+        reasons.append(words["away"] % {"km": f"{candidate.distance_km:.1f}", "kind": kind, "source": source})
     elif order.latitude is None:
-        penalty += UNKNOWN_DISTANCE_PENALTY
-        reasons.append(_("Distance unknown: the order's address has no position"))
+        reasons.append(words["no_order_position"])
     else:
-        penalty += UNKNOWN_DISTANCE_PENALTY
-        reasons.append(_("Distance unknown: no recent position and no team location"))
-    penalty += candidate.open_orders_today * TODAY_WEIGHT + candidate.open_orders_week * WEEK_WEIGHT
-    reasons.append(_("%(today)d open orders today, %(week)d this week") % {
-        "today": candidate.open_orders_today, "week": candidate.open_orders_week})
-    if skill_names:
-        reasons.append(_("Has the required skills: %(skills)s") % {"skills": skill_names})
+        reasons.append(words["unknown"])
+    reasons.append(words["load"] % {"today": candidate.open_orders_today, "week": candidate.open_orders_week})
+    if words["skills"]:
+        reasons.append(words["skills"])
     if candidate.clashes:
-        penalty += candidate.clashes * CLASH_WEIGHT
-        reasons.append(_("Planned-time clash: %(n)d open orders within 2 hours of this one") % {
-            "n": candidate.clashes})
-    candidate.score = round(max(0.0, 100.0 - penalty), 1)
-    candidate.reasons = reasons
+        reasons.append(words["clash"] % {"n": candidate.clashes})
+    return reasons

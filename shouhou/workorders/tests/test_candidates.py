@@ -369,3 +369,31 @@ def test_assigning_someone_missing_a_required_skill_is_refused(world, owner):
         actor=world.dispatcher, order=order, assignee=world.engineer2))
     assert order_actions.assign(actor=world.dispatcher, order=order, assignee=world.engineer).assignee_id == \
         world.engineer.pk
+
+
+def test_everyone_is_ranked_and_the_best_are_answered_whatever_their_names(world, tenant, order, monkeypatch):
+    """The cap applies to the answer, not to whom is ranked: the nearest person is first even when more
+    people than the cap sort before him by name (bench/candidates.py: 2,000 engineers)."""
+    from shouhou.workorders.queries import candidates as candidate_queries
+
+    monkeypatch.setattr(candidate_queries, "MAX_CANDIDATES", 2)
+    for n in range(3):
+        place(make_user(tenant, roles=("engineer",), teams=[world.team], name=f"A工程师{n}"), *north(30 + n))
+    nearest = make_user(tenant, roles=("engineer",), teams=[world.team], name="Z工程师")
+    place(nearest, *north(1))
+    ranked = ranked_candidates(world.dispatcher, order)
+    assert len(ranked) == 2 and ranked[0].user_id == nearest.pk
+    assert ranked_candidates(world.dispatcher, order, limit=1)[0].user_id == nearest.pk
+
+
+def test_answered_people_are_users_with_their_work_status_and_no_lazy_loads(world, owner, order):
+    from shouhou.accounts import services as account_services
+
+    busy = AccountsFactory(owner).work_status(name="忙碌")
+    account_services.set_work_status(user=world.engineer, status_id=busy.pk)
+    found = by_id(ranked_candidates(world.dispatcher, order))[world.engineer.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        assert (found.user.name, found.user.phone, found.user.work_status.name) == (
+            world.engineer.name, world.engineer.phone, "忙碌")
+        assert found.work_status == "忙碌" and found.name == world.engineer.name
+    assert not ctx.captured_queries
