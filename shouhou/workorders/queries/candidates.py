@@ -71,6 +71,11 @@ class RankedCandidate:
         return self.user.name
 
 
+def hidden_position_ids():
+    """WOSET-D4: the ids of the people whose position is never shown (on any map, in any distance)."""
+    return {int(pk) for pk in company_settings.get("workorder.hide_position_user_ids") or [] if str(pk).isdigit()}
+
+
 def required_skills(order_type):
     return list(order_type.required_skills.order_by("sort_order", "pk").values_list("pk", "name"))
 
@@ -98,7 +103,7 @@ def ranked_candidates(actor, order, *, search="", limit=None):
         team_name=Subquery(located.values("name")[:1]),
     ).select_related("work_status")[:MAX_CANDIDATES])
     loads = _loads(order, [user.pk for user in rows])
-    hidden = {int(pk) for pk in company_settings.get("workorder.hide_position_user_ids") or [] if str(pk).isdigit()}
+    hidden = hidden_position_ids()
     fresh_after = timezone.now() - timedelta(hours=float(company_settings.get("workorder.position_fresh_hours") or 0))
     skill_names = "、".join(name for _pk, name in skills)
     ranked = []
