@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import geo
 from shouhou.core.bounds import MAX_ID, parse_id
-from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from shouhou.core.errors import Conflict, DomainError, NotFound
 from shouhou.core.permissions import require
 
 from ..queries import dispatch_map as map_queries
@@ -29,18 +29,16 @@ PERM = "workorder.assign"
 
 
 def _show(request):
+    """"dispatch" (待指派, 工单池) or "open" (every open order); None for anything else."""
     show = request.GET.get("show", "dispatch")
-    if show not in map_queries.SHOW_CHOICES:
-        raise ValidationFailed(details={"show": [_("Choose one of: %(choices)s.") % {
-            "choices": ", ".join(map_queries.SHOW_CHOICES)}]})
-    return show
+    return show if show in map_queries.SHOW_CHOICES else None
 
 
 @login_required
 def dispatch_map(request):
     require(request.user, PERM)
     return render(request, "workorders/dispatch_map.html", {
-        "map_config": geo.map_config(), "show": _show(request),
+        "map_config": geo.map_config(), "show": _show(request) or "dispatch",
         "data_url": reverse("workorders:map_data"),
     })
 
@@ -48,7 +46,11 @@ def dispatch_map(request):
 @login_required
 def map_data(request):
     require(request.user, PERM)
-    orders = map_queries.map_orders(request.user, _show(request))
+    show = _show(request)
+    if show is None:
+        return JsonResponse({"code": "validation_error", "message": _("Choose one of: %(choices)s.") % {
+            "choices": ", ".join(map_queries.SHOW_CHOICES)}, "details": {}}, status=400)
+    orders = map_queries.map_orders(request.user, show)
     engineers = map_queries.map_engineers(request.user)
     return JsonResponse({
         "orders": orders["orders"], "unlocated_orders": orders["unlocated"],
