@@ -150,7 +150,7 @@ def test_assign_from_the_map_goes_through_the_flow(world, dispatcher, located):
     assert response.status_code == 302 and response["Location"] == url("map")
     order = WorkOrder.objects.get(pk=located.pk)
     assert order.assignee_id == world.engineer2.pk and order.status == Status.ASSIGNED
-    assert any(entry.verb == "assign" for entry in order_queries.timeline_of(order))
+    assert any(entry.verb == "assigned" for entry in order_queries.timeline_of(order))
 
 
 def test_assign_from_the_map_refuses_and_changes_nothing(world, dispatcher, located):
