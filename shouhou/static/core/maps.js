@@ -118,8 +118,14 @@
     this.lines = L.layerGroup().addTo(map);
     this.markers = {};
     var self = this;
-    // a map drawn while hidden (a modal opening, a list|map toggle) measures itself again once shown
-    if (window.ResizeObserver) new ResizeObserver(function () { self.map.invalidateSize(); }).observe(element);
+    // a map whose box changes (a modal still opening, a window resized) measures itself again and shows
+    // what it was last asked to fit
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        self.map.invalidateSize();
+        if (self.fitted) self.fit(self.fitted);
+      }).observe(element);
+    }
   }
 
   MapView.prototype.clear = function () {
@@ -179,6 +185,7 @@
 
   MapView.prototype.fit = function (points) {
     points = (points || []).filter(Boolean);
+    this.fitted = points;
     if (!points.length) { this.map.setView(CHINA, 4); return; }
     if (points.length === 1) { this.map.setView(points[0], 13); return; }
     this.map.fitBounds(this.L.latLngBounds(points), { padding: [36, 36], maxZoom: 15 });

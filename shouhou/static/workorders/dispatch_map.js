@@ -83,9 +83,8 @@
     data.orders.forEach(function (order) { orderList.appendChild(orderRow(order)); });
     applyFilter();
     var text = fill(T.summary, { orders: data.orders.length, engineers: data.engineers.length });
-    if (data.unlocated_orders || data.unlocated_engineers) {
-      text += " " + fill(T.unlocated, { n: data.unlocated_orders || 0, m: data.unlocated_engineers || 0 });
-    }
+    if (data.unlocated_orders) text += " " + fill(T.unlocatedOrders, { n: data.unlocated_orders });
+    if (data.unlocated_engineers) text += " " + fill(T.unlocatedPeople, { n: data.unlocated_engineers });
     summary.textContent = text;
   }
 
