@@ -7,7 +7,7 @@
   "use strict";
   var script = document.currentScript;
   var url = script.dataset.url;
-  var user = script.dataset.user;
+  var user = script.dataset.account;
   var interval = (parseInt(script.dataset.interval, 10) || 120) * 1000;
   if (!url || !user || !navigator.geolocation) return;
   var key = "shouhou.location." + user + ".";
