@@ -53,7 +53,10 @@ def _error(request, status, code, message, details=None):
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    for name, value in getattr(exc, "headers", {}).items():  # e.g. Retry-After of a 429
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -18,6 +18,19 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def tile_origins(url):
+    """The origin of a Leaflet tile URL template for the CSP's img-src ({s} in the host becomes *)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "x-subdomain-x"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    host = parts.netloc
+    if "x-subdomain-x" in host:  # CSP allows a wildcard only as the whole first label
+        host = "*." + host.split(".", 1)[-1]
+    return [f"{parts.scheme}://{host}"]
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -212,6 +225,15 @@ MAPS_AMAP_ENDPOINT = os.environ.get("MAPS_AMAP_ENDPOINT", "https://restapi.amap.
 MAPS_AMAP_DISTANCE_ENDPOINT = os.environ.get("MAPS_AMAP_DISTANCE_ENDPOINT", "https://restapi.amap.com/v3/distance")
 # The system the map pages draw in: wgs84, gcj02 (高德, 腾讯) or bd09 (百度); empty: gcj02 with an AMap key, else wgs84.
 MAPS_COORDINATES = os.environ.get("MAPS_COORDINATES", "")
+# The map pages' tiles (Leaflet's URL template, e.g. https://webrd0{s}.is.autonavi.com/appmaptile?...&x={x}&y={y}&z={z});
+# empty: no tile server, the maps draw their points and distances on a plain background.
+MAPS_TILE_URL = os.environ.get("MAPS_TILE_URL", "")
+MAPS_TILE_SUBDOMAINS = os.environ.get("MAPS_TILE_SUBDOMAINS", "1234")
+MAPS_TILE_ATTRIBUTION = os.environ.get("MAPS_TILE_ATTRIBUTION", "")
+MAPS_TILE_MAX_ZOOM = int(os.environ.get("MAPS_TILE_MAX_ZOOM", "18"))
+SECURE_CSP["img-src"] += tile_origins(MAPS_TILE_URL)  # the tile server may serve the map's images
+# A phone's position report counts at most once per this many seconds (POST /api/v1/me/location, /m/location/).
+LOCATION_REPORT_MIN_SECONDS = int(os.environ.get("LOCATION_REPORT_MIN_SECONDS", "120"))
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

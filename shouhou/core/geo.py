@@ -252,3 +252,25 @@ def navigation_url(*, latitude=None, longitude=None, address=""):
     if latitude is not None and longitude is not None:
         return f"https://uri.amap.com/marker?position={longitude},{latitude}&name={address}&callnative=1"
     return "https://uri.amap.com/search?" + urlencode({"keyword": address, "callnative": 1})
+
+
+# === what the map pages draw with (Leaflet, static/core/maps.js) ========================================
+
+def map_point(latitude, longitude, system=None):
+    """A stored WGS-84 position as the [lat, lng] the configured map draws, or None when unknown."""
+    if latitude is None or longitude is None:
+        return None
+    lat, lng = to_map(latitude, longitude, system)
+    return [round(lat, 6), round(lng, 6)]
+
+
+def map_config():
+    """The map pages' settings for static/core/maps.js: the tile URL template (empty: no tile server, a plain
+    background), its subdomains, attribution and largest zoom, and the coordinate system points are in."""
+    return {
+        "tiles": getattr(settings, "MAPS_TILE_URL", ""),
+        "subdomains": getattr(settings, "MAPS_TILE_SUBDOMAINS", "") or "abc",
+        "attribution": getattr(settings, "MAPS_TILE_ATTRIBUTION", ""),
+        "max_zoom": int(getattr(settings, "MAPS_TILE_MAX_ZOOM", 18) or 18),
+        "system": map_system(),
+    }

@@ -28,6 +28,7 @@ urlpatterns = [
          name="component_edit"),
     # the work-order pool
     path("pool/", pool.pool, name="pool"),
+    path("pool/map/", pool.pool_map, name="pool_map"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),

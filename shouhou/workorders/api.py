@@ -39,6 +39,7 @@ from .queries import pool as pool_queries
 from .queries import types as type_queries
 from .services import actions as order_actions
 from .services import approvals as approval_services
+from .services import locations as location_services
 from .services import orders as order_services
 from .services import pool as pool_services
 from .services import types as type_services
@@ -755,6 +756,33 @@ def pool(request, query: Query[PageQuery]):
     return paginate(pool_queries.pool_list(request.auth), query)
 
 
+class LocationIn(Schema):
+    latitude: Latitude = Field(description="WGS-84 (what the phone's GPS reports), -90…90")
+    longitude: Longitude = Field(description="WGS-84, -180…180")
+
+
+class LocationOut(Schema):
+    latitude: Decimal
+    longitude: Decimal
+    located_at: datetime
+
+
+location_router = Router(tags=["work orders"])
+
+
+@location_router.post("/location", response={200: LocationOut, **ERRORS})
+def report_location(request, payload: LocationIn):
+    """The caller's position (WGS-84), reported by the phone on opening the app and at each action: it places
+    him on the dispatch map, ranks him as a candidate by distance and tells him of pool orders nearby while it
+    is fresher than the company's `position_fresh_hours`. At most one report per
+    `LOCATION_REPORT_MIN_SECONDS` (default 120): a sooner one answers 429 `throttled` with `Retry-After`
+    and `details.retry_after` (seconds) and stores nothing. Out-of-range coordinates answer 400."""
+    user = location_services.report_location(user=request.auth, latitude=payload.latitude,
+                                              longitude=payload.longitude, throttle=True)
+    return {"latitude": user.last_latitude, "longitude": user.last_longitude, "located_at": user.last_located_at}
+
+
+router.add_router("/me", location_router)
 router.add_router("/pool", pool_router)
 router.add_router("/work-order-types", types_router)
 router.add_router("/work-orders", orders_router)

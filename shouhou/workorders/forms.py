@@ -501,6 +501,18 @@ class WorkOrderSettingsForm(ConsoleForm):
     location_max_km = forms.FloatField(label=_("Largest distance from the order address (km)"), min_value=0,
                                        max_value=10000)
     number_prefix = forms.CharField(label=_("Work-order number prefix"), max_length=6, required=False)
+    # where people are (issue 10, WOSET-D2, D4)
+    assign_map = forms.BooleanField(
+        label=_("Choose people on a map when assigning"), required=False,
+        help_text=_("The assign and transfer dialogs show the order and the candidates on a map."))
+    position_fresh_hours = forms.FloatField(
+        label=_("A reported position counts for (hours)"), required=False, min_value=0.1, max_value=24 * 30,
+        help_text=_("An engineer's last position reported from the phone is used this long; after that his "
+                    "team's location. Empty: 4 hours."))
+    hide_position_user_ids = ChecklistField(
+        label=_("Hide the positions of these people"),
+        help_text=_("They never appear on the dispatch map, the pool's map or the staff map, and no distance is "
+                    "shown for them."))
     # the work-order pool (WOSET-P1…P7); an empty limit means no limit (stored as 0)
     pool_enabled = forms.BooleanField(
         label=_("Enable the work-order pool"), required=False,
@@ -523,7 +535,8 @@ class WorkOrderSettingsForm(ConsoleForm):
     KEYS = ("dispatch_by_team", "hide_statuses", "allow_reject", "allow_transfer", "transfer_keep_status",
             "transfer_note_required", "photo_camera_only", "location_check_enabled", "location_check_nodes",
             "location_max_km", "number_prefix", "pool_enabled", "pool_notify_km", "pool_notify_max",
-            "pool_timeout_hours", "pool_by_team", "pool_transfer_back", "pool_daily_cap")
+            "pool_timeout_hours", "pool_by_team", "pool_transfer_back", "pool_daily_cap", "position_fresh_hours",
+            "hide_position_user_ids", "assign_map")
     NO_LIMIT = {"pool_notify_km": 0.0, "pool_notify_max": 0, "pool_timeout_hours": 0.0, "pool_daily_cap": 0}
 
     def __init__(self, *args, **kwargs):
@@ -533,6 +546,9 @@ class WorkOrderSettingsForm(ConsoleForm):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["hide_statuses"].choices = [(s.pk, s.name) for s in work_statuses()]
+        self.fields["hide_position_user_ids"].choices = [
+            (user.pk, f"{user.name}（{user.phone}）" if user.phone else user.name)
+            for user in pickable_users(None).order_by("name", "pk")]
 
     def clean_number_prefix(self):
         prefix = self.cleaned_data["number_prefix"].strip()
@@ -545,6 +561,8 @@ class WorkOrderSettingsForm(ConsoleForm):
         for key, none in self.NO_LIMIT.items():
             if values[f"workorder.{key}"] is None:
                 values[f"workorder.{key}"] = none
+        if values["workorder.position_fresh_hours"] is None:
+            values["workorder.position_fresh_hours"] = 4.0
         return values
 
     field_aliases = {f"workorder.{key}": key for key in KEYS}

@@ -13,6 +13,7 @@ from .models import WorkOrder
 register_nav("workorders", _("Work-order list"), "workorders:list", perm="workorder.view", order=10)
 register_nav("workorders", _("New work order"), "workorders:create", perm="workorder.create", order=20)
 register_nav("workorders", _("Assign work orders"), "workorders:assign", perm="workorder.assign", order=30)
+register_nav("workorders", _("Map dispatch"), "workorders:map", perm="workorder.assign", order=33)
 register_nav("workorders", _("Work-order pool"), "workorders:pool", perm="workorder.view", order=35)
 register_nav("workorders", _("Approvals"), "workorders:approvals", perm="workorder.view", order=40)
 

@@ -43,3 +43,4 @@ if "customer.owner_as_collaborator" not in REGISTRY:
 declare("workorder.position_fresh_hours", 4.0,
         _("A reported position counts for this many hours (then the team's location)"), group=GROUP)
 declare("workorder.hide_position_user_ids", [], _("Hide the positions of these people"), group=GROUP)
+declare("workorder.assign_map", True, _("Choose people on a map when assigning"), group=GROUP)  # WOSET-D2

@@ -3,7 +3,7 @@ from django.urls import path
 from shouhou.core.importer import import_urls
 
 from .importers import WorkOrderImporter
-from .views import approvals, create, detail, dispatch_rules, lists, pool, settings
+from .views import approvals, create, detail, dispatch_map, dispatch_rules, lists, pool, settings
 from .views.detail import ACTIONS
 
 app_name = "workorders"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("batch/assign/", lists.batch_assign, name="batch_assign"),
     path("batch/publish/", pool.batch_publish, name="batch_publish"),
     path("pool/", pool.pool, name="pool"),
+    path("pool/map/", pool.pool_map_data, name="pool_map_data"),
+    # 地图派单
+    path("map/", dispatch_map.dispatch_map, name="map"),
+    path("map/data/", dispatch_map.map_data, name="map_data"),
+    path("map/<int:pk>/distances/", dispatch_map.order_distances, name="map_distances"),
+    path("map/<int:pk>/assign/", dispatch_map.map_assign, name="map_assign"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     path("batch/transfer/", lists.batch_transfer, name="batch_transfer"),
     path("batch/edit/", lists.batch_edit, name="batch_edit"),

@@ -89,7 +89,12 @@ def report_location(request):
     """Each position the phone reads (at 开始 / 完成 and on demand) is the engineer's last location."""
     try:
         location_services.report_location(user=request.user, latitude=request.POST.get("latitude"),
-                                           longitude=request.POST.get("longitude"))
+                                           longitude=request.POST.get("longitude"), throttle=True)
+    except location_services.LocationThrottled as exc:  # reported a moment ago: nothing stored, no harm
+        response = JsonResponse({"ok": False, "message": str(exc.message), "retry_after": exc.retry_after},
+                                status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except ValidationFailed as exc:
         return JsonResponse({"ok": False, "message": first_message(exc)}, status=400)
     return JsonResponse({"ok": True, "located_at": request.user.last_located_at.isoformat()})

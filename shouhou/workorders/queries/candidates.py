@@ -91,6 +91,11 @@ _TEAM = len(USER_FIELDS)
 _STATUS = _TEAM + 1
 
 
+def hidden_position_ids():
+    """WOSET-D4: the ids of the people whose position is never shown (on any map, in any distance)."""
+    return {int(pk) for pk in company_settings.get("workorder.hide_position_user_ids") or [] if str(pk).isdigit()}
+
+
 def required_skills(order_type):
     return list(order_type.required_skills.order_by("sort_order", "pk").values_list("pk", "name"))
 
@@ -122,7 +127,7 @@ def ranked_candidates(actor, order, *, search="", limit=None):
     rows = list(users.annotate(located_team=Subquery(located.annotate(team=team).values("team")[:1])).values_list(
         *USER_FIELDS, "located_team", *(f"work_status__{name}" for name in STATUS_FIELDS))[:MAX_PEOPLE])
     loads = _loads(order, [row[_PK] for row in rows])
-    hidden = {int(pk) for pk in company_settings.get("workorder.hide_position_user_ids") or [] if str(pk).isdigit()}
+    hidden = hidden_position_ids()
     fresh_after = timezone.now() - timedelta(hours=float(company_settings.get("workorder.position_fresh_hours") or 0))
     ranked = []
     for row in rows:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import forms_engine
+from shouhou.core import company_settings, forms_engine, geo
 from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError
 from shouhou.core.permissions import has_perm, require
@@ -33,6 +33,7 @@ from ..forms import (
 )
 from ..models import Receipt, Status
 from ..queries import candidates as candidate_queries
+from ..queries import dispatch_map as map_queries
 from ..queries import orders as order_queries
 from ..queries import types as type_queries
 from ..services import actions as order_actions
@@ -239,12 +240,25 @@ def action(request, pk, action):
     if form.errors and status == 200:
         status = 400
     return render_modal(request, "workorders/_action.html", {
-        "form": form, "order": order, "action_key": action, "spec": spec,
+        "form": form, "order": order, "action_key": action, "spec": spec, **_dialog_map(request, order, form),
         "title": flow.ACTION_LABELS[action], "action": reverse(f"workorders:action_{action}", args=[order.pk]),
         "available": action in policy.allowed_actions(request.user, order),
         "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
         "ranked": spec.candidates,
     }, status=status)
+
+
+def _dialog_map(request, order, form):
+    """WOSET-D2: the assign / transfer dialog's map — the order and its candidates with a position (never the
+    hidden ones), a click on a person choosing him — when the setting is on and the order has a position."""
+    candidates = getattr(form, "candidates", None)
+    if not candidates or order.latitude is None or not company_settings.get("workorder.assign_map"):
+        return {"map_payload": None}
+    rows = map_queries.order_distances(request.user, order, ranked=candidates)
+    if not rows:
+        return {"map_payload": None}
+    return {"map_config": geo.map_config(),
+            "map_payload": {"order": map_queries.order_point(order), "candidates": rows}}
 
 
 def _complete(request, order):

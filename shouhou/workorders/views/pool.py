@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
-from shouhou.core import company_settings
+from shouhou.core import company_settings, geo
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.lists import Column, StandardList, render_list
 from shouhou.core.permissions import has_perm, require
 
 from ..forms import BatchPublishForm
+from ..queries import dispatch_map as map_queries
 from ..queries import pool as pool_queries
 from ..services import pool as pool_services
 from .lists import _batch_dialog, system_columns
@@ -63,12 +65,21 @@ class PoolList(StandardList):
 
     def extra_context(self, request):
         return {"pool_counts": pool_queries.pool_counts(request.user),
-                "pool_enabled": company_settings.get("workorder.pool_enabled")}
+                "pool_enabled": company_settings.get("workorder.pool_enabled"),
+                "map_config": geo.map_config(), "map_url": reverse("workorders:pool_map_data")}
 
 
 @login_required
 def pool(request):
     return render_list(request, PoolList)
+
+
+@login_required
+def pool_map_data(request):
+    """The pool's map view (console and phone): {"orders", "unlocated_orders"} of the claimable orders."""
+    require(request.user, "workorder.view")
+    points = map_queries.pool_points(request.user)
+    return JsonResponse({"orders": points["orders"], "unlocated_orders": points["unlocated"]})
 
 
 def claim_from_post(request, pk):
