@@ -1,0 +1,72 @@
+"""Issue 10, the pool's remainder: the `actions` hint offers 接单 only to whom the pool service lets claim
+(P5 partition, P7 cap), handing an accepted order back from the phone (P6), subscribing to the pool
+(told of its timeouts, and of each publish when asked), the phone's 派单 choices, and the ranked batch
+assign dialog."""
+
+import json
+
+import pytest
+
+from shouhou.core.testing import api_client_for, client_for, make_team, make_user
+from shouhou.workorders import policy
+from shouhou.workorders.models import Status, WorkOrder
+from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import pool as pool_services
+
+from .conftest import make_customer
+from .test_services import set_setting
+
+
+@pytest.fixture
+def pool_on(world):
+    set_setting(world.tenant, "workorder.pool_enabled", True)
+    return world
+
+
+def published(world, **extra):
+    return pool_services.publish(actor=world.dispatcher, order=world.make_order(**extra))
+
+
+# --- the actions hint says only what the caller can do -------------------------------------------------------
+
+def test_claim_is_offered_only_inside_the_callers_part_of_the_pool(pool_on):
+    world = pool_on
+    region = make_team(world.tenant, name="华东")
+    inside = make_user(world.tenant, roles=("engineer",), teams=[region], name="华东工程师")
+    order = published(world, customer=make_customer(world.tenant, service_team=region))
+    assert "claim" in policy.allowed_actions(world.engineer, order)  # P5 off: everybody's
+    set_setting(world.tenant, "workorder.pool_by_team", True)
+    assert "claim" not in policy.allowed_actions(world.engineer, order)
+    assert "claim" in policy.allowed_actions(inside, order)
+    # the API's hint: an administrator (who may claim) publishes; outside his part of the pool, no 接单
+    client = api_client_for(world.owner)
+    for by_team, offered in ((False, True), (True, False)):
+        set_setting(world.tenant, "workorder.pool_by_team", by_team)
+        fresh = world.make_order(customer=make_customer(world.tenant, service_team=region))
+        response = client.post(f"/api/v1/work-orders/{fresh.pk}/publish", "{}", content_type="application/json")
+        assert response.status_code == 200 and ("claim" in response.json()["actions"]) is offered
+
+
+def test_claim_is_not_offered_past_the_daily_cap_and_the_service_still_answers_400(pool_on):
+    world = pool_on
+    set_setting(world.tenant, "workorder.pool_daily_cap", 1)
+    first, second = published(world), published(world)
+    assert "claim" in policy.allowed_actions(world.engineer, second)
+    pool_services.claim(actor=world.engineer, order=first.pk)
+    assert "claim" not in policy.allowed_actions(world.engineer, second)
+    assert "claim" in policy.allowed_actions(world.engineer2, second)  # his own count
+    client = api_client_for(world.engineer)
+    response = client.post(f"/api/v1/work-orders/{second.pk}/claim", "{}", content_type="application/json")
+    assert response.status_code == 400 and "limit of 1" in json.dumps(response.json())
+    assert WorkOrder.objects.get(pk=second.pk).status == Status.POOLED
+
+
+def test_claim_is_not_offered_with_the_pool_off_and_the_service_says_403(pool_on):
+    world = pool_on
+    order = published(world)
+    set_setting(world.tenant, "workorder.pool_enabled", False)
+    set_setting(world.tenant, "workorder.pool_daily_cap", 1)
+    assert "claim" not in policy.allowed_actions(world.engineer, order)
+    response = api_client_for(world.engineer).post(f"/api/v1/work-orders/{order.pk}/claim", "{}",
+                                                   content_type="application/json")
+    assert response.status_code == 403
