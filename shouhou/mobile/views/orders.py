@@ -4,6 +4,7 @@ contact, information, custom fields, timeline, notes, add-on components and time
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.bounds import parse_page
@@ -19,7 +20,7 @@ from .common import countdown_text, mobile_view
 
 PAGE_SIZE = 20
 # the actions the phone offers, in the order of the action bar (the console has the others)
-MOBILE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "complete", "transfer")
+MOBILE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "complete", "transfer", "publish")
 PRIMARY_ACTIONS = ("accept", "start", "resume", "complete")
 STEP_TIMES = {"create": "created_at", "assign": "assigned_at", "accept": "accepted_at", "start": "started_at",
               "finish": "finished_at", "close": "closed_at"}
@@ -91,7 +92,14 @@ def order_actions(user, order):
     allowed = [key for key in MOBILE_ACTIONS if key in policy.allowed_actions(user, order)]
     return {"primary": [key for key in allowed if key in PRIMARY_ACTIONS],
             "secondary": [key for key in allowed if key not in PRIMARY_ACTIONS],
-            "labels": {key: flow.ACTION_LABELS[key] for key in allowed}}
+            "labels": {key: action_label(key, order) for key in allowed}}
+
+
+def action_label(key, order):
+    """The button's words: 发布到工单池 by the assignee is handing the order back (WOSET-P6)."""
+    if key == "publish" and order.assignee_id:
+        return _("Hand back to the pool")
+    return flow.ACTION_LABELS[key]
 
 
 NO_ACTIONS = {"primary": [], "secondary": [], "labels": {}}

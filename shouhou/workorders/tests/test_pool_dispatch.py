@@ -10,6 +10,7 @@ import pytest
 from shouhou.core.testing import api_client_for, client_for, make_team, make_user
 from shouhou.workorders import policy
 from shouhou.workorders.models import Status, WorkOrder
+from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import pool as pool_services
 
@@ -70,3 +71,46 @@ def test_claim_is_not_offered_with_the_pool_off_and_the_service_says_403(pool_on
     response = api_client_for(world.engineer).post(f"/api/v1/work-orders/{order.pk}/claim", "{}",
                                                    content_type="application/json")
     assert response.status_code == 403
+
+
+# --- handing an accepted order back to the pool from the phone (WOSET-P6) ------------------------------------
+
+def test_the_phone_hands_an_accepted_order_back_when_p6_allows(pool_on):
+    world = pool_on
+    order = order_actions.accept(actor=world.engineer, order=world.assigned())
+    phone = client_for(world.engineer)
+    page = phone.get(f"/m/orders/{order.pk}/").content.decode()
+    assert f"/m/orders/{order.pk}/publish/" not in page  # P6 off: not offered
+    refused = phone.post(f"/m/orders/{order.pk}/publish/", {"expected_version": order.version}, follow=True)
+    assert "does not allow handing" in refused.content.decode()
+    assert WorkOrder.objects.get(pk=order.pk).status == Status.ACCEPTED
+    set_setting(world.tenant, "workorder.pool_transfer_back", True)
+    page = phone.get(f"/m/orders/{order.pk}/").content.decode()
+    assert f"/m/orders/{order.pk}/publish/" in page and "Hand back to the pool" in page
+    # a colleague's order is a 404 (outside his scope), and nothing changes
+    assert client_for(world.engineer2).post(f"/m/orders/{order.pk}/publish/",
+                                            {"expected_version": order.version}).status_code == 404
+    stale = phone.post(f"/m/orders/{order.pk}/publish/", {"expected_version": order.version + 5, "note": "x"})
+    assert stale.status_code == 302 and WorkOrder.objects.get(pk=order.pk).status == Status.ACCEPTED
+    bad = phone.post(f"/m/orders/{order.pk}/publish/", {"expected_version": order.version, "note": "a\x00b"})
+    assert bad.status_code in (302, 400) and WorkOrder.objects.get(pk=order.pk).status == Status.ACCEPTED
+    response = phone.post(f"/m/orders/{order.pk}/publish/", {"expected_version": order.version, "note": "临时有事"})
+    assert response.status_code == 302 and response["Location"] == "/m/pool/"
+    back = WorkOrder.objects.get(pk=order.pk)
+    assert (back.status, back.assignee_id) == (Status.POOLED, None)
+    latest = list(order_queries.timeline_of(back))[0]
+    assert (latest.verb, latest.note) == ("published", "临时有事")
+    # a colleague claims it from the pool
+    claimed = client_for(world.engineer2).post(f"/m/pool/{order.pk}/claim/", {"expected_version": back.version})
+    assert claimed.status_code == 302 and WorkOrder.objects.get(pk=order.pk).assignee_id == world.engineer2.pk
+
+
+def test_the_console_offers_the_hand_back_to_the_assignee(pool_on):
+    world = pool_on
+    set_setting(world.tenant, "workorder.pool_transfer_back", True)
+    order = order_actions.accept(actor=world.engineer, order=world.assigned())
+    client = client_for(world.engineer)
+    assert f"/work-orders/{order.pk}/publish/" in client.get(f"/work-orders/{order.pk}/").content.decode()
+    response = client.post(f"/work-orders/{order.pk}/publish/", {"expected_version": order.version, "note": ""})
+    assert response.status_code in (200, 302, 204)
+    assert WorkOrder.objects.get(pk=order.pk).status == Status.POOLED
