@@ -29,6 +29,7 @@ urlpatterns = [
     # the work-order pool
     path("pool/", pool.pool, name="pool"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
+    path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("batch/publish/", pool.batch_publish, name="batch_publish"),
     path("pool/", pool.pool, name="pool"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
+    path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
     path("batch/transfer/", lists.batch_transfer, name="batch_transfer"),
     path("batch/edit/", lists.batch_edit, name="batch_edit"),
     *import_urls(WorkOrderImporter, "import/", "import"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
 from shouhou.core.permissions import has_perm, require
+from shouhou.messaging import subscriptions
 from shouhou.workorders.queries import pool as pool_queries
 from shouhou.workorders.views import pool as pool_views
 
@@ -24,7 +25,15 @@ def pool(request):
     may_claim = bool(company_settings.get("workorder.pool_enabled")) and has_perm(request.user, "workorder.execute")
     return render(request, "mobile/pool.html", {
         "tab": "home", "orders": orders, "may_claim": may_claim, "counts": pool_queries.pool_counts(request.user),
-        "pool_enabled": company_settings.get("workorder.pool_enabled")})
+        "pool_enabled": company_settings.get("workorder.pool_enabled"),
+        "subscription": subscriptions.subscription_of(request.user, pool_queries.POOL_TOPIC)})
+
+
+@mobile_view
+@require_POST
+def subscribe(request):
+    pool_views.subscription_from_post(request)  # the console's 订阅, answered for the phone
+    return HttpResponseRedirect(reverse("mobile:pool"))
 
 
 @mobile_view

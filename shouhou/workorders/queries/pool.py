@@ -14,6 +14,16 @@ from shouhou.core.tenancy import require_tenant
 from ..models import PoolClaim, Status, WorkOrder
 
 
+POOL_TOPIC = "workorders.pool"  # 订阅 the pool (messaging.subscriptions)
+
+
+def subscribers_of(order, *, each_new=False):
+    """The pool's subscribers to tell about `order`: those whose part of the pool holds it (P5)."""
+    from shouhou.messaging import subscriptions
+
+    return [user for user in subscriptions.subscribers(POOL_TOPIC, each_new=each_new) if in_partition(user, order)]
+
+
 def team_partition_ids(user):
     """WOSET-P5: the teams whose customers' orders the user may claim — his teams (member or leader) and
     every team above them (a customer served by a parent team is served by its sub-teams too)."""

@@ -114,3 +114,88 @@ def test_the_console_offers_the_hand_back_to_the_assignee(pool_on):
     response = client.post(f"/work-orders/{order.pk}/publish/", {"expected_version": order.version, "note": ""})
     assert response.status_code in (200, 302, 204)
     assert WorkOrder.objects.get(pk=order.pk).status == Status.POOLED
+
+
+# --- 订阅 the pool: told of timeouts once, and of each publish when asked -----------------------------------
+
+def test_subscribers_are_told_once_when_an_order_waits_past_the_pool_timeout(
+        pool_on, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from shouhou.messaging import subscriptions
+    from shouhou.messaging.models import Notification
+    from shouhou.workorders.services import timeouts as timeout_services
+
+    from .test_services import Clock
+
+    world = pool_on
+    clock = Clock(monkeypatch)
+    set_setting(world.tenant, "workorder.pool_timeout_hours", 0.5)
+    subscriptions.subscribe(actor=world.approver, topic="workorders.pool")
+    subscriptions.subscribe(actor=world.engineer, topic="workorders.pool")
+    subscriptions.unsubscribe(actor=world.engineer, topic="workorders.pool")
+    order = published(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        timeout_services.process_timeouts(now=clock.now + timedelta(minutes=31))
+        timeout_services.process_timeouts(now=clock.now + timedelta(minutes=40))
+    told = Notification.objects.filter(title__contains=order.number).filter(title__contains="in time")
+    assert sorted(told.values_list("user__name", flat=True)) == sorted([world.dispatcher.name, world.approver.name])
+    assert told.get(user=world.approver).url == "/work-orders/pool/"
+
+
+def test_subscribers_who_asked_hear_of_each_publish_within_their_part_of_the_pool(
+        pool_on, django_capture_on_commit_callbacks):
+    from shouhou.messaging import subscriptions
+    from shouhou.messaging.models import Notification
+
+    world = pool_on
+    set_setting(world.tenant, "workorder.pool_notify_km", 1.0)  # nobody is near: only subscribers hear
+    region = make_team(world.tenant, name="华南")
+    inside = make_user(world.tenant, roles=("director",), teams=[region], name="华南调度")
+    subscriptions.subscribe(actor=world.approver, topic="workorders.pool", each_new=True)
+    subscriptions.subscribe(actor=inside, topic="workorders.pool", each_new=True)
+    subscriptions.subscribe(actor=world.engineer, topic="workorders.pool")  # timeouts only
+    subscriptions.subscribe(actor=world.dispatcher, topic="workorders.pool", each_new=True)  # the publisher
+    set_setting(world.tenant, "workorder.pool_by_team", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        served = published(world, customer=make_customer(world.tenant, service_team=region))
+        everybodys = published(world)
+    def told(order):
+        return set(Notification.objects.filter(title__contains=order.number).values_list("user__name", flat=True))
+    assert told(served) == {"华南调度"}
+    assert told(everybodys) == {"华南调度", world.approver.name}
+
+
+def test_subscribing_from_the_console_and_the_phone(pool_on):
+    from shouhou.messaging.models import Subscription
+
+    world = pool_on
+    console = client_for(world.dispatcher)
+    page = console.get("/work-orders/pool/").content.decode()
+    assert "data-pool-subscribe" in page and "/work-orders/pool/subscribe/" in page
+    assert console.post("/work-orders/pool/subscribe/", {"subscribe": "1", "each_new": "1"}).status_code == 302
+    assert Subscription.objects.get(user=world.dispatcher).each_new is True
+    assert "Subscribed" in console.get("/work-orders/pool/").content.decode()
+    console.post("/work-orders/pool/subscribe/", {"subscribe": "1"})  # each new order: off again
+    assert Subscription.objects.get(user=world.dispatcher).each_new is False
+    console.post("/work-orders/pool/subscribe/", {"subscribe": "0"})
+    assert not Subscription.objects.filter(user=world.dispatcher).exists()
+    assert console.get("/work-orders/pool/subscribe/").status_code == 405
+    phone = client_for(world.engineer)
+    assert "/m/pool/subscribe/" in phone.get("/m/pool/").content.decode()
+    response = phone.post("/m/pool/subscribe/", {"subscribe": "1", "each_new": "on"})
+    assert response.status_code == 302 and response["Location"] == "/m/pool/"
+    assert list(Subscription.objects.values_list("user_id", "topic", "each_new")) == [
+        (world.engineer.pk, "workorders.pool", True)]
+    assert "Subscribed to the pool" in phone.get("/m/pool/").content.decode()
+
+
+def test_subscriptions_refuse_unknown_topics_and_people_without_the_list(world):
+    from shouhou.core.errors import PermissionDenied, ValidationFailed
+    from shouhou.messaging import subscriptions
+
+    with pytest.raises(ValidationFailed):
+        subscriptions.subscribe(actor=world.engineer, topic="nothing.here")
+    nobody = make_user(world.tenant, roles=(), name="无权限")
+    with pytest.raises(PermissionDenied):
+        subscriptions.subscribe(actor=nobody, topic="workorders.pool")
