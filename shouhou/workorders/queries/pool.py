@@ -13,7 +13,6 @@ from shouhou.core.tenancy import require_tenant
 
 from ..models import PoolClaim, Status, WorkOrder
 
-
 POOL_TOPIC = "workorders.pool"  # 订阅 the pool (messaging.subscriptions)
 
 
