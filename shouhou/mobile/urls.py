@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/new/", create.create, name="create"),
     path("orders/new/customers/", create.customer_search, name="customer_search"),
     path("orders/new/customer/", create.customer_pick, name="customer_pick"),
+    path("orders/new/candidates/", create.dispatch_candidates, name="dispatch_candidates"),
     path("orders/new/customers/create/", create.customer_create, name="customer_create"),
     path("orders/new/products/create/", create.product_create, name="product_create"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),

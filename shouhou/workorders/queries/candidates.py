@@ -118,6 +118,16 @@ def ranked_candidates(actor, order, *, search="", limit=None):
     return ranked[:limit] if limit else ranked
 
 
+def ranked_for_new_order(actor, order_type, *, customer=None, latitude=None, longitude=None, planned_at=None,
+                         search="", limit=None):
+    """The ranking for an order not saved yet (the new-order pages' 负责人 picker): a draft of it with its
+    type (required skills, the type's teams), customer (its service team), position and planned time."""
+    draft = WorkOrder(order_type=order_type, latitude=latitude, longitude=longitude, planned_at=planned_at)
+    if customer is not None:
+        draft.customer = customer
+    return ranked_candidates(actor, draft, search=search, limit=limit)
+
+
 def _order_key(candidate):
     distance = candidate.distance_km if candidate.distance_km is not None else float("inf")
     return (-candidate.score, distance, candidate.user.name, candidate.user.pk)

@@ -199,3 +199,88 @@ def test_subscriptions_refuse_unknown_topics_and_people_without_the_list(world):
     nobody = make_user(world.tenant, roles=(), name="无权限")
     with pytest.raises(PermissionDenied):
         subscriptions.subscribe(actor=nobody, topic="workorders.pool")
+
+
+# --- 派单 choices on the phone's new-order page ---------------------------------------------------------------
+
+def _new_order(world, **extra):
+    return {"order_type": world.make_type().pk, "customer": world.customer.pk, "priority": "normal",
+            "planned_at": "2026-12-03T14:00", **extra}
+
+
+def test_the_phone_new_order_page_offers_assignee_and_pool(pool_on):
+    world = pool_on
+    phone = client_for(world.dispatcher)
+    order_type = world.make_type()
+    page = phone.get(f"/m/orders/new/?type={order_type.pk}")
+    html = page.content.decode()
+    assert 'name="dispatch_mode" value="assignee" checked' in html and 'name="dispatch_mode" value="pool"' in html
+    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee", "pool"]
+    set_setting(world.tenant, "workorder.pool_enabled", False)
+    page = phone.get(f"/m/orders/new/?type={order_type.pk}")
+    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee"]
+    # an engineer may not dispatch at all
+    page = client_for(world.engineer).get(f"/m/orders/new/?type={order_type.pk}")
+    assert 'name="dispatch_mode"' not in page.content.decode() and not page.context["dispatch_choices"]
+
+
+def test_save_and_dispatch_to_the_pool_from_the_phone(pool_on):
+    world = pool_on
+    phone = client_for(world.dispatcher)
+    response = phone.post("/m/orders/new/", _new_order(world, dispatch_mode="pool", dispatch="1",
+                                                       assignee=world.engineer.pk, description="进池"))
+    assert response.status_code == 302
+    order = WorkOrder.objects.get(description="进池")
+    assert (order.status, order.assignee_id) == (Status.POOLED, None)
+    # 仅保存 ignores the choice
+    phone.post("/m/orders/new/", _new_order(world, dispatch_mode="pool", save="1", description="只保存"))
+    assert WorkOrder.objects.get(description="只保存").status == Status.PENDING
+    # the pool turned off meanwhile: the choice is gone, nothing is created
+    set_setting(world.tenant, "workorder.pool_enabled", False)
+    count = WorkOrder.objects.count()
+    refused = phone.post("/m/orders/new/", _new_order(world, dispatch_mode="pool", dispatch="1"))
+    assert refused.status_code == 400 and WorkOrder.objects.count() == count
+
+
+def test_save_and_dispatch_to_an_assignee_from_the_ranking(pool_on):
+    world = pool_on
+    phone = client_for(world.dispatcher)
+    missing = phone.post("/m/orders/new/", _new_order(world, dispatch_mode="assignee", dispatch="1"))
+    assert missing.status_code == 400 and missing.context["form"].errors["assignee"]
+    response = phone.post("/m/orders/new/", _new_order(world, dispatch_mode="assignee", dispatch="1",
+                                                       assignee=world.engineer2.pk, description="指派乙"))
+    assert response.status_code == 302
+    order = WorkOrder.objects.get(description="指派乙")
+    assert (order.status, order.assignee_id) == (Status.ASSIGNED, world.engineer2.pk)
+
+
+def test_the_phone_assignee_picker_is_the_ranking(pool_on):
+    from django.utils import timezone
+
+    world = pool_on
+    near, far = world.engineer, world.engineer2
+    now = timezone.now()
+    for user, latitude in ((near, "31.231000"), (far, "31.500000")):  # the customer is at 31.230416, 121.473701
+        user.last_latitude, user.last_longitude, user.last_located_at = latitude, "121.473701", now
+        user.save(update_fields=["last_latitude", "last_longitude", "last_located_at"])
+    phone = client_for(world.dispatcher)
+    order_type = world.make_type()
+    # chosen customer (htmx refresh): nearest first, with the reasons in words
+    panel = phone.get("/m/orders/new/candidates/", {"order_type": order_type.pk, "customer": world.customer.pk,
+                                                    "planned_at": "2026-12-03T14:00"})
+    assert panel.status_code == 200
+    names = [c.user.name for c in panel.context["candidates"]]
+    assert names.index(near.name) < names.index(far.name)
+    html = panel.content.decode()
+    assert "km away" in html and "open orders today" in html
+    assert 'data-user="%d"' % near.pk in html
+    # the page re-rendered after a refusal ranks for the posted customer too
+    page = phone.post("/m/orders/new/", {**_new_order(world, dispatch_mode="assignee", dispatch="1"),
+                                         "order_type": order_type.pk})
+    assert [c.user.name for c in page.context["candidates"]][:1] == [near.name]
+    # bad input: an unknown type is a 404, another company's customer is simply not used
+    assert phone.get("/m/orders/new/candidates/", {"order_type": "99999999999"}).status_code == 404
+    assert phone.get("/m/orders/new/candidates/", {"order_type": order_type.pk, "customer": "x",
+                                                    "planned_at": "nonsense"}).status_code == 200
+    assert client_for(world.engineer).get("/m/orders/new/candidates/",
+                                          {"order_type": order_type.pk}).status_code == 403
