@@ -18,8 +18,8 @@ product.mobile_search has nothing to switch off here.)
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django import forms as forms_fields
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render

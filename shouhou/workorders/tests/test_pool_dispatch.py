@@ -273,7 +273,7 @@ def test_the_phone_assignee_picker_is_the_ranking(pool_on):
     assert names.index(near.name) < names.index(far.name)
     html = panel.content.decode()
     assert "km away" in html and "open orders today" in html
-    assert 'data-user="%d"' % near.pk in html
+    assert f'data-user="{near.pk}"' in html
     # the page re-rendered after a refusal ranks for the posted customer too
     page = phone.post("/m/orders/new/", {**_new_order(world, dispatch_mode="assignee", dispatch="1"),
                                          "order_type": order_type.pk})
