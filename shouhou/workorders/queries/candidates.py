@@ -75,18 +75,20 @@ def required_skills(order_type):
     return list(order_type.required_skills.order_by("sort_order", "pk").values_list("pk", "name"))
 
 
-def eligible_users(actor, order):
-    """The people the order may go to: assignable (which includes every required skill), not its assignee."""
-    users = assignable_users(actor, order)
+def eligible_users(actor, order, orders=()):
+    """The people the order may go to: assignable (which includes every required skill), not its assignee.
+    For a batch (`orders`, `order` among them) the people EVERY selected order may go to."""
+    users = assignable_users(actor, orders=orders) if orders else assignable_users(actor, order)
     if order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
     return users
 
 
-def ranked_candidates(actor, order, *, search="", limit=None):
-    """The candidates of `order` for `actor`, best first (see the module docstring)."""
+def ranked_candidates(actor, order, *, search="", limit=None, orders=()):
+    """The candidates of `order` for `actor`, best first (see the module docstring). A batch (批量指派) passes
+    its `orders`: the people every one of them may go to, ranked against `order` (the first of them)."""
     skills = required_skills(order.order_type)
-    users = eligible_users(actor, order)
+    users = eligible_users(actor, order, orders)
     search = (search or "").strip()
     if search:
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
@@ -126,6 +128,11 @@ def ranked_for_new_order(actor, order_type, *, customer=None, latitude=None, lon
     if customer is not None:
         draft.customer = customer
     return ranked_candidates(actor, draft, search=search, limit=limit)
+
+
+def first_of(orders):
+    """The order a batch is ranked against: the earliest created (the 待指派 list's first row)."""
+    return min(orders, key=lambda order: (order.created_at, order.pk))
 
 
 def _order_key(candidate):

@@ -284,3 +284,42 @@ def test_the_phone_assignee_picker_is_the_ranking(pool_on):
                                                     "planned_at": "nonsense"}).status_code == 200
     assert client_for(world.engineer).get("/m/orders/new/candidates/",
                                           {"order_type": order_type.pk}).status_code == 403
+
+
+# --- the ranked batch-assign dialog ----------------------------------------------------------------------------
+
+def test_batch_assign_ranks_against_the_first_order_and_assigns_all_through_the_flow(pool_on):
+    from django.utils import timezone
+
+    from shouhou.accounts.models import Skill
+
+    from .test_services import verbs
+
+    world = pool_on
+    now = timezone.now()
+    for user, latitude in ((world.engineer, "31.400000"), (world.engineer2, "31.231000")):
+        user.last_latitude, user.last_longitude, user.last_located_at = latitude, "121.473701", now
+        user.save(update_fields=["last_latitude", "last_longitude", "last_located_at"])
+    first, second = world.make_order(), world.make_order()
+    client = client_for(world.dispatcher)
+    dialog = client.get("/work-orders/batch/assign/", {"ids": [second.pk, first.pk]})
+    assert dialog.status_code == 200
+    html = dialog.content.decode()
+    assert f'data-ranked-for="{first.pk}"' in html and first.number in html
+    names = [c.user.name for c in dialog.context["candidates"]]
+    assert names.index(world.engineer2.name) < names.index(world.engineer.name)  # nearer first
+    assert "km away" in html and "Recommended" in html
+    # a skill one of the selected orders' types requires leaves out whoever lacks it
+    skill = Skill.objects.create(name="高压电工证")
+    second.order_type.required_skills.add(skill)
+    world.engineer.skills.add(skill)
+    names = [c.user.name for c in client.get("/work-orders/batch/assign/",
+                                              {"ids": [second.pk, first.pk]}).context["candidates"]]
+    assert world.engineer.name in names and world.engineer2.name not in names
+    response = client.post("/work-orders/batch/assign/", {"ids": [first.pk, second.pk],
+                                                          "assignee": world.engineer.pk, "note": "一起"})
+    assert response.status_code in (200, 204, 302)
+    for order in (first, second):
+        stored = WorkOrder.objects.get(pk=order.pk)
+        assert (stored.status, stored.assignee_id) == (Status.ASSIGNED, world.engineer.pk)
+        assert verbs(stored)[-1] == "assigned"
