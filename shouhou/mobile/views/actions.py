@@ -23,7 +23,6 @@ from shouhou.workorders.services import orders as order_services
 from shouhou.workorders.services import pool as pool_services
 from shouhou.workorders.views.common import submit_component
 
-from . import orders as order_views
 from .common import STALE_MESSAGE, expected_version, first_message, get_order, mobile_view, store_files
 
 SIMPLE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "publish")
@@ -60,7 +59,7 @@ def order_action(request, pk, action):
     """接受 / 拒绝 (reason) / 开始 (with the position) / 暂停 (reason) / 继续 / 退回工单池 (note), then back to
     the detail — or, for the order handed back to the pool, which is nobody's now, to the pool."""
     order = get_order(request, pk)
-    label = order_views.action_label(action, order)
+    label = flow.action_label(action, order)
     try:
         order = _run(request, order, action)
     except NotFound:

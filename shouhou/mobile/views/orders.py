@@ -4,7 +4,6 @@ contact, information, custom fields, timeline, notes, add-on components and time
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.bounds import parse_page
@@ -92,14 +91,7 @@ def order_actions(user, order):
     allowed = [key for key in MOBILE_ACTIONS if key in policy.allowed_actions(user, order)]
     return {"primary": [key for key in allowed if key in PRIMARY_ACTIONS],
             "secondary": [key for key in allowed if key not in PRIMARY_ACTIONS],
-            "labels": {key: action_label(key, order) for key in allowed}}
-
-
-def action_label(key, order):
-    """The button's words: 发布到工单池 by the assignee is handing the order back (WOSET-P6)."""
-    if key == "publish" and order.assignee_id:
-        return _("Hand back to the pool")
-    return flow.ACTION_LABELS[key]
+            "labels": {key: flow.action_label(key, order) for key in allowed}}
 
 
 NO_ACTIONS = {"primary": [], "secondary": [], "labels": {}}

@@ -110,7 +110,8 @@ def test_the_console_offers_the_hand_back_to_the_assignee(pool_on):
     set_setting(world.tenant, "workorder.pool_transfer_back", True)
     order = order_actions.accept(actor=world.engineer, order=world.assigned())
     client = client_for(world.engineer)
-    assert f"/work-orders/{order.pk}/publish/" in client.get(f"/work-orders/{order.pk}/").content.decode()
+    page = client.get(f"/work-orders/{order.pk}/").content.decode()
+    assert f"/work-orders/{order.pk}/publish/" in page and "Hand back to the pool" in page
     response = client.post(f"/work-orders/{order.pk}/publish/", {"expected_version": order.version, "note": ""})
     assert response.status_code in (200, 302, 204)
     assert WorkOrder.objects.get(pk=order.pk).status == Status.POOLED
