@@ -18,13 +18,11 @@ product.mobile_search has nothing to switch off here.)
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms as forms_fields
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,7 +30,7 @@ from django.views.decorators.http import require_POST
 from shouhou.core import company_settings
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
-from shouhou.workorders.forms import QuickCustomerForm, QuickProductForm
+from shouhou.workorders.forms import QuickCustomerForm, QuickProductForm, datetime_field
 from shouhou.workorders.queries import candidates as candidate_queries
 from shouhou.workorders.queries import pickers
 from shouhou.workorders.queries import types as type_queries
@@ -210,12 +208,10 @@ def _ranked(request, order_type, customer):
         point = address if address is not None and address.latitude is not None else customer
         latitude, longitude = point.latitude, point.longitude
     planned_at = None
-    try:
-        planned_at = forms_fields.DateTimeField(required=False).clean(data.get("planned_at", "")[:30]) or None
+    try:  # read as the form reads it (the request's time zone)
+        planned_at = datetime_field("").clean(data.get("planned_at", "")[:30]) or None
     except ValidationError:
         pass
-    if planned_at is not None and timezone.is_naive(planned_at):
-        planned_at = timezone.make_aware(planned_at)
     return candidate_queries.ranked_for_new_order(request.user, order_type, customer=customer, latitude=latitude,
                                                   longitude=longitude, planned_at=planned_at,
                                                   limit=CANDIDATE_LIMIT)
