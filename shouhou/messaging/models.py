@@ -56,3 +56,17 @@ class SmsMessage(TenantModel):
     class Meta:
         verbose_name = _("SMS message")
         ordering = ["-created_at", "-id"]
+
+
+class Subscription(TenantModel):
+    """订阅 (SYS-05): a user follows a list of the console ("workorders.pool": 工单池 …). The module that
+    owns the list registers its topic (messaging.subscriptions.register_topic) and tells the subscribers
+    itself: always when something on the list waits too long, and of each new item when `each_new`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(_("topic"), max_length=50)
+    each_new = models.BooleanField(_("tell me of each new item"), default=False)
+
+    class Meta:
+        verbose_name = _("subscription")
+        constraints = [models.UniqueConstraint(fields=["tenant", "topic", "user"], name="uniq_subscription")]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/new/", create.create, name="create"),
     path("orders/new/customers/", create.customer_search, name="customer_search"),
     path("orders/new/customer/", create.customer_pick, name="customer_pick"),
+    path("orders/new/candidates/", create.dispatch_candidates, name="dispatch_candidates"),
     path("orders/new/customers/create/", create.customer_create, name="customer_create"),
     path("orders/new/products/create/", create.product_create, name="product_create"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("pool/", pool.pool, name="pool"),
     path("pool/map/", pool.pool_map, name="pool_map"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
+    path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

@@ -195,7 +195,10 @@ class ReceiptOut(Schema):
 
 class WorkOrderDetailOut(WorkOrderOut):
     collaborators: list[RefOut]
-    actions: list[str]
+    actions: list[str] = Field(description=(
+        "The flow actions you can take now (the order's state and your part): e.g. `claim` only when the pool is "
+        "on, you handle work orders, the order is in your part of the pool (WOSET-P5) and you are under today's "
+        "claim cap (WOSET-P7)"))
     receipt: ReceiptOut | None
 
     @staticmethod

@@ -36,3 +36,12 @@ class WorkordersConfig(AppConfig):
         from .services import timeouts
 
         deadlines.register(timeouts.TIMEOUTS)  # node timeouts of work orders, swept by core.tasks
+
+        from django.utils.translation import gettext_lazy
+
+        from shouhou.messaging import subscriptions
+
+        from .queries.pool import POOL_TOPIC
+
+        # 订阅 the pool: told of orders nobody claimed in time (WOSET-P4), and of each publish when asked
+        subscriptions.register_topic(POOL_TOPIC, gettext_lazy("Work-order pool"), perm="workorder.view")

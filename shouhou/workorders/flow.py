@@ -97,6 +97,16 @@ ACTION_LABELS = {
     "settle": _("Settle"), "visit": _("Return visit"), "close": _("Close"), "cancel": _("Cancel"),
     "reopen": _("Reopen"), "publish": _("Publish to the pool"), "claim": pgettext_lazy("work-order pool", "Claim"),
 }
+
+
+def action_label(action, order=None):
+    """The words of an action's button: 发布到工单池 of an order that has an assignee is handing it back to
+    the pool (退回工单池, WOSET-P6)."""
+    if action == "publish" and order is not None and order.assignee_id:
+        return gettext("Hand back to the pool")
+    return ACTION_LABELS[action]
+
+
 # while paused only these may happen (a paused order must be resumed before work goes on)
 ALLOWED_WHILE_PAUSED = frozenset({"resume", "cancel", "transfer"})
 

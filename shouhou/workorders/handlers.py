@@ -143,10 +143,13 @@ def notify_timeout(event):
     if order is None:
         return
     kind = event.payload.get("kind")
-    if event.payload.get("node") == "pool":  # WOSET-P4: nobody claimed it in time; the dispatcher, once
-        if kind == "overdue":
-            _send(event, _dispatcher_or_creator(order),
-                  _("Nobody has claimed work order %(number)s from the pool in time") % {"number": order.number})
+    if event.payload.get("node") == "pool":  # WOSET-P4: nobody claimed it in time; the dispatcher and
+        if kind == "overdue":                  # the pool's subscribers, once
+            from .queries.pool import subscribers_of
+
+            _send(event, _dispatcher_or_creator(order) + subscribers_of(order),
+                  _("Nobody has claimed work order %(number)s from the pool in time") % {"number": order.number},
+                  url=_pool_url())
         return
     recipients = timeout_recipients(order, kind)
     minutes = event.payload.get("minutes") or 0
@@ -180,13 +183,15 @@ def timeout_recipients(order, kind):
 @on_event("workorder.published")
 def notify_pool(event):
     """WOSET-P2, P3: the engineers near a newly published order, nearest first (in-app, and by SMS when the
-    company texts its staff)."""
-    from .queries.pool import pool_notify_recipients
+    company texts its staff), and the pool's subscribers who asked to hear of each new order."""
+    from .queries.pool import pool_notify_recipients, subscribers_of
 
     order = WorkOrder.objects.filter(pk=event.payload.get("order_id")).select_related("customer").first()
     if order is None or order.status != "pooled":
         return
-    recipients = [user for user, _distance in pool_notify_recipients(order, exclude_id=event.payload.get("actor_id"))]
+    actor_id = event.payload.get("actor_id")
+    recipients = [user for user, _distance in pool_notify_recipients(order, exclude_id=actor_id)]
+    recipients += [user for user in subscribers_of(order, each_new=True) if user.pk != actor_id]
     if recipients:
         _send(event, recipients, _("New work order %(number)s in the pool") % {"number": order.number},
               order.customer.name, url=_pool_url())

@@ -85,13 +85,21 @@ def _publish_rule(actor, order):
     return _("You may not hand this work order back to the pool.")
 
 
-def _claim_rule(actor, order):
-    """接单: anyone who handles work orders, while the company's pool is on (the team partition, P5, and
-    the daily cap, P7, are the pool service's: they read the pool)."""
+def claim_permission_refusal(actor):
+    """接单, the actor's standing alone: anyone who handles work orders, while the company's pool is on."""
     refused = _pool_off()
     if refused is None and not permissions.has_perm(actor, "workorder.execute"):
         refused = _("Only people who handle work orders can claim them.")
     return refused
+
+
+def _claim_rule(actor, order):
+    """接单: the actor's standing, then whether this order is his to claim today — in his part of the pool
+    (WOSET-P5) and under his daily cap (WOSET-P7) — so the buttons and the API's `actions` offer 接单 only
+    to whom the pool service will let claim it."""
+    from .queries import pool as pool_queries
+
+    return claim_permission_refusal(actor) or pool_queries.claim_refusal(actor, order)
 
 
 # {action: rule(actor, order) -> the translated refusal or None}: the actor's part of every action

@@ -21,6 +21,7 @@ urlpatterns = [
     path("map/<int:pk>/distances/", dispatch_map.order_distances, name="map_distances"),
     path("map/<int:pk>/assign/", dispatch_map.map_assign, name="map_assign"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
+    path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
     path("batch/transfer/", lists.batch_transfer, name="batch_transfer"),
     path("batch/edit/", lists.batch_edit, name="batch_edit"),
     *import_urls(WorkOrderImporter, "import/", "import"),

@@ -16,6 +16,7 @@ FLAG_TAGS = [
 ACTION_ICONS = {
     "accept": "bi-check2-circle", "reject": "bi-x-circle", "start": "bi-play-circle", "pause": "bi-pause-circle",
     "resume": "bi-play-circle", "complete": "bi-check2-square", "transfer": "bi-arrow-left-right",
+    "publish": "bi-inbox",
 }
 
 

@@ -20,11 +20,12 @@ from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.queries import types as type_queries
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import pool as pool_services
 from shouhou.workorders.views.common import submit_component
 
 from .common import STALE_MESSAGE, expected_version, first_message, get_order, mobile_view, store_files
 
-SIMPLE_ACTIONS = ("accept", "reject", "start", "pause", "resume")
+SIMPLE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "publish")
 
 
 def detail_url(order, anchor=""):
@@ -46,14 +47,19 @@ def _run(request, order, action):
     if action in ("reject", "pause"):
         return getattr(order_actions, action)(actor=request.user, order=order, reason=data.get("reason", ""),
                                          expected_version=version)
+    if action == "publish":  # handing an assigned order back to the pool (WOSET-P6)
+        return pool_services.publish(actor=request.user, order=order, note=data.get("note", ""),
+                                     expected_version=version)
     return getattr(order_actions, action)(actor=request.user, order=order, expected_version=version)
 
 
 @mobile_view
 @require_POST
 def order_action(request, pk, action):
-    """接受 / 拒绝 (reason) / 开始 (with the position) / 暂停 (reason) / 继续, then back to the detail."""
+    """接受 / 拒绝 (reason) / 开始 (with the position) / 暂停 (reason) / 继续 / 退回工单池 (note), then back to
+    the detail — or, for the order handed back to the pool, which is nobody's now, to the pool."""
     order = get_order(request, pk)
+    label = flow.action_label(action, order)
     try:
         order = _run(request, order, action)
     except NotFound:
@@ -62,11 +68,13 @@ def order_action(request, pk, action):
         messages.error(request, refusal_message(exc))
     else:
         if order.awaiting_approval:
-            messages.info(request, _("%(action)s is waiting for approval.") % {"action": flow.ACTION_LABELS[action]})
+            messages.info(request, _("%(action)s is waiting for approval.") % {"action": label})
         else:
-            messages.success(request, _("%(action)s: done.") % {"action": flow.ACTION_LABELS[action]})
+            messages.success(request, _("%(action)s: done.") % {"action": label})
         if order.location_anomaly and action == "start":
             messages.warning(request, _("Your position is far from the order address; it was flagged."))
+        if action == "publish":
+            return HttpResponseRedirect(reverse("mobile:pool"))
     return HttpResponseRedirect(detail_url(order))
 
 

@@ -19,7 +19,7 @@ from .common import countdown_text, mobile_view
 
 PAGE_SIZE = 20
 # the actions the phone offers, in the order of the action bar (the console has the others)
-MOBILE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "complete", "transfer")
+MOBILE_ACTIONS = ("accept", "reject", "start", "pause", "resume", "complete", "transfer", "publish")
 PRIMARY_ACTIONS = ("accept", "start", "resume", "complete")
 STEP_TIMES = {"create": "created_at", "assign": "assigned_at", "accept": "accepted_at", "start": "started_at",
               "finish": "finished_at", "close": "closed_at"}
@@ -91,7 +91,7 @@ def order_actions(user, order):
     allowed = [key for key in MOBILE_ACTIONS if key in policy.allowed_actions(user, order)]
     return {"primary": [key for key in allowed if key in PRIMARY_ACTIONS],
             "secondary": [key for key in allowed if key not in PRIMARY_ACTIONS],
-            "labels": {key: flow.ACTION_LABELS[key] for key in allowed}}
+            "labels": {key: flow.action_label(key, order) for key in allowed}}
 
 
 NO_ACTIONS = {"primary": [], "secondary": [], "labels": {}}

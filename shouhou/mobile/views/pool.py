@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from shouhou.core import company_settings, geo
 from shouhou.core.permissions import has_perm, require
 from shouhou.workorders.queries import dispatch_map as map_queries
+from shouhou.messaging import subscriptions
 from shouhou.workorders.queries import pool as pool_queries
 from shouhou.workorders.views import pool as pool_views
 
@@ -25,7 +26,8 @@ def pool(request):
     may_claim = bool(company_settings.get("workorder.pool_enabled")) and has_perm(request.user, "workorder.execute")
     return render(request, "mobile/pool.html", {
         "tab": "home", "orders": orders, "may_claim": may_claim, "counts": pool_queries.pool_counts(request.user),
-        "pool_enabled": company_settings.get("workorder.pool_enabled"), "map_config": geo.map_config()})
+        "pool_enabled": company_settings.get("workorder.pool_enabled"), "map_config": geo.map_config(),
+        "subscription": subscriptions.subscription_of(request.user, pool_queries.POOL_TOPIC)})
 
 
 @mobile_view
@@ -42,6 +44,13 @@ def pool_map(request):
         order["url"] = f"#pool-{order['id']}"
     me = geo.map_point(*origin) if origin else None
     return JsonResponse({"orders": points["orders"], "unlocated_orders": points["unlocated"], "me": me})
+
+
+@mobile_view
+@require_POST
+def subscribe(request):
+    pool_views.subscription_from_post(request)  # the console's 订阅, answered for the phone
+    return HttpResponseRedirect(reverse("mobile:pool"))
 
 
 @mobile_view

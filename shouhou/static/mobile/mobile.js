@@ -11,6 +11,10 @@
  *   [data-m-tabs]             tab links [data-m-tab="panel id"] showing one [data-m-panel] at a time
  *   select[data-m-autosubmit] submits its form on change
  *   [data-m-steps]            a progress bar wider than the screen scrolls (inside itself) to its current step
+ *   [data-m-choice]           a radio group of labels (.m-seg-item): the checked one is .active and shows
+ *                             its [data-m-choice-panel="value"] (a sibling), the others are hidden
+ *   #m-create-form            a new customer (the htmx-swapped block), address or planned time fires
+ *                             "m-dispatch-refresh" on the body: the 负责人 ranking reloads itself
  * Texts come from data-t-* attributes of this script's tag (translated by base.html). */
 (function () {
   "use strict";
@@ -361,6 +365,37 @@
     bar.scrollLeft = Math.max(0, left - (bar.clientWidth - current.offsetWidth) / 2);
   }
 
+  // --- a radio group that shows one panel (派单 on the new-order page) --------------------------------------
+  function choiceGroup(group) {
+    if (!once(group, "Choice")) return;
+    var holder = group.parentElement;
+    function show() {
+      var checked = group.querySelector("input[type=radio]:checked");
+      group.querySelectorAll("label").forEach(function (label) {
+        label.classList.toggle("active", label.contains(checked));
+      });
+      holder.querySelectorAll("[data-m-choice-panel]").forEach(function (panel) {
+        panel.hidden = !checked || panel.dataset.mChoicePanel !== checked.value;
+      });
+    }
+    group.addEventListener("change", show);
+    show();
+  }
+
+  function refreshDispatch(event) {
+    var form = document.getElementById("m-create-form");
+    if (!form) return;
+    var target = event.target;
+    if (!target || !form.contains(target)) return;
+    var swapped = event.type === "htmx:load" && target.id === "m-customer-block";
+    var changed = event.type === "change" && (target.name === "address" || target.name === "planned_at");
+    if (swapped || changed) {
+      document.body.dispatchEvent(new CustomEvent("m-dispatch-refresh"));
+    }
+  }
+  document.addEventListener("change", refreshDispatch);
+  document.addEventListener("htmx:load", refreshDispatch);
+
   // --- wiring -----------------------------------------------------------------------------------------
   function init(scope) {
     var root = scope && scope.querySelectorAll ? scope : document;
@@ -376,6 +411,7 @@
     each("[data-m-tabs]", tabs);
     each("select[data-m-autosubmit]", autosubmit);
     each("[data-m-steps]", stepsToCurrent);
+    each("[data-m-choice]", choiceGroup);
   }
 
   window.shouhouMobile = { init: init, durationText: durationText };

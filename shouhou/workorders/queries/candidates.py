@@ -100,23 +100,25 @@ def required_skills(order_type):
     return list(order_type.required_skills.order_by("sort_order", "pk").values_list("pk", "name"))
 
 
-def eligible_users(actor, order):
-    """The people the order may go to: assignable (which includes every required skill), not its assignee."""
-    users = assignable_users(actor, order)
+def eligible_users(actor, order, orders=()):
+    """The people the order may go to: assignable (which includes every required skill), not its assignee.
+    For a batch (`orders`, `order` among them) the people EVERY selected order may go to."""
+    users = assignable_users(actor, orders=orders) if orders else assignable_users(actor, order)
     if order.assignee_id:
         users = users.exclude(pk=order.assignee_id)
     return users
 
 
-def ranked_candidates(actor, order, *, search="", limit=None):
+def ranked_candidates(actor, order, *, search="", limit=None, orders=()):
     """The candidates of `order` for `actor`, best first (see the module docstring): every eligible person is
     ranked (up to MAX_PEOPLE, by name), the best `limit` (at most MAX_CANDIDATES) are answered.
 
     The people are read as plain rows and only the answered ones become User objects with their reasons:
     ranking 2,000 engineers this way costs a few milliseconds, making 2,000 model instances ~40
-    (bench/candidates.py)."""
+    (bench/candidates.py). A batch (批量指派) passes its `orders`: the people every one of them may go to,
+    ranked against `order` (the first of them)."""
     skills = required_skills(order.order_type)
-    users = eligible_users(actor, order)
+    users = eligible_users(actor, order, orders)
     search = (search or "").strip()
     if search:
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
@@ -165,6 +167,21 @@ def _user(candidate, statuses):
     user.team_latitude, user.team_longitude, user.team_name = team.get("latitude"), team.get("longitude"), team.get(
         "name")
     return user
+
+
+def ranked_for_new_order(actor, order_type, *, customer=None, latitude=None, longitude=None, planned_at=None,
+                         search="", limit=None):
+    """The ranking for an order not saved yet (the new-order pages' 负责人 picker): a draft of it with its
+    type (required skills, the type's teams), customer (its service team), position and planned time."""
+    draft = WorkOrder(order_type=order_type, latitude=latitude, longitude=longitude, planned_at=planned_at)
+    if customer is not None:
+        draft.customer = customer
+    return ranked_candidates(actor, draft, search=search, limit=limit)
+
+
+def first_of(orders):
+    """The order a batch is ranked against: the earliest created (the 待指派 list's first row)."""
+    return min(orders, key=lambda order: (order.created_at, order.pk))
 
 
 def _order_key(candidate):

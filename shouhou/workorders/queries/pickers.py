@@ -141,7 +141,8 @@ def assignable_users(actor, order=None, *, orders=(), customer=None):
     if company_settings.get("workorder.dispatch_by_team"):
         users = users.filter(pk__in=members_of(_dispatch_team_ids(actor, order)))
     if company_settings.get("team.dispatch_by_team"):
-        customers = [o.customer for o in ([order] if order is not None else orders)] or [customer]
+        customers = [o.customer for o in ([order] if order is not None else orders)
+                     if o.customer_id is not None] or [customer]
         for team_id in {c.service_team_id for c in customers if c is not None and c.service_team_id}:
             users = users.filter(pk__in=members_of(Team.descendant_ids({team_id})))
     type_ids = {o.order_type_id for o in ([order] if order is not None else orders)}

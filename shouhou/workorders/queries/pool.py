@@ -5,12 +5,22 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team
 from shouhou.core import company_settings, working_hours
 from shouhou.core.tenancy import require_tenant
 
 from ..models import PoolClaim, Status, WorkOrder
+
+POOL_TOPIC = "workorders.pool"  # 订阅 the pool (messaging.subscriptions)
+
+
+def subscribers_of(order, *, each_new=False):
+    """The pool's subscribers to tell about `order`: those whose part of the pool holds it (P5)."""
+    from shouhou.messaging import subscriptions
+
+    return [user for user in subscriptions.subscribers(POOL_TOPIC, each_new=each_new) if in_partition(user, order)]
 
 
 def team_partition_ids(user):
@@ -57,6 +67,25 @@ def in_partition(user, order):
     if not company_settings.get("workorder.pool_by_team") or order.customer.service_team_id is None:
         return True
     return order.customer.service_team_id in team_partition_ids(user)
+
+
+def daily_cap():
+    """WOSET-P7: the most claims per person on the company's day; 0 means no limit."""
+    return int(company_settings.get("workorder.pool_daily_cap") or 0)
+
+
+def cap_message(cap):
+    return _("You have reached today's limit of %(cap)d claims.") % {"cap": cap}
+
+
+def claim_refusal(actor, order):
+    """Why this order is not the actor's to claim now although he may claim (P5 partition, P7 cap), or None."""
+    if not in_partition(actor, order):
+        return _("This work order is not in your part of the pool.")
+    cap = daily_cap()
+    if cap and claims_today(actor) >= cap:
+        return cap_message(cap)
+    return None
 
 
 def company_day(now=None):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import User
 from shouhou.core import company_settings, permissions, working_hours
-from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from shouhou.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
 from .. import policy
 from ..models import Status
@@ -65,28 +65,28 @@ def claim(*, actor, order, expected_version=None):
                              details={"status": order.status})
     if expected_version is not None and int(expected_version) != order.version:
         raise Conflict(_("The work order has changed; reload it and try again."), details={"version": order.version})
+    refused = policy.claim_permission_refusal(actor)
+    if refused is not None:
+        raise PermissionDenied(refused)
+    _check_daily_cap(actor)  # 400, before the policy's own word on the cap (403)
     policy.require(actor, order, "claim")
-    _check_daily_cap(actor)
     return actions.perform(actor, order, "claim", {})
 
 
 def _check_daily_cap(actor):
     """WOSET-P7: at most N claims per person on the company's day. The claimant's row is locked so his own
     concurrent claims count one after the other."""
-    cap = int(company_settings.get("workorder.pool_daily_cap") or 0)
+    cap = pool_queries.daily_cap()
     if cap <= 0:
         return
     list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
     if pool_queries.claims_today(actor) >= cap:
-        raise ValidationFailed(_("You have reached today's limit of %(cap)d claims.") % {"cap": cap},
-                               details={"claims": [_("You have reached today's limit of %(cap)d claims.") % {
-                                   "cap": cap}]})
+        message = pool_queries.cap_message(cap)
+        raise ValidationFailed(message, details={"claims": [message]})
 
 
 def claim_refusal(actor, order):
     """Why the actor may not claim the order now (for the buttons), or None."""
-    if not pool_queries.in_partition(actor, order):
-        return str(NotFound.default_message)
     return policy.refusal(actor, order, "claim")
 
 

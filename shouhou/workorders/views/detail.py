@@ -100,7 +100,7 @@ def progress_steps(order, flow_config):
 def header_actions(request, order):
     """The header buttons: the flow's actions the actor may take now, in a sensible order."""
     allowed = policy.allowed_actions(request.user, order)
-    return [{"key": key, "label": flow.ACTION_LABELS[key], "icon": ACTIONS[key].icon, "style": ACTIONS[key].style,
+    return [{"key": key, "label": flow.action_label(key, order), "icon": ACTIONS[key].icon, "style": ACTIONS[key].style,
              "url": reverse(f"workorders:action_{key}", args=[order.pk])}
             for key in ACTIONS if key in allowed]
 
@@ -235,13 +235,13 @@ def action(request, pk, action):
         except DomainError as exc:
             show_error(form, exc)
         else:
-            messages.success(request, _("%(action)s: done.") % {"action": flow.ACTION_LABELS[action]})
+            messages.success(request, _("%(action)s: done.") % {"action": flow.action_label(action, order)})
             return finished(request, reverse("workorders:detail", args=[order.pk]))
     if form.errors and status == 200:
         status = 400
     return render_modal(request, "workorders/_action.html", {
         "form": form, "order": order, "action_key": action, "spec": spec, **_dialog_map(request, order, form),
-        "title": flow.ACTION_LABELS[action], "action": reverse(f"workorders:action_{action}", args=[order.pk]),
+        "title": flow.action_label(action, order), "action": reverse(f"workorders:action_{action}", args=[order.pk]),
         "available": action in policy.allowed_actions(request.user, order),
         "candidates": getattr(form, "candidates", None), "search": request.GET.get("q", ""),
         "ranked": spec.candidates,

@@ -32,6 +32,7 @@ from shouhou.core.permissions import has_perm, require
 from .. import fees, flow
 from ..forms import BatchAssignForm, BatchEditForm, BatchTransferForm
 from ..models import Priority, ServiceOption, WorkOrderType
+from ..queries import candidates as candidate_queries
 from ..queries import home as home_queries
 from ..queries import orders as order_queries
 from ..queries import pickers
@@ -317,10 +318,15 @@ def assign_list(request):
 # --- batch actions ------------------------------------------------------------------------------------
 
 def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, with_candidates=False,
-                  note_only=False):
+                  note_only=False, ranked=False):
     orders = selected_orders(request)
     form = form_class(request.POST or None)
-    if with_candidates:
+    ranked_for = None
+    if ranked:  # 派单推荐 for a batch: who may take every order, ranked against the first (issue 10)
+        ranked_for = candidate_queries.first_of(orders)
+        form.set_candidates(candidate_queries.ranked_candidates(request.user, ranked_for, orders=orders,
+                                                                search=request.GET.get("q", "")[:50]))
+    elif with_candidates:
         form.set_candidates(pickers.candidates_for_assignment(request.user, None, orders=orders,
                                                               search=request.GET.get("q", "")))
     if request.method == "POST" and form.is_valid():
@@ -333,7 +339,8 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
             return finished(request)
     return render_modal(request, "workorders/_batch_dialog.html", {
         "form": form, "orders": orders, "title": title, "action": reverse(url_name),
-        "candidates": getattr(form, "candidates", None), "note_only": note_only,
+        "candidates": getattr(form, "candidates", None), "note_only": note_only, "ranked": ranked,
+        "ranked_for": ranked_for if len(orders) > 1 else None,
     }, status=400 if form.errors else 200)
 
 
@@ -342,7 +349,7 @@ def batch_assign(request):
     require(request.user, "workorder.assign")
     return _batch_dialog(
         request, form_class=BatchAssignForm, title=_("Batch assign"), url_name="workorders:batch_assign",
-        with_candidates=True,
+        ranked=True,
         perform=lambda orders, data: batch_services.batch_assign(
             actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
         done_message=lambda n: ngettext("Assigned %(n)s work order.", "Assigned %(n)s work orders.", n) % {"n": n})

@@ -19,6 +19,7 @@ from shouhou.core import company_settings, geo
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.lists import Column, StandardList, render_list
 from shouhou.core.permissions import has_perm, require
+from shouhou.messaging import subscriptions
 
 from ..forms import BatchPublishForm
 from ..queries import dispatch_map as map_queries
@@ -66,7 +67,8 @@ class PoolList(StandardList):
     def extra_context(self, request):
         return {"pool_counts": pool_queries.pool_counts(request.user),
                 "pool_enabled": company_settings.get("workorder.pool_enabled"),
-                "map_config": geo.map_config(), "map_url": reverse("workorders:pool_map_data")}
+                "map_config": geo.map_config(), "map_url": reverse("workorders:pool_map_data"),
+                "subscription": subscriptions.subscription_of(request.user, pool_queries.POOL_TOPIC)}
 
 
 @login_required
@@ -96,6 +98,28 @@ def claim_from_post(request, pk):
         return None, exc.first_message()
     messages.success(request, _("Claimed work order %(number)s.") % {"number": order.number})
     return order, None
+
+
+def subscription_from_post(request):
+    """订阅 / 取消订阅 the pool from a posted form (console and phone): `subscribe` 1 or 0, `each_new` on
+    to hear of each new order too. Only one's own subscription."""
+    require(request.user, "workorder.view")
+    if request.POST.get("subscribe", "1") == "0":
+        subscriptions.unsubscribe(actor=request.user, topic=pool_queries.POOL_TOPIC)
+        messages.success(request, _("You no longer follow the work-order pool."))
+        return
+    each_new = request.POST.get("each_new") in ("1", "on")
+    subscriptions.subscribe(actor=request.user, topic=pool_queries.POOL_TOPIC, each_new=each_new)
+    messages.success(request, _("You follow the work-order pool: you are told of each new order and of orders "
+                                "nobody claims in time.") if each_new else
+                     _("You follow the work-order pool: you are told of orders nobody claims in time."))
+
+
+@login_required
+@require_POST
+def subscribe(request):
+    subscription_from_post(request)
+    return redirect("workorders:pool")
 
 
 @login_required
