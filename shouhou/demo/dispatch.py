@@ -48,12 +48,11 @@ def seed_pool(actor):
     待指派 orders up to POOL_ORDERS (at most half of them) in the pool. Returns the number published now."""
     if not company_settings.get("workorder.pool_enabled"):
         company_settings.update_settings(actor=actor, values=POOL_SETTINGS, permission=SETTINGS_PERMISSION)
-    missing = POOL_ORDERS - WorkOrder.objects.filter(status=Status.POOLED).count()
-    if missing <= 0:
+    if WorkOrder.objects.filter(status=Status.POOLED).exists():  # seeded before (or claimed since): keep it
         return 0
     waiting = [order for order in WorkOrder.objects.filter(status=Status.PENDING, assignee=None, awaiting_approval=False)
                .order_by("created_at", "pk") if order_policy.refusal(actor, order, "publish") is None]
-    missing = min(missing, len(waiting) // 2)  # half stay 待指派 for the dispatcher
+    missing = min(POOL_ORDERS, len(waiting) // 2)  # half stay 待指派 for the dispatcher
     for order in waiting[:missing]:
         pool_services.publish(actor=actor, order=order, note="")
     return max(missing, 0)
