@@ -9,6 +9,7 @@ seeding twice adds nothing."""
 from shouhou.accounts import skills as skill_services
 from shouhou.accounts.models import Skill, User
 from shouhou.core import company_settings
+from shouhou.demo.customers import HistoryClock, history
 from shouhou.workorders import policy as order_policy
 from shouhou.workorders.models import Status, WorkOrder
 from shouhou.workorders.services import pool as pool_services
@@ -53,8 +54,9 @@ def seed_pool(actor):
     waiting = [order for order in WorkOrder.objects.filter(status=Status.PENDING, assignee=None, awaiting_approval=False)
                .order_by("created_at", "pk") if order_policy.refusal(actor, order, "publish") is None]
     missing = min(POOL_ORDERS, len(waiting) // 2)  # half stay 待指派 for the dispatcher
-    for order in waiting[:missing]:
-        pool_services.publish(actor=actor, order=order, note="")
+    with history(HistoryClock()):  # the pool's notifications are delivered with the step, not on a later run
+        for order in waiting[:missing]:
+            pool_services.publish(actor=actor, order=order, note="")
     return max(missing, 0)
 
 
