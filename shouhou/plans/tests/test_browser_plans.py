@@ -3,6 +3,7 @@ pauses it; the plan form shows the order type's fields, whose address is the cas
 市 / 区县 with GB/T 2260 codes), on the PC and on the phone's new-order page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shouhou.browser_fixtures import login, shot
 from shouhou.core import forms_engine
@@ -23,12 +24,16 @@ def _type_with_address(owner, factories, name):
     return order_type
 
 
+def _patient(page):
+    page.set_default_timeout(60000)  # the machine's cores are shared; a slow page is not the defect tested
+    page.set_default_navigation_timeout(60000)
+
+
 def _pick_region(page, scope):
     page.select_option(f"{scope} select[data-region-level=province]", "310000")  # 上海市
     # a municipality's one city is chosen by itself and its districts load
-    page.wait_for_function(f"document.querySelector('{scope} select[data-region-level=city]').value === '310100'")
-    page.wait_for_function(
-        f"document.querySelectorAll('{scope} select[data-region-level=district] option').length > 10")
+    expect(page.locator(f"{scope} select[data-region-level=city]")).to_have_value("310100")
+    page.wait_for_selector(f"{scope} select[data-region-level=district] option[value='310115']", state="attached")
     page.select_option(f"{scope} select[data-region-level=district]", "310115")  # 浦东新区
     page.fill(f"{scope} input[data-address-part=detail]", "张江路 88 号")
 
@@ -39,6 +44,7 @@ def test_new_plan_page_generate_now_and_pause(page, company, factories):
         customer = factories.customers.customer(name="华东机房")
         order_type = factories.workorders.order_type(name="巡检")
         today = services.company_today(tenant)
+    _patient(page)
     login(page, owner.phone, DEMO_PASSWORD)
     page.goto(f"/plans/new/?customer={customer.pk}")
     page.fill("#id_name", "月度远程巡检")
@@ -72,6 +78,7 @@ def test_region_picker_in_the_plan_form(page, company, factories):
     with factories.active():
         customer = factories.customers.customer(name="浦东客户")
         order_type = _type_with_address(owner, factories, "上门保养")
+    _patient(page)
     login(page, owner.phone, DEMO_PASSWORD)
     page.goto(f"/plans/new/?customer={customer.pk}")
     page.fill("#id_name", "季度保养")
@@ -93,6 +100,7 @@ def test_region_picker_on_the_phone(phone, company, factories):
     tenant, owner = company
     with factories.active():
         order_type = _type_with_address(owner, factories, "上门保养")
+    _patient(phone)
     phone.goto("/m/login/")
     phone.fill("#m-username", owner.phone)
     phone.fill("#m-password", DEMO_PASSWORD)
