@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouhou.core import forms_engine, object_tabs, timeline
+from shouhou.core import forms_engine, object_actions, object_tabs, timeline
 from shouhou.core.dialogs import finished, render_modal, show_error, url_or_empty
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.geo import GeocodingError, geocoder, navigation_url
@@ -47,7 +47,7 @@ def _quick_links(actor, customer):
         url = url_or_empty(name)
         if url and has_perm(actor, perm):
             links.append({"url": f"{url}?customer={customer.pk}", "label": label, "icon": icon})
-    return links
+    return links + object_actions.actions_for("customer", actor, customer)
 
 
 def _related(queryset, url_name):

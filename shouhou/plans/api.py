@@ -4,7 +4,7 @@ A plan's body: {name, order_type_id, customer_id, product_id, fields, recurrence
 day_of_month}, start_date, end_date, count, days_ahead, dispatch: {mode, assignee_id}}.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from ninja import Query, Router, Schema, Status
@@ -55,6 +55,7 @@ class PlanOut(Schema):
     end_date: date | None
     count: int | None
     days_ahead: int
+    planned_time: str = Field(description="HH:MM, the orders' planned time of day (company time zone)")
     dispatch: DispatchSchema
     is_paused: bool
     created_count: int = Field(description="已创建工单: orders the plan has created")
@@ -62,6 +63,10 @@ class PlanOut(Schema):
     next_create_date: date | None = Field(description="下次创建时间: the day its order is created (none when "
                                           "paused or finished)")
     version: int
+
+    @staticmethod
+    def resolve_planned_time(obj):
+        return obj.planned_time.strftime("%H:%M")
 
     @staticmethod
     def resolve_recurrence(obj):
@@ -87,6 +92,8 @@ class PlanIn(Schema):
     count: int | None = Field(None, ge=1, le=services.MAX_COUNT, description="occurrences in all (or end_date)")
     days_ahead: int = Field(0, ge=0, le=services.MAX_DAYS_AHEAD,
                             description="orders are created this many days before their planned date")
+    planned_time: time = Field(time(9, 0), description="HH:MM, the time of day of the orders' planned time "
+                               "in the company's time zone (default 09:00)")
     dispatch: DispatchSchema
 
 
@@ -103,6 +110,7 @@ class PlanPatchIn(Schema):
     end_date: ApiDate | None = None
     count: int | None = Field(None, ge=1, le=services.MAX_COUNT)
     days_ahead: int | None = Field(None, ge=0, le=services.MAX_DAYS_AHEAD)
+    planned_time: time | None = Field(None, description="HH:MM (company time zone)")
     dispatch: DispatchSchema | None = None
     expected_version: Version | None = Field(None, description="409 if the plan changed since you read it")
 
@@ -128,7 +136,7 @@ def _service_values(data):
     for key, target in (("name", "name"), ("order_type_id", "order_type"), ("customer_id", "customer"),
                         ("product_id", "product"), ("priority", "priority"), ("description", "description"),
                         ("fields", "fields"), ("start_date", "start_date"), ("end_date", "end_date"),
-                        ("count", "count"), ("days_ahead", "days_ahead")):
+                        ("count", "count"), ("days_ahead", "days_ahead"), ("planned_time", "planned_time")):
         if key in data:
             values[target] = data[key]
     if data.get("recurrence") is not None:

@@ -33,3 +33,17 @@ def get_plan(actor, pk):
     if plan is None:
         raise NotFound(_("Plan not found."))
     return plan
+
+
+OCCURRENCE_ROWS = 100
+
+
+def occurrences_of(actor, plan, limit=OCCURRENCE_ROWS):
+    """The plan's latest occurrences (newest first) with their orders, and the ids of those orders the
+    actor may open (a link only to those: no dead end)."""
+    from shouhou.workorders.queries.orders import visible_work_orders
+
+    rows = list(plan.occurrences.select_related("order").order_by("-date", "-id")[:limit])
+    order_ids = [row.order_id for row in rows if row.order_id]
+    openable = set(visible_work_orders(actor).filter(pk__in=order_ids).values_list("pk", flat=True)) if order_ids else set()
+    return rows, openable

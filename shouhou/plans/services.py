@@ -2,9 +2,10 @@
 
 A plan's occurrence dates come from `recurrence` (dateutil.rrule); "today" is the company's day (its time
 zone). An occurrence's order is created `days_ahead` days before its date, planned at the plan's time on
-that date. Generation is exactly-once: the plan row is locked (select_for_update), the dates already done
-are read, and each new one writes a PlanOccurrence whose (plan, date) is unique in the database, so a
-second runner — the periodic job twice, or 立即生成 beside it — creates nothing again. After downtime
+that date. Generation is exactly-once: each occurrence is created in its own transaction under the plan's row lock
+(select_for_update; the periodic job skips a plan another runner holds), after checking the day is not
+done, and writes a PlanOccurrence whose (plan, date) is unique in the database, so a second runner — the
+periodic job twice, or 立即生成 beside it — creates nothing again. After downtime
 the next run catches up every missed occurrence since the plan was saved or resumed (occurrences before
 that day, and those while paused, are skipped on purpose).
 
@@ -310,29 +311,53 @@ def _due_dates(plan, today):
     return [day for day in recurrence.dates(plan_rule, until=horizon, after=plan.skip_before) if day not in done]
 
 
+def _lock_for_run(actor, plan, on_demand):
+    """The plan row, locked for one occurrence: 立即生成 waits for another runner; the periodic job skips a
+    plan another runner holds (that runner is creating its orders), so two consumers share the plans."""
+    if on_demand:
+        return _lock(actor, plan)
+    return Plan.objects.select_for_update(skip_locked=True).filter(pk=plan.pk).first()
+
+
 def generate(*, actor, plan, now=None, on_demand=True):
     """Create the orders of the plan's due occurrences not yet created; answers the orders created (none
-    when another runner did them). `actor` creates the orders (the plan's creator for the periodic job)."""
+    when another runner did them). `actor` creates the orders (the plan's creator for the periodic job).
+
+    One transaction per occurrence, each under the plan's row lock and re-checking that the day is still
+    to do (the unique (plan, date) key is the last guard), so a long catch-up holds no lock for long, an
+    order that cannot be created leaves those before it created, and two runners never create a day twice."""
     if on_demand:
         _require(actor)
-    with transaction.atomic():
-        plan = _lock(actor, plan) if on_demand else (
-            Plan.objects.select_for_update().filter(pk=plan.pk).first())
-        if plan is None or plan.is_paused:
-            if on_demand and plan is not None:
-                raise Conflict(_("The plan is paused; resume it first."))
-            return []
-        today = company_today(plan.tenant, now)
-        orders = []
-        for day in _due_dates(plan, today)[:MAX_PER_RUN]:
-            order = _create_order(actor, plan, day)
-            PlanOccurrence.objects.create(plan=plan, date=day, order=order)
+    orders = []
+    plan_id, today, due = plan.pk, None, None
+    for _index in range(MAX_PER_RUN + 1):
+        with transaction.atomic():
+            locked = _lock_for_run(actor, plan, on_demand)
+            if locked is None or locked.is_paused:
+                if on_demand and locked is not None and not orders:
+                    raise Conflict(_("The plan is paused; resume it first."))
+                break
+            if due is None:
+                today = company_today(locked.tenant, now)
+                due = _due_dates(locked, today)[:MAX_PER_RUN]
+            while due and PlanOccurrence.objects.filter(plan=locked, date=due[0]).exists():
+                due.pop(0)  # another runner created it meanwhile
+            if not due:
+                break
+            day = due.pop(0)
+            order = _create_order(actor, locked, day)
+            PlanOccurrence.objects.create(plan=locked, date=day, order=order)
             orders.append(order)
-        plan.next_date = _schedule(plan, today)
-        plan.created_count = plan.occurrences.count()
-        plan.save(update_fields=["next_date", "created_count", "updated_at"])
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().filter(pk=plan_id).first()
+        if locked is None:
+            return orders
+        today = today or company_today(locked.tenant, now)
+        locked.next_date = _schedule(locked, today)
+        locked.created_count = locked.occurrences.count()
+        locked.save(update_fields=["next_date", "created_count", "updated_at"])
         if orders:
-            timeline.record(actor=actor, obj=plan, verb="generated", summary=_(
+            timeline.record(actor=actor, obj=locked, verb="generated", summary=_(
                 "Created %(count)d work orders: %(numbers)s") % {
                 "count": len(orders), "numbers": ", ".join(order.number for order in orders)[:200]})
     return orders

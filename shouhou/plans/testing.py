@@ -24,7 +24,7 @@ def plans_data(tenant, owner, marker):
     services.generate(actor=owner, plan=plan)
 
 
-for name in ("edit", "pause", "resume", "generate", "delete"):
+for name in ("detail", "edit", "pause", "resume", "generate", "delete"):
     route_params(f"plans:{name}", pk=PLAN)
 for name in ("get_plan", "update_plan", "delete_plan", "pause_plan", "resume_plan", "generate"):
     route_params(f"api:plans_{name}", plan_id=PLAN)

@@ -8,6 +8,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="list"),
     path("new/", views.PlanEditView.as_view(), name="create"),
+    path("<int:pk>/", views.PlanDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PlanEditView.as_view(), name="edit"),
     path("<int:pk>/pause/", views.PlanPauseView.as_view(), name="pause"),
     path("<int:pk>/resume/", views.PlanResumeView.as_view(), name="resume"),

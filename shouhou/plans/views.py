@@ -7,11 +7,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from shouhou.core.generic_views import ObjectActionView, ObjectDeleteView, ObjectEditView, ObjectListView
+from shouhou.core import forms_engine, timeline
+from shouhou.core.generic_views import (
+    ObjectActionView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 from shouhou.core.lists import Column, Filter, StandardList
+from shouhou.workorders.models import Priority
+from shouhou.workorders.queries.types import usable_types
 
 from . import queries, services
-from .forms import WEEKDAYS, PlanForm
+from .forms import WEEKDAYS, plan_form_class
 from .models import Plan
 
 
@@ -49,7 +58,7 @@ class PlanList(StandardList):
     def __init__(self, request):
         super().__init__(request)
         self.columns = [
-            Column("name", gettext_lazy("Task name"), sortable=True, link=lambda p: reverse("plans:edit", args=[p.pk])),
+            Column("name", gettext_lazy("Task name"), sortable=True, link=lambda p: reverse("plans:detail", args=[p.pk])),
             Column("order_type", gettext_lazy("Work-order type"), value=lambda p: p.order_type.name),
             Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name,
                    link=lambda p: reverse("customers:detail", args=[p.customer_id])),
@@ -78,6 +87,29 @@ class PlanListView(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class PlanDetailView(ObjectView):
+    """A plan's page: what it creates, its schedule, the occurrences with their orders, its timeline;
+    编辑 / 立即生成 / 暂停 / 恢复 / 删除."""
+
+    template = "plans/plan_detail.html"
+
+    def get_object(self, request, pk):
+        services._require(request.user)
+        return queries.get_plan(request.user, pk)
+
+    def get_context(self, request, plan):
+        occurrences, openable = queries.occurrences_of(request.user, plan)
+        schema = forms_engine.get_schema(plan.order_type.form_target)
+        return {
+            "plan": plan, "recurrence": describe_recurrence(plan),
+            "priority": dict(Priority.choices).get(plan.priority, plan.priority),
+            "occurrences": [(row, row.order_id in openable) for row in occurrences],
+            "occurrence_limit": queries.OCCURRENCE_ROWS,
+            "custom_values": forms_engine.display_values(schema, plan.fields, include_empty=False),
+            "entries": timeline.entries_for(plan, 200),
+        }
+
+
 class PlanEditView(ObjectEditView):
     template = "plans/plan_form.html"
 
@@ -86,14 +118,35 @@ class PlanEditView(ObjectEditView):
         return queries.get_plan(request.user, pk) if pk is not None else None
 
     def get_form(self, request, plan):
+        actor = request.user
         initial = None
         if plan is None:
-            initial = {"start_date": services.company_today(request.user.tenant)}
+            initial = {"start_date": services.company_today(actor.tenant)}
             for name in ("customer", "product"):
                 value = request.GET.get(name, "")
                 if value.isdigit() and len(value) < 19:
                     initial[name] = int(value)
-        return PlanForm(request.POST or None, actor=request.user, plan=plan, initial=initial)
+        order_type = self.order_type(request, plan)
+        if order_type is not None and initial is not None:
+            initial["order_type"] = order_type.pk
+        values = plan.fields if plan is not None and order_type is not None and order_type.pk == plan.order_type_id else {}
+        form = plan_form_class(order_type, values)(request.POST or None, actor=actor, plan=plan, initial=initial)
+        form.fields["order_type"].widget.attrs.update({
+            "hx-get": request.path, "hx-trigger": "change", "hx-target": "#plan-custom-fields",
+            "hx-select": "#plan-custom-fields", "hx-swap": "outerHTML"})
+        return form
+
+    @staticmethod
+    def order_type(request, plan):
+        """The type whose custom fields the form shows: the one posted or asked for (changing the select
+        reloads the fields), else the plan's; one the actor may not use shows none."""
+        value = request.POST.get("order_type") if request.method == "POST" else request.GET.get("order_type")
+        if value is None:
+            return plan.order_type if plan is not None else None
+        value = str(value)
+        if not (value.isdigit() and len(value) < 19):
+            return None
+        return usable_types(request.user).filter(pk=int(value)).first()
 
     def save(self, request, form, plan):
         if plan is None:
@@ -104,10 +157,12 @@ class PlanEditView(ObjectEditView):
         return _("Plan %(name)s saved.") % {"name": saved.name}
 
     def success_url(self, request, saved, created):
-        return reverse("plans:list")
+        return reverse("plans:detail", args=[saved.pk])
 
     def get_context(self, request, form, plan):
-        return {"form": form, "plan": plan, "title": _("Edit plan") if plan else _("New plan")}
+        order_type = self.order_type(request, plan)
+        return {"form": form, "plan": plan, "title": _("Edit plan") if plan else _("New plan"),
+                "order_type": order_type}
 
 
 class _PlanAction:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shouhou.core import forms_engine, object_tabs, timeline
+from shouhou.core import forms_engine, object_actions, object_tabs, timeline
 from shouhou.core.bounds import parse_id
 from shouhou.core.dialogs import can, finished, render_modal
 from shouhou.core.errors import DomainError, NotFound
@@ -282,6 +282,7 @@ def product_detail(request, pk):
         "reminder_url": reminder_url(),
         "reminders_tab": object_tabs.url("product", "reminders", request.user, product),
         "history_tab": object_tabs.url("product", "history", request.user, product),
+        "record_actions": object_actions.actions_for("product", request.user, product),
     })
 
 

@@ -151,7 +151,15 @@ ACCEPTED = [
     (one("time"), dt.time(8, 30, 15), "08:30:15"),
     (one("address"), {"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园1号",
                       "lat": "22.54", "lng": 113.95},
-     {"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园1号", "lat": 22.54, "lng": 113.95}),
+     {"province": "广东省", "city": "深圳市", "district": "南山区", "detail": "科技园1号", "lat": 22.54, "lng": 113.95,
+      "province_code": "440000", "city_code": "440300", "district_code": "440305"}),
+    # the region picker posts codes; names with variants (上海 / 上海市) match too
+    (one("address"), {"province": "310000", "city": "310100", "district": "310115", "detail": "张江路1号"},
+     {"province": "上海市", "city": "上海市", "district": "浦东新区", "detail": "张江路1号", "lat": None, "lng": None,
+      "province_code": "310000", "city_code": "310100", "district_code": "310115"}),
+    (one("address"), {"province": "上海", "city": "上海", "district": "浦东"},
+     {"province": "上海市", "city": "上海市", "district": "浦东新区", "detail": "", "lat": None, "lng": None,
+      "province_code": "310000", "city_code": "310100", "district_code": "310115"}),
     (one("address"), {"detail": "科技园1号"},
      {"province": "", "city": "", "district": "", "detail": "科技园1号", "lat": None, "lng": None}),
     (one("location"), {"lat": 22.5, "lng": 113.9, "address": "深圳湾"},
@@ -210,6 +218,8 @@ REFUSED = [
     (one("datetime"), "2026-03-01 25:00", "valid date and time"),
     (one("time"), "24:10", "valid time"),
     (one("address"), {"street": "x"}, "Unknown address parts"),
+    (one("address"), {"province": "火星省", "detail": "x"}, "Unknown province"),
+    (one("address"), {"province": "浙江省", "city": "深圳市"}, "is not a city of"),
     (one("address"), {"detail": "x", "lat": 22.5}, "both latitude and longitude"),
     (one("address"), {"detail": "x", "lat": 95, "lng": 100}, "between -90 and 90"),
     (one("address", rules={"need_detail": True}), {"province": "广东省"}, "detailed address"),
@@ -762,7 +772,8 @@ def test_form_cleans_into_engine_values(tenant, owner, media):
     assert values["phone"] == "13800138000" and values["region"] == ["gd", "sz", "ns"]
     assert values["power"] == 12.5 and values["visit"] == "2026-03-01T01:30:00+00:00" and values["slot"] == "08:15"
     assert values["site"] == {"province": "广东省", "city": "深圳市", "district": "", "detail": "科技园",
-                              "lat": 22.5, "lng": 113.9}
+                              "lat": 22.5, "lng": 113.9, "province_code": "440000", "city_code": "440300",
+                              "district_code": ""}
     assert values["spot"] == {"lat": 22.5, "lng": 113.9, "address": ""} and values["owner"] == owner.pk
     assert values["photos"][0] == old_photo and values["photos"][1]["name"] == "new.png"
     assert values["sign"]["content_type"] == "image/png"
@@ -973,3 +984,20 @@ def test_gin_index_operation_only_acts_on_postgresql():
     assert not index_exists()
     with pytest.raises(ValueError):
         AddGinIndexIfPostgres("t", "c", "n", opclass="gin_trgm_ops; DROP TABLE x")
+
+
+def test_address_picker_cascades_and_keeps_unmatched_stored_text(tenant):
+    """The address kind draws 省 / 市 / 区县 as the region picker (codes, the chosen levels' children), and an
+    address stored before the divisions were matched stays as it was until someone changes it."""
+    schema = as_parsed([{"key": "site", "label": "现场地址", "kind": "address"}])
+    stored = {"province": "上海市", "city": "上海市", "district": "浦东新区", "detail": "张江路1号",
+              "province_code": "310000", "city_code": "310100", "district_code": "310115"}
+    html = str(build_form(schema, {"site": stored})())
+    for fragment in ('data-region-level="province"', 'data-region-level="city"', 'data-region-level="district"',
+                     'data-address-block', 'value="310115" selected', ">黄浦区<", "form-select"):
+        assert fragment in html, fragment
+    old = {"province": "火星", "city": "", "district": "", "detail": "1号", "lat": None, "lng": None}
+    assert "火星 (to fix)" in str(build_form(schema, {"site": old})())
+    assert validate_values(schema, {"site": old}, previous={"site": old})["site"]["province"] == "火星"
+    with pytest.raises(ValidationFailed):
+        validate_values(schema, {"site": {**old, "province": "木星"}}, previous={"site": old})

@@ -85,8 +85,8 @@ def test_every_status_and_flag(company):
     orders = WorkOrder.objects.all()
     assert orders.count() == ORDERS
     assert set(orders.values_list("status", flat=True)) == {
-        Status.PENDING, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.FINISHED, Status.CLOSED,
-        Status.CANCELLED}
+        Status.PENDING, Status.POOLED, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.FINISHED,
+        Status.CLOSED, Status.CANCELLED}
     still_open = orders.filter(status__in=flow.OPEN_STATUSES)
     for name in OPEN_FLAGS:
         assert still_open.filter(**{name: True}).exists(), name
@@ -254,3 +254,18 @@ def test_five_auto_assignment_rules(company):
     assert len(rules) == 5 and all(rule.is_enabled for rule in rules)
     assert {rule.target_kind for rule in rules} == {"user", "team_round_robin", "team_least_loaded",
                                                     "best_candidate"}
+
+
+def test_skills_positions_and_the_pool(company):
+    """Engineers with skills and recent positions around 上海 and 杭州; the pool on, with orders in it."""
+    from shouhou.accounts.models import Skill, User
+    from shouhou.core import company_settings
+    from shouhou.demo import dispatch as dispatch_demo
+
+    assert set(Skill.objects.values_list("name", flat=True)) >= set(dispatch_demo.DEMO_SKILLS)
+    assert set(User.objects.filter(skills__name="空调维修").values_list("name", flat=True)) >= {"李强", "高峰"}
+    placed = User.objects.filter(teams__name__in=["上海一组", "上海二组", "杭州组"]).exclude(last_latitude=None)
+    assert placed.filter(teams__name__startswith="上海").exists() and placed.filter(teams__name="杭州组").exists()
+    assert company_settings.get("workorder.pool_enabled")
+    pooled = WorkOrder.objects.filter(status=Status.POOLED)
+    assert 1 <= pooled.count() <= dispatch_demo.POOL_ORDERS and all(order.assignee_id is None for order in pooled)

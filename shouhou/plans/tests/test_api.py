@@ -102,3 +102,14 @@ def test_a_user_who_may_not_create_work_orders_gets_403(tenant, factories):
     assert not permissions.has_perm(nobody, "workorder.create")
     assert Api(nobody).get("/plans").status_code == 403
     assert Api(nobody).send("post", "/plans", {}).status_code in (400, 403)
+
+
+def test_planned_time_in_and_out(owner, body):
+    api = Api(owner)
+    assert api.send("post", "/plans", {**body, "planned_time": "25:00"}).status_code == 400
+    assert not Plan.objects.exists()
+    plan = api.send("post", "/plans", {**body, "planned_time": "14:30"}).json()
+    assert plan["planned_time"] == "14:30"
+    changed = api.send("patch", f"/plans/{plan['id']}", {"planned_time": "08:05"})
+    assert changed.status_code == 200 and changed.json()["planned_time"] == "08:05"
+    assert api.send("post", "/plans", {**body, "name": "默认时间"}).json()["planned_time"] == "09:00"

@@ -44,5 +44,5 @@ def test_two_concurrent_runners_create_each_occurrence_once(tenant, owner, facto
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(results) == [0, 0, 0, 6], results
+    assert all(isinstance(result, int) for result in results) and sum(results) == 6, results
     assert PlanOccurrence.objects.count() == 6 == WorkOrder.objects.count()

@@ -12,10 +12,11 @@ def _form(f, **values):
             "days_ahead": "0", "dispatch_mode": "assignee", "assignee": f.actor.pk, **values}
 
 
-class TestPlanPages(views.ListPage, views.CreatePage, views.EditPage, views.DeletePage):
+class TestPlanPages(views.ListPage, views.DetailPage, views.CreatePage, views.EditPage, views.DeletePage):
     model = Plan
     refused = ("workorder.create",)
     list_url, create_url, edit_url, delete_url = "plans:list", "plans:create", "plans:edit", "plans:delete"
+    detail_url = "plans:detail"
 
     def make(self, f):
         return f.plans.plan(name=self.unique("表面计划"))

@@ -233,7 +233,10 @@
       bar.insertBefore(button, status);
       button.addEventListener("click", function () {
         var query = ["province", "city", "district", "detail"].map(function (name) {
-          return name + "=" + encodeURIComponent(part[name] ? part[name].value : "");
+          var input = part[name];
+          // the region picker's selects hold codes: the geocoder reads the names they show
+          var value = !input ? "" : input.tagName === "SELECT" ? (input.value && input.selectedOptions[0] ? input.selectedOptions[0].text : "") : input.value;
+          return name + "=" + encodeURIComponent(value);
         }).join("&");
         button.disabled = true;
         status.textContent = T.locating;

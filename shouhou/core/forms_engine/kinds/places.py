@@ -12,6 +12,8 @@ from shouhou.core.validators import control_character_message, find_control_char
 from .base import FieldError, Kind, Rule, base_form_kwargs, cell_text, register, to_decimal
 
 ADDRESS_PARTS = ("province", "city", "district", "detail")
+REGION_PARTS = ("province", "city", "district")
+CODE_KEYS = tuple(f"{part}_code" for part in REGION_PARTS)
 PART_LIMITS = {"province": 30, "city": 30, "district": 30, "detail": 200}
 POINT_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，]\s*(-?\d+(?:\.\d+)?)\s*(.*)$", re.S)
 
@@ -24,6 +26,9 @@ class AddressValue(BaseModel):
     detail: str = ""
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
+    province_code: str = Field("", description="GB/T 2260 code of the province (set by the server)")
+    city_code: str = Field("", description="GB/T 2260 code of the city")
+    district_code: str = Field("", description="GB/T 2260 code of the district")
 
 
 class LocationValue(BaseModel):
@@ -68,6 +73,25 @@ def _object(value):
     return value
 
 
+def _regions(address, previous):
+    """The region parts matched against the administrative divisions (core.regions: names, variants such
+    as 上海 / 上海市, or GB/T 2260 codes): canonical names with their codes. An unmatched part is an error,
+    unless it is the text stored before the divisions were matched (it stays, without codes, to be fixed)."""
+    from shouhou.core import regions
+
+    given = [address[part] for part in REGION_PARTS]
+    if not any(given):
+        return {}
+    found = regions.match(*given)
+    if found.errors:
+        before = previous if isinstance(previous, dict) else {}
+        if given == [str(before.get(part) or "") for part in REGION_PARTS]:
+            return {}
+        raise FieldError(next(iter(found.errors.values())))
+    values = found.values()
+    return {**{part: values[part] for part in REGION_PARTS}, **{key: values[key] for key in CODE_KEYS}}
+
+
 class PartsWidget(forms.MultiWidget):
     """Sub-inputs for the parts of a dict value, in `parts` order."""
 
@@ -79,16 +103,58 @@ class PartsWidget(forms.MultiWidget):
 
 
 class AddressWidget(PartsWidget):
+    """省 / 市 / 区县 as the cascading region picker (core/regions.js: each select posts a GB/T 2260 code and
+    loads the next level), the detailed address, and the coordinates the map picker fills."""
+
     parts = (*ADDRESS_PARTS, "lat", "lng")
+    template_name = "core/forms_engine/widgets/address.html"
 
     def __init__(self, attrs=None):
-        labels = (_("Province"), _("City"), _("District"), _("Detailed address"))
-        inputs = [forms.TextInput(attrs={"placeholder": label, "data-address-part": part})
-                  for part, label in zip(ADDRESS_PARTS, labels, strict=True)]
+        labels = (_("Province"), _("City"), _("District"))
+        inputs = [forms.Select(attrs={"aria-label": label, "data-address-part": part, "data-region-level": part})
+                  for part, label in zip(REGION_PARTS, labels, strict=True)]
+        inputs.append(forms.TextInput(attrs={"placeholder": _("Detailed address"), "data-address-part": "detail"}))
         # Coordinates are filled by the map picker script (static JS), not typed.
         inputs += [forms.HiddenInput(attrs={"data-address-part": "lat"}),
                    forms.HiddenInput(attrs={"data-address-part": "lng"})]
         super().__init__(inputs, attrs)
+
+    def decompress(self, value):
+        value = value or {}
+        # a stored address shows its codes (the selects' values); one without codes, its names
+        return [value.get(f"{part}_code") or value.get(part) if part in REGION_PARTS else value.get(part)
+                for part in self.parts]
+
+    def get_context(self, name, value, attrs):
+        values = value if isinstance(value, list) else self.decompress(value)
+        self.bind_regions([str(v or "").strip() for v in values[:3]])
+        context = super().get_context(name, values, attrs)
+        for sub in context["widget"]["subwidgets"][:3]:  # the form's "form-control" is a select's "form-select"
+            css = sub["attrs"].get("class", "").replace("form-control", "").strip()
+            sub["attrs"]["class"] = f"{css} form-select".strip()
+        return context
+
+    def bind_regions(self, current):
+        """Options of the three selects: every province, the chosen province's cities, the chosen city's
+        districts; a stored name that matches nothing stays as an option marked 待修正."""
+        from django.urls import reverse
+        from django.utils.translation import gettext
+
+        from shouhou.core import regions
+
+        found = regions.match(*current)
+        nodes = [found.province, found.city, found.district]
+        parents = [None, nodes[0], nodes[1]]
+        url = reverse("core:regions")
+        for index, widget in enumerate(self.widgets[:3]):
+            options = [("", gettext("(choose)"))]
+            if index == 0 or parents[index] is not None:
+                options += [(child.code, child.name)
+                            for child in regions.children(parents[index].code if parents[index] else None)]
+            if nodes[index] is None and current[index] and not regions.get(current[index]):
+                options.append((current[index], gettext("%(name)s (to fix)") % {"name": current[index]}))
+            widget.choices = options
+            widget.attrs["data-region-url"] = url
 
 
 class LocationWidget(PartsWidget):
@@ -132,10 +198,12 @@ class Address(Kind):
 
     def clean(self, field, value, previous=None):
         value = _object(value)
-        unknown = set(value) - {*ADDRESS_PARTS, "lat", "lng"}
+        unknown = set(value) - {*ADDRESS_PARTS, *CODE_KEYS, "lat", "lng"}
         if unknown:
             raise FieldError(_("Unknown address parts: %(parts)s.") % {"parts": ", ".join(sorted(unknown))})
-        address = {part: _part(value.get(part), PART_LIMITS[part]) for part in ADDRESS_PARTS}
+        address = {part: _part(value.get(part) or (value.get(f"{part}_code") if part in REGION_PARTS else ""),
+                               PART_LIMITS[part]) for part in ADDRESS_PARTS}
+        address.update(_regions(address, previous))
         address["lat"], address["lng"] = clean_point(value.get("lat"), value.get("lng"))
         if field.rule("need_detail") and not address["detail"]:
             raise FieldError(_("Enter the detailed address."))
