@@ -36,3 +36,8 @@ class WorkordersConfig(AppConfig):
         from .services import timeouts
 
         deadlines.register(timeouts.TIMEOUTS)  # node timeouts of work orders, swept by core.tasks
+
+        from . import fees
+        from .services import receipt_lines
+
+        fees.register_fees_provider(receipt_lines.FEES)  # 合计费用 from the receipt's parts and services
