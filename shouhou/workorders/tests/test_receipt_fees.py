@@ -195,3 +195,58 @@ def test_old_parts_go_to_the_defective_warehouse(shop, factories):
 
 def test_the_fees_provider_is_registered():
     assert fees.fees_provider() is not None
+
+
+# --- API ---------------------------------------------------------------------------------------------------
+
+def api(user):
+    from shouhou.core.testing import api_client_for
+
+    return api_client_for(user)
+
+
+def post(client, path, data):
+    import json
+
+    return client.post(path, json.dumps(data), content_type="application/json")
+
+
+def test_api_complete_with_parts_and_services_answers_fees(shop, owner):
+    client = api(shop.engineer)
+    path = f"/api/v1/work-orders/{shop.order.pk}/complete"
+    short = post(client, path, {"content": "x", "parts": [{"part_id": shop.part.pk, "quantity": "9"}]})
+    assert short.status_code == 400 and "parts.0.quantity" in short.json()["details"]
+    foreign = post(client, path, {"content": "x", "service_items": [{"service_item_id": 10 ** 12, "quantity": "1"}]})
+    assert foreign.status_code == 400 and "service_items.0.service_item_id" in foreign.json()["details"]
+    bad = post(client, path, {"content": "x", "parts": [{"part_id": shop.part.pk, "quantity": "-1"}]})
+    assert bad.status_code == 400
+    done = post(client, path, {"content": "x", "parts": [{"part_id": shop.part.pk, "quantity": "2"}],
+                               "service_items": [{"service_item_id": shop.item.pk, "quantity": "1"}]})
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["status"] == "finished"
+    assert Decimal(body["fees"]["total_amount"]) == Decimal("280.00")
+    assert [(line["kind"], Decimal(line["line_total"]), line["warranty"]) for line in body["fees"]["lines"]] == [
+        ("part", Decimal("200.00"), "in"), ("service", Decimal("80.00"), "in")]
+    records = api(owner).get(f"/api/v1/service-records?work_order_id={shop.order.pk}").json()
+    assert records["count"] == 1 and records["results"][0]["order_number"] == shop.order.number
+    export = api(owner).get("/api/v1/service-records/export?q=" + shop.order.number)
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_api_pricing_rules_crud(shop, owner):
+    client = api(owner)
+    created = post(client, "/api/v1/pricing-rules", {"name": "保内备件免费", "applies_to": "parts", "warranty": "in",
+                                                     "effect": "free", "priority": 1})
+    assert created.status_code == 201, created.content
+    rule_id = created.json()["id"]
+    bad = post(client, "/api/v1/pricing-rules", {"name": "x", "effect": "discount", "value": "150"})
+    assert bad.status_code == 400 and "value" in bad.json()["details"]
+    tag = post(client, "/api/v1/pricing-rules", {"name": "y", "customers": "tag"})
+    assert tag.status_code == 400 and "customer_tag" in tag.json()["details"]
+    changed = client.patch(f"/api/v1/pricing-rules/{rule_id}", '{"priority": 5}', content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["priority"] == 5
+    assert client.get("/api/v1/pricing-rules").json()["count"] == 1
+    assert api(shop.engineer).delete(f"/api/v1/pricing-rules/{rule_id}").status_code == 403
+    assert client.delete(f"/api/v1/pricing-rules/{rule_id}").status_code == 204
+    assert client.get(f"/api/v1/pricing-rules/{rule_id}").status_code == 404
