@@ -282,6 +282,7 @@ def product_detail(request, pk):
         "reminder_url": reminder_url(),
         "reminders_tab": object_tabs.url("product", "reminders", request.user, product),
         "history_tab": object_tabs.url("product", "history", request.user, product),
+        "parts_tab": object_tabs.url("product", "parts_used", request.user, product),
     })
 
 

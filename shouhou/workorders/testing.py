@@ -85,6 +85,8 @@ for _name in ("approval_approve", "approval_refuse", "approval_withdraw"):
     route_params(f"workorders:{_name}", approval_id=APPROVAL)
 route_params("workorders:orders_for_customer", customer_id="customers.Customer")
 route_params("workorders:orders_for_product", product_id="products.Product")
+route_params("workorders:parts_for_customer", customer_id="customers.Customer")
+route_params("workorders:parts_for_product", product_id="products.Product")
 for _name in ("type_form", "type_flow", "type_receipt", "type_components", "type_teams", "type_toggle",
               "type_move", "type_delete"):
     route_params(f"workorders:{_name}", type_id=TYPE)
