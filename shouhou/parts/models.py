@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.core.models import TenantModel
 
@@ -307,8 +308,8 @@ class PricingRule(TenantModel):
 
     class Warranty(models.TextChoices):
         ANY = "any", _("In or out of warranty")
-        IN = "in", _("In warranty")
-        OUT = "out", _("Out of warranty")
+        IN = "in", pgettext_lazy("pricing", "In warranty")
+        OUT = "out", pgettext_lazy("pricing", "Out of warranty")
 
     class Customers(models.TextChoices):
         ANY = "any", _("Every customer")
