@@ -26,6 +26,7 @@ from shouhou.core.tenancy import tenant_context
 from shouhou.system import services as system_services
 
 from . import customers as customer_demo
+from . import fees as fees_demo
 from . import parts as parts_demo
 from . import plans as plan_demo
 from . import products as product_demo
@@ -255,6 +256,7 @@ def seed_business_data(owner, teams, scale):
     customer_demo.seed_reminders(owner, customers=customers, products=products)
     workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
     parts_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()}, scale=scale)
+    fees_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()})
     plan_demo.seed(owner, customers=customers, products=products)
 
 
