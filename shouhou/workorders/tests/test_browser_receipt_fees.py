@@ -54,6 +54,13 @@ def test_engineer_completes_an_order_with_parts_on_the_phone(phone, page, tenant
     level = StockLevel.objects.get(part=part, holder=engineer)
     assert (level.quantity, level.reserved) == (Decimal(3), Decimal(2))  # the draft holds them (不可用数量)
 
+    login(page, owner.phone, DEMO_PASSWORD)  # the console's 完成 dialog shows the same draft, priced
+    from django.urls import reverse
+
+    page.goto(reverse("workorders:action_complete", args=[order.pk]))
+    assert page.locator(".rl-total strong").inner_text().replace(",", "") == "¥155.00"
+    shot(page, "fees-console-complete-dialog")
+
     phone.goto(f"/m/orders/{order.pk}/receipt/")
     assert phone.locator(".rl-total strong").inner_text().replace(",", "") == "¥155.00"  # 0 + 35 + 120
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -74,9 +81,9 @@ def test_engineer_completes_an_order_with_parts_on_the_phone(phone, page, tenant
     assert "¥155.00" in phone.locator("[data-m-fee-total]").inner_text()
     shot(phone, "fees-phone-order")
 
-    login(page, owner.phone, DEMO_PASSWORD)
     page.goto(f"/work-orders/{order.pk}/")
     page.click("button[data-bs-target='#tab-receipt']")
+    page.wait_for_selector("#tab-receipt.show .wo-fees")
     assert "¥155.00" in page.locator(".wo-fees").inner_text()
     shot(page, "fees-console-order")
     page.goto("/parts/service-records/")

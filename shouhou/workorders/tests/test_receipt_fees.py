@@ -274,3 +274,27 @@ def test_demo_fees(factories, owner):
     records = ServiceRecord.objects.count()
     fees_demo.seed(owner, users=users)
     assert ServiceRecord.objects.count() == records
+
+
+def test_statements_of_a_completion_with_parts_and_services(shop):
+    """A completion with one part and one service item: the no-parts completion's 14 (PostgreSQL) plus the
+    lines' reads (the part, the service item, the pricing rules), the stock row locked, its movement and
+    update, the service record and the receipt's bookkeeping — pinned so it cannot creep."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(shop.engineer)
+    client.get("/api/v1/work-orders/counts")
+    body = {"content": "x", "parts": [{"part_id": shop.part.pk, "quantity": "1"}],
+            "service_items": [{"service_item_id": shop.item.pk, "quantity": "1"}]}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(f"/api/v1/work-orders/{shop.order.pk}/complete", json.dumps(body),
+                               content_type="application/json")
+    assert response.status_code == 200, response.content
+    print("statements:", len(captured))
+    assert len(captured) <= EXPECTED_WITH_LINES[connection.vendor]
+
+
+EXPECTED_WITH_LINES = {"postgresql": 40, "sqlite": 27}
