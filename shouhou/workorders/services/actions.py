@@ -105,7 +105,8 @@ def complete(*, actor, order, content, attachments=(), signature=None, fields=No
     receipt = kernel.receipt_of(order)
     values = receipts.clean_receipt(actor, order, receipt, content=content, attachments=attachments,
                             signature=signature, fields=fields, final=True)
-    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts)
+    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts,
+                                previous=receipt.lines if receipt is not None else ())
     values["lines"] = (receipt.lines if receipt is not None else []) if lines is None else lines
     receipts.log_overrides(actor, order, lines)
     lat, lng = locations.clean_position(latitude, longitude)

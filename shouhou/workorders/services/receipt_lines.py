@@ -82,11 +82,14 @@ def _overrides_of(raw, prefix, errors):
     return unit_price, discount, reason
 
 
-def clean(actor, order, *, parts=None, service_items=None, old_parts=None):
+def clean(actor, order, *, parts=None, service_items=None, old_parts=None, previous=()):
     """Priced lines (dicts) from the surfaces' input, or None when no list was given at all (keep the
-    receipt's lines). Raises ValidationFailed with every error ("parts.<i>.quantity" …)."""
+    receipt's lines). A list left out (None) keeps `previous`'s lines of its kind. Raises
+    ValidationFailed with every error ("parts.<i>.quantity" …)."""
     if parts is None and service_items is None and old_parts is None:
         return None
+    kept = [line for line in previous or () if {PART: parts, SERVICE: service_items, OLD_PART: old_parts}
+            .get(line.get("kind"), []) is None]
     errors = {}
     raw_parts = _list(parts, "parts", errors)
     raw_items = _list(service_items, "service_items", errors)
@@ -136,7 +139,8 @@ def clean(actor, order, *, parts=None, service_items=None, old_parts=None):
                       "unit": line.part.unit, "quantity": str(line.quantity), "serials": line.serials})
     if errors:
         raise ValidationFailed(details=errors)
-    return lines
+    order_of_kinds = {PART: 0, SERVICE: 1, OLD_PART: 2}
+    return sorted(lines + kept, key=lambda line: order_of_kinds[line["kind"]])
 
 
 def _as_json(line, serials, reason):

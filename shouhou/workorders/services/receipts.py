@@ -116,7 +116,8 @@ def save_receipt_draft(*, actor, order, content="", attachments=(), signature=No
         raise flow.NotAllowed(_("The receipt has already been submitted."))
     values = clean_receipt(actor, order, receipt, content=content, attachments=attachments, signature=signature,
                             fields=fields, final=False)
-    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts)
+    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts,
+                                previous=receipt.lines if receipt is not None else ())
     if lines is not None:
         values["lines"] = lines
         log_overrides(actor, order, lines)
