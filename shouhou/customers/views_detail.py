@@ -86,6 +86,7 @@ def customer_detail(request, pk):
         "note_form": NoteForm(),
         "quick_links": _quick_links(actor, customer),
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
+        "parts_tab": object_tabs.url("customer", "parts_used", actor, customer),
         "reminders_tab": {"url": reminders_tab, "count": object_tabs.count("customer", "reminders", customer)} if reminders_tab else None,
         "can": policy.can(actor, customer, "edit", "delete", "remind", "sms"),
     })

@@ -28,6 +28,7 @@ from shouhou.system import services as system_services
 from . import customers as customer_demo
 from . import dispatch as dispatch_demo
 from . import dispatch_rules as dispatch_rule_demo
+from . import fees as fees_demo
 from . import parts as parts_demo
 from . import plans as plan_demo
 from . import products as product_demo
@@ -258,6 +259,7 @@ def seed_business_data(owner, teams, scale):
     workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
     parts_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()}, scale=scale)
     dispatch_demo.seed(owner)
+    fees_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()})
     plan_demo.seed(owner, customers=customers, products=products)
     dispatch_rule_demo.seed(owner, teams=teams)
 

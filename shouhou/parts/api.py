@@ -604,3 +604,9 @@ router.add_router("/stock", stock_router)
 router.add_router("/requisitions", requisitions_router)
 router.add_router("/returns", returns_router)
 router.add_router("/service-items", items_router)
+
+# 收费标准 and 服务记录 (issue 11)
+from .pricing_api import pricing_router, records_router  # noqa: E402
+
+router.add_router("/pricing-rules", pricing_router)
+router.add_router("/service-records", records_router)

@@ -54,3 +54,12 @@ class PartsFactory:
         n = next(_seq)
         return services.create_service_item(actor=self.actor, name=name or f"测试服务{n}",
                                             number=number or f"FW{n:05d}", **values)
+
+    def pricing_rule(self, *, name=None, **values):
+        """A pricing rule (收费标准), by default: parts free in warranty."""
+        from shouhou.parts import services
+
+        values.setdefault("applies_to", "parts")
+        values.setdefault("warranty", "in")
+        values.setdefault("effect", "free")
+        return services.create_pricing_rule(actor=self.actor, name=name or f"测试规则{next(_seq)}", **values)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm
 
 from . import queries
-from .models import Warehouse
+from .models import PricingRule, Warehouse
 
 LINE_ROWS = 5
 PRICE = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "required": False}
@@ -206,3 +206,33 @@ class CategoryForm(ConsoleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent_id"].choices = _blank(queries.category_choices(), "—")
+
+
+class PricingRuleForm(ConsoleForm):
+    """收费标准的规则 (issue 11): the fields of models.PricingRule."""
+
+    name = forms.CharField(label=_("Rule name"), max_length=50)
+    priority = forms.IntegerField(label=_("Priority"), min_value=0, max_value=9999, initial=100,
+                                  help_text=_("Rules are tried from the smallest number up; the first that matches prices the line."))
+    applies_to = forms.ChoiceField(label=_("Applies to"), choices=PricingRule.AppliesTo.choices, initial="all")
+    part_category_id = forms.TypedChoiceField(label=_("Part category"), coerce=int, empty_value=None, required=False)
+    service_category = forms.CharField(label=_("Service item category"), max_length=50, required=False)
+    warranty = forms.ChoiceField(label=_("Warranty state"), choices=PricingRule.Warranty.choices, initial="any")
+    customers = forms.ChoiceField(label=_("Customers"), choices=PricingRule.Customers.choices, initial="any")
+    customer_tag = forms.CharField(label=_("Customer tag"), max_length=30, required=False,
+                                   help_text=_("e.g. 合同客户"))
+    effect = forms.ChoiceField(label=_("Effect"), choices=PricingRule.Effect.choices, initial="free")
+    value = forms.DecimalField(label=_("Value"), help_text=_("The percentage, or the fixed unit price."), **PRICE)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .queries import category_choices
+
+        self.fields["part_category_id"].choices = [("", _("Any part category"))] + category_choices()
+
+    @staticmethod
+    def initial_for(rule):
+        keys = ("name", "priority", "applies_to", "service_category", "warranty", "customers", "customer_tag",
+                "effect", "value", "enabled")
+        return {**{key: getattr(rule, key) for key in keys}, "part_category_id": rule.part_category_id}

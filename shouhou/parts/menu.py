@@ -13,3 +13,5 @@ register_nav("parts", _("Requisitions"), "parts:requisitions", perm="stock.reque
 register_nav("parts", _("Returns"), "parts:returns", perm="stock.request", order=55)
 register_nav("parts", _("Personal stock"), "parts:personal", perm="stock.view", order=60)
 register_nav("parts", _("Service items"), "parts:items", perm="service_item.view", order=70)
+register_nav("parts", _("Pricing rules"), "parts:pricing", perm="service_item.view", order=75)
+register_nav("parts", _("Service records"), "parts:service_records", perm="service_item.view", order=80)

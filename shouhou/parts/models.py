@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.core.models import TenantModel
 
@@ -292,3 +293,87 @@ class ServiceItem(TenantModel):
 
     def __str__(self):
         return self.name
+
+
+class PricingRule(TenantModel):
+    """收费标准的规则 (issue 11): what a receipt line costs the customer, by warranty state (保内/保外), the
+    kind of line (parts, service items), their category and the customer. The enabled rules are tried in
+    priority order (the smallest first) and the first that matches a line prices it
+    (parts.pricing.quote); a line no rule matches is charged at its sale price."""
+
+    class AppliesTo(models.TextChoices):
+        PARTS = "parts", _("Parts")
+        SERVICES = "services", _("Service items")
+        ALL = "all", _("Parts and service items")
+
+    class Warranty(models.TextChoices):
+        ANY = "any", _("In or out of warranty")
+        IN = "in", pgettext_lazy("pricing", "In warranty")
+        OUT = "out", pgettext_lazy("pricing", "Out of warranty")
+
+    class Customers(models.TextChoices):
+        ANY = "any", _("Every customer")
+        TAG = "tag", _("Customers with the tag")
+
+    class Effect(models.TextChoices):
+        FREE = "free", _("Free")
+        PERCENT = "percent", _("Percent of the sale price")
+        FIXED = "fixed", _("Fixed unit price")
+        DISCOUNT = "discount", _("Discount (%)")
+
+    name = models.CharField(_("rule name"), max_length=50)
+    priority = models.PositiveIntegerField(_("priority"), default=100,
+                                           help_text=_("Rules are tried from the smallest number up."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    applies_to = models.CharField(_("applies to"), max_length=20, choices=AppliesTo.choices, default=AppliesTo.ALL)
+    part_category = models.ForeignKey(PartCategory, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="+", verbose_name=_("part category"))
+    service_category = models.CharField(_("service item category"), max_length=50, blank=True)
+    warranty = models.CharField(_("warranty state"), max_length=10, choices=Warranty.choices, default=Warranty.ANY)
+    customers = models.CharField(_("customers"), max_length=10, choices=Customers.choices, default=Customers.ANY)
+    customer_tag = models.CharField(_("customer tag"), max_length=30, blank=True)
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, default=Effect.FREE)
+    value = models.DecimalField(_("value"), default=ZERO, **MONEY)
+
+    class Meta:
+        verbose_name = _("pricing rule")
+        verbose_name_plural = _("pricing rules")
+        ordering = ["priority", "id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="uniq_pricing_rule_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceRecord(TenantModel):
+    """服务记录 (SVC-03): the ledger of service items used on work orders. Completing an order writes a row
+    per service line (工单销售); reopening it writes the reversing rows (quantity negated)."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", _("Work-order sale")
+        REVERSAL = "reversal", _("Reversed (order reopened)")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SALE)
+    service_item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="records",
+                                     verbose_name=_("service item"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price"), default=ZERO, **MONEY)
+    amount = models.DecimalField(_("amount"), default=ZERO, **MONEY)
+    work_order = models.ForeignKey("workorders.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("work order"))
+    order_number = models.CharField(_("work-order number"), max_length=40, blank=True)
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("customer"))
+    product = models.ForeignKey("products.Product", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("product"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("operator"))
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.service_item} × {self.quantity}"

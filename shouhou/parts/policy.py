@@ -12,6 +12,7 @@ ACTIONS = {
     "part.import": "part.import",
     "service_item.create": "service_item.create", "service_item.edit": "service_item.edit",
     "service_item.delete": "service_item.delete",
+    "pricing.manage": "service_item.edit",  # the pricing rules (收费标准) belong with the price list
     "warehouse.manage": "stock.warehouses",
     "stock.move": "stock.manage",
     "request.create": "stock.request",

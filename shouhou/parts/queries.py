@@ -11,8 +11,10 @@ from shouhou.core import permissions
 from .models import (
     Part,
     PartCategory,
+    PricingRule,
     SerialUnit,
     ServiceItem,
+    ServiceRecord,
     StockLevel,
     StockMovement,
     StockRequest,
@@ -208,3 +210,46 @@ def get_request(actor, pk, kind=None):
 
 def serial_units(actor):
     return SerialUnit.objects.filter(_place_condition(actor) | Q(warehouse__isnull=True, holder__isnull=True))
+
+
+# --- pricing rules and service records (issue 11) -------------------------------------------------------
+
+def pricing_rules(actor):
+    """The company's pricing rules (收费标准), for an actor who may see the price list."""
+    if not permissions.has_perm(actor, "service_item.view"):
+        return PricingRule.objects.none()
+    return PricingRule.objects.select_related("part_category")
+
+
+def get_pricing_rule(actor, pk):
+    permissions.require(actor, "service_item.view")
+    return permissions.get_visible_or_404(pricing_rules(actor), pk=pk)
+
+
+def service_records(actor):
+    """服务记录 (SVC-03): the service items used on work orders, company-wide for whoever may see the
+    service items (the records carry no more than the order's number)."""
+    if not permissions.has_perm(actor, "service_item.view"):
+        return ServiceRecord.objects.none()
+    return ServiceRecord.objects.select_related("service_item", "actor")
+
+
+def service_record_search(text):
+    text = (text or "").strip()
+    if not text:
+        return Q()
+    return (Q(service_item__name__icontains=text) | Q(service_item__number__icontains=text)
+            | Q(order_number__icontains=text))
+
+
+def parts_used_on(actor, *, customer=None, product=None):
+    """The movements of parts used on the orders of a customer or product (their 备件 tab), newest first;
+    reversals included, so a reopened order reads as given back."""
+    if not permissions.has_perm(actor, "part.view"):
+        return StockMovement.objects.none()
+    rows = StockMovement.objects.filter(kind=StockMovement.Kind.USED_ON_ORDER).select_related("part", "actor")
+    if customer is not None:
+        rows = rows.filter(customer=customer)
+    if product is not None:
+        rows = rows.filter(product=product)
+    return rows.order_by("-created_at", "-id")

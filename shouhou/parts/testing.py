@@ -16,6 +16,7 @@ def parts_data(tenant, owner, marker):
     services.create_requisition(actor=owner, warehouse_id=warehouse.pk, lines=[{"part_id": part.pk, "quantity": 1}],
                                 note=f"{marker}申领")
     services.create_service_item(actor=owner, name=f"{marker}服务", number=f"FW-{tenant.pk}")
+    services.create_pricing_rule(actor=owner, name=f"{marker}保内免费", warranty="in", effect="free")
 
 
 for name in ("parts:part_detail", "parts:part_edit", "parts:part_delete"):
@@ -41,3 +42,7 @@ for kind in ("requisition", "return"):
         route_params(f"api:{action}_{kind}", request_id="parts.StockRequest")
 for name in ("get_service_item", "update_service_item", "delete_service_item"):
     route_params(f"api:parts_{name}", item_id="parts.ServiceItem")
+for name in ("parts:pricing_edit", "parts:pricing_delete"):
+    route_params(name, pk="parts.PricingRule")
+for name in ("get_pricing_rule", "update_pricing_rule", "delete_pricing_rule"):
+    route_params(f"api:parts_{name}", rule_id="parts.PricingRule")

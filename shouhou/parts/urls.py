@@ -2,7 +2,7 @@ from django.urls import path
 
 from shouhou.core.importer import import_urls
 
-from . import views
+from . import pricing_views, views
 from .importers import PartImporter
 
 app_name = "parts"
@@ -39,4 +39,10 @@ urlpatterns = [
     path("service-items/new/", views.ServiceItemEditView.as_view(), name="item_create"),
     path("service-items/<int:pk>/edit/", views.ServiceItemEditView.as_view(), name="item_edit"),
     path("service-items/<int:pk>/delete/", views.ServiceItemDeleteView.as_view(), name="item_delete"),
+    # 收费标准 and 服务记录 (issue 11)
+    path("pricing-rules/", pricing_views.PricingRuleListView.as_view(), name="pricing"),
+    path("pricing-rules/new/", pricing_views.PricingRuleEditView.as_view(), name="pricing_create"),
+    path("pricing-rules/<int:pk>/edit/", pricing_views.PricingRuleEditView.as_view(), name="pricing_edit"),
+    path("pricing-rules/<int:pk>/delete/", pricing_views.PricingRuleDeleteView.as_view(), name="pricing_delete"),
+    path("service-records/", pricing_views.ServiceRecordListView.as_view(), name="service_records"),
 ]

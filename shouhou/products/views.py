@@ -283,6 +283,7 @@ def product_detail(request, pk):
         "reminders_tab": object_tabs.url("product", "reminders", request.user, product),
         "history_tab": object_tabs.url("product", "history", request.user, product),
         "record_actions": object_actions.actions_for("product", request.user, product),
+        "parts_tab": object_tabs.url("product", "parts_used", request.user, product),
     })
 
 

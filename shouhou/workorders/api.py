@@ -19,8 +19,10 @@ from shouhou.core.api_types import (
     Id,
     Latitude,
     Longitude,
+    Money,
     MultilineNonBlank,
     NonBlank,
+    Quantity,
     Version,
     comma_list_pattern,
 )
@@ -28,7 +30,7 @@ from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, pagin
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.text_guard import MultilineStr
 
-from . import dispatch_rules_api, flow, policy
+from . import dispatch_rules_api, fees, flow, policy
 from .models import Priority
 from .models import Status as OrderStatus
 from .queries import approvals as approval_queries
@@ -193,6 +195,28 @@ class ReceiptOut(Schema):
     submitted_at: datetime | None
 
 
+class FeeLineOut(Schema):
+    kind: Literal["part", "service"]
+    id: int
+    number: str
+    name: str
+    unit: str
+    quantity: Decimal
+    serials: list[str]
+    sale_price: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    line_total: Decimal
+    warranty: Literal["in", "out"]
+    rule: str
+    override_reason: str
+
+
+class FeesOut(Schema):
+    lines: list[FeeLineOut]
+    total_amount: Decimal
+
+
 class WorkOrderDetailOut(WorkOrderOut):
     collaborators: list[RefOut]
     actions: list[str] = Field(description=(
@@ -200,6 +224,13 @@ class WorkOrderDetailOut(WorkOrderOut):
         "on, you handle work orders, the order is in your part of the pool (WOSET-P5) and you are under today's "
         "claim cap (WOSET-P7)"))
     receipt: ReceiptOut | None
+    fees: FeesOut = Field(description="合计费用: the receipt's parts and service items, priced (保内/保外 by the "
+                                      "pricing rules); total_amount is set when the order is completed")
+
+    @staticmethod
+    def resolve_fees(obj):
+        provider = fees.fees_provider()
+        return provider.fees(obj) if hasattr(provider, "fees") else {"lines": [], "total_amount": obj.total_amount}
 
     @staticmethod
     def resolve_collaborators(obj):
@@ -293,11 +324,41 @@ class PositionIn(VersionIn):
     longitude: Longitude | None = None
 
 
+class PartLineIn(Schema):
+    part_id: Id
+    quantity: Quantity
+    serials: list[NonBlank] | None = Field(None, max_length=200, description="One per unit of a serial-tracked part")
+    unit_price: Money | None = Field(None, description="Only when the company allows changing unit prices (WOSET-R2)")
+    discount: Money | None = Field(None, le=100, description="% off; only when the company allows it (WOSET-R2)")
+    reason: str = Field("", max_length=200, description="Required with a changed unit price or discount")
+
+
+class ServiceLineIn(Schema):
+    service_item_id: Id
+    quantity: Quantity
+    unit_price: Money | None = None
+    discount: Money | None = Field(None, le=100)
+    reason: str = Field("", max_length=200)
+
+
+class OldPartIn(Schema):
+    part_id: Id
+    quantity: Quantity
+    serials: list[NonBlank] | None = Field(None, max_length=200)
+
+
 class CompleteIn(PositionIn):
     content: MultilineStr = Field(max_length=5000)
     attachments: list[FileRefIn] = []
     signature: FileRefIn | str | None = Field(None, description="A stored file reference or a PNG/JPEG data URL")
     fields: dict[str, Any] | None = None
+    parts: list[PartLineIn] | None = Field(
+        None, max_length=100, description="备件 used, from the assignee's personal stock (or the company's receipt "
+        "warehouse); omitted keeps the draft's lines. A line beyond what is held refuses the completion "
+        "(400, `parts.<i>.quantity` names the quantity available)")
+    service_items: list[ServiceLineIn] | None = Field(None, max_length=100, description="服务项目 used")
+    old_parts: list[OldPartIn] | None = Field(
+        None, max_length=100, description="旧件返还: replaced faulty parts, into the defective-parts warehouse")
 
 
 class ActivityOut(Schema):
@@ -629,7 +690,20 @@ def complete(request, order_id: Id, payload: CompleteIn):
     return _after(request, order_actions.complete(
         actor=request.auth, order=order, content=payload.content,
         attachments=[ref.dict() for ref in payload.attachments], signature=signature, fields=payload.fields,
-        latitude=payload.latitude, longitude=payload.longitude, expected_version=payload.expected_version))
+        latitude=payload.latitude, longitude=payload.longitude, expected_version=payload.expected_version,
+        **_receipt_lines(payload)))
+
+
+def _receipt_lines(payload):
+    """The lists as the services take them (strings for Decimals, as every surface sends them)."""
+    def plain(lines):
+        if lines is None:
+            return None
+        return [{key: (str(value) if isinstance(value, Decimal) else value)
+                 for key, value in line.dict(exclude_none=True).items()} for line in lines]
+
+    return {"parts": plain(payload.parts), "service_items": plain(payload.service_items),
+            "old_parts": plain(payload.old_parts)}
 
 
 @orders_router.post("/{int:order_id}/close", response={200: WorkOrderDetailOut, **ERRORS})

@@ -45,3 +45,8 @@ class WorkordersConfig(AppConfig):
 
         # 订阅 the pool: told of orders nobody claimed in time (WOSET-P4), and of each publish when asked
         subscriptions.register_topic(POOL_TOPIC, gettext_lazy("Work-order pool"), perm="workorder.view")
+
+        from . import fees
+        from .services import receipt_lines
+
+        fees.register_fees_provider(receipt_lines.FEES)  # 合计费用 from the receipt's parts and services

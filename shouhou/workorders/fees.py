@@ -1,6 +1,8 @@
-"""合计费用 (an order's total fees) come with the settlement module, which records fees and keeps
-`WorkOrder.total_amount`. Until a module registers a fees provider (in its AppConfig.ready()), nothing
-fills that column, so the work-order list does not offer it: a column of zeros would read as "free".
+"""合计费用 (an order's total fees): a module that records fees keeps `WorkOrder.total_amount` and
+registers a fees provider (in its AppConfig.ready()); until one does, nothing fills that column, so the
+work-order list does not offer it: a column of zeros would read as "free". The receipt's parts and
+service items (services/receipt_lines.py, issue 11) register `receipt_lines.FEES`: an object whose
+`fees(order)` answers {"lines": [...], "total_amount": Decimal}.
 """
 
 _providers = []

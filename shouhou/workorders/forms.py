@@ -532,11 +532,21 @@ class WorkOrderSettingsForm(ConsoleForm):
     pool_daily_cap = forms.IntegerField(label=_("Most claims per person per day"), required=False, min_value=0,
                                         max_value=10000, help_text=_("Empty: no limit."))
 
+    # receipt fees (WOSET-R2, issue 11)
+    receipt_allow_discount = forms.BooleanField(
+        label=_("Allow changing the work-order fee discount"), required=False,
+        help_text=_("The assignee may change a line's discount on the receipt, giving a reason."))
+    receipt_allow_unit_price = forms.BooleanField(label=_("Also allow changing unit prices"), required=False)
+    receipt_parts_warehouse_id = forms.TypedChoiceField(
+        label=_("Parts on receipts come from"), coerce=int, empty_value=0, required=False,
+        help_text=_("The assignee's personal stock, or one warehouse for every engineer."))
+
     KEYS = ("dispatch_by_team", "hide_statuses", "allow_reject", "allow_transfer", "transfer_keep_status",
             "transfer_note_required", "photo_camera_only", "location_check_enabled", "location_check_nodes",
             "location_max_km", "number_prefix", "pool_enabled", "pool_notify_km", "pool_notify_max",
             "pool_timeout_hours", "pool_by_team", "pool_transfer_back", "pool_daily_cap", "position_fresh_hours",
-            "hide_position_user_ids", "assign_map")
+            "hide_position_user_ids", "assign_map",
+            "receipt_allow_discount", "receipt_allow_unit_price", "receipt_parts_warehouse_id")
     NO_LIMIT = {"pool_notify_km": 0.0, "pool_notify_max": 0, "pool_timeout_hours": 0.0, "pool_daily_cap": 0}
 
     def __init__(self, *args, **kwargs):
@@ -549,6 +559,12 @@ class WorkOrderSettingsForm(ConsoleForm):
         self.fields["hide_position_user_ids"].choices = [
             (user.pk, f"{user.name}（{user.phone}）" if user.phone else user.name)
             for user in pickable_users(None).order_by("name", "pk")]
+
+        from shouhou.parts.models import Warehouse
+        from shouhou.parts.queries import all_warehouses
+
+        self.fields["receipt_parts_warehouse_id"].choices = [(0, _("The assignee's personal stock"))] + [
+            (w.pk, w.name) for w in all_warehouses().exclude(kind=Warehouse.Kind.DEFECTIVE)]
 
     def clean_number_prefix(self):
         prefix = self.cleaned_data["number_prefix"].strip()

@@ -196,6 +196,11 @@ class Receipt(TenantModel):
     attachments = models.JSONField(_("receipt attachments"), default=list, blank=True)
     signature = models.JSONField(_("customer signature"), default=dict, blank=True)
     fields = models.JSONField(default=dict, blank=True)
+    # 备件 and 服务项目 (issue 11): the priced lines (services/receipt_lines.py); once the order is
+    # completed they are its fee lines, their total WorkOrder.total_amount
+    lines = models.JSONField(_("parts and service items"), default=list, blank=True)
+    # what the draft holds back at the stock place (StockLevel.reserved): {"place": {...}, "parts": [[id, qty]]}
+    reserved = models.JSONField(default=dict, blank=True)
     is_draft = models.BooleanField(default=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -44,3 +44,9 @@ declare("workorder.position_fresh_hours", 4.0,
         _("A reported position counts for this many hours (then the team's location)"), group=GROUP)
 declare("workorder.hide_position_user_ids", [], _("Hide the positions of these people"), group=GROUP)
 declare("workorder.assign_map", True, _("Choose people on a map when assigning"), group=GROUP)  # WOSET-D2
+
+# receipt fees (issue 11, WOSET-R2): the assignee may change a line's discount, and (a sub-option) its unit
+# price, each with a reason that is logged; where the receipt's parts come from (0: the assignee's personal stock)
+declare("workorder.receipt_allow_discount", False, _("Allow changing the work-order fee discount"), group=GROUP)
+declare("workorder.receipt_allow_unit_price", False, _("Allow changing unit prices"), group=GROUP)
+declare("workorder.receipt_parts_warehouse_id", 0, _("Parts on receipts come from"), group=GROUP)

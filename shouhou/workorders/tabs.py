@@ -32,7 +32,22 @@ def service_records(actor, product):
             .order_by("-created_at", "-id")[:SERVICE_RECORDS])
 
 
+def parts_used_url(page):
+    """The 备件使用 tab (issue 11): the parts used on the record's work orders; "" without the permission."""
+    name, key = {"customer": ("workorders:parts_for_customer", "customer_id"),
+                 "product": ("workorders:parts_for_product", "product_id")}[page]
+
+    def url(actor, obj):
+        if not permissions.has_perm(actor, "part.view"):
+            return ""
+        return reverse(name, kwargs={key: obj.pk})
+
+    return url
+
+
 def register():
+    object_tabs.register_tab("customer", "parts_used", url=parts_used_url("customer"))
+    object_tabs.register_tab("product", "parts_used", url=parts_used_url("product"))
     object_tabs.register_tab("customer", "workorders", rows=work_orders_of_customer)
     object_tabs.register_tab("product", "history", url=product_history_url)
     object_tabs.register_tab("product_public", "service_records", rows=service_records)

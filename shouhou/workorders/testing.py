@@ -25,6 +25,27 @@ def workorders_data(tenant, owner, marker):
     order_actions.assign(actor=owner, order=order, assignee=owner, note=f"{marker}指派")  # asks for approval
 
 
+@populator
+def receipt_fees_data(tenant, owner, marker):
+    """A completed order with a service item on its receipt: a service record (parts.ServiceRecord)."""
+    from shouhou.parts import services as part_services
+    from shouhou.workorders.services import actions as order_actions
+    from shouhou.workorders.services import orders as order_services
+    from shouhou.workorders.services import types as type_services
+
+    item = part_services.create_service_item(actor=owner, name=f"{marker}收费服务", number=f"FWR-{tenant.pk}",
+                                             sale_price="50")
+    customer = Customer.objects.create(tenant=tenant, number=f"WOF{tenant.pk:05d}", name=f"{marker}收费客户")
+    order_type = type_services.save_type(actor=owner, name=f"{marker}收费维修")
+    order = order_services.create_work_order(actor=owner, order_type=order_type, customer=customer,
+                                             priority="normal", description=f"{marker}收费工单")
+    order = order_actions.assign(actor=owner, order=order, assignee=owner)
+    order = order_actions.accept(actor=owner, order=order)
+    order = order_actions.start(actor=owner, order=order)
+    order_actions.complete(actor=owner, order=order, content=f"{marker}回执",
+                           service_items=[{"service_item_id": item.pk, "quantity": "1"}])
+
+
 for name in ("get_work_order", "update_work_order", "assign", "accept", "reject", "transfer", "start", "pause",
              "resume", "complete", "close", "cancel", "reopen", "order_timeline", "list_notes", "add_note",
              "order_approvals", "assignee_candidates", "ranked_candidates", "order_time", "publish", "claim"):
@@ -64,6 +85,8 @@ for _name in ("approval_approve", "approval_refuse", "approval_withdraw"):
     route_params(f"workorders:{_name}", approval_id=APPROVAL)
 route_params("workorders:orders_for_customer", customer_id="customers.Customer")
 route_params("workorders:orders_for_product", product_id="products.Product")
+route_params("workorders:parts_for_customer", customer_id="customers.Customer")
+route_params("workorders:parts_for_product", product_id="products.Product")
 for _name in ("type_form", "type_flow", "type_receipt", "type_components", "type_teams", "type_toggle",
               "type_move", "type_delete"):
     route_params(f"workorders:{_name}", type_id=TYPE)

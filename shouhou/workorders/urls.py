@@ -3,7 +3,7 @@ from django.urls import path
 from shouhou.core.importer import import_urls
 
 from .importers import WorkOrderImporter
-from .views import approvals, create, detail, dispatch_map, dispatch_rules, lists, pool, settings
+from .views import approvals, create, detail, dispatch_map, dispatch_rules, lists, parts_used, pool, settings
 from .views.detail import ACTIONS
 
 app_name = "workorders"
@@ -48,6 +48,8 @@ urlpatterns = [
     # the work-order tabs of customer and product pages
     path("customers/<int:customer_id>/orders/", lists.orders_for_customer, name="orders_for_customer"),
     path("products/<int:product_id>/orders/", lists.orders_for_product, name="orders_for_product"),
+    path("customers/<int:customer_id>/parts-used/", parts_used.parts_for_customer, name="parts_for_customer"),
+    path("products/<int:product_id>/parts-used/", parts_used.parts_for_product, name="parts_for_product"),
     # settings
     path("settings/general/", settings.GeneralView.as_view(), name="settings"),
     path("settings/types/", settings.TypesView.as_view(), name="types"),

@@ -13,6 +13,7 @@ from shouhou.core.permissions import has_perm, require
 from shouhou.workorders import flow, policy
 from shouhou.workorders.models import Status
 from shouhou.workorders.queries import orders as order_queries
+from shouhou.workorders.views import receipt_lines as receipt_line_views
 
 from .. import queries
 from .common import countdown_text, mobile_view
@@ -120,7 +121,8 @@ def _receipt(order):
     if receipt is None or receipt.is_draft:
         return None
     schema = forms_engine.get_schema(order.order_type.receipt_target)
-    return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False)}
+    return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False),
+            **receipt_line_views.fees_context(order, receipt)}
 
 
 def _navigation(order):

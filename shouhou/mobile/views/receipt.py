@@ -19,6 +19,7 @@ from shouhou.workorders import flow, policy
 from shouhou.workorders.forms import receipt_form_class
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import receipts as receipt_services
+from shouhou.workorders.views import receipt_lines as receipt_line_views
 
 from .. import queries
 from .actions import detail_url, refusal_message
@@ -55,7 +56,8 @@ def _signature(form, request, draft):
 def _save(request, order, form, draft, camera_only):
     values = {"content": form.cleaned_data.get("content") or "",
               "attachments": _attachments(request, draft, camera_only),
-              "signature": _signature(form, request, draft), "fields": form.custom_values or {}}
+              "signature": _signature(form, request, draft), "fields": form.custom_values or {},
+              **receipt_line_views.lines_from_post(request.POST)}
     if "draft" in request.POST:
         receipt_services.save_receipt_draft(actor=request.user, order=order, **values)
         return _("Receipt draft saved.")
@@ -76,6 +78,7 @@ def receipt(request, pk):
     form_class = receipt_form_class(order.order_type, draft.fields if draft else None)
     form = form_class(request.POST or None, request.FILES or None,
                       initial={"expected_version": order.version, "content": draft.content if draft else ""})
+    line_errors = None
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["expected_version"] != order.version:
@@ -87,12 +90,20 @@ def receipt(request, pk):
             messages.error(request, refusal_message(exc))
             return HttpResponseRedirect(detail_url(order))
         except DomainError as exc:
-            form.add_domain_error(exc)
+            line_errors, rest = receipt_line_views.split_errors(exc)
+            if rest or not any(line_errors.values()):
+                if isinstance(exc, ValidationFailed):
+                    exc.details = rest
+                form.add_domain_error(exc)
+            else:
+                form.add_error(None, _("Correct the parts and service items below."))
         else:
             messages.success(request, done)
             return HttpResponseRedirect(detail_url(order))
     actions = policy.allowed_actions(request.user, order)
     return render(request, "mobile/receipt.html", {
+        **receipt_line_views.lines_context(request.user, order, draft,
+                                           request.POST if request.method == "POST" else None, line_errors),
         "tab": "orders", "order": order, "form": form, "draft": draft, "camera_only": camera_only,
         "camera_max_age": CAMERA_MAX_AGE_MINUTES, "can_complete": "complete" in actions,
         "can_draft": order.assignee_id == request.user.pk and order.status in flow.WORKING_STATUSES,

@@ -137,15 +137,17 @@ def _pick_serials(line, source):
     return [unit.serial for unit in units]
 
 
-def _check_serials(line, source, errors):
-    """The units of a line, locked: at `source` when there is one, else new (or gone earlier) ones."""
+def _check_serials(line, source, errors, reinstate=False):
+    """The units of a line, locked: at `source` when there is one, else new (or gone earlier) ones — or,
+    when `reinstate` (a reopened order gives its parts back), units installed earlier."""
     prefix = f"lines.{line.index}.serials"
     units = {unit.serial: unit for unit in
              SerialUnit.objects.select_for_update().filter(part=line.part, serial__in=line.serials)}
     for serial in line.serials:
         unit = units.get(serial)
         if source is None:
-            if unit is not None and unit.state not in (SerialUnit.State.GONE,):
+            back = (SerialUnit.State.GONE, SerialUnit.State.INSTALLED) if reinstate else (SerialUnit.State.GONE,)
+            if unit is not None and unit.state not in back:
                 errors[prefix] = [_("The serial number %(serial)s is already in stock.") % {"serial": serial}]
                 return {}
         elif unit is None or (unit.warehouse_id, unit.holder_id) != tuple(source.filter().values()) \
@@ -161,7 +163,7 @@ def _fmt(number):
 
 
 def move(*, actor, kind_out, kind_in, source, dest, lines, reason="", request=None, pick_serials=False,
-         work_order=None, customer=None, product=None, safety_check=True):
+         work_order=None, customer=None, product=None, safety_check=True, reinstate=False):
     """Move `lines` from `source` to `dest` (either may be None: stock in / out). Call inside a
     transaction. Refuses (ValidationFailed, nothing written) when any line exceeds what is available."""
     levels = _lock_levels(lines, [source, dest])
@@ -182,7 +184,7 @@ def move(*, actor, kind_out, kind_in, source, dest, lines, reason="", request=No
                 errors[f"lines.{line.index}.serials"] = [_("Give %(n)s serial numbers for %(part)s.")
                                                          % {"n": int(line.quantity), "part": line.part}]
                 continue
-            units_by_line[line.index] = _check_serials(line, source, errors)
+            units_by_line[line.index] = _check_serials(line, source, errors, reinstate)
     clean.raise_if(errors)
     batch = uuid.uuid4().hex
     written = []
@@ -381,3 +383,8 @@ def ledger_differences():
         if ledger != held:
             differences.append((*key, held, ledger))
     return differences
+
+
+# public names of the engine's steps for the other subjects of this package (usage.py)
+lock_levels = _lock_levels
+format_quantity = _fmt

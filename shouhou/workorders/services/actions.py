@@ -17,7 +17,7 @@ from shouhou.core.errors import (
 )
 
 from .. import flow, policy
-from . import kernel, locations, receipts
+from . import kernel, locations, receipt_lines, receipts
 
 
 def perform(actor, order, action, payload, **checked):
@@ -94,17 +94,24 @@ def resume(*, actor, order, expected_version=None):
 
 @transaction.atomic
 def complete(*, actor, order, content, attachments=(), signature=None, fields=None, latitude=None,
-             longitude=None, expected_version=None):
-    """回执并完成: validate the receipt (content, files, signature, custom fields) and finish the order."""
+             longitude=None, expected_version=None, parts=None, service_items=None, old_parts=None):
+    """回执并完成: validate the receipt (content, files, signature, custom fields, its 备件 / 服务项目 lines)
+    and finish the order; the parts are consumed in the same step (receipt_lines.consume). `parts`,
+    `service_items` and `old_parts` None keep the draft's lines; lists replace them."""
     order = kernel.lock(actor, order, expected_version)
     policy.require(actor, order, "complete")
     flow_config = kernel.flow_of(order)
     flow.check("complete", order, flow_config)  # refuse before storing a signature image
-    values = receipts.clean_receipt(actor, order, kernel.receipt_of(order), content=content, attachments=attachments,
+    receipt = kernel.receipt_of(order)
+    values = receipts.clean_receipt(actor, order, receipt, content=content, attachments=attachments,
                             signature=signature, fields=fields, final=True)
+    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts,
+                                previous=receipt.lines if receipt is not None else ())
+    values["lines"] = (receipt.lines if receipt is not None else []) if lines is None else lines
+    receipts.log_overrides(actor, order, lines)
     lat, lng = locations.clean_position(latitude, longitude)
     if flow.approval_rule(flow_config, flow.ACTION_NODE["complete"]) is not None:
-        receipts.store_receipt(actor, order, kernel.receipt_of(order), values, draft=True)  # kept while the approval waits
+        receipts.store_receipt(actor, order, receipt, values, draft=True, hold=True)  # kept while the approval waits
     return perform(actor, order, "complete", {**values, "latitude": lat, "longitude": lng})
 
 

@@ -22,7 +22,7 @@ from .. import flow, policy
 from ..models import (
     Receipt,
 )
-from . import kernel, uploads
+from . import kernel, receipt_lines, uploads
 
 SIGNATURE_DATA_URL = re.compile(r"^data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)$")
 
@@ -78,10 +78,15 @@ def _clean_signature(signature, errors):
         return None
 
 
-def store_receipt(actor, order, receipt, values, *, draft, now=None):
+def store_receipt(actor, order, receipt, values, *, draft, now=None, hold=False):
+    """Write the receipt; with `hold` (a draft) its parts are reserved at the stock place."""
     receipt = receipt or Receipt(tenant_id=order.tenant_id, order=order)
     receipt.content, receipt.attachments = values["content"], values["attachments"]
     receipt.signature, receipt.fields, receipt.is_draft = values["signature"], values["fields"], draft
+    if "lines" in values:
+        receipt.lines = values["lines"]
+    if hold:
+        receipt_lines.hold(order, receipt, receipt.lines)
     if not draft:
         receipt.submitted_at, receipt.submitted_by = now, actor
     receipt.save()
@@ -89,9 +94,19 @@ def store_receipt(actor, order, receipt, values, *, draft, now=None):
     return receipt
 
 
+def log_overrides(actor, order, lines):
+    """A changed unit price or discount (WOSET-R2) goes into the order's history with its reason."""
+    summary = receipt_lines.override_summary(lines)
+    if summary:
+        kernel.record(actor, order, "fees_changed", _("Changed receipt prices: %(lines)s") % {"lines": summary})
+
+
 @transaction.atomic
-def save_receipt_draft(*, actor, order, content="", attachments=(), signature=None, fields=None):
-    """暂存: keep the receipt as typed so far; nothing is required yet."""
+def save_receipt_draft(*, actor, order, content="", attachments=(), signature=None, fields=None, parts=None,
+                       service_items=None, old_parts=None):
+    """暂存: keep the receipt as typed so far; nothing is required yet. Its parts are reserved at the stock
+    place (不可用数量) until the order is completed or the lines change; refused when a line exceeds what
+    is available."""
     order = kernel.lock(actor, order)
     policy.require(actor, order, "receipt_draft")
     if order.status not in flow.WORKING_STATUSES:
@@ -101,6 +116,11 @@ def save_receipt_draft(*, actor, order, content="", attachments=(), signature=No
         raise flow.NotAllowed(_("The receipt has already been submitted."))
     values = clean_receipt(actor, order, receipt, content=content, attachments=attachments, signature=signature,
                             fields=fields, final=False)
-    receipt = store_receipt(actor, order, receipt, values, draft=True)
+    lines = receipt_lines.clean(actor, order, parts=parts, service_items=service_items, old_parts=old_parts,
+                                previous=receipt.lines if receipt is not None else ())
+    if lines is not None:
+        values["lines"] = lines
+        log_overrides(actor, order, lines)
+    receipt = store_receipt(actor, order, receipt, values, draft=True, hold=lines is not None)
     kernel.record(actor, order, "receipt_draft", _("Saved the receipt draft"))
     return receipt

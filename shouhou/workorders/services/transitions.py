@@ -18,7 +18,7 @@ from ..models import (
     Receipt,
     Status,
 )
-from . import kernel, locations, pool, receipts
+from . import kernel, locations, pool, receipt_lines, receipts
 
 
 def _apply_assign(actor, order, payload, flow_config, now, assignee=None):
@@ -54,6 +54,7 @@ def _apply_transfer(actor, order, payload, flow_config, now, assignee=None):
         new_assignee = kernel.resolve_assignee(actor, payload["assignee_id"], order=order)
     keep = bool(company_settings.get("workorder.transfer_keep_status"))
     former = order.assignee
+    receipt_lines.drop_hold(order)  # the draft's parts were held in the former assignee's stock
     status = flow.next_status("transfer", order, flow_config, keep_status_on_transfer=keep)
     order.assignee, order.assigned_at = new_assignee, now
     if not keep:  # the new assignee starts the step over: fresh clock, no pause carried over
@@ -83,9 +84,11 @@ def _apply_resume(actor, order, payload, flow_config, now):
 
 def _apply_complete(actor, order, payload, flow_config, now):
     locations.check_location(actor, order, "finish", payload.get("latitude"), payload.get("longitude"), now)
-    receipts.store_receipt(actor, order, kernel.receipt_of(order), payload, draft=False, now=now)
+    receipt = receipts.store_receipt(actor, order, kernel.receipt_of(order), payload, draft=False, now=now)
     order.finished_at = now
-    return Step("finished", _("Completed the work order with the receipt"), enter=NEXT, fields=["finished_at"],
+    fees = receipt_lines.consume(actor, order, receipt)  # parts, 旧件, service records, 合计费用 (issue 11)
+    return Step("finished", _("Completed the work order with the receipt"), enter=NEXT,
+                fields=["finished_at", *fees],
                 note=payload.get("content", ""), attachments=payload.get("attachments"),
                 dispatcher_id=order.dispatcher_id, created_by_id=order.created_by_id)
 
@@ -97,6 +100,7 @@ def _apply_close(actor, order, payload, flow_config, now):
 
 def _apply_cancel(actor, order, payload, flow_config, now):
     order.cancelled_at = now
+    receipt_lines.drop_hold(order)
     return Step("cancelled", _("Cancelled the work order"), enter=NEXT, fields=["cancelled_at"],
                 note=payload["reason"], assignee_id=order.assignee_id, reason=payload["reason"])
 
@@ -104,7 +108,8 @@ def _apply_cancel(actor, order, payload, flow_config, now):
 def _apply_reopen(actor, order, payload, flow_config, now):
     order.finished_at = order.closed_at = None
     Receipt.objects.filter(order=order).update(is_draft=True)
-    return Step("reopened", _("Reopened the work order"), enter=NEXT, fields=["finished_at", "closed_at"],
+    fees = receipt_lines.reverse(actor, order, kernel.receipt_of(order))  # reversing movements and records
+    return Step("reopened", _("Reopened the work order"), enter=NEXT, fields=["finished_at", "closed_at", *fees],
                 note=payload["reason"], assignee_id=order.assignee_id, reason=payload["reason"])
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, forms_engine, geo
 from shouhou.core.dialogs import finished, render_modal, show_error
-from shouhou.core.errors import Conflict, DomainError
+from shouhou.core.errors import Conflict, DomainError, ValidationFailed
 from shouhou.core.permissions import has_perm, require
 
 from .. import flow, policy
@@ -40,6 +40,7 @@ from ..services import actions as order_actions
 from ..services import orders as order_services
 from ..services import pool as pool_services
 from ..services import receipts as receipt_services
+from . import receipt_lines as receipt_line_views
 from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
 
 STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
@@ -125,7 +126,8 @@ def _receipt(order):
     if receipt is None:
         return None
     schema = forms_engine.get_schema(order.order_type.receipt_target)
-    return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False)}
+    return {"receipt": receipt, "values": forms_engine.display_values(schema, receipt.fields, include_empty=False),
+            **receipt_line_views.fees_context(order, receipt)}
 
 
 def _detail_context(request, order, read_only=False):
@@ -268,11 +270,11 @@ def _complete(request, order):
                                     draft=request.method == "POST" and "draft" in request.POST)
     initial = {"expected_version": order.version, "content": draft.content if draft else ""}
     form = form_class(request.POST or None, request.FILES or None, initial=initial)
-    status = 200
+    status, line_errors = 200, None
     if request.method == "POST" and form.is_valid():
         saving_draft = "draft" in request.POST
         try:
-            values = _receipt_values(request, form, draft)
+            values = {**_receipt_values(request, form, draft), **receipt_line_views.lines_from_post(request.POST)}
             if saving_draft:
                 receipt_services.save_receipt_draft(actor=request.user, order=order, **values)
             else:
@@ -282,13 +284,21 @@ def _complete(request, order):
             _conflict(form, exc)
             status = 409
         except DomainError as exc:
-            show_error(form, exc)
+            line_errors, rest = receipt_line_views.split_errors(exc)
+            if rest or not any(line_errors.values()):
+                if isinstance(exc, ValidationFailed):
+                    exc.details = rest
+                show_error(form, exc)
+            else:
+                form.add_error(None, _("Correct the parts and service items below."))
         else:
             messages.success(request, _("Receipt draft saved.") if saving_draft else _("The work order is complete."))
             return finished(request, reverse("workorders:detail", args=[order.pk]))
     if form.errors and status == 200:
         status = 400
     return render_modal(request, "workorders/_complete.html", {
+        **receipt_line_views.lines_context(request.user, order, draft, request.POST if request.method == "POST" else None,
+                                           line_errors),
         "form": form, "order": order, "draft": draft, "title": _("Receipt and complete"),
         "action": reverse("workorders:action_complete", args=[order.pk]),
         "available": "complete" in policy.allowed_actions(request.user, order),
