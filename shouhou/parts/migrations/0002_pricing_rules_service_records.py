@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('customers', '0007_match_address_regions'),
         ('parts', '0001_initial'),
         ('products', '0002_fields_gin'),
-        ('workorders', '0008_receipt_lines'),
+        ('workorders', '0009_receipt_lines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

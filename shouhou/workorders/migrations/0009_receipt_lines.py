@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workorders', '0007_type_required_skills'),
+        ('workorders', '0008_dispatch_rules'),
     ]
 
     operations = [
