@@ -89,7 +89,7 @@ def test_unavailable_quantity_is_shown(f, owner, world, engineer):
 def test_requisition_through_the_form(f, world, engineer):
     client = client_for(engineer)
     page = client.get(reverse("mobile:parts_requisition") + f"?warehouse={world['warehouse'].pk}&q=滤芯")
-    assert page.status_code == 200 and 'data-pick-row="%d"' % world["filter"].pk in page.content.decode()
+    assert page.status_code == 200 and f'data-pick-row="{world["filter"].pk}"' in page.content.decode()
     assert "主控板" not in page.content.decode()  # the search narrows the results
     response = client.post(reverse("mobile:parts_requisition"), {
         "warehouse": world["warehouse"].pk, "part": [world["filter"].pk, world["board"].pk],

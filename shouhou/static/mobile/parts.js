@@ -17,9 +17,14 @@
     if (none) none.hidden = rows.length > 0;
     var chosen = {};
     rows.forEach(function (row) { chosen[row.dataset.pickRow] = true; });
-    document.querySelectorAll("#m-pick-results [data-pick-row]").forEach(function (row) {
+    var results = document.querySelectorAll("#m-pick-results [data-pick-row]");
+    var shown = 0;
+    results.forEach(function (row) {
       row.hidden = !!chosen[row.dataset.pickRow];
+      if (!row.hidden) shown += 1;
     });
+    var allChosen = document.querySelector("[data-pick-results-none]");
+    if (allChosen) allChosen.hidden = !(results.length && !shown);
   }
 
   document.addEventListener("click", function (event) {
