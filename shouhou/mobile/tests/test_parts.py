@@ -260,3 +260,19 @@ def test_pages_need_a_parts_permission(tenant, world):
                  "parts_approvals"):
         assert client.get(reverse(f"mobile:{name}")).status_code == 403, name
     assert reverse("mobile:parts") not in client.get(reverse("mobile:home")).content.decode()
+
+
+def test_parts_notifications_open_the_phone_pages(f, world, engineer, keeper, django_capture_on_commit_callbacks):
+    from shouhou.messaging.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requisition = services.create_requisition(actor=engineer, warehouse_id=world["warehouse"].pk,
+                                                  lines=[{"part_id": world["filter"].pk, "quantity": 2}])
+    asked = Notification.objects.get(user=keeper, category="parts")
+    response = client_for(keeper).get(reverse("mobile:notification_open", args=[asked.pk]))
+    assert response["Location"] == reverse("mobile:parts_approvals")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_request(actor=keeper, stock_request=requisition)
+    decided = Notification.objects.get(user=engineer, category="parts")
+    response = client_for(engineer).get(reverse("mobile:notification_open", args=[decided.pk]))
+    assert response["Location"] == reverse("mobile:parts_requests") + "?state=all"
