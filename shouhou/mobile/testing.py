@@ -18,3 +18,5 @@ route_params("mobile:component_edit", pk=ORDER, component_id="workorders.AddonCo
 for _name in ("approval_approve", "approval_refuse", "approval_withdraw"):
     route_params(f"mobile:{_name}", approval_id="workorders.Approval")
 route_params("mobile:notification_open", pk="messaging.Notification")
+for _name in ("parts_request_withdraw", "parts_approve", "parts_refuse"):
+    route_params(f"mobile:{_name}", pk="parts.StockRequest")

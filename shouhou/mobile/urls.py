@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, create, inbox, orders, pool, receipt
+from .views import account, actions, create, inbox, orders, parts, pool, receipt
 
 app_name = "mobile"
 urlpatterns = [
@@ -40,4 +40,16 @@ urlpatterns = [
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/<int:pk>/", inbox.notification_open, name="notification_open"),
     path("notifications/read-all/", inbox.notifications_read_all, name="notifications_read_all"),
+    # 备件 (MOB-09): personal stock, 申领, 退回, 库存查询, 收费标准, a warehouse manager's decisions
+    path("parts/", parts.parts_home, name="parts"),
+    path("parts/requests/", parts.my_requests, name="parts_requests"),
+    path("parts/requests/<int:pk>/withdraw/", parts.request_withdraw, name="parts_request_withdraw"),
+    path("parts/requisition/", parts.requisition, name="parts_requisition"),
+    path("parts/requisition/search/", parts.requisition_search, name="parts_requisition_search"),
+    path("parts/return/", parts.return_parts, name="parts_return"),
+    path("parts/lookup/", parts.lookup, name="parts_lookup"),
+    path("parts/prices/", parts.prices, name="parts_prices"),
+    path("parts/approvals/", parts.approvals, name="parts_approvals"),
+    path("parts/approvals/<int:pk>/approve/", parts.approve, name="parts_approve"),
+    path("parts/approvals/<int:pk>/refuse/", parts.refuse, name="parts_refuse"),
 ]

@@ -253,3 +253,57 @@ def parts_used_on(actor, *, customer=None, product=None):
     if product is not None:
         rows = rows.filter(product=product)
     return rows.order_by("-created_at", "-id")
+
+
+# --- the engineer's phone (MOB-09): his personal stock, his requests, stock at the warehouses, approvals ----
+
+def own_levels(actor):
+    """The actor's own personal stock (个人备件库): the rows he holds, parts first by number."""
+    return (StockLevel.objects.filter(holder_id=actor.pk, quantity__gt=0)
+            .select_related("part", "part__category").order_by("part__number", "pk"))
+
+
+def own_summary(actor):
+    """The 备件 page's counters in two statements: 个人库待办理 (his pending requisitions and returns),
+    个人库存品类 (parts he holds), 个人库存数量 (their total quantity)."""
+    from django.db.models import Count, Sum
+
+    held = StockLevel.objects.filter(holder_id=actor.pk, quantity__gt=0).aggregate(kinds=Count("pk"),
+                                                                                  total=Sum("quantity"))
+    pending = StockRequest.objects.filter(requester_id=actor.pk, status=StockRequest.Status.PENDING).count()
+    return {"pending": pending, "kinds": held["kinds"] or 0, "total": held["total"] or 0}
+
+
+def own_requests(actor):
+    """The actor's own requisitions and returns (the phone's 个人库办理), newest first."""
+    if not permissions.has_perm(actor, "stock.request"):
+        return StockRequest.objects.none()
+    return (StockRequest.objects.filter(requester_id=actor.pk).select_related("warehouse", "decided_by")
+            .prefetch_related("lines__part").order_by("-created_at", "-pk"))
+
+
+def requestable_stock(actor, part_ids):
+    """{part_id: [StockLevel at a warehouse]} for 库存查询 and the 申领 picker: on-hand of the given parts at
+    every warehouse the actor may request from (requestable_warehouses), the warehouse by name."""
+    rows = (StockLevel.objects.filter(part_id__in=list(part_ids), warehouse__in=requestable_warehouses(actor))
+            .select_related("warehouse").order_by("warehouse__name", "warehouse_id"))
+    found = {}
+    for row in rows:
+        found.setdefault(row.part_id, []).append(row)
+    return found
+
+
+def held_quantities(actor, part_ids):
+    """{part_id: quantity} the actor holds of the given parts (个人持有)."""
+    return dict(StockLevel.objects.filter(holder_id=actor.pk, part_id__in=list(part_ids))
+                .values_list("part_id", "quantity"))
+
+
+def requests_to_decide(actor):
+    """Pending requisitions and returns the actor may approve or refuse: at the warehouses in his scope
+    (the same rows approve_request locks), oldest first."""
+    if not permissions.has_perm(actor, "stock.approve"):
+        return StockRequest.objects.none()
+    return (StockRequest.objects.filter(status=StockRequest.Status.PENDING,
+                                        warehouse__in=visible_warehouses(actor).values("pk"))
+            .select_related("requester", "warehouse").prefetch_related("lines__part").order_by("created_at", "pk"))

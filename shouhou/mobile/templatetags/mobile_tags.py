@@ -57,3 +57,16 @@ def user_may(context, code):
 
     user = context.get("user")
     return bool(user is not None and user.is_authenticated and has_perm(user, code))
+
+
+@register.filter
+def plain(value):
+    """A quantity as an input's value: Decimal("10.000") → "10", Decimal("2.500") → "2.5" (no separators,
+    no exponent)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    return format(number.normalize(), "f") if number.is_finite() else ""

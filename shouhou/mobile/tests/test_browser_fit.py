@@ -111,9 +111,34 @@ def _world():
         f.workorders.order_type(name="安装调试")  # two types: 新建工单 starts with the type picker
         for user in (engineer, manager):
             MessagingFactory(owner).notification(users=[user], title="您有新的工单", url=f"/m/orders/{order.pk}/")
+        requisition = _parts_world(owner, engineer, manager)
     ids = {"workorders.WorkOrder": order.pk, "workorders.AddonComponent": component.pk,
-           "workorders.ComponentEntry": entry.pk, "workorders.Approval": approval.pk}
+           "workorders.ComponentEntry": entry.pk, "workorders.Approval": approval.pk,
+           "parts.StockRequest": requisition.pk}
     return tenant, {"engineer": engineer, "manager": manager}, ids, order
+
+
+def _parts_world(owner, engineer, manager):
+    """备件: a warehouse the manager manages, parts (one serial-tracked) the engineer holds, a service item,
+    and the engineer's pending requisition (the manager's approve/refuse sheets)."""
+    from shouhou.parts import services as part_services
+    from shouhou.parts.factories import PartsFactory
+
+    parts = PartsFactory(owner)
+    warehouse = parts.warehouse(name="华东区域备件中心仓库", kind="regional", managers=[manager])
+    part = parts.part(name="变频空调室外机主控板（通用型）", number="BJ-PCB-000001", specification="KFR-72LW/BP3DN8Y",
+                      unit="块", sale_price="1680.00")
+    board = parts.part(name="压缩机", number="BJ-YSJ-01", serial_tracked=True, sale_price="2380.00")
+    parts.stock(warehouse, part, "1250.5")
+    parts.stock(warehouse, board, 3, serials=["YSJ-2026-0001", "YSJ-2026-0002", "YSJ-2026-0003"])
+    part_services.allocate(actor=owner, warehouse_id=warehouse.pk, holder_id=engineer.pk,
+                           lines=[{"part_id": part.pk, "quantity": "12.5"},
+                                  {"part_id": board.pk, "quantity": 1, "serials": ["YSJ-2026-0001"]}])
+    parts.service_item(name="上门检测（含远程诊断及故障报告）", number="FW-0001", category="检测", unit="次",
+                       sale_price="80.00")
+    return part_services.create_requisition(actor=engineer, warehouse_id=warehouse.pk, note="客户现场更换主板",
+                                            lines=[{"part_id": part.pk, "quantity": "1000"},
+                                                   {"part_id": board.pk, "quantity": 2}])
 
 
 def _routes():
@@ -137,6 +162,10 @@ def _urls(user, ids, order):
         urls.append(reverse(f"mobile:{name}", kwargs=kwargs or None))
     urls.append(reverse("mobile:create") + f"?type={order.order_type_id}")  # the form after the type picker
     urls.append(reverse("mobile:orders") + "?tab=in_progress&scope=all")
+    urls.append(reverse("mobile:parts_requests") + "?state=all")  # the 备件 pages with their results
+    urls.append(reverse("mobile:parts_lookup") + "?q=BJ")
+    urls.append(reverse("mobile:parts_prices") + "?tab=parts")
+    urls.append(reverse("mobile:parts_requisition") + "?q=BJ")
     return urls
 
 
@@ -215,4 +244,6 @@ def test_every_phone_page_fits_360_px_with_44_px_targets(browser, live_server):
     with tenant_context(tenant):
         must = [reverse(f"mobile:{name}") for name in ("home", "orders", "create", "approvals", "notifications", "me")]
         must += [reverse(f"mobile:{name}", args=[order.pk]) for name in ("order_detail", "receipt", "transfer")]
+        must += [reverse(f"mobile:{name}") for name in ("parts", "parts_requests", "parts_requisition", "parts_return",
+                                                        "parts_lookup", "parts_prices", "parts_approvals")]
     assert set(must) <= {url.split("?")[0] for url in walked}, walked

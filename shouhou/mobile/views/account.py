@@ -20,6 +20,7 @@ from shouhou.workorders.queries import home as home_queries
 from shouhou.workorders.services import locations as location_services
 
 from .. import queries
+from . import parts as parts_views
 from .common import first_message, mobile_view
 
 
@@ -55,6 +56,7 @@ def home(request):
         "can_create": has_perm(user, "workorder.create"),
         "approvals": queries.pending_approvals(user) if can_view else 0,
         "unread": unread_count(user),
+        "can_parts": parts_views.may_use_parts(user),
     })
 
 

@@ -17,6 +17,7 @@ from shouhou.workorders.services import uploads as upload_services
 STALE_MESSAGE = gettext_lazy("The work order has been changed by someone else.")
 CONSOLE_ORDER_URL = re.compile(r"^/work-orders/(\d+)/(?:[?#].*)?$")
 CONSOLE_APPROVALS_URL = re.compile(r"^/work-orders/approvals/(?:[?#].*)?$")
+CONSOLE_PART_REQUEST_URL = re.compile(r"^/parts/requests/(\d{1,18})/(?:[?#].*)?$")
 
 
 def mobile_view(view):
@@ -63,11 +64,19 @@ def countdown_text(deadline, now=None):
     return _("Overdue by %(time)s") % {"time": duration_text(-seconds)}
 
 
-def mobile_url(url):
-    """A notification's link on the phone: console work-order pages map to their /m/ pages."""
+def mobile_url(url, user=None):
+    """A notification's link on the phone: console work-order pages map to their /m/ pages; a requisition or
+    return (备件) to the requester's 个人库办理, or to the warehouse manager's 备件审批."""
     match = CONSOLE_ORDER_URL.match(url or "")
     if match:
         return reverse("mobile:order_detail", args=[int(match.group(1))])
     if CONSOLE_APPROVALS_URL.match(url or ""):
         return reverse("mobile:approvals")
+    match = CONSOLE_PART_REQUEST_URL.match(url or "")
+    if match and user is not None:
+        from shouhou.parts import queries as part_queries
+
+        if part_queries.own_requests(user).filter(pk=int(match.group(1))).exists():
+            return reverse("mobile:parts_requests") + "?state=all"
+        return reverse("mobile:parts_approvals")
     return url or ""

@@ -114,7 +114,7 @@ def notifications(request):
 def notification_open(request, pk):
     notification = messaging_services.get_notification(request.user, pk)
     messaging_services.mark_read(user=request.user, ids=[notification.pk])
-    return HttpResponseRedirect(mobile_url(notification.url) or reverse("mobile:notifications"))
+    return HttpResponseRedirect(mobile_url(notification.url, request.user) or reverse("mobile:notifications"))
 
 
 @mobile_view

@@ -3,7 +3,13 @@
  *   select[data-cascade-options]  cascade fields: one select per level, writing the path back
  *   [data-address-part]           address parts laid out together, with a "locate" button
  *   [data-location-part]          a point: "use my position" fills latitude and longitude
- *   input[data-scan-code]         camera scanning where the browser has BarcodeDetector
+ *   input[data-scan-code], input[data-kit-scanner]
+ *                                 the kit's scanner: a scan button opens the camera and reads a bar code or
+ *                                 QR code — the browser's BarcodeDetector where it has one, else the vendored
+ *                                 @zxing/browser (loaded on the first scan); typing always works.
+ *                                 data-kit-scanner="append" adds each code to the value (several serials)
+ *   input[data-kit-stepper]       a quantity stepper: − and + buttons (44 px) around the input; data-min,
+ *                                 data-max, data-step (1 by default); typing always works
  *   [data-signature-pad]          draw a signature; the PNG data URL goes into the hidden input
  *   Django's CheckboxSelectMultiple (multiple-choice fields) gets Bootstrap's check styling.
  *   input[data-picker=date|time|datetime]  the kit's pickers (core/widgets.py): flatpickr in the page's
@@ -19,13 +25,14 @@
     search: "Search…", noResults: "Nothing found", remove: "Remove", choose: "Choose…", locate: "Locate",
     locating: "Locating…", located: "Located", notLocated: "No coordinates yet", myPosition: "Use my position",
     scan: "Scan", scanHint: "Point the camera at the code", close: "Close", clear: "Clear", noCamera: "The camera could not be opened.",
-    chooseFile: "Choose file", chooseFiles: "Choose files", noFile: "No file chosen"
+    chooseFile: "Choose file", chooseFiles: "Choose files", noFile: "No file chosen", less: "Decrease", more: "Increase"
   };
   Object.keys(T).forEach(function (key) {  // data-t-no-results="…" → T.noResults
     var text = script && script.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)];
     if (text) T[key] = text;
   });
   var geocodeUrl = script ? script.dataset.geocodeUrl || "" : "";
+  var zxingUrl = script ? script.dataset.zxingUrl || "" : "";
 
   function h(tag, attrs, children) {
     var el = document.createElement(tag);
@@ -276,41 +283,88 @@
     });
   }
 
-  // --- scan codes -------------------------------------------------------------------------------------
+  // --- scan codes (the kit's scanner) ------------------------------------------------------------------
   function scanCode(input) {
-    if (input.disabled || !once(input, "Scan")) return;
-    var group = h("div", { "class": "input-group" });
+    if (input.disabled && !input.hasAttribute("data-kit-scanner")) return;
+    if (!once(input, "Scan")) return;
+    var group = h("div", { "class": "input-group kit-scanner" });
     input.parentNode.insertBefore(group, input);
     group.appendChild(input);
-    var canScan = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
-    if (!canScan) return;  // manual entry: the input stays as it is
-    var button = h("button", { type: "button", "class": "btn btn-outline-secondary", title: T.scan, "aria-label": T.scan },
+    var camera = navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+    if (!camera || !("BarcodeDetector" in window || zxingUrl)) return;  // manual entry: the input stays as it is
+    var button = h("button", { type: "button", "class": "btn btn-outline-secondary kit-scan-btn", title: T.scan, "aria-label": T.scan },
       [h("i", { "class": "bi bi-upc-scan" })]);
     group.appendChild(button);
-    button.addEventListener("click", function () { openScanner(input); });
+    button.addEventListener("click", function () { if (!input.disabled) openScanner(input); });
+  }
+
+  function putCode(input, code) {
+    code = String(code || "").trim();
+    if (!code) return;
+    if (input.getAttribute("data-kit-scanner") === "append") {
+      var codes = input.value.split(/[\s,，;；、]+/).filter(Boolean);
+      if (codes.indexOf(code) < 0) codes.push(code);
+      input.value = codes.join(" ");
+    } else {
+      input.value = code;
+    }
+    fire(input, "input"); fire(input, "change");
+  }
+
+  var zxingLoading = null;
+  function loadZxing() {  // the vendored @zxing/browser, only when a scan needs it
+    if (window.ZXingBrowser) return Promise.resolve(window.ZXingBrowser);
+    if (!zxingLoading) {
+      zxingLoading = new Promise(function (resolve, reject) {
+        var tag = h("script", { src: zxingUrl });
+        tag.addEventListener("load", function () { resolve(window.ZXingBrowser); });
+        tag.addEventListener("error", function () { zxingLoading = null; reject(new Error("zxing")); });
+        document.head.appendChild(tag);
+      });
+    }
+    return zxingLoading;
   }
 
   function openScanner(input) {
     var video = h("video", { playsinline: true, muted: true, "class": "cf-scanner-video" });
     var message = h("div", { "class": "cf-scanner-hint", text: T.scanHint });
-    var close = h("button", { type: "button", "class": "btn btn-light" }, [T.close]);
+    var close = h("button", { type: "button", "class": "btn btn-light kit-scan-close" }, [T.close]);
     var overlay = h("div", { "class": "cf-scanner", role: "dialog", "aria-modal": "true", "aria-label": T.scan },
       [video, h("div", { "class": "cf-scanner-frame" }), message, close]);
     document.body.appendChild(overlay);
     var stream = null;
     var timer = null;
+    var controls = null;
+    var closed = false;
 
     function stop() {
+      if (closed) return;
+      closed = true;
       clearInterval(timer);
+      if (controls) controls.stop();
       if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
       overlay.remove();
       document.removeEventListener("keydown", onKey);
       input.focus();
     }
+    function found(code) { putCode(input, code); stop(); }
+    function failed() { if (!closed) message.textContent = T.noCamera; }
     function onKey(event) { if (event.key === "Escape") stop(); }
     close.addEventListener("click", stop);
     document.addEventListener("keydown", onKey);
 
+    if (!("BarcodeDetector" in window)) {  // the library reads the camera itself
+      loadZxing().then(function (ZXingBrowser) {
+        if (closed) return null;
+        var reader = new ZXingBrowser.BrowserMultiFormatReader();
+        return reader.decodeFromConstraints({ video: { facingMode: "environment" }, audio: false }, video,
+          function (result) { if (result && !closed) found(result.getText()); });
+      }).then(function (started) {
+        controls = started;
+        if (closed && controls) controls.stop();
+      }).catch(failed);
+      return;
+    }
     var detector;
     Promise.resolve(window.BarcodeDetector.getSupportedFormats ? window.BarcodeDetector.getSupportedFormats() : undefined)
       .then(function (formats) {
@@ -319,20 +373,50 @@
       })
       .then(function (media) {
         stream = media;
+        if (closed) { media.getTracks().forEach(function (track) { track.stop(); }); return null; }
         video.srcObject = media;
         return video.play();
       })
       .then(function () {
+        if (closed) return;
         timer = setInterval(function () {
           detector.detect(video).then(function (codes) {
-            if (!codes.length) return;
-            input.value = codes[0].rawValue;
-            fire(input, "input"); fire(input, "change");
-            stop();
+            if (codes.length && !closed) found(codes[0].rawValue);
           }).catch(function () { /* a frame that could not be read: try the next */ });
         }, 250);
       })
-      .catch(function () { message.textContent = T.noCamera; });
+      .catch(failed);
+  }
+
+  // --- quantity steppers ----------------------------------------------------------------------------------
+  function stepper(input) {
+    if (!once(input, "Stepper")) return;
+    var box = h("div", { "class": "kit-stepper" });
+    var minus = h("button", { type: "button", "class": "btn kit-stepper-btn", "aria-label": T.less, tabindex: "-1" },
+      [h("i", { "class": "bi bi-dash-lg" })]);
+    var plus = h("button", { type: "button", "class": "btn kit-stepper-btn", "aria-label": T.more, tabindex: "-1" },
+      [h("i", { "class": "bi bi-plus-lg" })]);
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(minus); box.appendChild(input); box.appendChild(plus);
+    input.classList.add("kit-stepper-input");
+
+    function bound(name) {
+      var value = parseFloat(input.dataset[name]);
+      return isNaN(value) ? null : value;
+    }
+    function step(direction) {
+      if (input.disabled || input.readOnly) return;
+      var size = bound("step") || 1;
+      var current = parseFloat(input.value);
+      var next = (isNaN(current) ? 0 : current) + direction * size;
+      var low = bound("min"), high = bound("max");
+      if (low !== null && next < low) next = low;
+      if (high !== null && next > high) next = high;
+      input.value = String(Math.round(next * 1000) / 1000);
+      fire(input, "input"); fire(input, "change");
+    }
+    minus.addEventListener("click", function () { step(-1); });
+    plus.addEventListener("click", function () { step(1); });
   }
 
   // --- signature pads ---------------------------------------------------------------------------------
@@ -495,7 +579,8 @@
     each("select[data-cascade-options]", cascadeSelect);
     each("[data-address-part]", addressParts);
     each("[data-location-part]", locationParts);
-    each("input[data-scan-code]", scanCode);
+    each("input[data-scan-code], input[data-kit-scanner]", scanCode);
+    each("input[data-kit-stepper]", stepper);
     each("[data-signature-pad]", signaturePad);
     each("div[id] > div > label > input[type=checkbox]", checkList);
     each("input[data-picker]", picker);
