@@ -126,7 +126,7 @@ class LinesMixin:
 
 
 class MoveForm(LinesMixin, ConsoleForm):
-    """入库 / 出库 / 调拨 / 分配 of up to LINE_ROWS parts."""
+    """入库 / 出库 / 调拨 / 分配 / 移除 of up to LINE_ROWS parts."""
 
     warehouse_id = forms.TypedChoiceField(label=_("Warehouse"), coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -135,6 +135,9 @@ class MoveForm(LinesMixin, ConsoleForm):
         super().__init__(*args, **kwargs)
         warehouses = [(w.pk, w.name) for w in queries.visible_warehouses(actor).filter(enabled=True)]
         self.fields["warehouse_id"].choices = _blank(warehouses)
+        if kind == "remove":  # 移除 (scrapped, lost) says why
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Why the parts leave the stock, e.g. scrapped or lost.")
         if kind == "transfer":
             self.fields["to_warehouse_id"] = forms.TypedChoiceField(
                 label=_("To warehouse"), coerce=int,

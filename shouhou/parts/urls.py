@@ -25,6 +25,7 @@ urlpatterns = [
     path("stock/out/", views.move, {"kind": "out"}, name="stock_out"),
     path("stock/transfer/", views.move, {"kind": "transfer"}, name="stock_transfer"),
     path("stock/allocate/", views.move, {"kind": "allocate"}, name="stock_allocate"),
+    path("stock/remove/", views.move, {"kind": "remove"}, name="stock_remove"),
     path("stock/records/", views.MovementListView.as_view(), name="movements"),
     path("stock/personal/", views.PersonalStockListView.as_view(), name="personal"),
     path("requisitions/", views.RequisitionListView.as_view(), name="requisitions"),

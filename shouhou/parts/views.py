@@ -36,7 +36,8 @@ from .forms import (
 from .models import StockMovement, StockRequest
 
 MOVE_TITLES = {"in": gettext_lazy("Stock in"), "out": gettext_lazy("Stock out"),
-               "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate")}
+               "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate"),
+               "remove": gettext_lazy("Remove from stock")}
 
 
 def local_time(value):
@@ -373,7 +374,7 @@ class MovementListView(ObjectListView):
 
 @login_required
 def move(request, kind):
-    """入库 / 出库 / 调拨 / 分配 dialog."""
+    """入库 / 出库 / 调拨 / 分配 / 移除 dialog, several lines at once."""
     if kind not in MOVE_TITLES:
         raise NotFound()
     policy.require(request.user, None, "stock.move")
@@ -387,6 +388,9 @@ def move(request, kind):
             elif kind == "out":
                 services.stock_out(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
                                    reason=data["reason"])
+            elif kind == "remove":
+                services.remove_stock(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
+                                      reason=data["reason"])
             elif kind == "transfer":
                 services.transfer(actor=request.user, warehouse_id=data["warehouse_id"],
                                   to_warehouse_id=data["to_warehouse_id"], lines=lines, reason=data["reason"])

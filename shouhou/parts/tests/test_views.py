@@ -69,3 +69,21 @@ def test_request_dialog_and_decisions(f, owner, keeper, engineer):
     assert requisition.status == "approved" and on_hand(part, holder=engineer) == 2
     other = f.parts.requisition(warehouse=warehouse, part=part)
     assert client_for(engineer).get(reverse("parts:request_refuse", args=[other.pk]), **HTMX).status_code == 403
+
+
+def test_remove_dialog_takes_several_lines_and_requires_a_reason(f, owner):
+    warehouse, first, second = f.parts.warehouse(), f.parts.part(), f.parts.part()
+    f.parts.stock(warehouse, first, 3)
+    f.parts.stock(warehouse, second, 3)
+    client = client_for(owner)
+    page = client.get(reverse("parts:stock"))
+    assert reverse("parts:stock_remove") in page.content.decode()  # the toolbar's 移除
+    assert client.get(reverse("parts:stock_remove"), **HTMX).status_code == 200
+    lines = {"warehouse_id": warehouse.pk, "part_0": first.pk, "quantity_0": "1", "part_1": second.pk,
+             "quantity_1": "2"}
+    response = client.post(reverse("parts:stock_remove"), lines, **HTMX)  # no reason
+    assert "is-invalid" in response.content.decode() and 'name="reason"' in response.content.decode()
+    assert on_hand(first, warehouse=warehouse) == 3
+    response = client.post(reverse("parts:stock_remove"), {**lines, "reason": "报废"}, **HTMX)
+    assert response.status_code == 200 and "HX-Refresh" in response.headers
+    assert on_hand(first, warehouse=warehouse) == 2 and on_hand(second, warehouse=warehouse) == 1
