@@ -42,6 +42,39 @@ class PartForm(ConsoleForm):
                 "in_mall": part.in_mall, "serial_tracked": part.serial_tracked}
 
 
+KEEP = "keep"
+
+
+class PartBatchForm(ConsoleForm):
+    """批量编辑 of the selected parts: each field left at "No change" (or a price left empty) stays as it is."""
+
+    category_id = forms.ChoiceField(label=_("Part category"), required=False)
+    enabled = forms.ChoiceField(label=_("Enabled"), required=False,
+                                choices=[(KEEP, _("No change")), ("1", _("Enabled")), ("0", _("Disabled"))])
+    in_mall = forms.ChoiceField(label=_("Listed in the mall"), required=False,
+                                choices=[(KEEP, _("No change")), ("1", _("Listed")), ("0", _("Not listed"))])
+    sale_price = forms.DecimalField(label=_("Sale price"), help_text=_("Empty: no change"), **PRICE)
+    cost_price = forms.DecimalField(label=_("Cost price"), help_text=_("Empty: no change"), **PRICE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_id"].choices = [(KEEP, _("No change")), ("", _("No category")),
+                                              *[(str(pk), name) for pk, name in queries.category_choices()]]
+
+    def service_values(self):
+        """The changes the service is asked for (only what the user set)."""
+        data, values = self.cleaned_data, {}
+        if data.get("category_id", KEEP) != KEEP:
+            values["category_id"] = data["category_id"] or None
+        for key in ("enabled", "in_mall"):
+            if data.get(key, KEEP) != KEEP:
+                values[key] = data[key] == "1"
+        for key in ("sale_price", "cost_price"):
+            if data.get(key) is not None:
+                values[key] = data[key]
+        return values
+
+
 class ServiceItemForm(ConsoleForm):
     number = forms.CharField(label=_("Service item number"), max_length=50)
     name = forms.CharField(label=_("Service item name"), max_length=100)

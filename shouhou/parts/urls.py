@@ -9,6 +9,7 @@ app_name = "parts"
 urlpatterns = [
     path("", views.PartListView.as_view(), name="list"),
     path("new/", views.PartEditView.as_view(), name="part_create"),
+    path("batch/edit/", views.batch_edit, name="batch_edit"),
     path("<int:pk>/", views.PartView.as_view(), name="part_detail"),
     path("<int:pk>/edit/", views.PartEditView.as_view(), name="part_edit"),
     path("<int:pk>/delete/", views.PartDeleteView.as_view(), name="part_delete"),

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from shouhou.core import timeline
-from shouhou.core.dialogs import can, finished, render_modal, show_error
+from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
-from shouhou.core.lists import Column, Filter, IdFilter, StandardList, Tab
+from shouhou.core.lists import BatchAction, Column, Filter, IdFilter, StandardList, Tab
 from shouhou.core.permissions import has_perm, require
 
 from . import policy, queries, services
@@ -27,6 +27,7 @@ from .forms import (
     ApproveForm,
     DecisionForm,
     MoveForm,
+    PartBatchForm,
     PartForm,
     RequestForm,
     SafetyForm,
@@ -94,6 +95,7 @@ class PartList(StandardList):
     tabs = [Tab("all", gettext_lazy("All")), Tab("enabled", gettext_lazy("Enabled"), Q(enabled=True)),
             Tab("disabled", gettext_lazy("Disabled"), Q(enabled=False))]
     filters = [IdFilter("category", gettext_lazy("Part category"), "category", choices=category_choices)]
+    batch_actions = [BatchAction(gettext_lazy("Batch edit"), "parts:batch_edit", perm="part.edit", modal=True)]
 
     def base_queryset(self, request):
         return queries.parts(request.user)
@@ -170,6 +172,39 @@ class PartDeleteView(ObjectDeleteView):
 
     def failure_url(self, request, part):
         return reverse("parts:part_detail", args=[part.pk])
+
+
+def selected_parts(request):
+    """The parts named by `ids` (GET or POST), all visible to the actor — else 404."""
+    ids = set(int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
+    if not ids:
+        raise DomainError(_("Select at least one part."))
+    if len(ids) > services.MAX_BATCH:
+        raise DomainError(_("Select at most %(n)s parts at a time.") % {"n": services.MAX_BATCH})
+    parts = list(queries.parts(request.user).filter(pk__in=ids))
+    if len(parts) != len(ids):
+        raise NotFound()
+    return parts
+
+
+@login_required
+def batch_edit(request):
+    """批量编辑 of the selected parts: category, enabled, mall listing, prices."""
+    require(request.user, "part.edit")
+    parts = selected_parts(request)
+    form = PartBatchForm(request.POST if request.method == "POST" and "category_id" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            count = services.batch_update_parts(actor=request.user, parts=parts, request=request,
+                                                **form.service_values())
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, ngettext("Updated %(n)s part.", "Updated %(n)s parts.", count) % {"n": count})
+            return finished(request)
+    return render_modal(request, "parts/_batch_edit.html", {
+        "form": form, "parts": parts, "title": _("Batch edit parts"), "action": reverse("parts:batch_edit"),
+    }, status=400 if form.errors else 200)
 
 
 # --- warehouses (PART-03) ----------------------------------------------------------------------------------
