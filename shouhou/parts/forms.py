@@ -85,10 +85,32 @@ class ServiceItemForm(ConsoleForm):
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     in_mall = forms.BooleanField(label=_("Listed in the mall"), required=False)
 
+    def __init__(self, *args, lists=None, **kwargs):
+        """`lists` ({"unit": [...], "category": [...]}, the company's lists, SVC-02): a field whose list has
+        entries picks from it (plus the item's current value); an empty list leaves the field typed."""
+        super().__init__(*args, **kwargs)
+        for key, names in (lists or {}).items():
+            if not names:
+                continue
+            field = self.fields[key]
+            current = (self.initial or {}).get(key) or ""
+            choices = [("", "—"), *[(name, name) for name in names]]
+            if current and current not in names:
+                choices.append((current, current))
+            self.fields[key] = forms.ChoiceField(label=field.label, required=False, choices=choices)
+
     @staticmethod
     def initial_for(item):
         return {key: getattr(item, key) for key in ("number", "name", "category", "unit", "sale_price", "cost_price",
                                                     "enabled", "in_mall")}
+
+
+class ItemListForm(ConsoleForm):
+    """服务项目单位 / 分类: several names at once."""
+
+    names = forms.CharField(label=_("Names"), max_length=4000,
+                            help_text=_("One per line, or separated by commas."),
+                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class WarehouseForm(ConsoleForm):

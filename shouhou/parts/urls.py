@@ -39,6 +39,7 @@ urlpatterns = [
     path("requests/<int:pk>/refuse/", views.request_decide, {"decision": "refuse"}, name="request_refuse"),
     path("service-items/", views.ServiceItemListView.as_view(), name="items"),
     path("service-items/new/", views.ServiceItemEditView.as_view(), name="item_create"),
+    path("service-items/lists/", views.service_item_lists, name="item_lists"),
     path("service-items/<int:pk>/edit/", views.ServiceItemEditView.as_view(), name="item_edit"),
     path("service-items/<int:pk>/delete/", views.ServiceItemDeleteView.as_view(), name="item_delete"),
 ]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from . import policy, queries, services
 from .forms import (
     ApproveForm,
     DecisionForm,
+    ItemListForm,
     MoveForm,
     PartBatchForm,
     PartForm,
@@ -729,7 +730,9 @@ class ServiceItemEditView(ObjectEditView):
         return queries.get_service_item(request.user, pk) if pk is not None else None
 
     def get_form(self, request, item):
-        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None)
+        lists = {kind: services.service_item_list(kind) for kind in services.ITEM_LISTS}
+        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None,
+                               lists=lists)
 
     def save(self, request, form, item):
         if item is None:
@@ -799,3 +802,42 @@ def category_delete(request, pk):
     services.delete_category(actor=request.user, category=category, request=request)
     messages.success(request, _("Category %(name)s deleted.") % {"name": category.name})
     return finished(request, reverse("parts:categories"))
+
+
+# --- the service items' units and categories (SVC-02) ---------------------------------------------------------
+
+ITEM_LIST_TITLES = {"unit": gettext_lazy("Service-item units"), "category": gettext_lazy("Service-item categories")}
+
+
+@login_required
+def service_item_lists(request):
+    """服务项目单位和分类: the company's two lists; several names added at once, one removed at a time."""
+    require(request.user, "service_item.view")
+    may_edit = has_perm(request.user, "service_item.edit")
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    forms_by_kind = {kind: ItemListForm(prefix=kind) for kind in services.ITEM_LISTS}
+    if request.method == "POST":
+        require(request.user, "service_item.edit")
+        if posted not in services.ITEM_LISTS:
+            raise NotFound()
+        if "remove" in request.POST:
+            services.remove_service_item_option(actor=request.user, kind=posted, name=request.POST["remove"],
+                                                request=request)
+            messages.success(request, _("Removed “%(name)s”.") % {"name": request.POST["remove"]})
+            return redirect("parts:item_lists")
+        form = ItemListForm(request.POST, prefix=posted)
+        forms_by_kind[posted] = form
+        if form.is_valid():
+            try:
+                added = services.add_service_item_options(actor=request.user, kind=posted,
+                                                          names=form.cleaned_data["names"], request=request)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, ngettext("Added %(n)s entry.", "Added %(n)s entries.", len(added))
+                                 % {"n": len(added)})
+                return redirect("parts:item_lists")
+    cards = [{"kind": kind, "title": ITEM_LIST_TITLES[kind], "names": services.service_item_list(kind),
+              "form": forms_by_kind[kind]} for kind in services.ITEM_LISTS]
+    status = 400 if any(card["form"].errors for card in cards) else 200
+    return render(request, "parts/item_lists.html", {"cards": cards, "may_edit": may_edit}, status=status)

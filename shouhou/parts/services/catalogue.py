@@ -2,6 +2,7 @@
 (PART-03). Each checks the permission, cleans every value and refuses all errors at once, then writes,
 records the timeline entry and emits the event in one transaction. Error keys are the API's names."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import clean, outbox, references, timeline
+from shouhou.core import clean, company_settings, outbox, references, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 
@@ -20,7 +21,8 @@ from ._common import NOT_GIVEN, actor_id, clean_id, flag, money
 
 __all__ = [
     "create_part", "update_part", "batch_update_parts", "MAX_BATCH", "delete_part", "create_category", "rename_category", "delete_category",
-    "create_service_item", "update_service_item", "delete_service_item", "create_warehouse",
+    "create_service_item", "update_service_item", "delete_service_item", "ITEM_LISTS", "service_item_list",
+    "add_service_item_options", "remove_service_item_option", "create_warehouse",
     "update_warehouse", "delete_warehouse",
 ]
 
@@ -320,6 +322,59 @@ def delete_service_item(*, actor, item, request=None):
             detail={"object": "service_item", "id": item.pk, "number": item.number})
         outbox.emit("service_item.deleted", service_item_id=item.pk, actor_id=actor_id(actor))
         item.delete()
+
+
+# === the service items' company lists (SVC-02) =============================================================
+
+ITEM_LISTS = {"unit": ("parts.service_item_units", 20), "category": ("parts.service_item_categories", 50)}
+MAX_LIST = 200
+
+
+def service_item_list(kind):
+    """The company's service-item units (kind "unit") or categories ("category"), in their order."""
+    return list(company_settings.get(ITEM_LISTS[kind][0]))
+
+
+def add_service_item_options(*, actor, kind, names, request=None):
+    """Add several names at once (one per line, or separated by commas or 、); names already in the list
+    are skipped. Returns the names added."""
+    policy.require(actor, None, "service_item.edit")
+    if kind not in ITEM_LISTS:
+        raise NotFound()
+    key, limit = ITEM_LISTS[kind]
+    errors = {}
+    raw = str(names or "")
+    wanted = []
+    for piece in re.split(r"[\n,，、]+", raw):
+        name = clean.text(piece, limit, "names", errors)
+        if name and name not in wanted:
+            wanted.append(name)
+    if not wanted and "names" not in errors:
+        errors["names"] = [_("Type at least one name.")]
+    with transaction.atomic():
+        current = service_item_list(kind)
+        added = [name for name in wanted if name not in current]
+        if len(current) + len(added) > MAX_LIST:
+            errors["names"] = [_("A list holds at most %(n)s entries.") % {"n": MAX_LIST}]
+        clean.raise_if(errors)
+        if added:
+            company_settings.update_settings(actor=actor, values={key: current + added}, request=request,
+                                             permission="service_item.edit")
+    return added
+
+
+def remove_service_item_option(*, actor, kind, name, request=None):
+    """Take a name off the list; service items that use it keep their value."""
+    policy.require(actor, None, "service_item.edit")
+    if kind not in ITEM_LISTS:
+        raise NotFound()
+    key = ITEM_LISTS[kind][0]
+    with transaction.atomic():
+        current = service_item_list(kind)
+        if name not in current:
+            raise NotFound()
+        company_settings.update_settings(actor=actor, values={key: [n for n in current if n != name]},
+                                         request=request, permission="service_item.edit")
 
 
 # === warehouses ===========================================================================================
