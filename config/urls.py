@@ -26,3 +26,4 @@ urlpatterns = [
 ]
 
 handler404 = "shouhou.core.gone.page_not_found"  # no dead ends: a clear page with a way back (issue 15)
+handler403 = "shouhou.core.gone.permission_denied"  # the same page and ways back for a refusal

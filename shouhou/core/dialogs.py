@@ -68,3 +68,11 @@ def url_or_empty(name, *args, **kwargs):
         return reverse(name, args=args or None, kwargs=kwargs or None)
     except NoReverseMatch:
         return ""
+
+
+def permitted_url(user, perm, name, *args, **kwargs):
+    """The URL of another module's page only for a user whose role may open it, else "" — the page shows
+    plain text instead of a link that ends in 403 (issue 15: no dead ends)."""
+    if not has_perm(user, perm):
+        return ""
+    return url_or_empty(name, *args, **kwargs)

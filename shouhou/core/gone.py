@@ -12,6 +12,9 @@ inside the user's company (TenantModel managers do) so that nothing about other 
 
 A surface registers where its pages live (`register_surface`): the phone (/m/) renders its own page with its
 own way home; the console is the default. API paths are left to the API's JSON envelope (unchanged).
+
+A 403 (`handler403` = `permission_denied`) is the same page on the same surface with the same ways back
+(返回列表 / 返回首页), saying the role may not open it.
 """
 
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy
 
 GONE_MESSAGE = gettext_lazy("This record has been deleted or you may not view it.")
+DENIED_MESSAGE = gettext_lazy("You do not have permission to open this page.")
 
 _explainers = {}  # url name ("workorders:detail") -> (kwarg, explain(user, value) -> message | None)
 
@@ -69,9 +73,27 @@ def page_not_found(request, exception=None):
     surface = surface_for(request.path)
     list_url = list_url_for(request.path, surface)
     return render(request, surface.template, {
-        "message": message, "transferred": transferred, "list_url": list_url, "home_url": surface.home,
+        "message": message, "transferred": transferred, "denied": False, "list_url": list_url,
+        "home_url": surface.home,
         "tab": "gone",  # the phone shows its tab bar, no tab current
     }, status=404)
+
+
+def permission_denied(request, exception=None):
+    """Django's handler403: the same clear page with a way back (the list above, home), saying the role
+    may not open it — the refusal's own translated reason when the service gave one."""
+    reason = str(exception or "").strip()
+    message = reason if reason and reason != "Forbidden" else str(DENIED_MESSAGE)
+    user = getattr(request, "user", None)
+    if request.path.startswith("/api/") or getattr(request, "htmx", False):
+        return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
+    if user is None or not user.is_authenticated:
+        return render(request, "403.html", {"message": message}, status=403)
+    surface = surface_for(request.path)
+    return render(request, surface.template, {
+        "message": message, "transferred": False, "denied": True,
+        "list_url": list_url_for(request.path, surface), "home_url": surface.home, "tab": "gone",
+    }, status=403)
 
 
 def explain(request):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core import forms_engine, object_actions, object_tabs, timeline
-from shouhou.core.dialogs import finished, render_modal, show_error, url_or_empty
+from shouhou.core.dialogs import finished, permitted_url, render_modal, show_error, url_or_empty
 from shouhou.core.errors import DomainError, ValidationFailed
 from shouhou.core.geo import GeocodingError, geocoder, navigation_url
 from shouhou.core.permissions import has_perm, require
@@ -50,12 +50,13 @@ def _quick_links(actor, customer):
     return links + object_actions.actions_for("customer", actor, customer)
 
 
-def _related(queryset, url_name):
-    """{"count", "rows": [(record, detail url or "")]} of another app's records, newest first."""
+def _related(actor, queryset, url_name, perm):
+    """{"count", "rows": [(record, detail url or "")]} of another app's records, newest first; linked only
+    for a user whose role may open their pages (`perm`)."""
     if queryset is None:
         return None
     rows = list(queryset.order_by("-created_at", "-pk")[:TAB_ROWS])
-    linked = bool(rows) and bool(url_or_empty(url_name, rows[0].pk))
+    linked = bool(rows) and bool(permitted_url(actor, perm, url_name, rows[0].pk))
     return {"count": queryset.count(),
             "rows": [(row, reverse(url_name, args=[row.pk]) if linked else "") for row in rows]}
 
@@ -78,8 +79,10 @@ def customer_detail(request, pk):
         "contacts": list(queries.contacts_of(customer)),
         "addresses": list(queries.addresses_of(customer)),
         "entries": entries,
-        "products": _related(object_tabs.rows("customer", "products", actor, customer), "products:detail"),
-        "work_orders": _related(object_tabs.rows("customer", "workorders", actor, customer), "workorders:detail"),
+        "products": _related(actor, object_tabs.rows("customer", "products", actor, customer), "products:detail",
+                             "product.view"),
+        "work_orders": _related(actor, object_tabs.rows("customer", "workorders", actor, customer),
+                                "workorders:detail", "workorder.view"),
         "nearby": nearby, "km": km, "km_choices": NEARBY_CHOICES,
         "navigation_url": navigation_url(latitude=customer.latitude, longitude=customer.longitude,
                                          address=customer.full_address) if customer.full_address else "",

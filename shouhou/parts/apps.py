@@ -7,4 +7,4 @@ class PartsConfig(AppConfig):
     verbose_name = "Spare parts"
 
     def ready(self):
-        from . import handlers, importers, menu, permissions  # noqa: F401
+        from . import handlers, importers, menu, permissions, settings_decl  # noqa: F401

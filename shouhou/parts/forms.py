@@ -42,6 +42,39 @@ class PartForm(ConsoleForm):
                 "in_mall": part.in_mall, "serial_tracked": part.serial_tracked}
 
 
+KEEP = "keep"
+
+
+class PartBatchForm(ConsoleForm):
+    """批量编辑 of the selected parts: each field left at "No change" (or a price left empty) stays as it is."""
+
+    category_id = forms.ChoiceField(label=_("Part category"), required=False)
+    enabled = forms.ChoiceField(label=_("Enabled"), required=False,
+                                choices=[(KEEP, _("No change")), ("1", _("Enabled")), ("0", _("Disabled"))])
+    in_mall = forms.ChoiceField(label=_("Listed in the mall"), required=False,
+                                choices=[(KEEP, _("No change")), ("1", _("Listed")), ("0", _("Not listed"))])
+    sale_price = forms.DecimalField(label=_("Sale price"), help_text=_("Empty: no change"), **PRICE)
+    cost_price = forms.DecimalField(label=_("Cost price"), help_text=_("Empty: no change"), **PRICE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_id"].choices = [(KEEP, _("No change")), ("", _("No category")),
+                                              *[(str(pk), name) for pk, name in queries.category_choices()]]
+
+    def service_values(self):
+        """The changes the service is asked for (only what the user set)."""
+        data, values = self.cleaned_data, {}
+        if data.get("category_id", KEEP) != KEEP:
+            values["category_id"] = data["category_id"] or None
+        for key in ("enabled", "in_mall"):
+            if data.get(key, KEEP) != KEEP:
+                values[key] = data[key] == "1"
+        for key in ("sale_price", "cost_price"):
+            if data.get(key) is not None:
+                values[key] = data[key]
+        return values
+
+
 class ServiceItemForm(ConsoleForm):
     number = forms.CharField(label=_("Service item number"), max_length=50)
     name = forms.CharField(label=_("Service item name"), max_length=100)
@@ -52,10 +85,32 @@ class ServiceItemForm(ConsoleForm):
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     in_mall = forms.BooleanField(label=_("Listed in the mall"), required=False)
 
+    def __init__(self, *args, lists=None, **kwargs):
+        """`lists` ({"unit": [...], "category": [...]}, the company's lists, SVC-02): a field whose list has
+        entries picks from it (plus the item's current value); an empty list leaves the field typed."""
+        super().__init__(*args, **kwargs)
+        for key, names in (lists or {}).items():
+            if not names:
+                continue
+            field = self.fields[key]
+            current = (self.initial or {}).get(key) or ""
+            choices = [("", "—"), *[(name, name) for name in names]]
+            if current and current not in names:
+                choices.append((current, current))
+            self.fields[key] = forms.ChoiceField(label=field.label, required=False, choices=choices)
+
     @staticmethod
     def initial_for(item):
         return {key: getattr(item, key) for key in ("number", "name", "category", "unit", "sale_price", "cost_price",
                                                     "enabled", "in_mall")}
+
+
+class ItemListForm(ConsoleForm):
+    """服务项目单位 / 分类: several names at once."""
+
+    names = forms.CharField(label=_("Names"), max_length=4000,
+                            help_text=_("One per line, or separated by commas."),
+                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class WarehouseForm(ConsoleForm):
@@ -126,7 +181,7 @@ class LinesMixin:
 
 
 class MoveForm(LinesMixin, ConsoleForm):
-    """入库 / 出库 / 调拨 / 分配 of up to LINE_ROWS parts."""
+    """入库 / 出库 / 调拨 / 分配 / 移除 of up to LINE_ROWS parts."""
 
     warehouse_id = forms.TypedChoiceField(label=_("Warehouse"), coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -135,6 +190,9 @@ class MoveForm(LinesMixin, ConsoleForm):
         super().__init__(*args, **kwargs)
         warehouses = [(w.pk, w.name) for w in queries.visible_warehouses(actor).filter(enabled=True)]
         self.fields["warehouse_id"].choices = _blank(warehouses)
+        if kind == "remove":  # 移除 (scrapped, lost) says why
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _("Why the parts leave the stock, e.g. scrapped or lost.")
         if kind == "transfer":
             self.fields["to_warehouse_id"] = forms.TypedChoiceField(
                 label=_("To warehouse"), coerce=int,

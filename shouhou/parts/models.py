@@ -202,6 +202,7 @@ class StockMovement(TenantModel):
         USED_ON_ORDER = "used_on_order", _("Used on a work order")
         FAULTY_RETURN = "faulty_return", _("Faulty part returned")
         ADJUSTMENT = "adjustment", _("Adjustment")
+        REMOVAL = "removal", _("Removal (scrapped or lost)")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="movements", verbose_name=_("part"))

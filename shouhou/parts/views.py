@@ -6,27 +6,29 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from shouhou.core import timeline
-from shouhou.core.dialogs import can, finished, render_modal, show_error
+from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
-from shouhou.core.lists import Column, Filter, IdFilter, StandardList, Tab
+from shouhou.core.lists import BatchAction, Column, Filter, IdFilter, StandardList, Tab
 from shouhou.core.permissions import has_perm, require
 
 from . import policy, queries, services
 from .forms import (
     ApproveForm,
     DecisionForm,
+    ItemListForm,
     MoveForm,
+    PartBatchForm,
     PartForm,
     RequestForm,
     SafetyForm,
@@ -36,7 +38,8 @@ from .forms import (
 from .models import StockMovement, StockRequest
 
 MOVE_TITLES = {"in": gettext_lazy("Stock in"), "out": gettext_lazy("Stock out"),
-               "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate")}
+               "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate"),
+               "remove": gettext_lazy("Remove from stock")}
 
 
 def local_time(value):
@@ -93,6 +96,7 @@ class PartList(StandardList):
     tabs = [Tab("all", gettext_lazy("All")), Tab("enabled", gettext_lazy("Enabled"), Q(enabled=True)),
             Tab("disabled", gettext_lazy("Disabled"), Q(enabled=False))]
     filters = [IdFilter("category", gettext_lazy("Part category"), "category", choices=category_choices)]
+    batch_actions = [BatchAction(gettext_lazy("Batch edit"), "parts:batch_edit", perm="part.edit", modal=True)]
 
     def base_queryset(self, request):
         return queries.parts(request.user)
@@ -169,6 +173,39 @@ class PartDeleteView(ObjectDeleteView):
 
     def failure_url(self, request, part):
         return reverse("parts:part_detail", args=[part.pk])
+
+
+def selected_parts(request):
+    """The parts named by `ids` (GET or POST), all visible to the actor — else 404."""
+    ids = set(int_list(request.POST.getlist("ids") or request.GET.getlist("ids")))
+    if not ids:
+        raise DomainError(_("Select at least one part."))
+    if len(ids) > services.MAX_BATCH:
+        raise DomainError(_("Select at most %(n)s parts at a time.") % {"n": services.MAX_BATCH})
+    parts = list(queries.parts(request.user).filter(pk__in=ids))
+    if len(parts) != len(ids):
+        raise NotFound()
+    return parts
+
+
+@login_required
+def batch_edit(request):
+    """批量编辑 of the selected parts: category, enabled, mall listing, prices."""
+    require(request.user, "part.edit")
+    parts = selected_parts(request)
+    form = PartBatchForm(request.POST if request.method == "POST" and "category_id" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            count = services.batch_update_parts(actor=request.user, parts=parts, request=request,
+                                                **form.service_values())
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, ngettext("Updated %(n)s part.", "Updated %(n)s parts.", count) % {"n": count})
+            return finished(request)
+    return render_modal(request, "parts/_batch_edit.html", {
+        "form": form, "parts": parts, "title": _("Batch edit parts"), "action": reverse("parts:batch_edit"),
+    }, status=400 if form.errors else 200)
 
 
 # --- warehouses (PART-03) ----------------------------------------------------------------------------------
@@ -373,7 +410,7 @@ class MovementListView(ObjectListView):
 
 @login_required
 def move(request, kind):
-    """入库 / 出库 / 调拨 / 分配 dialog."""
+    """入库 / 出库 / 调拨 / 分配 / 移除 dialog, several lines at once."""
     if kind not in MOVE_TITLES:
         raise NotFound()
     policy.require(request.user, None, "stock.move")
@@ -387,6 +424,9 @@ def move(request, kind):
             elif kind == "out":
                 services.stock_out(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
                                    reason=data["reason"])
+            elif kind == "remove":
+                services.remove_stock(actor=request.user, warehouse_id=data["warehouse_id"], lines=lines,
+                                      reason=data["reason"])
             elif kind == "transfer":
                 services.transfer(actor=request.user, warehouse_id=data["warehouse_id"],
                                   to_warehouse_id=data["to_warehouse_id"], lines=lines, reason=data["reason"])
@@ -690,7 +730,9 @@ class ServiceItemEditView(ObjectEditView):
         return queries.get_service_item(request.user, pk) if pk is not None else None
 
     def get_form(self, request, item):
-        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None)
+        lists = {kind: services.service_item_list(kind) for kind in services.ITEM_LISTS}
+        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None,
+                               lists=lists)
 
     def save(self, request, form, item):
         if item is None:
@@ -760,3 +802,42 @@ def category_delete(request, pk):
     services.delete_category(actor=request.user, category=category, request=request)
     messages.success(request, _("Category %(name)s deleted.") % {"name": category.name})
     return finished(request, reverse("parts:categories"))
+
+
+# --- the service items' units and categories (SVC-02) ---------------------------------------------------------
+
+ITEM_LIST_TITLES = {"unit": gettext_lazy("Service-item units"), "category": gettext_lazy("Service-item categories")}
+
+
+@login_required
+def service_item_lists(request):
+    """服务项目单位和分类: the company's two lists; several names added at once, one removed at a time."""
+    require(request.user, "service_item.view")
+    may_edit = has_perm(request.user, "service_item.edit")
+    posted = request.POST.get("kind") if request.method == "POST" else None
+    forms_by_kind = {kind: ItemListForm(prefix=kind) for kind in services.ITEM_LISTS}
+    if request.method == "POST":
+        require(request.user, "service_item.edit")
+        if posted not in services.ITEM_LISTS:
+            raise NotFound()
+        if "remove" in request.POST:
+            services.remove_service_item_option(actor=request.user, kind=posted, name=request.POST["remove"],
+                                                request=request)
+            messages.success(request, _("Removed “%(name)s”.") % {"name": request.POST["remove"]})
+            return redirect("parts:item_lists")
+        form = ItemListForm(request.POST, prefix=posted)
+        forms_by_kind[posted] = form
+        if form.is_valid():
+            try:
+                added = services.add_service_item_options(actor=request.user, kind=posted,
+                                                          names=form.cleaned_data["names"], request=request)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, ngettext("Added %(n)s entry.", "Added %(n)s entries.", len(added))
+                                 % {"n": len(added)})
+                return redirect("parts:item_lists")
+    cards = [{"kind": kind, "title": ITEM_LIST_TITLES[kind], "names": services.service_item_list(kind),
+              "form": forms_by_kind[kind]} for kind in services.ITEM_LISTS]
+    status = 400 if any(card["form"].errors for card in cards) else 200
+    return render(request, "parts/item_lists.html", {"cards": cards, "may_edit": may_edit}, status=status)

@@ -61,7 +61,7 @@ class PlanList(StandardList):
             Column("name", gettext_lazy("Task name"), sortable=True, link=lambda p: reverse("plans:detail", args=[p.pk])),
             Column("order_type", gettext_lazy("Work-order type"), value=lambda p: p.order_type.name),
             Column("customer", gettext_lazy("Customer"), value=lambda p: p.customer.name,
-                   link=lambda p: reverse("customers:detail", args=[p.customer_id])),
+                   link=lambda p: reverse("customers:detail", args=[p.customer_id]), link_perm="customer.view"),
             Column("product", gettext_lazy("Product"), value=lambda p: str(p.product) if p.product else "—"),
             Column("end_date", gettext_lazy("Deadline"), sortable=True, value=lambda p: _date(p.end_date)),
             Column("created_count", gettext_lazy("Orders created"), sortable=True, css="text-end"),

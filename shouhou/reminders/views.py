@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from shouhou.core.dialogs import finished, render_modal, show_error
+from shouhou.core.dialogs import finished, permitted_url, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.generic_views import (
     ObjectActionView,
@@ -84,12 +84,11 @@ def status_badge(rule):
     return format_html('<span class="badge text-bg-secondary">{}</span>', _("Disabled"))
 
 
-def record_url(record):
-    name = "customers:detail" if queries.target_of(record) == Rule.Target.CUSTOMER else "products:detail"
-    try:
-        return reverse(name, args=[record.pk])
-    except NoReverseMatch:
-        return ""
+def record_url(user, record):
+    """The customer's or product's page, only for a user whose role may open it (else plain text)."""
+    if queries.target_of(record) == Rule.Target.CUSTOMER:
+        return permitted_url(user, "customer.view", "customers:detail", record.pk)
+    return permitted_url(user, "product.view", "products:detail", record.pk)
 
 
 # --- the rule list (CUS-11) ----------------------------------------------------------------------------------
@@ -192,8 +191,8 @@ class RuleView(_RuleView, ObjectView):
         reminders = queries.visible_reminders_of_rule(request.user, rule)
         return {
             "rule": rule, "schedule": describe_schedule(rule), "recipients": describe_recipients(rule),
-            "reminders": [(reminder, record_url(reminder.record)) for reminder in reminders],
-            "deliveries": [(d, record_url(d.record) if d.record else "")
+            "reminders": [(reminder, record_url(request.user, reminder.record)) for reminder in reminders],
+            "deliveries": [(d, record_url(request.user, d.record) if d.record else "")
                            for d in queries.visible_deliveries_of_rule(request.user, rule)],
             "attach_url": _attach_url(rule.target),
         }

@@ -342,3 +342,87 @@ def test_optional_picker_on_a_touch_screen_can_be_emptied(en_phone, live_server)
     clear.click()
     assert posted.input_value() == "" and shown.input_value() == "" and not clear.is_visible()
     assert en_phone.js_errors == []
+
+
+PNG_1PX = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a0d4a4f30000000049454e44ae426082")
+
+
+def test_phone_file_fields_get_the_phones_big_camera_button(en_phone, live_server):
+    """A form-engine image field on a phone page (a type's custom field on 新建工单): a full-width 44 px
+    camera button in Chinese that lets the phone offer camera and gallery (image accept, no capture), the
+    chosen picture's name and thumbnail under it; a file field gets the same big button with a paperclip."""
+    tenant, owner = make_company()
+    with tenant_context(tenant):
+        order_type = type_services.save_type(actor=owner, name="上门维修")
+        from shouhou.core import forms_engine
+        system = [{"key": f["key"], "system": True} for f in forms_engine.get_schema(order_type.form_target).fields]
+        type_services.save_type_form(actor=owner, order_type=order_type, fields=system + [
+            {"key": "site_photo", "label": "现场照片", "kind": "image", "multiple": True},
+            {"key": "report", "label": "检测报告", "kind": "attachment"}])
+    login(en_phone, owner.phone, DEMO_PASSWORD)
+    en_phone.goto(f"/m/orders/new/?type={order_type.pk}")
+    no_native_pickers(en_phone)
+    pickers = en_phone.locator(".kit-file.kit-file-phone")
+    assert pickers.count() == 2
+    photo = en_phone.locator(".kit-file-phone:has(input[name$=site_photo])")
+    button = photo.locator(".kit-file-button")
+    assert "拍照或选择图片" in button.inner_text() and button.locator(".bi-camera").count() == 1
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300, box
+    field = photo.locator("input[type=file]")
+    assert field.get_attribute("capture") is None and "image/" in field.get_attribute("accept")
+    report = en_phone.locator(".kit-file-phone:has(input[name$=report]) .kit-file-button")
+    assert "选择文件" in report.inner_text() and report.bounding_box()["height"] >= 44
+    field.set_input_files([{"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG_1PX}])
+    assert photo.locator(".kit-file-names").inner_text() == "现场照片.png"
+    assert photo.locator(".kit-file-thumbs img").count() == 1
+    assert en_phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(en_phone, "widgets-m-file-390")
+    assert en_phone.js_errors == []
+
+
+def test_typed_dates_in_common_forms_are_read_and_an_unreadable_one_is_kept(en_page, live_server):
+    """flatpickr empties a text it cannot parse: the kit reads 2026/3/1, 2026.3.5 and 20260302 (and a time
+    after them), and keeps anything else in the field, marked invalid with a message; the server then
+    refuses it with the field's error and the text comes back as typed — nothing is stored."""
+    tenant, owner = make_company()
+    with tenant_context(tenant):
+        order_type = type_services.save_type(actor=owner, name="上门维修")
+    login(en_page, owner.phone, DEMO_PASSWORD)
+    en_page.goto("/customers/")
+    en_page.locator("[data-bs-target='#advanced-search'], [href='#advanced-search']").first.click()
+    start = en_page.locator("input[data-picker][name=f_created_from]")
+    start.wait_for(state="visible")
+    for typed, read in (("2026/3/1", "2026-03-01"), ("2026.3.5", "2026-03-05"), ("20260302", "2026-03-02"),
+                        ("2026年3月7日", "2026-03-07")):
+        start.fill(typed)
+        start.press("Enter")
+        assert start.input_value() == read, typed
+    start.fill("2026/2/30")  # no such day
+    start.press("Tab")
+    assert start.input_value() == "2026/2/30"
+    assert "is-invalid" in start.get_attribute("class")
+    assert "2026-01-05" in en_page.locator(".kit-picker-error").inner_text()
+    start.fill("2026/2/28")
+    start.press("Tab")
+    assert start.input_value() == "2026-02-28" and "is-invalid" not in start.get_attribute("class")
+    assert en_page.locator(".kit-picker-error").count() == 0
+
+    en_page.goto(f"/work-orders/new/?type={order_type.pk}")
+    shown, posted = en_page.locator("[data-picker-shown=datetime]"), en_page.locator("input[name=planned_at]")
+    shown.fill("2026/3/1 9:05")
+    shown.press("Enter")
+    assert posted.input_value() == "2026-03-01T09:05" and shown.input_value() == "2026-03-01 09:05"
+    shown.fill("明天下午三点")
+    shown.press("Tab")
+    assert shown.input_value() == "明天下午三点" and posted.input_value() == "明天下午三点"
+    assert "is-invalid" in shown.get_attribute("class") and en_page.locator(".kit-picker-error").is_visible()
+    shot(en_page, "widgets-typed-date-kept-1366")
+    en_page.locator("form button[type=submit]").last.click()
+    en_page.wait_for_load_state("networkidle")
+    assert en_page.locator("[data-picker-shown=datetime]").input_value() == "明天下午三点"  # as typed
+    assert "is-invalid" in en_page.locator("[data-picker-shown=datetime]").get_attribute("class")
+    with tenant_context(tenant):
+        assert not WorkOrder.objects.exists()
+    assert en_page.js_errors == []

@@ -81,3 +81,47 @@ def test_the_api_keeps_its_json_404(records):
     answer = client_for(records["owner"]).get(f"/api/v1/customers/{records['theirs']['customers']}")
     assert answer.status_code == 404 and answer.json()["code"] == "not_found"
     assert client_for(records["owner"]).get("/api/v1/nope").json()["code"] == "not_found"
+
+
+# --- the 403 page: the same clear page and ways back (issue 15) ---------------------------------------------
+
+
+
+@pytest.fixture
+def limited(company, factories_for):
+    """A user whose role may view work orders (all) and nothing else."""
+    from shouhou.core.tenancy import tenant_context
+
+    tenant, owner = company
+    with tenant_context(tenant):
+        return factories_for(owner).accounts.user_with(["workorder.view"], scopes={"workorder": "all"})
+
+
+def test_a_refused_console_page_offers_the_list_and_home(limited):
+    page = client_for(limited).get("/work-orders/new/")
+    html = page.content.decode()
+    assert page.status_code == 403 and page.templates[0].name == "core/gone.html"
+    assert page.context["denied"] and 'data-gone="denied"' in html
+    assert 'href="/work-orders/"' in html and "Back to the list" in html
+    assert 'href="/"' in html and "Back to home" in html
+
+
+def test_a_refused_phone_page_gets_the_phone_page_with_ways_back(limited):
+    page = client_for(limited).get("/m/orders/new/")
+    html = page.content.decode()
+    assert page.status_code == 403 and page.templates[0].name == "mobile/gone.html"
+    assert 'data-gone="denied"' in html
+    assert 'href="/m/orders/"' in html and "Back to the list" in html and 'href="/m/"' in html
+
+
+def test_a_refused_module_list_offers_home(limited):
+    page = client_for(limited).get("/customers/")
+    html = page.content.decode()
+    assert page.status_code == 403 and 'data-gone="denied"' in html and "permission" in html
+    assert 'href="/"' in html and "Back to home" in html
+
+
+def test_a_refused_fragment_and_a_signed_out_403_stay_plain(limited):
+    fragment = client_for(limited).get("/customers/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 403 and fragment["Content-Type"].startswith("text/plain")
+    assert Client().get("/customers/").status_code in (302, 403)

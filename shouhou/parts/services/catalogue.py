@@ -2,11 +2,16 @@
 (PART-03). Each checks the permission, cleans every value and refuses all errors at once, then writes,
 records the timeline entry and emits the event in one transaction. Error keys are the API's names."""
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shouhou.core import clean, outbox, references, timeline
+from shouhou.core import clean, company_settings, outbox, references, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 
@@ -15,8 +20,9 @@ from ..models import Part, PartCategory, ServiceItem, StockLevel, StockMovement,
 from ._common import NOT_GIVEN, actor_id, clean_id, flag, money
 
 __all__ = [
-    "create_part", "update_part", "delete_part", "create_category", "rename_category", "delete_category",
-    "create_service_item", "update_service_item", "delete_service_item", "create_warehouse",
+    "create_part", "update_part", "batch_update_parts", "MAX_BATCH", "delete_part", "create_category", "rename_category", "delete_category",
+    "create_service_item", "update_service_item", "delete_service_item", "ITEM_LISTS", "service_item_list",
+    "add_service_item_options", "remove_service_item_option", "create_warehouse",
     "update_warehouse", "delete_warehouse",
 ]
 
@@ -92,45 +98,115 @@ def _part_taken(number):
     return _("The part number %(number)s is already used.") % {"number": number}
 
 
+def _part_checks(part, changes, errors):
+    if "serial_tracked" in changes and changes["serial_tracked"] != part.serial_tracked \
+            and StockMovement.objects.filter(part=part).exists():
+        errors["serial_tracked"] = [_("Serial tracking cannot change once the part has stock movements.")]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What differs between the numbered catalogue entries (parts, service items): one create and one
+    update write both — permission, clean all values, unique number, save, timeline entry, event."""
+
+    model: type
+    event: str  # "part" → part.created / part.updated, the payload's part_id
+    perm: str
+    values: Callable  # (data, errors, *, partial) -> {field: value}
+    taken: Callable  # number -> the "already used" message
+    tracked: tuple
+    created: object  # the timeline summaries
+    edited: object
+    checks: Callable = lambda obj, changes, errors: None  # extra refusals of an update
+    creator: bool = False  # the model records created_by
+
+
+def _create_entry(entry, actor, data):
+    errors = {}
+    values = entry.values(data, errors, partial=False)
+    with transaction.atomic():
+        _unique(entry.model, "number", values["number"], errors, entry.taken(values["number"]))
+        clean.raise_if(errors)
+        if entry.creator:
+            values["created_by"] = clean.signed_in(actor)
+        obj = entry.model(**values)
+        _save(obj, "number", entry.taken(obj.number))
+        timeline.record(actor=actor, obj=obj, verb=f"{entry.event}.created", summary=str(entry.created))
+        outbox.emit(f"{entry.event}.created", **{f"{entry.event}_id": obj.pk, "actor_id": actor_id(actor)})
+    return obj
+
+
+def _update_entry(entry, actor, obj, data):
+    policy.require(actor, obj, f"{entry.perm}.edit")
+    with transaction.atomic():
+        obj = _locked(entry.model, obj)
+        errors = {}
+        changes = entry.values(data, errors, partial=True)
+        if changes.get("number") and changes["number"] != obj.number:
+            _unique(entry.model, "number", changes["number"], errors, entry.taken(changes["number"]),
+                    exclude_pk=obj.pk)
+        entry.checks(obj, changes, errors)
+        clean.raise_if(errors)
+        before = timeline.snapshot(obj, entry.tracked)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        _save(obj, "number", entry.taken(obj.number))
+        recorded = timeline.diff(obj, before, entry.tracked)
+        if recorded:
+            timeline.record(actor=actor, obj=obj, verb=f"{entry.event}.updated", summary=str(entry.edited),
+                            changes=recorded)
+            outbox.emit(f"{entry.event}.updated", **{f"{entry.event}_id": obj.pk, "actor_id": actor_id(actor)})
+    return obj
+
+
+PART = Entry(model=Part, event="part", perm="part", values=_part_values, taken=_part_taken, tracked=PART_TRACKED,
+             created=gettext_lazy("Created the part"), edited=gettext_lazy("Edited the part"), checks=_part_checks,
+             creator=True)
+
+
 def create_part(*, actor, request=None, check_perm=True, **data):
     """A part: number (unique in the company), name, category_id, specification, unit, sale_price,
     cost_price, description, enabled, in_mall, serial_tracked. `check_perm=False`: the importer checked
     part.import for the whole file."""
     if check_perm:
         policy.require(actor, None, "part.create")
-    errors = {}
-    values = _part_values(data, errors, partial=False)
-    with transaction.atomic():
-        _unique(Part, "number", values["number"], errors, _part_taken(values["number"]))
-        clean.raise_if(errors)
-        part = Part(created_by=clean.signed_in(actor), **values)
-        _save(part, "number", _part_taken(part.number))
-        timeline.record(actor=actor, obj=part, verb="part.created", summary=_("Created the part"))
-        outbox.emit("part.created", part_id=part.pk, actor_id=actor_id(actor))
-    return part
+    return _create_entry(PART, actor, data)
 
 
 def update_part(*, actor, part, request=None, **data):
     """Change the given values; serial tracking cannot change while the part has stock or movements."""
-    policy.require(actor, part, "part.edit")
+    return _update_entry(PART, actor, part, data)
+
+
+BATCH_KEYS = ("category_id", "enabled", "in_mall", "sale_price", "cost_price")
+MAX_BATCH = 500
+
+
+def batch_update_parts(*, actor, parts, request=None, **data):
+    """批量编辑: the same category, enabled, mall listing or prices (the keys given among BATCH_KEYS) on
+    several parts — all of them or, on any error, none; each changed part gets its timeline entry."""
+    policy.require(actor, None, "part.edit")
+    errors = {}
+    given = {key: value for key, value in data.items() if key in BATCH_KEYS}
+    if not given:
+        errors["category_id"] = [_("Choose what to change.")]
+    if len(parts) > MAX_BATCH:
+        errors["ids"] = [_("Select at most %(n)s parts at a time.") % {"n": MAX_BATCH}]
+    changes = _part_values(given, errors, partial=True)
+    clean.raise_if(errors)
     with transaction.atomic():
-        part = _locked(Part, part)
-        errors = {}
-        changes = _part_values(data, errors, partial=True)
-        if changes.get("number") and changes["number"] != part.number:
-            _unique(Part, "number", changes["number"], errors, _part_taken(changes["number"]), exclude_pk=part.pk)
-        if "serial_tracked" in changes and changes["serial_tracked"] != part.serial_tracked \
-                and StockMovement.objects.filter(part=part).exists():
-            errors["serial_tracked"] = [_("Serial tracking cannot change once the part has stock movements.")]
-        clean.raise_if(errors)
-        before = _apply(actor, part, changes, PART_TRACKED, "part.updated", None)
-        _save(part, "number", _part_taken(part.number))
-        recorded = timeline.diff(part, before, PART_TRACKED)
-        if recorded:
-            timeline.record(actor=actor, obj=part, verb="part.updated", summary=_("Edited the part"),
-                            changes=recorded)
-            outbox.emit("part.updated", part_id=part.pk, actor_id=actor_id(actor))
-    return part
+        locked = [_locked(Part, part) for part in sorted(parts, key=lambda part: part.pk)]
+        for part in locked:
+            before = timeline.snapshot(part, PART_TRACKED)
+            for name, value in changes.items():
+                setattr(part, name, value)
+            recorded = timeline.diff(part, before, PART_TRACKED)
+            if recorded:
+                part.save()
+                timeline.record(actor=actor, obj=part, verb="part.batch_updated", summary=_("Batch edit"),
+                                changes=recorded)
+                outbox.emit("part.updated", part_id=part.pk, actor_id=actor_id(actor))
+    return len(locked)
 
 
 def delete_part(*, actor, part, request=None):
@@ -223,38 +299,18 @@ def _item_taken(number):
     return _("The service item number %(number)s is already used.") % {"number": number}
 
 
+SERVICE_ITEM = Entry(model=ServiceItem, event="service_item", perm="service_item", values=_item_values,
+                     taken=_item_taken, tracked=ITEM_TRACKED, created=gettext_lazy("Created the service item"),
+                     edited=gettext_lazy("Edited the service item"))
+
+
 def create_service_item(*, actor, request=None, **data):
     policy.require(actor, None, "service_item.create")
-    errors = {}
-    values = _item_values(data, errors, partial=False)
-    with transaction.atomic():
-        _unique(ServiceItem, "number", values["number"], errors, _item_taken(values["number"]))
-        clean.raise_if(errors)
-        item = ServiceItem(**values)
-        _save(item, "number", _item_taken(item.number))
-        timeline.record(actor=actor, obj=item, verb="service_item.created", summary=_("Created the service item"))
-        outbox.emit("service_item.created", service_item_id=item.pk, actor_id=actor_id(actor))
-    return item
+    return _create_entry(SERVICE_ITEM, actor, data)
 
 
 def update_service_item(*, actor, item, request=None, **data):
-    policy.require(actor, item, "service_item.edit")
-    with transaction.atomic():
-        item = _locked(ServiceItem, item)
-        errors = {}
-        changes = _item_values(data, errors, partial=True)
-        if changes.get("number") and changes["number"] != item.number:
-            _unique(ServiceItem, "number", changes["number"], errors, _item_taken(changes["number"]),
-                    exclude_pk=item.pk)
-        clean.raise_if(errors)
-        before = _apply(actor, item, changes, ITEM_TRACKED, None, None)
-        _save(item, "number", _item_taken(item.number))
-        recorded = timeline.diff(item, before, ITEM_TRACKED)
-        if recorded:
-            timeline.record(actor=actor, obj=item, verb="service_item.updated",
-                            summary=_("Edited the service item"), changes=recorded)
-            outbox.emit("service_item.updated", service_item_id=item.pk, actor_id=actor_id(actor))
-    return item
+    return _update_entry(SERVICE_ITEM, actor, item, data)
 
 
 def delete_service_item(*, actor, item, request=None):
@@ -266,6 +322,59 @@ def delete_service_item(*, actor, item, request=None):
             detail={"object": "service_item", "id": item.pk, "number": item.number})
         outbox.emit("service_item.deleted", service_item_id=item.pk, actor_id=actor_id(actor))
         item.delete()
+
+
+# === the service items' company lists (SVC-02) =============================================================
+
+ITEM_LISTS = {"unit": ("parts.service_item_units", 20), "category": ("parts.service_item_categories", 50)}
+MAX_LIST = 200
+
+
+def service_item_list(kind):
+    """The company's service-item units (kind "unit") or categories ("category"), in their order."""
+    return list(company_settings.get(ITEM_LISTS[kind][0]))
+
+
+def add_service_item_options(*, actor, kind, names, request=None):
+    """Add several names at once (one per line, or separated by commas or 、); names already in the list
+    are skipped. Returns the names added."""
+    policy.require(actor, None, "service_item.edit")
+    if kind not in ITEM_LISTS:
+        raise NotFound()
+    key, limit = ITEM_LISTS[kind]
+    errors = {}
+    raw = str(names or "")
+    wanted = []
+    for piece in re.split(r"[\n,，、]+", raw):
+        name = clean.text(piece, limit, "names", errors)
+        if name and name not in wanted:
+            wanted.append(name)
+    if not wanted and "names" not in errors:
+        errors["names"] = [_("Type at least one name.")]
+    with transaction.atomic():
+        current = service_item_list(kind)
+        added = [name for name in wanted if name not in current]
+        if len(current) + len(added) > MAX_LIST:
+            errors["names"] = [_("A list holds at most %(n)s entries.") % {"n": MAX_LIST}]
+        clean.raise_if(errors)
+        if added:
+            company_settings.update_settings(actor=actor, values={key: current + added}, request=request,
+                                             permission="service_item.edit")
+    return added
+
+
+def remove_service_item_option(*, actor, kind, name, request=None):
+    """Take a name off the list; service items that use it keep their value."""
+    policy.require(actor, None, "service_item.edit")
+    if kind not in ITEM_LISTS:
+        raise NotFound()
+    key = ITEM_LISTS[kind][0]
+    with transaction.atomic():
+        current = service_item_list(kind)
+        if name not in current:
+            raise NotFound()
+        company_settings.update_settings(actor=actor, values={key: [n for n in current if n != name]},
+                                         request=request, permission="service_item.edit")
 
 
 # === warehouses ===========================================================================================

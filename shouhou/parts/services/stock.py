@@ -23,7 +23,7 @@ from .. import policy, queries
 from ..models import Part, SerialEvent, SerialUnit, StockLevel, StockMovement, Warehouse
 from ._common import MAX_LINES, actor_id, quantity
 
-__all__ = ["Place", "Line", "clean_lines", "move", "stock_in", "stock_out", "transfer", "allocate",
+__all__ = ["Place", "Line", "clean_lines", "move", "stock_in", "stock_out", "remove_stock", "transfer", "allocate",
            "adjust_stock", "set_safety_stock", "ledger_differences"]
 
 Kind = StockMovement.Kind
@@ -279,6 +279,20 @@ def stock_out(*, actor, warehouse_id, lines, reason="", request=None):
         reason = _reason(reason, errors)
         clean.raise_if(errors)
         return move(actor=actor, kind_out=Kind.OUT, kind_in=None, source=Place(warehouse=warehouse), dest=None,
+                    lines=cleaned, reason=reason)
+
+
+def remove_stock(*, actor, warehouse_id, lines, reason, request=None):
+    """移除: parts scrapped, lost or found broken leave a warehouse the actor manages, with the reason
+    (required); serial-tracked units are gone. Refused beyond what the warehouse holds."""
+    policy.require(actor, None, "stock.move")
+    with transaction.atomic():
+        errors = {}
+        warehouse = _warehouse(actor, warehouse_id, errors)
+        cleaned = clean_lines(actor, lines, errors)
+        reason = clean.text(reason, 200, "reason", errors, required=True)
+        clean.raise_if(errors)
+        return move(actor=actor, kind_out=Kind.REMOVAL, kind_in=None, source=Place(warehouse=warehouse), dest=None,
                     lines=cleaned, reason=reason)
 
 

@@ -78,3 +78,47 @@ def test_requisition_journey(page, tenant, owner, factories):
         page.goto(address)
         shot(page, name)
     assert not page.js_errors
+
+
+def test_batch_edit_and_remove_dialogs(page, tenant, owner, factories):
+    """批量编辑 from the selected rows of 备件列表, and 移除 with several lines from 库存列表."""
+    from shouhou.parts.models import Part, StockMovement
+
+    f = factories
+    warehouse = f.parts.warehouse(name="华东区域库", kind="regional")
+    category = f.parts.category(name="电路板")
+    first = f.parts.part(name="变频主控板", number="BJ-PCB-1")
+    second = f.parts.part(name="温度传感器", number="BJ-TS-1")
+    f.parts.stock(warehouse, first, 5)
+    f.parts.stock(warehouse, second, 4)
+    login(page, owner.phone, DEMO_PASSWORD)
+    page.goto("/parts/")
+    page.locator("tbody input[type=checkbox]").nth(0).check()
+    page.locator("tbody input[type=checkbox]").nth(1).check()
+    page.locator(".batch-action").first.click()
+    page.wait_for_selector("#modal-content #id_category_id")
+    page.select_option("#id_category_id", str(category.pk))
+    page.select_option("#id_in_mall", "1")
+    page.fill("#id_sale_price", "88.50")
+    page.wait_for_timeout(300)
+    shot(page, "parts-batch-edit")
+    with page.expect_navigation():
+        page.click("#modal-content button[type=submit]")
+    assert set(Part.objects.values_list("category_id", "in_mall")) == {(category.pk, True)}
+    assert {str(p) for p in Part.objects.values_list("sale_price", flat=True)} == {"88.50"}
+
+    page.goto("/parts/stock/")
+    page.click("a[data-modal-url$='/parts/stock/remove/']")
+    page.wait_for_selector("#modal-content #id_warehouse_id")
+    page.select_option("#id_warehouse_id", str(warehouse.pk))
+    page.select_option("#id_part_0", str(first.pk))
+    page.fill("#id_quantity_0", "2")
+    page.select_option("#id_part_1", str(second.pk))
+    page.fill("#id_quantity_1", "1")
+    page.fill("#id_reason", "受潮报废")
+    shot(page, "parts-remove-dialog")
+    with page.expect_navigation():
+        page.click("#modal-content button[type=submit]")
+    assert on_hand(first, warehouse=warehouse) == 3 and on_hand(second, warehouse=warehouse) == 3
+    assert StockMovement.objects.filter(kind="removal").count() == 2
+    shot(page, "parts-stock-after-remove")

@@ -183,3 +183,31 @@ def test_database_refuses_a_negative_on_hand(f):
     warehouse, part = f.parts.warehouse(), f.parts.part()
     with pytest.raises(IntegrityError), transaction.atomic():
         StockLevel.objects.create(part=part, warehouse=warehouse, quantity=Decimal("-1"))
+
+
+def test_removal_takes_several_lines_out_with_the_reason_and_serial_units_are_gone(f, owner):
+    """移除 (scrapped or lost): several lines at once, a reason required, refused beyond on-hand."""
+    warehouse, plain, tracked = f.parts.warehouse(), f.parts.part(), f.parts.part(serial_tracked=True)
+    f.parts.stock(warehouse, plain, 5)
+    f.parts.stock(warehouse, tracked, 2, serials=["SN-1", "SN-2"])
+    with pytest.raises(ValidationFailed) as caught:
+        services.remove_stock(actor=owner, warehouse_id=warehouse.pk, lines=[line(plain, 1)], reason="  ")
+    assert "reason" in caught.value.details
+    with pytest.raises(ValidationFailed) as caught:
+        services.remove_stock(actor=owner, warehouse_id=warehouse.pk, lines=[line(plain, 6)], reason="报废")
+    assert "Only 5 of" in str(caught.value.details["lines.0.quantity"][0])
+    services.remove_stock(actor=owner, warehouse_id=warehouse.pk, reason="受潮报废",
+                          lines=[line(plain, 2), line(tracked, 1, ["SN-2"])])
+    assert on_hand(plain, warehouse=warehouse) == 3 and on_hand(tracked, warehouse=warehouse) == 1
+    rows = StockMovement.objects.filter(kind=StockMovement.Kind.REMOVAL)
+    assert rows.count() == 2 and set(rows.values_list("reason", flat=True)) == {"受潮报废"}
+    assert SerialUnit.objects.get(serial="SN-2").state == SerialUnit.State.GONE
+    assert services.ledger_differences() == []
+
+
+def test_removal_is_refused_to_an_engineer(f, owner, engineer):
+    warehouse, part = f.parts.warehouse(), f.parts.part()
+    f.parts.stock(warehouse, part, 1)
+    with pytest.raises((PermissionDenied, NotFound)):
+        services.remove_stock(actor=engineer, warehouse_id=warehouse.pk, lines=[line(part, 1)], reason="报废")
+    assert on_hand(part, warehouse=warehouse) == 1

@@ -13,9 +13,11 @@
  *   [data-signature-pad]          draw a signature; the PNG data URL goes into the hidden input
  *   Django's CheckboxSelectMultiple (multiple-choice fields) gets Bootstrap's check styling.
  *   input[data-picker=date|time|datetime]  the kit's pickers (core/widgets.py): flatpickr in the page's
- *                                 language, 24-hour, posting yyyy-mm-dd / HH:MM / yyyy-mm-ddTHH:MM
+ *                                 language, 24-hour, posting yyyy-mm-dd / HH:MM / yyyy-mm-ddTHH:MM; typed
+ *                                 2026/1/5, 2026.1.5, 20260105 are read, anything else stays, marked invalid
  *   input[type=file]              a translated "choose files" button and the chosen names, whatever the
- *                                 browser's language (inputs already inside a styled label are left alone)
+ *                                 browser's language (inputs already inside a styled label are left alone);
+ *                                 on a phone page a full-width 44 px button, a camera one for image fields
  * The texts come from data-t-* attributes of this script's tag (translated by its template). */
 (function () {
   "use strict";
@@ -25,7 +27,10 @@
     search: "Search…", noResults: "Nothing found", remove: "Remove", choose: "Choose…", locate: "Locate",
     locating: "Locating…", located: "Located", notLocated: "No coordinates yet", myPosition: "Use my position",
     scan: "Scan", scanHint: "Point the camera at the code", close: "Close", clear: "Clear", noCamera: "The camera could not be opened.",
-    chooseFile: "Choose file", chooseFiles: "Choose files", noFile: "No file chosen", less: "Decrease", more: "Increase"
+    chooseFile: "Choose file", chooseFiles: "Choose files", noFile: "No file chosen", less: "Decrease", more: "Increase",
+    takePhoto: "Take or choose a photo", takePhotos: "Take or choose photos",
+    badDate: "Not a date this field can read; type it like 2026-01-05 or pick it from the calendar.",
+    badTime: "Not a time this field can read; type it like 09:30."
   };
   Object.keys(T).forEach(function (key) {  // data-t-no-results="…" → T.noResults
     var text = script && script.dataset["t" + key.charAt(0).toUpperCase() + key.slice(1)];
@@ -498,10 +503,70 @@
     datetime: { dateFormat: "Y-m-d\\TH:i", enableTime: true, altInput: true, altFormat: "Y-m-d H:i" }
   };
 
+  // What people type: 2026-01-05, 2026/1/5, 2026.1.5, 20260105 (with " 9:05" / "T09:05" after a date),
+  // and 9:05, 9：05 or 0905 for a time. A day that does not exist (2026-02-30, 25:00) is not a date.
+  var DATE_RE = /^(\d{4})(?:[-\/.\u5e74](\d{1,2})[-\/.\u6708](\d{1,2})\u65e5?|(\d{2})(\d{2}))$/;  // 年 月 日
+  var TIME_RE = /^(\d{1,2})(?:[:\uff1a.](\d{2})|(\d{2}))?$/;  // ：
+  function parseTyped(text, kind) {
+    var value = String(text || "").trim(), time = "", date = null;
+    if (kind === "time") time = value;
+    else {
+      var parts = value.split(/\s+|T/);
+      if (parts.length > 2 || (parts.length === 2 && kind !== "datetime")) return undefined;
+      var d = DATE_RE.exec(parts[0]);
+      if (!d) return undefined;
+      date = [+d[1], +(d[2] || d[4]), +(d[3] || d[5])];
+      time = parts[1] || "";
+    }
+    var hour = 0, minute = 0;
+    if (time) {
+      var t = TIME_RE.exec(time);
+      if (!t) return undefined;
+      hour = +t[1]; minute = +(t[2] || t[3] || 0);
+      if (hour > 23 || minute > 59) return undefined;
+    } else if (kind === "time") return undefined;
+    var result = date ? new Date(date[0], date[1] - 1, date[2], hour, minute) : new Date(new Date().setHours(hour, minute, 0, 0));
+    if (date && (result.getFullYear() !== date[0] || result.getMonth() !== date[1] - 1 || result.getDate() !== date[2])) return undefined;
+    return result;
+  }
+
+  // A typed text the picker cannot read stays in the field, marked invalid with a message (flatpickr would
+  // empty it and post nothing); the server refuses it with the field's own error, nothing is lost.
+  function keepUnreadable(input, instance) {
+    var field = instance.altInput || input, typed = null, kept = null;
+    var message = h("div", { "class": "invalid-feedback kit-picker-error", text: input.dataset.picker === "time" ? T.badTime : T.badDate });
+    function mark(text) {
+      kept = text;
+      field.value = text; input.value = text;
+      field.classList.add("is-invalid");
+      field.setAttribute("aria-invalid", "true");
+      if (!message.parentNode) (field.closest(".kit-picker-box") || field).insertAdjacentElement("afterend", message);
+    }
+    function unmark() {
+      kept = null;
+      field.classList.remove("is-invalid");
+      field.removeAttribute("aria-invalid");
+      if (message.parentNode) message.remove();
+    }
+    field.addEventListener("input", function (event) { if (event.isTrusted) typed = field.value; });  // not flatpickr's own
+    field.addEventListener("blur", function () {
+      var text = typed !== null ? typed : kept;
+      typed = null;
+      // after flatpickr has read the text on blur and, as focus lands elsewhere, once more on closing
+      setTimeout(function () {
+        if (text && text.trim() && !input.value) mark(text);
+        else unmark();
+      }, 0);
+    });
+    instance.config.onChange.push(function (dates) { if (dates.length) { typed = null; unmark(); } });
+    return mark;
+  }
+
   function picker(input) {
     if (!window.flatpickr || !once(input, "Picker")) return;
     var kind = PICKERS[input.dataset.picker];
     if (!kind) return;
+    var initial = input.value;
     var locale = "default";
     if (zh && flatpickr.l10ns.zh) locale = Object.assign({}, flatpickr.l10ns.zh, { firstDayOfWeek: 1 });
     var options = Object.assign({
@@ -510,6 +575,8 @@
       minuteIncrement: 1,
       disableMobile: true,  // phones' native pickers follow the phone's language and clock: not used
       allowInput: !coarse,  // typing on a computer; on a phone the calendar without the keyboard over it
+      parseDate: function (text) { return parseTyped(text, input.dataset.picker); },
+      errorHandler: function () {},  // an unreadable text is answered by keepUnreadable, not the console
       altInputClass: input.className,
       static: !!input.closest(".modal, dialog"),  // inside a modal its focus trap would keep the calendar out
       onReady: function (dates, text, instance) {
@@ -535,20 +602,31 @@
         }
       }
     }, kind);
-    flatpickr(input, options);
+    var instance = flatpickr(input, options);
+    var mark = keepUnreadable(input, instance);
+    if (initial && !instance.selectedDates.length) mark(initial);  // a refused form came back with the text as typed
   }
 
   // --- file inputs --------------------------------------------------------------------------------------
+  // On a phone page (.m-app) the button is the phone's: full width, 44 px high, and for an image field a
+  // camera button whose chooser offers the camera and the gallery (accept="image/…", no `capture`, which
+  // would forbid the gallery), with thumbnails of the chosen pictures under it.
   function filePicker(input) {
     if (input.classList.contains("visually-hidden") || input.closest("label") || !once(input, "File")) return;
     var multiple = input.multiple;
-    var box = h("div", { "class": "kit-file" + (input.classList.contains("form-control-sm") ? " kit-file-sm" : "") });
-    var button = h("button", { type: "button", "class": "btn btn-outline-secondary kit-file-button" + (input.classList.contains("form-control-sm") ? " btn-sm" : "") },
-      [h("i", { "class": "bi bi-paperclip", "aria-hidden": "true" }), " " + (multiple ? T.chooseFiles : T.chooseFile)]);
+    var phone = !!input.closest(".m-app");
+    var accept = (input.getAttribute("accept") || "").split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+    var images = accept.length > 0 && accept.every(function (t) { return /^image\//.test(t); });
+    var small = !phone && input.classList.contains("form-control-sm");
+    var box = h("div", { "class": "kit-file" + (small ? " kit-file-sm" : "") + (phone ? " kit-file-phone" : "") });
+    var text = phone && images ? (multiple ? T.takePhotos : T.takePhoto) : (multiple ? T.chooseFiles : T.chooseFile);
+    var button = h("button", { type: "button", "class": (phone ? "btn m-btn m-btn-soft" : "btn btn-outline-secondary" + (small ? " btn-sm" : "")) + " kit-file-button" },
+      [h("i", { "class": "bi " + (phone && images ? "bi-camera" : "bi-paperclip"), "aria-hidden": "true" }), " " + text]);
     var names = h("span", { "class": "kit-file-names", "aria-live": "polite", text: T.noFile });
+    var thumbs = phone && images ? h("div", { "class": "kit-file-thumbs" }) : null;
     if (input.classList.contains("is-invalid")) box.classList.add("is-invalid");
     input.parentNode.insertBefore(box, input);
-    box.appendChild(button); box.appendChild(names); box.appendChild(input);
+    box.appendChild(button); box.appendChild(names); if (thumbs) box.appendChild(thumbs); box.appendChild(input);
     input.classList.add("kit-file-input");
     input.tabIndex = -1;
     input.setAttribute("aria-hidden", "true");  // the button stands for it
@@ -562,6 +640,13 @@
       names.textContent = files.length ? files.join(zh ? "、" : ", ") : T.noFile;
       names.title = files.length ? files.join("\n") : "";
       names.classList.toggle("kit-file-chosen", files.length > 0);
+      if (thumbs) {
+        thumbs.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+        thumbs.textContent = "";
+        Array.prototype.forEach.call(input.files || [], function (file) {
+          if (/^image\//.test(file.type)) thumbs.appendChild(h("img", { src: URL.createObjectURL(file), alt: file.name }));
+        });
+      }
     }
     input.addEventListener("change", draw);
     if (input.form) input.form.addEventListener("reset", function () { setTimeout(draw, 0); });

@@ -119,3 +119,21 @@ def test_a_stale_approval_link_gets_the_dead_end_page(world):
     page = client_for(world.approver).get(reverse("workorders:approval_approve", args=[987654]))
     html = page.content.decode()
     assert page.status_code == 404 and GONE in html and 'href="/work-orders/approvals/"' in html
+
+
+# --- links to other modules' pages only for roles that may open them (issue 15) ------------------------------
+
+def test_the_detail_links_customer_and_product_only_for_roles_that_may_open_them(world, factories):
+    product = factories.products.product(customer=world.customer)
+    order = world.make_order(product=product)
+    customer_href = f'href="{reverse("customers:detail", args=[world.customer.pk])}"'
+    product_href = f'href="{reverse("products:detail", args=[product.pk])}"'
+    page = client_for(world.owner).get(reverse("workorders:detail", args=[order.pk])).content.decode()
+    assert customer_href in page and product_href in page
+    reader = factories.accounts.user_with(["workorder.view"], scopes={"workorder": "all"})
+    response = client_for(reader).get(reverse("workorders:detail", args=[order.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert customer_href not in page and product_href not in page
+    assert world.customer.name in page and product.name in page  # plain text instead
+    assert client_for(reader).get(reverse("customers:detail", args=[world.customer.pk])).status_code == 403

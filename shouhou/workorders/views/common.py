@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from shouhou.core.dialogs import int_list, show_error, url_or_empty
+from shouhou.core.dialogs import int_list, permitted_url, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
 from ..forms import component_form_class
@@ -28,12 +28,17 @@ def designer_url(target):
     return url_or_empty("core:form_designer", target)
 
 
-def customer_url(customer_id):
-    return url_or_empty("customers:detail", customer_id) if customer_id else ""
+def customer_url(customer_id, user=None):
+    """The customer's page; with `user`, only when his role may open it (else "": plain text)."""
+    if not customer_id:
+        return ""
+    return permitted_url(user, "customer.view", "customers:detail", customer_id) if user is not None \
+        else url_or_empty("customers:detail", customer_id)
 
 
-def product_url(product_id):
-    return url_or_empty("products:detail", product_id) if product_id else ""
+def product_url(product_id, user):
+    """The product's page, only for a user whose role may open it (else "": plain text)."""
+    return permitted_url(user, "product.view", "products:detail", product_id) if product_id else ""
 
 
 def selected_orders(request):
