@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings, geo
 from shouhou.core.permissions import has_perm, require
-from shouhou.workorders.queries import dispatch_map as map_queries
 from shouhou.messaging import subscriptions
+from shouhou.workorders.queries import dispatch_map as map_queries
 from shouhou.workorders.queries import pool as pool_queries
 from shouhou.workorders.views import pool as pool_views
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parts', '0001_initial'),
+        ('parts', '0002_pricing_rules_service_records'),
     ]
 
     operations = [
