@@ -152,7 +152,9 @@ class ServiceRecordOut(Schema):
     created_at: datetime
 
 
-class ServiceRecordFilters(PageQuery):
+class ServiceRecordSearch(Schema):
+    """The filters of the service records (the export takes these, without paging)."""
+
     q: str | None = Field(None, max_length=100, description="Part of the service item's name or number, "
                                                           "or of the work-order number")
     kind: Literal[tuple(ServiceRecord.Kind.values)] | None = None
@@ -162,6 +164,10 @@ class ServiceRecordFilters(PageQuery):
     product_id: Id | None = None
     date_from: ApiDate | None = Field(None, description="From this day (company time zone), yyyy-mm-dd")
     date_to: ApiDate | None = Field(None, description="Up to and including this day, yyyy-mm-dd")
+
+
+class ServiceRecordFilters(ServiceRecordSearch, PageQuery):
+    pass
 
 
 def _records(request, filters):
@@ -191,8 +197,8 @@ EXPORT_LIMIT = 50_000
 @records_router.get("/export", response={200: None, **ERRORS},
                     openapi_extra={"responses": {"200": {"description": "An Excel workbook (.xlsx)", "content": {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}})
-def export_service_records(request, filters: Query[ServiceRecordFilters]):
-    """The filtered records as an Excel file (at most 50,000 rows; `page` and `page_size` are ignored).
+def export_service_records(request, filters: Query[ServiceRecordSearch]):
+    """The filtered records as an Excel file (at most 50,000 rows).
     Needs the service-item export permission."""
     permissions.require(request.auth, "service_item.export")
     rows = [(str(r.get_kind_display()), r.service_item.name, r.service_item.number, r.service_item.category,
