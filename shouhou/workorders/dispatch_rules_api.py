@@ -13,11 +13,13 @@ target: {kind, user_id, team_id, radius_km}}; every condition optional."""
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shouhou.core.api_types import Id, NonBlank, Version
 from shouhou.core.api_utils import ERRORS, idempotent
+from shouhou.core.errors import ValidationFailed
 
 from .models import DispatchRule, Priority
 from .queries import dispatch_rules as rule_queries
@@ -216,7 +218,7 @@ def delete_rule(request, rule_id: Id):
 
 
 class TestQuery(Schema):
-    order_id: Id
+    order_id: Id | None = Field(None, description="the work order to test the rule on (required)")
 
 
 @rules_router.post("/{int:rule_id}/test", response={200: TestOut, **ERRORS})
@@ -224,6 +226,8 @@ def test_rule(request, rule_id: Id, query: Query[TestQuery]):
     """测试规则: whether the rule (enabled or not) matches the order and whom it would pick, with the reasons.
     Nothing is written (the round robin does not move). 404 for a rule or order you cannot see."""
     rule = rule_queries.get_rule(request.auth, rule_id)
+    if query.order_id is None:
+        raise ValidationFailed(details={"order_id": [_("Choose the work order to test the rule on.")]})
     order = order_queries.get_work_order(request.auth, query.order_id)
     result = rule_services.explain(actor=request.auth, order=order, rule=rule)
     return {"would_assign": result.assigned, "outcome": result.outcomes[0].as_json()}

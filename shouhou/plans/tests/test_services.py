@@ -115,18 +115,20 @@ def test_pool_mode_publishes_to_the_pool_when_it_is_on_else_leaves_the_order_pen
 
 def test_auto_mode_calls_the_registered_dispatcher(tenant, owner, factories):
     plan = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="auto")
-    order = services.generate(actor=owner, plan=plan)[0]  # nothing performs auto-assignment yet
+    order = services.generate(actor=owner, plan=plan)[0]  # the auto-assignment rules: none yet, so it waits
     assert order.status == Status.PENDING
-    assert Activity.objects.filter(object_id=str(order.pk), summary__startswith="Waiting for dispatch").exists()
+    assert Activity.objects.filter(object_id=str(order.pk),
+                                   summary__startswith="Auto-assignment found no enabled rule").exists()
 
     called = []
+    registered = services._DISPATCHERS.get("auto")
     services.register_dispatcher("auto", lambda actor, order, plan: called.append((order.pk, plan.pk)))
     try:
         auto = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="auto")
         order = services.generate(actor=owner, plan=auto)[0]
         assert called == [(order.pk, auto.pk)]
     finally:
-        services._DISPATCHERS.pop("auto", None)
+        services.register_dispatcher("auto", registered)
 
 
 @pytest.mark.parametrize(("values", "key"), [
