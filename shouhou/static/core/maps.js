@@ -120,9 +120,13 @@
     var self = this;
     // a map whose box changes (a modal still opening, a window resized) measures itself again and shows
     // what it was last asked to fit
+    var size = [element.clientWidth, element.clientHeight];
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
-        self.map.invalidateSize();
+        var now = [element.clientWidth, element.clientHeight];
+        if (Math.abs(now[0] - size[0]) < 2 && Math.abs(now[1] - size[1]) < 2) return;  // no loop on scrollbars
+        size = now;
+        self.map.invalidateSize({ animate: false });
         if (self.fitted) self.fit(self.fitted);
       }).observe(element);
     }
@@ -187,8 +191,8 @@
     points = (points || []).filter(Boolean);
     this.fitted = points;
     if (!points.length) { this.map.setView(CHINA, 4); return; }
-    if (points.length === 1) { this.map.setView(points[0], 13); return; }
-    this.map.fitBounds(this.L.latLngBounds(points), { padding: [36, 36], maxZoom: 15 });
+    if (points.length === 1) { this.map.setView(points[0], 13, { animate: false }); return; }
+    this.map.fitBounds(this.L.latLngBounds(points), { padding: [36, 36], maxZoom: 15, animate: false });
   };
 
   MapView.prototype.open = function (key) {
