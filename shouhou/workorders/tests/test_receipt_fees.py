@@ -308,3 +308,31 @@ def test_a_list_left_out_keeps_the_drafts_lines_of_its_kind(shop):
     kinds = [(line["kind"], line["quantity"]) for line in order.receipt.lines]
     assert kinds == [("part", "2.000"), ("service", "1.000")]
     assert on_hand(shop.part, holder=shop.engineer) == 3
+
+
+def test_forms_show_a_shortage_on_its_line_and_keep_what_was_typed(shop):
+    """The phone page and the console dialog post the lines; a shortage re-renders the form (400) with the
+    line's message and the typed rows, and nothing changes."""
+    from django.urls import reverse
+
+    from shouhou.core.testing import client_for
+
+    client = client_for(shop.engineer)
+    data = {"expected_version": shop.order.version, "content": "换件", "lines-present": "1",
+            "line-part": [str(shop.part.pk), ""], "line-part-qty": ["9", ""], "line-part-serials": ["", ""],
+            "line-service": [str(shop.item.pk)], "line-service-qty": ["1"], "complete": "1"}
+    for url in (reverse("mobile:receipt", args=[shop.order.pk]),
+                reverse("workorders:action_complete", args=[shop.order.pk])):
+        response = client.post(url, data)
+        assert response.status_code == 400, url
+        text = response.content.decode()
+        assert "Only 5 of" in text and 'value="9"' in text
+    assert on_hand(shop.part, holder=shop.engineer) == 5 and not StockMovement.objects.filter(
+        kind="used_on_order").exists()
+    data["line-part-qty"] = ["2", ""]
+    data["draft"] = "1"
+    del data["complete"]
+    assert client.post(reverse("mobile:receipt", args=[shop.order.pk]), data).status_code == 302
+    assert StockLevel.objects.get(part=shop.part, holder=shop.engineer).reserved == 2
+    page = client.get(reverse("mobile:receipt", args=[shop.order.pk])).content.decode()
+    assert "¥280.00" in page  # 2 × 100 + 80, no rule

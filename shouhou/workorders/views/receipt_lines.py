@@ -70,7 +70,7 @@ def _rows_from_post(post):
         for index, item_id in enumerate(ids):
             if not item_id:
                 continue
-            row = {"id": int(item_id) if item_id.isdigit() else None}
+            row = {"id": int(item_id) if item_id.isdigit() else None, "line": None}
             for name, column in columns.items():
                 row[name] = column[index] if index < len(column) else ""
             rows[prefix].append(row)
