@@ -387,7 +387,9 @@ def ledger_differences():
     row differs from the sum of its movements (a missing row counts as 0)."""
     from django.db.models import Sum
 
-    sums = {(row["part_id"], row["warehouse_id"], row["holder_id"]): row["total"]
+    # SQLite sums decimals as floats (0.001 + … comes back as 0.00100000000000001): back to the column's places
+    places = Decimal(1).scaleb(-StockMovement._meta.get_field("quantity").decimal_places)
+    sums = {(row["part_id"], row["warehouse_id"], row["holder_id"]): Decimal(row["total"] or 0).quantize(places)
             for row in StockMovement.objects.values("part_id", "warehouse_id", "holder_id")
             .annotate(total=Sum("quantity")).order_by()}
     on_hand = {(row.part_id, row.warehouse_id, row.holder_id): row.quantity for row in StockLevel.objects.all()}
