@@ -195,3 +195,25 @@ def test_a_plan_whose_creator_left_is_noted_once_a_day_and_others_go_on(tenant, 
     assert Activity.objects.filter(object_id=str(theirs.pk), verb="failed").count() == 1
     assert tasks.run_due_plans() == 0
     assert Activity.objects.filter(object_id=str(theirs.pk), verb="failed").count() == 1  # once a day
+
+
+def test_planned_time_keeps_the_local_hour_across_a_daylight_saving_change(tenant, owner, factories):
+    """A company in a zone with summer time: the orders stay at 09:30 local on both sides of the change
+    (2027-03-14 in New York), so their UTC instants move by an hour."""
+    tenant.time_zone = "America/New_York"
+    tenant.save()
+    plan = factories.plans.plan(freq="daily", planned_time=dt.time(9, 30))
+    zone = services.zone_of(tenant)
+    before = services._create_order(owner, plan, dt.date(2027, 3, 13))
+    after = services._create_order(owner, plan, dt.date(2027, 3, 15))
+    assert [order.planned_at.astimezone(zone).time() for order in (before, after)] == [dt.time(9, 30)] * 2
+    utc = [order.planned_at.astimezone(dt.UTC).hour for order in (before, after)]
+    assert utc == [14, 13]  # EST is UTC-5, EDT UTC-4
+
+
+def test_monthly_on_the_29th_through_a_common_february(tenant):
+    from shouhou.plans import recurrence
+
+    rule = recurrence.rule(freq="monthly", interval=1, start_date=dt.date(2027, 1, 29), day_of_month=29)
+    assert list(recurrence.dates(rule, until=dt.date(2027, 3, 31))) == [
+        dt.date(2027, 1, 29), dt.date(2027, 2, 28), dt.date(2027, 3, 29)]
