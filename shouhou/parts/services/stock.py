@@ -396,7 +396,6 @@ def ledger_differences():
     differences = []
     for key in sorted(set(sums) | set(on_hand), key=lambda k: tuple(x or 0 for x in k)):
         ledger, held = sums.get(key) or Decimal(0), on_hand.get(key) or Decimal(0)
-        ledger = Decimal(ledger).quantize(Decimal("0.001"))  # SQLite sums decimals as floats: 0.000999…
         if ledger != held:
             differences.append((*key, held, ledger))
     return differences
