@@ -22,6 +22,7 @@ from django.urls import URLPattern, reverse
 
 import shouhou.mobile.testing  # noqa: F401 (declares the model behind each URL parameter)
 from shouhou.browser_fixtures import shot
+from shouhou.core.permissions import has_perm
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.testing import DEMO_PASSWORD, make_company, make_team, make_user
 from shouhou.core.testing.isolation import ROUTE_PARAMS
@@ -149,6 +150,10 @@ def _routes():
         yield pattern.name, list(pattern.pattern.converters)
 
 
+# routes that answer only to a permission the walk's engineer does not have, by design
+NEEDS_PERMISSION = {"dispatch_candidates": "workorder.assign"}
+
+
 def _urls(user, ids, order):
     """Every phone URL filled with ids the user may open, plus the pages one route shows in two states."""
     notification = Notification.objects.filter(user=user).order_by("-pk").first()
@@ -156,11 +161,14 @@ def _urls(user, ids, order):
     for name, params in _routes():
         if name in ("login", "logout"):
             continue
+        if name in NEEDS_PERMISSION and not has_perm(user, NEEDS_PERMISSION[name]):
+            continue  # a fragment only for those who may use it (an engineer's 403 is right, not a dead end)
         models = ROUTE_PARAMS.get(f"mobile:{name}", {})
         assert set(params) <= set(models), f"declare the models of mobile:{name}'s parameters in mobile/testing.py"
         kwargs = {param: (notification.pk if models[param] == "messaging.Notification" else ids[models[param]])
                   for param in params}
-        urls.append(reverse(f"mobile:{name}", kwargs=kwargs or None))
+        query = f"?order_type={order.order_type_id}" if name == "dispatch_candidates" else ""  # for the type
+        urls.append(reverse(f"mobile:{name}", kwargs=kwargs or None) + query)
     urls.append(reverse("mobile:create") + f"?type={order.order_type_id}")  # the form after the type picker
     urls.append(reverse("mobile:orders") + "?tab=in_progress&scope=all")
     urls.append(reverse("mobile:parts_requests") + "?state=all")  # the 备件 pages with their results

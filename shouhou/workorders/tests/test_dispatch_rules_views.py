@@ -123,9 +123,9 @@ def test_phone_new_order_with_auto_assign(world):
     order_type = world.make_type()
     client = client_for(world.dispatcher)
     page = client.get(reverse("mobile:create") + f"?type={order_type.pk}").content.decode()
-    assert 'name="auto_assign"' in page
+    assert 'name="dispatch_mode" value="auto"' in page  # 自动派单, one choice of the 派单 group
     post = {"order_type": order_type.pk, "customer": world.customer.pk, "priority": "normal",
-            "planned_at": "2026-12-20T10:00", "description": "手机自动派单", "auto_assign": "1", "save": "1"}
+            "planned_at": "2026-12-20T10:00", "description": "手机自动派单", "dispatch_mode": "auto", "dispatch": "1"}
     response = client.post(reverse("mobile:create"), post, follow=True)  # no rule yet: stays 待指派, told so
     order = WorkOrder.objects.get(description="手机自动派单")
     assert order.status == Status.PENDING and "No auto-assignment rule found anyone" in response.content.decode()

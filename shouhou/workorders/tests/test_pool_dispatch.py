@@ -216,10 +216,10 @@ def test_the_phone_new_order_page_offers_assignee_and_pool(pool_on):
     page = phone.get(f"/m/orders/new/?type={order_type.pk}")
     html = page.content.decode()
     assert 'name="dispatch_mode" value="assignee" checked' in html and 'name="dispatch_mode" value="pool"' in html
-    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee", "pool"]
+    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee", "pool", "auto"]
     set_setting(world.tenant, "workorder.pool_enabled", False)
     page = phone.get(f"/m/orders/new/?type={order_type.pk}")
-    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee"]
+    assert [c.key for c in page.context["dispatch_choices"]] == ["assignee", "auto"]
     # an engineer may not dispatch at all
     page = client_for(world.engineer).get(f"/m/orders/new/?type={order_type.pk}")
     assert 'name="dispatch_mode"' not in page.content.decode() and not page.context["dispatch_choices"]
