@@ -2,7 +2,7 @@ from django.urls import path
 
 from shouhou.core.importer import import_urls
 
-from . import pricing_views, views
+from . import pricing_views, views, views_requests
 from .importers import PartImporter
 
 app_name = "parts"
@@ -29,14 +29,14 @@ urlpatterns = [
     path("stock/remove/", views.move, {"kind": "remove"}, name="stock_remove"),
     path("stock/records/", views.MovementListView.as_view(), name="movements"),
     path("stock/personal/", views.PersonalStockListView.as_view(), name="personal"),
-    path("requisitions/", views.RequisitionListView.as_view(), name="requisitions"),
-    path("returns/", views.ReturnListView.as_view(), name="returns"),
-    path("requisitions/new/", views.request_create, {"kind": "requisition"}, name="requisition_create"),
-    path("returns/new/", views.request_create, {"kind": "return"}, name="return_create"),
-    path("requests/<int:pk>/", views.RequestView.as_view(), name="request_detail"),
-    path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
-    path("requests/<int:pk>/approve/", views.request_decide, {"decision": "approve"}, name="request_approve"),
-    path("requests/<int:pk>/refuse/", views.request_decide, {"decision": "refuse"}, name="request_refuse"),
+    path("requisitions/", views_requests.RequisitionListView.as_view(), name="requisitions"),
+    path("returns/", views_requests.ReturnListView.as_view(), name="returns"),
+    path("requisitions/new/", views_requests.request_create, {"kind": "requisition"}, name="requisition_create"),
+    path("returns/new/", views_requests.request_create, {"kind": "return"}, name="return_create"),
+    path("requests/<int:pk>/", views_requests.RequestView.as_view(), name="request_detail"),
+    path("requests/<int:pk>/withdraw/", views_requests.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/approve/", views_requests.request_decide, {"decision": "approve"}, name="request_approve"),
+    path("requests/<int:pk>/refuse/", views_requests.request_decide, {"decision": "refuse"}, name="request_refuse"),
     path("service-items/", views.ServiceItemListView.as_view(), name="items"),
     path("service-items/new/", views.ServiceItemEditView.as_view(), name="item_create"),
     path("service-items/lists/", views.service_item_lists, name="item_lists"),
