@@ -37,7 +37,7 @@ def test_pick_shanghai_pudong_and_save(page, live_server):
     page.goto(f"/customers/{customer.pk}/addresses/new/")
     page.select_option("[name=province]", label="上海市")
     city = page.locator("select[name=city]")
-    page.wait_for_function("document.querySelector('select[name=city]').value === '310100'")
+    page.wait_for_function("() => document.querySelector('select[name=city]').value === '310100'")
     assert city.locator("option:checked").inner_text() == "上海市"
     page.select_option("[name=district]", label="浦东新区")
     page.fill("[name=detail]", "张江路 100 号")
@@ -59,7 +59,7 @@ def test_recognise_a_pasted_address_on_the_phone(phone, live_server):
     phone.fill("[name=name]", "识别地址客户")
     phone.fill("[name=address_detail]", "广东省深圳市南山区科技园科苑路 15 号")
     phone.click("[data-region-split]")
-    phone.wait_for_function("document.querySelector('select[name=district]').value === '440305'")
+    phone.wait_for_function("() => document.querySelector('select[name=district]').value === '440305'")
     assert phone.input_value("[name=province]") == "440000" and phone.input_value("[name=city]") == "440300"
     assert phone.input_value("[name=address_detail]") == "科技园科苑路15号"
     shot(phone, "regions-02-customer-form-390")

@@ -49,7 +49,7 @@ def test_settings_pages_on_the_generic_views(page, tenant, owner):
     page.click("a[data-modal-url$='/settings/components/new/']")
     page.fill(".modal #id_name", "浏览器快递")
     page.click(".modal button[type=submit]")
-    page.wait_for_function("document.body.innerText.includes('浏览器快递')")
+    page.wait_for_function("() => document.body.innerText.includes('浏览器快递')")
     assert AddonComponent.objects.filter(name="浏览器快递").exists()
     shot(page, "workorders-components")
 
