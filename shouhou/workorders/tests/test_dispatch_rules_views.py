@@ -8,6 +8,8 @@ from shouhou.core.testing import client_for
 from shouhou.workorders.models import DispatchRule, Status, WorkOrder
 from shouhou.workorders.services import dispatch_rules as rules
 
+from .test_dispatch_rules import searchable_type
+
 
 def _rule(world, name="甲", **target):
     return rules.create_rule(actor=world.owner, name=name,
@@ -26,6 +28,7 @@ def test_list_shows_rules_in_order_with_their_conditions(world):
 
 
 def test_editor_creates_and_edits_a_rule(world):
+    searchable_type(world)
     client = client_for(world.owner)
     url = reverse("workorders:dispatch_rule_create")
     assert client.get(url).status_code == 200
