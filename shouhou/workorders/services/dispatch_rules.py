@@ -135,8 +135,8 @@ def searchable_fields(order_type_ids=()):
     types = WorkOrderType.objects.all() if not order_type_ids else WorkOrderType.objects.filter(pk__in=order_type_ids)
     found = {}
     for order_type in types.order_by("pk"):
-        for field in forms_engine.filterable_fields(forms_engine.get_schema(order_type.form_target)):
-            found.setdefault(field.key, []).append(field)
+        for definition in forms_engine.filterable_fields(forms_engine.get_schema(order_type.form_target)):
+            found.setdefault(definition.key, []).append(definition)
     return found
 
 
@@ -144,10 +144,10 @@ def _field_value(definitions, value):
     """The condition's value for one of `definitions` (an option's label becomes its value), or the
     FieldError of the first when it fits none."""
     first = None
-    for field in definitions:
-        text = next((o["value"] for o in field.options if o.get("label") == value), value)
+    for definition in definitions:
+        text = next((o["value"] for o in definition.options if o.get("label") == value), value)
         try:
-            field.impl.filter_value(field, text, "exact")
+            definition.impl.filter_value(definition, text, "exact")
         except FieldError as exc:
             first = first or exc
             continue
