@@ -7,17 +7,14 @@ in ONE conditional update — only while the address is unchanged and still has 
 it onto the customer's row when it is the default address. A failure is logged and Huey retries the job
 (GEOCODE_RETRIES, GEOCODE_RETRY_DELAY); the address keeps its text meanwhile."""
 
-import logging
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import timeline
+from shouhou.core import jobs, timeline
 from shouhou.core.geo import GeocodingError, geocoder
 
 from .models import Address, Customer
 
-log = logging.getLogger(__name__)
 PARTS = ("province", "city", "district", "detail")
 
 
@@ -25,23 +22,15 @@ def locate_later(customer):
     """Queue the geocoding of the customer's unlocated addresses after the surrounding transaction commits."""
     if not unlocated(customer.pk).exists():
         return False
-    tenant_id, customer_id = customer.tenant_id, customer.pk
-    transaction.on_commit(lambda: _enqueue(tenant_id, customer_id))
+    from .tasks import geocode_addresses
+
+    jobs.enqueue_on_commit(geocode_addresses, customer.tenant_id, customer.pk)
     return True
 
 
 def unlocated(customer_id):
     return Address.objects.filter(customer_id=customer_id, latitude=None).exclude(
         province="", city="", district="", detail="")
-
-
-def _enqueue(tenant_id, customer_id):
-    from .tasks import geocode_addresses
-
-    try:
-        geocode_addresses(tenant_id, customer_id)
-    except Exception:  # the queue may be down: the addresses keep their text
-        log.exception("could not queue the geocoding of customer %s", customer_id)
 
 
 def locate_addresses(customer_id):

@@ -8,17 +8,13 @@ then stores the coordinates in ONE conditional update: only while the order stil
 coordinates (a later edit wins). A provider failure leaves the order as it is; the task logs it and Huey
 retries it (GEOCODE_RETRIES, GEOCODE_RETRY_DELAY); nothing reaches the user who saved the order."""
 
-import logging
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from shouhou.core import geo
+from shouhou.core import geo, jobs
 
 from ..models import WorkOrder
 from . import kernel
-
-log = logging.getLogger(__name__)
 
 
 def needs_locating(order):
@@ -29,18 +25,10 @@ def locate_later(order):
     """Queue the geocoding of `order` after the surrounding transaction commits, when it needs it."""
     if not needs_locating(order):
         return False
-    tenant_id, order_id, text = order.tenant_id, order.pk, order.address_text
-    transaction.on_commit(lambda: _enqueue(tenant_id, order_id, text))
-    return True
-
-
-def _enqueue(tenant_id, order_id, text):
     from ..tasks import geocode_order
 
-    try:
-        geocode_order(tenant_id, order_id, text)
-    except Exception:  # the queue may be down: the order keeps its address, the map just lacks it
-        log.exception("could not queue the geocoding of work order %s", order_id)
+    jobs.enqueue_on_commit(geocode_order, order.tenant_id, order.pk, order.address_text)
+    return True
 
 
 def locate(order_id, text):

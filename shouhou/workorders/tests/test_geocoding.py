@@ -57,7 +57,7 @@ def test_coordinates_given_with_the_edit_are_kept(world, django_capture_on_commi
         order = order_services.update_work_order(actor=world.dispatcher, order=order, address_text="深圳市某路1号",
                                                  latitude="22.5", longitude="114.0")
     assert located_at(order, (22.5, 114.0))
-    assert not [c for c in callbacks if "_enqueue" in getattr(c, "__qualname__", "")]
+    assert not [c for c in callbacks if "enqueue_on_commit" in getattr(c, "__qualname__", "")]
 
 
 def test_a_geocoding_failure_leaves_the_order_as_it_is_and_is_logged(world, django_capture_on_commit_callbacks,

@@ -327,17 +327,12 @@ def test_batch_assign_ranks_against_the_first_order_and_assigns_all_through_the_
 
 
 def test_batch_transfer_offers_the_same_ranking_with_its_reasons(world):
-    from django.utils import timezone
-
-    from shouhou.core.testing import make_user
-
+    from .test_candidates import place
     from .test_services import verbs
 
-    now = timezone.now()
     third = make_user(world.tenant, roles=("engineer",), teams=[world.team], name="工程师丙")
-    for user, latitude in ((world.engineer2, "31.400000"), (third, "31.231000")):
-        user.last_latitude, user.last_longitude, user.last_located_at = latitude, "121.473701", now
-        user.save(update_fields=["last_latitude", "last_longitude", "last_located_at"])
+    place(world.engineer2, "31.400000", "121.473701")
+    place(third, "31.231000", "121.473701")
     first, second = world.assigned(), world.assigned()
     client = client_for(world.dispatcher)
     dialog = client.get("/work-orders/batch/transfer/", {"ids": [second.pk, first.pk]})
