@@ -132,6 +132,9 @@ from shouhou.parts.api import router as parts_router  # noqa: E402
 
 api.add_router("", parts_router, url_name_prefix="parts")
 
+from shouhou.messaging.api import router as messaging_router  # noqa: E402
+
+api.add_router("", messaging_router, url_name_prefix="messaging")
 from shouhou.plans.api import router as plans_router  # noqa: E402
 
 api.add_router("", plans_router, url_name_prefix="plans")

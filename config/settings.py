@@ -234,6 +234,9 @@ MAPS_TILE_MAX_ZOOM = int(os.environ.get("MAPS_TILE_MAX_ZOOM", "18"))
 SECURE_CSP["img-src"] += tile_origins(MAPS_TILE_URL)  # the tile server may serve the map's images
 # A phone's position report counts at most once per this many seconds (POST /api/v1/me/location, /m/location/).
 LOCATION_REPORT_MIN_SECONDS = int(os.environ.get("LOCATION_REPORT_MIN_SECONDS", "120"))
+# Geocoding an address saved without coordinates (a job after commit): retries on a provider failure.
+GEOCODE_RETRIES = int(os.environ.get("GEOCODE_RETRIES", "3"))
+GEOCODE_RETRY_DELAY = int(os.environ.get("GEOCODE_RETRY_DELAY", "600"))
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

@@ -241,6 +241,18 @@ def geocoder():
     return maps()
 
 
+def geocode_text(text):
+    """WGS-84 of a free-text address ("上海市浦东新区碧波路690号"): its region read from its start by
+    `core.regions.split`, then the adapter's `geocode`. Raises GeocodingError when it cannot be placed."""
+    from . import regions
+
+    parts = regions.split(text or "")
+    if not any(parts.get(part) for part in ("province", "city", "district", "detail")):
+        raise GeocodingError(text or "")
+    return maps().geocode(province=parts["province"], city=parts["city"], district=parts["district"],
+                          detail=parts["detail"])
+
+
 def road_distance_km(origin, destination):
     """Road distance through the adapter, else the straight line (haversine) when it has none."""
     found = maps().road_distance_km(origin, destination)

@@ -3,16 +3,19 @@ active (`tenant_task`), and the data jobs — Excel imports and exports with the
 architecture §10) — that core's importer and the apps' exports run. The table keeps its name from `system`."""
 
 import functools
+import logging
 import os
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from huey.contrib.djhuey import db_task
 
 from .models import Tenant, TenantModel
 from .tenancy import tenant_context
+
+log = logging.getLogger(__name__)
 
 
 def tenant_task(*task_args, **task_kwargs):
@@ -31,6 +34,36 @@ def tenant_task(*task_args, **task_kwargs):
         return db_task(*task_args, **task_kwargs)(run)
 
     return decorator
+
+
+def enqueue_on_commit(task, *args):
+    """Queue `task(*args)` once the surrounding transaction commits; a queue that is down is logged, never
+    raised into the request that committed (a periodic sweep or the next save tries again)."""
+
+    def enqueue():
+        try:
+            task(*args)
+        except Exception:
+            log.exception("could not queue %s%r", getattr(task, "name", task), args)
+
+    transaction.on_commit(enqueue)
+
+
+def geocoding_task(func):
+    """A tenant job that locates addresses (architecture §18): `func(tenant, *args)`; a provider failure
+    (geo.GeocodingError) is logged and raised so Huey retries it (GEOCODE_RETRIES, GEOCODE_RETRY_DELAY)."""
+    from .geo import GeocodingError
+
+    @functools.wraps(func)
+    def run(tenant, *args):
+        try:
+            return func(tenant, *args)
+        except GeocodingError as exc:
+            log.warning("company %s: %s%r: an address could not be located (%s)", tenant.pk, func.__name__, args, exc)
+            raise
+
+    return tenant_task(retries=getattr(settings, "GEOCODE_RETRIES", 3),
+                       retry_delay=getattr(settings, "GEOCODE_RETRY_DELAY", 600))(run)
 
 
 def job_file_path(job, filename):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from shouhou.core import clean, company_settings, outbox, timeline
 from shouhou.core.errors import DomainError, NotFound
 
-from . import policy
+from . import geocoding, policy
 from .models import Address, Contact
 from .services import (
     ADDRESS_PARTS,
@@ -87,6 +87,8 @@ def add_address(*, actor, customer, geocode=True, **data):
                                      **{**values, "is_default": values["is_default"] or first})
     _make_default(Address, customer, address)
     sync_defaults(customer)
+    if geocode:
+        geocoding.locate_later(customer)
     _record_child(actor, customer, "customer.address_added", _("Added the address %(address)s") % {"address": address})
     return address
 
@@ -113,6 +115,8 @@ def update_address(*, actor, address, geocode=True, **data):
     address.save()
     _make_default(Address, customer, address)
     sync_defaults(customer)
+    if geocode:
+        geocoding.locate_later(customer)
     changes = timeline.diff(address, before, fields)
     if changes:
         _record_child(actor, customer, "customer.address_updated",

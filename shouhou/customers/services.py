@@ -37,7 +37,7 @@ from shouhou.core.models import Counter
 from shouhou.core.numbering import next_number
 from shouhou.core.validators import MAINLAND_MOBILE, normalize_phone
 
-from . import policy
+from . import geocoding, policy
 from .models import Address, Contact, Customer
 
 FORM_TARGET = "customer"
@@ -180,12 +180,19 @@ def clean_address(data, prefix="", *, match_regions=True):
     Province, city and district are matched against the administrative divisions (core.regions): each
     may be given as a name (common variants too: 上海 / 上海市, 广西 / 广西壮族自治区) or a GB/T 2260 code,
     in the part itself or in `<part>_code` (which wins); the values carry the canonical names and codes,
-    and a part that does not match is an error on that part."""
+    and a part that does not match is an error on that part. A detail given alone ("上海市浦东新区碧波路690号")
+    is split into its parts by `core.regions.split` when its start names a region."""
     errors = {}
     values = {part: clean.text(data.get(part), 200 if part == "detail" else 30, f"{prefix}{part}", errors)
               for part in ADDRESS_PARTS}
     codes = {part: clean.text(data.get(f"{part}_code"), 6, f"{prefix}{part}", errors) for part in REGION_PARTS}
     if match_regions and not errors:
+        if values["detail"] and not any(values[part] or codes[part] for part in REGION_PARTS):
+            # a whole address in one text (the API, a pasted line): its region is read from its start
+            found = regions.split(values["detail"])
+            if found["province_code"]:
+                codes = {part: found[f"{part}_code"] for part in REGION_PARTS}
+                values["detail"] = found["detail"]
         match_region(values, codes, prefix, errors)
     values["latitude"] = clean.coordinate(data.get("latitude"), 90, f"{prefix}latitude", errors)
     values["longitude"] = clean.coordinate(data.get("longitude"), 180, f"{prefix}longitude", errors)
@@ -279,6 +286,8 @@ def create_customer(*, actor, name, status=Customer.Status.ACTIVE, number="", se
         customer.owners.set(owners)
         _insert_children(customer, contact_rows, address_rows)
         sync_defaults(customer)
+        if geocode:  # what the provider could not place now is tried again in a job after commit
+            geocoding.locate_later(customer)
         timeline.record(actor=actor, obj=customer, verb="customer.created", summary=_("Created the customer"))
         outbox.emit("customer.created", customer_id=customer.pk, actor_id=getattr(actor, "pk", None))
     return customer
@@ -348,6 +357,8 @@ def update_customer(*, actor, customer, name=NOT_GIVEN, status=NOT_GIVEN, servic
             clean.raise_if(errors)
         write_update(actor, customer, changes, owners=owners, new_fields=new_fields,
                       contact=contact, address=address)
+        if address not in (NOT_GIVEN, None):
+            geocoding.locate_later(customer)
     return customer
 
 

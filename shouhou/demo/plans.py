@@ -1,5 +1,6 @@
 """Ten recurring plans (计划任务) for the demo company (issue 10, "Demo data"), made through plans.services:
-monthly remote checks, quarterly site inspections, weekly visits, one on the 31st, one to the pool.
+monthly remote checks, quarterly site inspections, weekly visits, one on the 31st, one to the pool, one
+assigned by the auto-assignment rules (自动派单).
 
 Call it with the demo company active, after its customers, products and work-order types exist. Names already
 present are kept, so seeding twice adds nothing."""
@@ -21,7 +22,7 @@ DEMO_PLANS = [
     {"name": "半年度保养", "freq": "monthly", "interval": 6, "day_of_month": 10, "days_ahead": 14},
     {"name": "年度安全检测", "freq": "monthly", "interval": 12, "day_of_month": 20, "days_ahead": 30,
      "count": 3},
-    {"name": "每十天耗材补充", "freq": "daily", "interval": 10, "days_ahead": 1},
+    {"name": "每十天耗材补充", "freq": "daily", "interval": 10, "days_ahead": 1, "dispatch_mode": "auto"},
     {"name": "机房温湿度巡查（工单池）", "freq": "weekly", "interval": 1, "weekdays": [2], "days_ahead": 1,
      "dispatch_mode": "pool"},
     {"name": "新设备试运行回访", "freq": "daily", "interval": 7, "days_ahead": 0, "count": 4},

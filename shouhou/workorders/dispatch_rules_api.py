@@ -63,7 +63,9 @@ class ConditionsIn(Schema):
     fields: Annotated[dict[Annotated[str, Field(pattern=rule_services.FIELD_KEY.pattern)],
                            Annotated[str, Field(max_length=rule_services.FIELD_VALUE_LIMIT)]],
                       Field(max_length=rule_services.MAX_ITEMS)] = Field(
-        {}, description="custom fields of the order: key → value (a list field matches when it holds the value)")
+        {}, description="custom fields of the order: key → value (a list field matches when it holds the value); "
+        "each key a searchable field of the rule's types (any type when none), each value one its filter accepts "
+        "(an option's value or label, a number …), else 400")
 
 
 class ConditionsOut(Schema):

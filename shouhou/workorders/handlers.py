@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from shouhou.accounts.models import User
 from shouhou.core import company_settings
 from shouhou.core.errors import DomainError
+from shouhou.core.geo import GeocodingError
 from shouhou.core.outbox import on_event
 from shouhou.messaging.models import Notification
 from shouhou.messaging.services import notify, send_sms
 
 from .models import Approval, WorkOrder
+from .services import geocoding
 
 log = logging.getLogger(__name__)
 ORDER = Notification.Category.WORK_ORDER
@@ -189,6 +191,12 @@ def notify_pool(event):
     order = WorkOrder.objects.filter(pk=event.payload.get("order_id")).select_related("customer").first()
     if order is None or order.status != "pooled":
         return
+    if geocoding.needs_locating(order):  # published before its address job ran: the radius needs a position
+        try:
+            if geocoding.locate(order.pk, order.address_text):
+                order.refresh_from_db(fields=["latitude", "longitude"])
+        except GeocodingError:
+            log.warning("work order %s published without a position: its address could not be located", order.pk)
     actor_id = event.payload.get("actor_id")
     recipients = [user for user, _distance in pool_notify_recipients(order, exclude_id=actor_id)]
     recipients += [user for user in subscribers_of(order, each_new=True) if user.pk != actor_id]

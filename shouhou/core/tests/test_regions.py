@@ -130,3 +130,32 @@ def test_the_pickers_json_view(tenant, owner):
 
 def test_the_json_view_needs_a_signed_in_user(client):
     assert client.get(reverse("core:regions")).status_code == 302
+
+
+def test_the_region_list_field_reads_rows_and_names_the_bad_one():
+    from django import forms as django_forms
+    from django.http import QueryDict
+
+    from shouhou.core.forms import RegionListField
+
+    class Form(django_forms.Form):
+        regions = RegionListField(max_rows=3)
+
+    def posted(**columns):
+        data = QueryDict(mutable=True)
+        for level, values in columns.items():
+            data.setlist(f"regions_{level}", values)
+        return Form(data)
+
+    form = posted(province=["310000", "", "浙江", "310000"], city=["", "", "杭州", ""], district=["", "", "", ""])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["regions"] == [  # the empty row dropped, the repeated one once, names become codes
+        {"province": "310000", "city": "310100", "district": ""},
+        {"province": "330000", "city": "330100", "district": ""}]
+    form = posted(province=["310000", "330000"], city=["310100", "310100"], district=["", ""])
+    assert not form.is_valid() and form.errors["regions"][0].startswith("Region 2")
+    form = posted(province=["310000", "330000", "440000", "110000"], city=[""] * 4, district=[""] * 4)
+    assert not form.is_valid() and "At most 3" in form.errors["regions"][0]
+    html = Form(initial={"regions": [{"province_code": "310000", "city_code": "310100", "district_code": "310115"}]})
+    rendered = str(html["regions"])
+    assert '<option value="310115" selected>浦东新区</option>' in rendered and "data-region-template" in rendered

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from shouhou.accounts.models import Role, Team
+from shouhou.accounts.models import Role, Skill, Team
 from shouhou.core import company_settings, forms_engine
 from shouhou.core.models import Activity, Tenant
 from shouhou.core.tenancy import tenant_context
@@ -35,6 +35,7 @@ from shouhou.reminders.models import Reminder, ReminderRule
 from shouhou.workorders import flow
 from shouhou.workorders.models import (
     Approval,
+    DispatchRule,
     Receipt,
     ServiceOption,
     Status,
@@ -210,7 +211,7 @@ def test_the_command_reports_what_it_made_and_a_second_run_adds_nothing(seeded, 
     assert (f"Created {customers} customers, {Product.objects.count()} products and {ORDERS} work orders."
             in first_output)
     watched = [Customer, Contact, Product, ProductTemplate, ReminderRule, Reminder, WorkOrder, WorkOrderType,
-               Approval, StatusSpan, Activity, Notification, Team]
+               Approval, StatusSpan, Activity, Notification, Team, Plan, DispatchRule, Skill]
     before = {model: model.objects.count() for model in watched}
     assert "nothing was changed" in run_command()
     seed_all(scale=SCALE)
@@ -244,7 +245,7 @@ def test_ten_recurring_plans(company):
     plans = list(Plan.objects.all())
     assert sorted(plan.name for plan in plans) == sorted(values["name"] for values in DEMO_PLANS)
     assert all(plan.next_date for plan in plans)
-    assert {plan.dispatch_mode for plan in plans} == {"assignee", "pool"}
+    assert {plan.dispatch_mode for plan in plans} == {"assignee", "pool", "auto"}
 
 
 def test_five_auto_assignment_rules(company):

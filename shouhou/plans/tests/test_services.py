@@ -131,6 +131,16 @@ def test_auto_mode_calls_the_registered_dispatcher(tenant, owner, factories):
         services.register_dispatcher("auto", registered)
 
 
+def test_auto_mode_assigns_through_the_first_rule_that_yields_someone(tenant, owner, factories):
+    from shouhou.workorders.services import dispatch_rules
+
+    dispatch_rules.create_rule(actor=owner, name="都给负责人", target={"kind": "user", "user_id": owner.pk})
+    plan = factories.plans.plan(freq="daily", start_date=today(tenant), dispatch_mode="auto")
+    order = services.generate(actor=owner, plan=plan)[0]
+    assert order.status == Status.ASSIGNED and order.assignee_id == owner.pk
+    assert services.generate(actor=owner, plan=plan) == []  # the same occurrence: nothing twice
+
+
 @pytest.mark.parametrize(("values", "key"), [
     ({"freq": "yearly"}, "recurrence.freq"),
     ({"interval": 0}, "recurrence.interval"),

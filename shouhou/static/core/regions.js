@@ -77,4 +77,29 @@
       }
     }).catch(function () {}).then(function () { button.disabled = false; });
   });
+
+  // the region list (core.forms.RegionListField): 添加地区 copies the empty row, × removes one (the last
+  // row is emptied instead, so the list always has a row to pick in)
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest && event.target.closest("[data-region-add]");
+    var remove = event.target.closest && event.target.closest("[data-region-remove]");
+    if (!add && !remove) return;
+    var list = (add || remove).closest("[data-region-list]");
+    if (!list) return;
+    var rows = list.querySelector("[data-region-rows]");
+    if (add) {
+      var template = list.querySelector("template[data-region-template]");
+      rows.appendChild(template.content.cloneNode(true));
+      var added = rows.lastElementChild && rows.lastElementChild.querySelector("select");
+      if (added) added.focus();
+      return;
+    }
+    var row = remove.closest("[data-region-row]");
+    if (rows.querySelectorAll("[data-region-row]").length > 1) {
+      row.remove();
+      return;
+    }
+    var province = levelSelect(row, "province");
+    if (province) { province.value = ""; province.dispatchEvent(new Event("change", { bubbles: true })); }
+  });
 })();

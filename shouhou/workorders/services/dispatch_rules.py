@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.models import Team, User
 from shouhou.accounts.queries import members_of
-from shouhou.core import clean, permissions, references, regions
+from shouhou.core import clean, forms_engine, permissions, references, regions
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from shouhou.core.forms_engine.kinds import FieldError
 from shouhou.products.models import ProductType
 
 from .. import policy
@@ -128,8 +129,35 @@ def _regions(values, errors):
     return out
 
 
-def _fields(values, errors):
-    """{key: value} of custom fields (the order's `fields`); each value is matched as text."""
+def searchable_fields(order_type_ids=()):
+    """{key: [field definitions]} of the searchable custom fields of the rule's types (every type when the
+    rule names none): what a rule's `fields` condition may name, as the order list's filters do."""
+    types = WorkOrderType.objects.all() if not order_type_ids else WorkOrderType.objects.filter(pk__in=order_type_ids)
+    found = {}
+    for order_type in types.order_by("pk"):
+        for definition in forms_engine.filterable_fields(forms_engine.get_schema(order_type.form_target)):
+            found.setdefault(definition.key, []).append(definition)
+    return found
+
+
+def _field_value(definitions, value):
+    """The condition's value for one of `definitions` (an option's label becomes its value), or the
+    FieldError of the first when it fits none."""
+    first = None
+    for definition in definitions:
+        text = next((o["value"] for o in definition.options if o.get("label") == value), value)
+        try:
+            definition.impl.filter_value(definition, text, "exact")
+        except FieldError as exc:
+            first = first or exc
+            continue
+        return text
+    raise first
+
+
+def _fields(values, errors, order_type_ids=()):
+    """{key: value} of custom fields (the order's `fields`): each key a searchable field of the rule's types,
+    each value one that field's filter accepts (an option, a number …); matched as text."""
     if values in (None, ""):
         return {}
     if not isinstance(values, dict):
@@ -138,18 +166,26 @@ def _fields(values, errors):
     if len(values) > MAX_ITEMS:
         errors["fields"] = [_("At most %(n)d items.") % {"n": MAX_ITEMS}]
         return {}
+    known = searchable_fields(order_type_ids)
     out = {}
     for key, value in values.items():
-        if not isinstance(key, str) or not FIELD_KEY.match(key):
-            errors["fields"] = [_("Unknown field key: %(key)s") % {"key": str(key)[:50]}]
+        if not isinstance(key, str) or not FIELD_KEY.match(key) or key not in known:
+            errors["fields"] = [_("Unknown field key: %(key)s (not a searchable custom field of the rule's "
+                                  "work-order types)") % {"key": str(key)[:50]}]
             return {}
-        if not isinstance(value, (str, int, float, bool)) or len(str(value)) > FIELD_VALUE_LIMIT:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or len(str(value)) > FIELD_VALUE_LIMIT:
             errors["fields"] = [_("Each value is a text of at most %(limit)d characters.") % {
                 "limit": FIELD_VALUE_LIMIT}]
             return {}
         text = str(value).strip()
-        if text:
-            out[key] = text
+        if not text:
+            continue
+        try:
+            out[key] = _field_value(known[key], text)
+        except FieldError as exc:
+            errors["fields"] = [_("%(label)s: %(message)s") % {"label": known[key][0].label or key,
+                                                              "message": " ".join(str(m) for m in exc.messages)}]
+            return {}
     return out
 
 
@@ -176,7 +212,7 @@ def clean_conditions(conditions, errors):
     out["priorities"] = priorities
     out["regions"] = _regions(conditions.get("regions"), errors)
     out["tags"] = _text_list(conditions.get("tags"), "tags", TAG_LIMIT, errors)
-    out["fields"] = _fields(conditions.get("fields"), errors)
+    out["fields"] = _fields(conditions.get("fields"), errors, out["order_type_ids"])
     return {key: value for key, value in out.items() if value}
 
 

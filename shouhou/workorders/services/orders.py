@@ -36,7 +36,7 @@ from ..models import (
     Status,
     WorkOrder,
 )
-from . import actions, dispatch_rules, kernel
+from . import actions, dispatch_rules, geocoding, kernel
 
 EDITABLE = ("customer", "contact", "contact_name", "contact_phone", "address", "address_text", "latitude",
             "longitude", "product", "priority", "service_type", "service_content", "planned_at", "description",
@@ -210,6 +210,7 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
     _link_product(actor, values.get("product"), values["customer"])
     kernel.record(actor, order, "created", _("Created the work order"))
     kernel.emit("workorder.created", order, actor, type_id=order_type.pk)
+    geocoding.locate_later(order)  # a free-text address without coordinates: located after commit
     if assignee is not None:
         order = actions.perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": ""}, assignee=assignee)
     elif to_pool:  # a refusal rolls the whole creation back
@@ -239,6 +240,9 @@ def update_work_order(*, actor, order, expected_version=None, **changes):
     values = _clean_system_values(actor, data, {"customer": order.customer, "product": order.product}, errors)
     if "customer" in data and kernel.pk(data["customer"]) != order.customer_id and not errors:
         _customer_defaults(values["customer"], values)
+    if (values.get("address_text", order.address_text) != order.address_text and "latitude" not in values
+            and values.get("address") is None):
+        values["latitude"] = values["longitude"] = None  # a moved address is located again (after commit)
     before_fields = dict(order.fields or {})
     if "fields" in changes:
         order.fields = _clean_custom_fields(actor, order.order_type, changes["fields"], errors,
@@ -265,6 +269,7 @@ def update_work_order(*, actor, order, expected_version=None, **changes):
     _link_product(actor, values.get("product"), order.customer)
     kernel.record(actor, order, "updated", _("Edited the work order"), changes=change_list)
     kernel.emit("workorder.updated", order, actor, fields=[c["field"] for c in change_list])
+    geocoding.locate_later(order)
     return order
 
 

@@ -30,7 +30,20 @@ def test_rule_editor_and_test_panel(page, phone, tenant, owner):
     page.goto("/work-orders/settings/dispatch-rules/new/")
     assert not page.is_visible("#id_target_user")
     page.fill("#id_name", "上海兜底")
-    page.fill("#id_regions", "上海市")
+    # regions: the cascading picker, one row per region (a municipality's city is chosen with it)
+    rows = page.locator("[data-region-rows] [data-region-row]")
+    rows.nth(0).locator("select[name=regions_province]").select_option("310000")
+    page.wait_for_function("() => document.querySelector(\"[data-region-row] select[name=regions_district] "
+                           "option[value='310115']\") !== null")
+    page.click("[data-region-add]")
+    assert rows.count() == 2
+    rows.nth(1).locator("select[name=regions_province]").select_option("330000")
+    page.wait_for_function("() => document.querySelectorAll(\"[data-region-row]\")[1]"
+                           ".querySelector(\"option[value='330100']\") !== null")
+    rows.nth(1).locator("select[name=regions_city]").select_option("330100")
+    page.click("[data-region-add]")
+    rows.nth(2).locator("[data-region-remove]").click()
+    assert rows.count() == 2
     page.check("input[name=target_kind][value=user]")
     assert page.is_visible("#id_target_user") and not page.is_visible("#id_target_team")
     page.select_option("#id_target_user", str(world.engineer.pk))
@@ -38,7 +51,9 @@ def test_rule_editor_and_test_panel(page, phone, tenant, owner):
     page.click(".dispatch-rule-form button[type=submit]")
     page.wait_for_url(re.compile(r"/work-orders/settings/dispatch-rules/$"))
     rule = DispatchRule.objects.get(name="上海兜底")
-    assert rule.target_user_id == world.engineer.pk and rule.conditions["regions"][0]["province_code"] == "310000"
+    assert rule.target_user_id == world.engineer.pk
+    assert [(r["province_code"], r["city_code"], r["district_code"]) for r in rule.conditions["regions"]] == [
+        ("310000", "310100", ""), ("330000", "330100", "")]
     assert page.locator(".dispatch-rule").count() == 2
 
     page.fill("#id_order", order.number)

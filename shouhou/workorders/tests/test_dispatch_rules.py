@@ -5,6 +5,7 @@ when no rule yields anyone (timeline + the dispatcher's notification), eligibili
 import pytest
 
 from shouhou.accounts.factories import AccountsFactory
+from shouhou.core import forms_engine
 from shouhou.core.errors import PermissionDenied, ValidationFailed
 from shouhou.core.testing import make_team, make_user
 from shouhou.core.timeline import entries_for
@@ -12,6 +13,7 @@ from shouhou.messaging.models import Notification
 from shouhou.products.factories import ProductsFactory
 from shouhou.workorders.models import DispatchRule, Status, WorkOrder
 from shouhou.workorders.services import dispatch_rules as rules
+from shouhou.workorders.services import types as type_services
 
 from .conftest import make_customer
 from .test_candidates import place
@@ -21,6 +23,22 @@ from .test_services import set_setting
 def rule(world, name="规则", *, target=None, conditions=None, **extra):
     return rules.create_rule(actor=world.owner, name=name, conditions=conditions,
                              target=target or {"kind": "user", "user_id": world.engineer.pk}, **extra)
+
+
+def searchable_type(world):
+    """A type whose searchable custom fields rules may name: 品牌 brand (text), 型号 models (multi-select A, B),
+    楼层 floor (number), 故障 fault (select 异响 noise / 漏液 leak)."""
+    order_type = world.make_type()
+    schema = forms_engine.get_schema(order_type.form_target)
+    options = [{"value": "A", "label": "A"}, {"value": "B", "label": "B"}]
+    type_services.save_type_form(actor=world.owner, order_type=order_type, fields=[
+        *schema.fields, {"key": "brand", "label": "品牌", "kind": "text", "searchable": True},
+        {"key": "models", "label": "型号", "kind": "multi_select", "searchable": True, "options": options},
+        {"key": "floor", "label": "楼层", "kind": "number", "searchable": True},
+        {"key": "fault", "label": "故障", "kind": "select", "searchable": True,
+         "options": [{"value": "noise", "label": "异响"}, {"value": "leak", "label": "漏液"}]},
+        {"key": "remark", "label": "备注", "kind": "text"}])
+    return order_type
 
 
 def run(world, order):
@@ -158,7 +176,7 @@ def test_product_type_and_custom_field_conditions(world, owner):
     products = ProductsFactory(owner)
     kind = products.product_type(name="空调")
     product = products.product(name="格力空调", customer=world.customer, product_type_id=kind.pk)
-    order = world.make_order(product=product)
+    order = world.make_order(searchable_type(world), product=product)
     _only(world, {"product_type_ids": [kind.pk]})
     assert _matches(world, order) and not _matches(world, world.make_order())
     WorkOrder.objects.filter(pk=order.pk).update(fields={"brand": "格力", "models": ["A", "B"]})
@@ -170,6 +188,36 @@ def test_product_type_and_custom_field_conditions(world, owner):
     _only(world, {"fields": {"brand": "美的"}})
     result = rules.explain(actor=world.dispatcher, order=order)
     assert not result.assigned and "brand" in result.outcomes[0].reasons[0]
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"colour": "红"}, "colour"),  # no type has it
+    ({"remark": "x"}, "remark"),  # not searchable
+    ({"fault": "冒烟"}, "冒烟"),  # not an option
+    ({"models": "C"}, "C"),
+    ({"floor": "三楼"}, "楼层"),  # not a number
+    ({"brand": ["格力"]}, "characters"),  # a list is not a value
+    ({"brand": True}, "characters"),
+])
+def test_custom_field_conditions_must_fit_the_types_searchable_fields(world, fields, message):
+    searchable_type(world)
+    with pytest.raises(ValidationFailed) as caught:
+        rules.create_rule(actor=world.owner, name="字段", target={"kind": "best_candidate"}, conditions={"fields": fields})
+    assert message in " ".join(str(m) for m in caught.value.details["fields"])
+    assert not DispatchRule.objects.exists()
+
+
+def test_custom_field_conditions_take_option_labels_and_only_the_rules_types(world):
+    order_type = searchable_type(world)
+    rule = rules.create_rule(actor=world.owner, name="字段", target={"kind": "best_candidate"},
+                             conditions={"fields": {"fault": "异响", "floor": "3", "models": "B"}})
+    assert rule.conditions["fields"] == {"fault": "noise", "floor": "3", "models": "B"}
+    other = world.make_type()  # without those fields: a rule limited to it may not name them
+    with pytest.raises(ValidationFailed):
+        rules.create_rule(actor=world.owner, name="字段2", target={"kind": "best_candidate"},
+                          conditions={"order_type_ids": [other.pk], "fields": {"fault": "noise"}})
+    rules.create_rule(actor=world.owner, name="字段3", target={"kind": "best_candidate"},
+                      conditions={"order_type_ids": [order_type.pk, other.pk], "fields": {"fault": "leak"}})
 
 
 # --- nobody: reasons on the timeline and to the dispatcher ------------------------------------------------------

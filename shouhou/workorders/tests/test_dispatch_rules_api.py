@@ -11,6 +11,7 @@ from shouhou.workorders.models import DispatchRule, Status
 from shouhou.workorders.services import dispatch_rules as rules
 
 from .conftest import World
+from .test_dispatch_rules import searchable_type
 
 
 def post(client, url, body=None):
@@ -27,6 +28,7 @@ def admin(world):
 
 
 def test_create_read_update_delete(world, admin):
+    searchable_type(world)
     body = {"name": "上海空调", "priority": 5, "enabled": True,
             "conditions": {"priorities": ["high"], "regions": [{"province": "上海", "city": "", "district": ""}],
                            "tags": ["VIP"], "fields": {"brand": "格力"}, "team_ids": [world.team.pk]},
@@ -63,9 +65,12 @@ def test_create_read_update_delete(world, admin):
     ({"name": "x", "conditions": {"regions": [{"province": "火星"}]}, "target": {"kind": "best_candidate"}},
      "regions"),
     ({"name": "x", "conditions": {"fields": {"a b": "1"}}, "target": {"kind": "best_candidate"}}, "fields"),
+    ({"name": "x", "conditions": {"fields": {"nosuch": "1"}}, "target": {"kind": "best_candidate"}}, "nosuch"),
+    ({"name": "x", "conditions": {"fields": {"fault": "冒烟"}}, "target": {"kind": "best_candidate"}}, "冒烟"),
     ({"name": "x\x07", "target": {"kind": "best_candidate"}}, "name"),
 ])
 def test_bad_bodies_are_400_and_change_nothing(world, admin, body, field):
+    searchable_type(world)
     response = post(admin, "/api/v1/dispatch-rules", body)
     assert response.status_code in (400, 422), response.content
     assert field in json.dumps(response.json(), ensure_ascii=False)

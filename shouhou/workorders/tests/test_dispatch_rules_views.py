@@ -8,6 +8,8 @@ from shouhou.core.testing import client_for
 from shouhou.workorders.models import DispatchRule, Status, WorkOrder
 from shouhou.workorders.services import dispatch_rules as rules
 
+from .test_dispatch_rules import searchable_type
+
 
 def _rule(world, name="甲", **target):
     return rules.create_rule(actor=world.owner, name=name,
@@ -26,11 +28,13 @@ def test_list_shows_rules_in_order_with_their_conditions(world):
 
 
 def test_editor_creates_and_edits_a_rule(world):
+    searchable_type(world)
     client = client_for(world.owner)
     url = reverse("workorders:dispatch_rule_create")
     assert client.get(url).status_code == 200
     response = client.post(url, {"name": "杭州", "priority": "", "is_enabled": "on", "priorities": ["high"],
-                                 "regions": "浙江省 杭州市\n上海 浦东新区", "tags": "VIP，重点",
+                                 "regions_province": ["330000", "310000", ""], "regions_city": ["330100", "310100", ""],
+                                 "regions_district": ["", "310115", ""], "tags": "VIP，重点",
                                  "custom_fields": "brand=格力", "target_kind": "team_least_loaded",
                                  "target_team": world.team.pk})
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -39,7 +43,10 @@ def test_editor_creates_and_edits_a_rule(world):
     assert [r["city_code"] for r in rule.conditions["regions"]] == ["330100", "310100"]
     edit = reverse("workorders:dispatch_rule_edit", args=[rule.pk])
     page = client.get(edit).content.decode()
-    assert "浙江省 杭州市" in page and "brand=格力" in page
+    # one picker row per region, its selects on the stored codes; the empty row's template follows
+    assert page.count('name="regions_province"') == 3 and "brand=格力" in page
+    assert '<option value="330100" selected>杭州市</option>' in page
+    assert '<option value="310115" selected>浦东新区</option>' in page
     response = client.post(edit, {"name": "杭州2", "target_kind": "user", "target_user": world.engineer.pk})
     assert response.status_code == 302
     rule.refresh_from_db()
@@ -50,8 +57,12 @@ def test_editor_creates_and_edits_a_rule(world):
 def test_editor_shows_errors_and_saves_nothing(world):
     client = client_for(world.owner)
     response = client.post(reverse("workorders:dispatch_rule_create"), {
-        "name": "x", "regions": "火星基地", "target_kind": "user"})
-    assert response.status_code == 400
+        "name": "x", "regions_province": ["310000", "330000"], "regions_city": ["310100", "310100"],
+        "regions_district": ["", ""], "target_kind": "user"})
+    assert response.status_code == 400 and "Region 2" in response.content.decode()
+    response = client.post(reverse("workorders:dispatch_rule_create"), {
+        "name": "x", "custom_fields": "nosuch=1", "target_kind": "best_candidate"})
+    assert response.status_code == 400 and "nosuch" in response.content.decode()
     response = client.post(reverse("workorders:dispatch_rule_create"), {"name": "x", "target_kind": "user"})
     assert response.status_code == 400 and "Choose an active colleague" in response.content.decode()
     assert not DispatchRule.objects.exists()

@@ -324,3 +324,26 @@ def test_batch_assign_ranks_against_the_first_order_and_assigns_all_through_the_
         stored = WorkOrder.objects.get(pk=order.pk)
         assert (stored.status, stored.assignee_id) == (Status.ASSIGNED, world.engineer.pk)
         assert verbs(stored)[-1] == "assigned"
+
+
+def test_batch_transfer_offers_the_same_ranking_with_its_reasons(world):
+    from .test_candidates import place
+    from .test_services import verbs
+
+    third = make_user(world.tenant, roles=("engineer",), teams=[world.team], name="工程师丙")
+    place(world.engineer2, "31.400000", "121.473701")
+    place(third, "31.231000", "121.473701")
+    first, second = world.assigned(), world.assigned()
+    client = client_for(world.dispatcher)
+    dialog = client.get("/work-orders/batch/transfer/", {"ids": [second.pk, first.pk]})
+    assert dialog.status_code == 200
+    html = dialog.content.decode()
+    assert f'data-ranked-for="{first.pk}"' in html and "km away" in html
+    names = [c.user.name for c in dialog.context["candidates"]]
+    assert names.index(third.name) < names.index(world.engineer2.name)  # nearer first, as in the assign dialog
+    response = client.post("/work-orders/batch/transfer/", {"ids": [first.pk, second.pk], "assignee": third.pk,
+                                                            "note": "就近"})
+    assert response.status_code in (200, 204, 302)
+    for order in (first, second):
+        stored = WorkOrder.objects.get(pk=order.pk)
+        assert stored.assignee_id == third.pk and verbs(stored)[-1] == "transferred"

@@ -15,7 +15,7 @@ from shouhou.core.generic_views import ObjectActionView, ObjectDeleteView, Objec
 from shouhou.core.http import back
 from shouhou.core.permissions import require
 
-from ..forms import DispatchRuleForm, DispatchTestForm
+from ..forms_dispatch import DispatchRuleForm, DispatchTestForm
 from ..models import DispatchRule, Priority
 from ..queries import dispatch_rules as rule_queries
 from ..queries import orders as order_queries

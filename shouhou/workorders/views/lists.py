@@ -317,8 +317,7 @@ def assign_list(request):
 
 # --- batch actions ------------------------------------------------------------------------------------
 
-def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, with_candidates=False,
-                  note_only=False, ranked=False):
+def _batch_dialog(request, *, form_class, title, url_name, perform, done_message, note_only=False, ranked=False):
     orders = selected_orders(request)
     form = form_class(request.POST or None)
     ranked_for = None
@@ -326,9 +325,6 @@ def _batch_dialog(request, *, form_class, title, url_name, perform, done_message
         ranked_for = candidate_queries.first_of(orders)
         form.set_candidates(candidate_queries.ranked_candidates(request.user, ranked_for, orders=orders,
                                                                 search=request.GET.get("q", "")[:50]))
-    elif with_candidates:
-        form.set_candidates(pickers.candidates_for_assignment(request.user, None, orders=orders,
-                                                              search=request.GET.get("q", "")))
     if request.method == "POST" and form.is_valid():
         try:
             count = len(perform(orders, form.cleaned_data))
@@ -362,7 +358,7 @@ def batch_transfer(request):
 
     return _batch_dialog(
         request, form_class=BatchTransferForm, title=_("Batch transfer"), url_name="workorders:batch_transfer",
-        with_candidates=True,
+        ranked=True,  # the same ranking as the assign dialog: who may take every selected order
         perform=lambda orders, data: batch_services.batch_transfer(
             actor=request.user, orders=orders, assignee=data["assignee"], note=data["note"]),
         done_message=lambda n: ngettext("Transferred %(n)s work order.", "Transferred %(n)s work orders.", n)

@@ -135,24 +135,13 @@ class AddressWidget(PartsWidget):
         return context
 
     def bind_regions(self, current):
-        """Options of the three selects: every province, the chosen province's cities, the chosen city's
-        districts; a stored name that matches nothing stays as an option marked 待修正."""
+        """Options of the three selects (core.forms.region_options)."""
         from django.urls import reverse
-        from django.utils.translation import gettext
 
-        from shouhou.core import regions
+        from shouhou.core.forms import region_options
 
-        found = regions.match(*current)
-        nodes = [found.province, found.city, found.district]
-        parents = [None, nodes[0], nodes[1]]
         url = reverse("core:regions")
-        for index, widget in enumerate(self.widgets[:3]):
-            options = [("", gettext("(choose)"))]
-            if index == 0 or parents[index] is not None:
-                options += [(child.code, child.name)
-                            for child in regions.children(parents[index].code if parents[index] else None)]
-            if nodes[index] is None and current[index] and not regions.get(current[index]):
-                options.append((current[index], gettext("%(name)s (to fix)") % {"name": current[index]}))
+        for widget, (options, _code) in zip(self.widgets[:3], region_options(current), strict=True):
             widget.choices = options
             widget.attrs["data-region-url"] = url
 
