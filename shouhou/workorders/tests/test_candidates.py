@@ -196,6 +196,25 @@ def test_a_planned_time_clash_is_a_reason_and_a_penalty(world):
     assert found[world.engineer2.pk].score > found[world.engineer.pk].score
 
 
+def test_the_loads_are_the_same_read_by_ids_or_for_the_whole_company(world, monkeypatch):
+    from shouhou.workorders.queries import candidates as candidate_queries
+
+    planned = timezone.now() + timedelta(minutes=30)
+    order = world.make_order(planned_at=planned)
+    for assignee, hours in ((world.engineer, 1), (world.engineer, 0), (world.engineer, 30), (world.engineer2, 0.5)):
+        busy = world.make_order(planned_at=planned + timedelta(hours=hours))
+        order_actions.assign(actor=world.dispatcher, order=busy, assignee=assignee)
+
+    def loads():
+        return [(c.user_id, c.open_orders_today, c.open_orders_week, c.clashes, c.score)
+                for c in ranked_candidates(world.dispatcher, order)]
+
+    by_ids = loads()
+    monkeypatch.setattr(candidate_queries, "LOADS_BY_ID", 0)  # as for a company of thousands
+    assert loads() == by_ids
+    assert any(row[3] for row in by_ids) and any(row[2] for row in by_ids)
+
+
 def test_statements_do_not_grow_with_the_number_of_people(world, tenant, owner, order):
     from shouhou.accounts import services as account_services
 
