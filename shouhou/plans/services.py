@@ -32,6 +32,7 @@ from shouhou.workorders.queries.types import usable_types
 from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import kernel as order_kernel
 from shouhou.workorders.services import orders as order_services
+from shouhou.workorders.services import orders_bulk
 
 from . import recurrence
 from .models import Plan, PlanOccurrence
@@ -43,6 +44,7 @@ MAX_INTERVAL = 366
 MAX_COUNT = 1000
 MAX_DAYS_AHEAD = 365
 MAX_PER_RUN = 500  # occurrences one plan turns into orders in one run (a long catch-up continues next run)
+BATCH = 100  # occurrences one transaction turns into orders through the bulk path
 EDITABLE = ("name", "order_type", "customer", "product", "priority", "description", "fields", "freq",
             "interval", "weekdays", "day_of_month", "start_date", "end_date", "count", "planned_time",
             "days_ahead", "dispatch_mode", "assignee")
@@ -287,8 +289,7 @@ def _create_order(actor, plan, day):
     order = order_services.create_work_order(
         actor=actor, order_type=plan.order_type, customer=plan.customer, product=plan.product,
         priority=plan.priority, planned_at=planned_at, description=plan.description, fields=plan.fields)
-    order_kernel.record(actor, order, "planned", _("Created by plan %(name)s for %(date)s") % {
-        "name": plan.name, "date": day.isoformat()})
+    order_kernel.record(actor, order, "planned", _planned_note(plan, day))
     if assignee is not None:
         order = order_actions.perform(actor, order, "assign", {"assignee_id": assignee.pk, "note": ""},
                                       assignee=assignee)
@@ -319,18 +320,41 @@ def _lock_for_run(actor, plan, on_demand):
     return Plan.objects.select_for_update(skip_locked=True).filter(pk=plan.pk).first()
 
 
+def _bulk(plan):
+    """The occurrences of a plan that assigns its orders go through the bulk path (orders_bulk: a batch in one
+    transaction, the same orders, timeline and events); pool / auto dispatch, a plan whose assignee is gone and
+    an assign step needing approval go one order per transaction through the single path."""
+    return (plan.dispatch_mode == Plan.Dispatch.ASSIGNEE and plan.assignee is not None
+            and orders_bulk.supports(plan.order_type))
+
+
+def _create_batch(actor, plan, days):
+    """The orders of `days` (the plan locked) through the bulk path, in one go."""
+    zone = zone_of(plan.tenant)
+    return orders_bulk.create_assigned(
+        actor=actor, order_type=plan.order_type, customer=plan.customer, product=plan.product,
+        priority=plan.priority, description=plan.description, fields=plan.fields, assignee=plan.assignee,
+        planned_ats=[dt.datetime.combine(day, plan.planned_time, tzinfo=zone) for day in days],
+        notes=[("planned", _planned_note(plan, day)) for day in days])
+
+
+def _planned_note(plan, day):
+    return _("Created by plan %(name)s for %(date)s") % {"name": plan.name, "date": day.isoformat()}
+
+
 def generate(*, actor, plan, now=None, on_demand=True):
     """Create the orders of the plan's due occurrences not yet created; answers the orders created (none
     when another runner did them). `actor` creates the orders (the plan's creator for the periodic job).
 
-    One transaction per occurrence, each under the plan's row lock and re-checking that the day is still
-    to do (the unique (plan, date) key is the last guard), so a long catch-up holds no lock for long, an
-    order that cannot be created leaves those before it created, and two runners never create a day twice."""
+    Each transaction holds the plan's row lock and re-reads which of the due days are still to do (the unique
+    (plan, date) key is the last guard), then creates a batch of up to BATCH of them through the bulk path, or
+    one through the single path (`_bulk`); so a long catch-up holds no lock for long, a batch that cannot be
+    created leaves those before it created, and two runners never create a day twice."""
     if on_demand:
         _require(actor)
     orders = []
     plan_id, today, due = plan.pk, None, None
-    for _index in range(MAX_PER_RUN + 1):
+    while len(orders) < MAX_PER_RUN:
         with transaction.atomic():
             locked = _lock_for_run(actor, plan, on_demand)
             if locked is None or locked.is_paused:
@@ -340,14 +364,19 @@ def generate(*, actor, plan, now=None, on_demand=True):
             if due is None:
                 today = company_today(locked.tenant, now)
                 due = _due_dates(locked, today)[:MAX_PER_RUN]
-            while due and PlanOccurrence.objects.filter(plan=locked, date=due[0]).exists():
-                due.pop(0)  # another runner created it meanwhile
-            if not due:
+            bulk = _bulk(locked)
+            days = []
+            while due and not days:  # the next days still to do (another runner may have created some meanwhile)
+                window, due[:] = due[:BATCH if bulk else 1], due[BATCH if bulk else 1:]
+                done = set(PlanOccurrence.objects.filter(plan=locked, date__in=window).values_list("date", flat=True))
+                days = [day for day in window if day not in done]
+            if not days:
                 break
-            day = due.pop(0)
-            order = _create_order(actor, locked, day)
-            PlanOccurrence.objects.create(plan=locked, date=day, order=order)
-            orders.append(order)
+            created = _create_batch(actor, locked, days) if bulk else [_create_order(actor, locked, days[0])]
+            PlanOccurrence.objects.bulk_create([
+                PlanOccurrence(tenant_id=locked.tenant_id, plan=locked, date=day, order=order)
+                for day, order in zip(days, created, strict=True)])
+            orders += created
     with transaction.atomic():
         locked = Plan.objects.select_for_update().filter(pk=plan_id).first()
         if locked is None:

@@ -63,6 +63,7 @@ from .services import pool as pool_services
 from .services import types as type_services
 
 router = Router()
+CANDIDATES_SHOWN = 100  # the ranked candidates an API answer holds unless `limit` says otherwise (the phone's list)
 types_router = Router(tags=["work-order types"])
 orders_router = Router(tags=["work orders"])
 approvals_router = Router(tags=["approvals"])
@@ -381,17 +382,20 @@ def assignee_candidates(request, order_id: Id, q: str = ""):
 
 
 @orders_router.get("/{int:order_id}/candidates", response={200: list[RankedCandidateOut], **ERRORS})
-def ranked_candidates(request, order_id: Id, q: Annotated[str, Field(max_length=50)] = ""):
+def ranked_candidates(request, order_id: Id, q: Annotated[str, Field(max_length=50)] = "",
+                      limit: Annotated[int, Field(ge=1, le=candidate_queries.MAX_CANDIDATES,
+                                                  description="How many of the best to answer")] = CANDIDATES_SHOWN):
     """派单推荐: the people who could take the order, best first, each with the reasons (distance, load,
     skills, clash). Hidden work statuses (WOSET-D3), team rules (WOSET-D1, ACC-06) and the type's required
     skills filter; people on the hidden-position list (WOSET-D4) come without a distance. Every eligible person
-    is ranked (up to 5,000); the answer holds the best 500."""
+    is ranked (up to 5,000); the answer holds the best `limit` (default 100, as the phone's picker shows; at
+    most 500)."""
     order = _order(request.auth, order_id)
     return [{"user_id": c.user_id, "name": c.name, "score": c.score, "distance_km": c.distance_km,
              "distance_kind": c.distance_kind, "open_orders_today": c.open_orders_today,
              "open_orders_week": c.open_orders_week, "clashes": c.clashes, "work_status": c.work_status,
              "reasons": [str(r) for r in c.reasons]}
-            for c in candidate_queries.ranked_candidates(request.auth, order, search=q)]
+            for c in candidate_queries.ranked_candidates(request.auth, order, search=q, limit=limit)]
 
 
 @orders_router.get("/{int:order_id}/time", response={200: TimeOut, **ERRORS})

@@ -179,6 +179,12 @@ class WorkOrder(CustomFieldsMixin, TenantModel):
             models.Index(fields=["tenant", "assignee", "status"], name="wo_tenant_assignee_status"),
             models.Index(fields=["tenant", "order_type", "status"], name="wo_tenant_type_status"),
             models.Index(fields=["tenant", "is_exception", "status"], name="wo_tenant_exception"),
+            # the ranked candidates' loads (派单推荐, issue 10): each person's open orders with a planned time,
+            # read from the index alone, the id too (bench/candidates.py); the status list is queries.pickers.OPEN_WORK's,
+            # in its order, so PostgreSQL matches the query's condition to the index's
+            models.Index(fields=["tenant", "assignee", "planned_at", "id"], name="wo_open_by_assignee",
+                         condition=models.Q(status__in=["assigned", "accepted", "in_progress"],
+                                            planned_at__isnull=False)),
         ]
 
     def __str__(self):

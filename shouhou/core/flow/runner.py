@@ -128,12 +128,18 @@ class FlowRunner:
 
     def move(self, document, status, config, now):
         """Enter `status` (or re-enter it): a new time span and a new deadline; the fields it set."""
+        self.enter(document, status, config, now, split=self.split_span)
+        return ["status", "deadline_node", "deadline_at"]
+
+    def enter(self, document, status, config, now, *, split=None):
+        """`move` in memory: the status, what entering it clears and its deadline; `split(document, now)` writes
+        the span between (a bulk creation writes its spans together afterwards: workorders.services.orders_bulk)."""
         document.status = status
         if self.entering is not None:
             self.entering(document, status)
-        self.split_span(document, now)
+        if split is not None:
+            split(document, now)
         self.set_deadline(document, config, now)
-        return ["status", "deadline_node", "deadline_at"]
 
     def new_span(self, document, now):
         return self.span_model(tenant_id=document.tenant_id, **{self.span_field: document}, status=document.status,
@@ -156,10 +162,14 @@ class FlowRunner:
 
     def save(self, document, fields=()):
         """Write the changed fields with the flags; keeps derived flags in step and bumps the version."""
+        self.prepare_save(document)
+        document.save(update_fields=sorted({*fields, *self._always_saved}))
+
+    def prepare_save(self, document):
+        """What `save` does before writing: derived flags in step, the version bumped."""
         if self.before_save is not None:
             self.before_save(document)
         document.version += 1
-        document.save(update_fields=sorted({*fields, *self._always_saved}))
 
     def snapshot(self, document):
         return {name: getattr(document, name) for name in self.tracked}

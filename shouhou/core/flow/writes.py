@@ -60,6 +60,18 @@ def insert(*instances):
         _send(post_save, instance)
 
 
+def insert_many(model, instances, batch_size=1000):
+    """Insert many unsaved instances of `model` (bulk creation), with the signals Model.save() sends: one
+    INSERT per `batch_size`; the keys are set on the instances (PostgreSQL and SQLite answer them)."""
+    instances = list(instances)
+    for instance in instances:
+        _send(pre_save, instance)
+    model.objects.bulk_create(instances, batch_size=batch_size)
+    for instance in instances:
+        _send(post_save, instance)
+    return instances
+
+
 def split_span(span, document_field, now):
     """Close the document's running span at `now` and insert `span` (unsaved: the next one)."""
     model = type(span)

@@ -20,9 +20,10 @@ Ranking (score 0…100, higher first; ties by distance, then name):
 Every eligible person is ranked (up to MAX_PEOPLE); the best MAX_CANDIDATES (or `limit`) are answered, each
 with its User (USER_FIELDS, work status attached) and its reasons.
 
-Statements: the required skills, the roles with access, the people (one statement: plain rows, with the
-first located team as one JSON subquery and the work status joined), and ONE grouped query for every
-candidate's loads and clashes — never one per person. Speed: bench/candidates.py (docs/benchmarks.md).
+Statements: the required skills, the roles with access, the people (one statement: plain rows with the work
+status joined), the located teams and their memberships (each team's location read once, not once per
+person), and ONE grouped query for every candidate's loads and clashes (an index-only scan of
+wo_open_by_assignee) — never one per person. Speed: bench/candidates.py (docs/benchmarks.md).
 """
 
 from dataclasses import dataclass, field
@@ -31,8 +32,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ from ..models import WorkOrder
 from .pickers import OPEN_WORK, assignable_users
 
 CLASH_WINDOW = timedelta(hours=2)
+LOADS_BY_ID = 200  # up to this many candidates, their loads are read by their ids; more, the company's at once
 ROAD_TOP = 10
 MAX_PEOPLE = 5000  # the most people read and ranked (a bound; the bench company has 2,000 engineers)
 MAX_CANDIDATES = 500  # the most candidates answered: the best ones
@@ -122,12 +123,10 @@ def ranked_candidates(actor, order, *, search="", limit=None, orders=()):
     search = (search or "").strip()
     if search:
         users = users.filter(Q(name__icontains=search) | Q(phone__contains=search))
-    located = Team.objects.filter(members=OuterRef("pk"), latitude__isnull=False, longitude__isnull=False).order_by(
-        "sort_order", "pk")
-    # the first located team in ONE subquery (three subqueries read the memberships three times)
-    team = JSONObject(latitude="latitude", longitude="longitude", name="name")
-    rows = list(users.annotate(located_team=Subquery(located.annotate(team=team).values("team")[:1])).values_list(
-        *USER_FIELDS, "located_team", *(f"work_status__{name}" for name in STATUS_FIELDS))[:MAX_PEOPLE])
+    people = list(users.values_list(*USER_FIELDS, *(f"work_status__{name}" for name in STATUS_FIELDS))[:MAX_PEOPLE])
+    teams = first_located_teams()
+    # each row: USER_FIELDS, the first located team, STATUS_FIELDS
+    rows = [(*person[:_TEAM], teams.get(person[_PK]), *person[_TEAM:]) for person in people]
     loads = _loads(order, [row[_PK] for row in rows])
     hidden = hidden_position_ids()
     fresh_after = timezone.now() - timedelta(hours=float(company_settings.get("workorder.position_fresh_hours") or 0))
@@ -153,6 +152,24 @@ def ranked_candidates(actor, order, *, search="", limit=None, orders=()):
         candidate.user = _user(candidate, statuses)
         candidate.reasons = _reasons(candidate, order, words)
     return ranked
+
+
+def first_located_teams():
+    """{user id: {"latitude", "longitude", "name"}} of each member's first team (by sort order) that has a
+    location: the located teams read once (a company has tens), then their memberships (two statements; a
+    subquery per person cost ~60 % of the people statement for 2,000 engineers, bench/candidates.py)."""
+    teams = {pk: {"latitude": float(latitude), "longitude": float(longitude), "name": name}
+             for pk, latitude, longitude, name in Team.objects.filter(latitude__isnull=False, longitude__isnull=False)
+             .order_by("sort_order", "pk").values_list("pk", "latitude", "longitude", "name")}
+    if not teams:
+        return {}
+    rank = {pk: index for index, pk in enumerate(teams)}
+    first = {}
+    for user_id, team_id in Team.members.through.objects.filter(team_id__in=list(teams)).values_list(
+            "user_id", "team_id"):
+        if user_id not in first or rank[team_id] < rank[first[user_id]]:
+            first[user_id] = team_id
+    return {user_id: teams[team_id] for user_id, team_id in first.items()}
 
 
 def _user(candidate, statuses):
@@ -245,12 +262,18 @@ def _loads(order, user_ids):
     if order.planned_at:
         counts["clash"] = Count("pk", filter=Q(planned_at__gt=order.planned_at - CLASH_WINDOW,
                                                planned_at__lt=order.planned_at + CLASH_WINDOW))
-    # the open orders with a planned time (no count includes the others), by the candidates' ids: PostgreSQL
-    # reads only their entries of the (assignee) and (status) indexes — every open order of the company
-    # would be ~20,000 table rows for 2,000 engineers (bench/candidates.py)
-    rows = (WorkOrder.objects.filter(assignee_id__in=user_ids, status__in=OPEN_WORK, planned_at__isnull=False)
-            .exclude(pk=order.pk).order_by().values("assignee_id").annotate(**counts))
-    return {row["assignee_id"]: row for row in rows}
+    # the open orders with a planned time (no count includes the others): an index-only scan of the partial
+    # index wo_open_by_assignee. A few candidates (a search) are named; many are not — 1,463 ids cost ~40 ms
+    # to send as parameters, while the company's ~18,000 index entries cost PostgreSQL ~2 ms more to read
+    # (bench/candidates.py); the others' counts are dropped here
+    rows = WorkOrder.objects.filter(status__in=OPEN_WORK, planned_at__isnull=False)
+    if len(user_ids) <= LOADS_BY_ID:
+        rows = rows.filter(assignee_id__in=user_ids)
+    else:
+        rows = rows.filter(assignee_id__isnull=False)
+    rows = rows.exclude(pk=order.pk).order_by().values_list("assignee_id").annotate(**counts)
+    wanted, names = set(user_ids), list(counts)
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in rows if row[0] in wanted}
 
 
 def _words(skill_names):

@@ -2,6 +2,7 @@
 components (architecture §4). References (customer, contact, address, product, users) are resolved through
 the actor's data scope (workorders.references)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -46,11 +47,20 @@ EDITABLE = ("customer", "contact", "contact_name", "contact_phone", "address", "
 SYSTEM_FIELDS = [name for name in EDITABLE if name not in ("fields", "collaborator_ids")]
 
 
-def _next_number(now):
+def number_parts(now):
+    """(prefix + yymmdd, the counter's key) of the numbers of orders created at `now` (company time zone)."""
     tenant = require_tenant()
     day = timezone.localtime(now, ZoneInfo(tenant.time_zone or "Asia/Shanghai")).strftime("%y%m%d")
-    prefix = str(company_settings.get("workorder.number_prefix") or "")
-    return f"{prefix}{day}{next_value(f'workorder:{day}'):04d}"
+    return f"{company_settings.get('workorder.number_prefix') or ''}{day}", f"workorder:{day}"
+
+
+def format_number(head, value):
+    return f"{head}{value:04d}"
+
+
+def _next_number(now):
+    head, key = number_parts(now)
+    return format_number(head, next_value(key))
 
 
 def _tenant_row(model, value, field, errors, **extra):
@@ -58,7 +68,7 @@ def _tenant_row(model, value, field, errors, **extra):
                               message=_("Choose a valid option; that one does not exist."))
 
 
-def _clean_planned_at(value, errors):
+def clean_planned_at(value, errors):
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -104,7 +114,7 @@ def _clean_system_values(actor, data, current, errors):
         if name in data:
             values[name] = _tenant_row(ServiceOption, data[name], name, errors, kind=kind, is_active=True)
     if "planned_at" in data:
-        values["planned_at"] = _clean_planned_at(data["planned_at"], errors)
+        values["planned_at"] = clean_planned_at(data["planned_at"], errors)
     for name, limit in (("contact_name", 50), ("contact_phone", 30), ("address_text", 300),
                         ("description", kernel.MAX_TEXT)):
         if name in data:
@@ -147,7 +157,7 @@ def _usable_type(actor, order_type):
                               message=_("Choose an enabled work-order type your teams may use."))
 
 
-def _link_product(actor, product, customer):
+def link_product(actor, product, customer):
     """A product picked without a customer becomes that customer's (PRD-02)."""
     if product is None or product.customer_id is not None:
         return
@@ -161,6 +171,43 @@ def _collaborators_for(actor, customer, collaborator_ids):
     if customer is not None and company_settings.get("customer.owner_as_collaborator"):
         users += list(customer.owners.filter(is_active=True))
     return list({user.pk: user for user in users}.values())
+
+
+@dataclass
+class NewOrder:
+    """A new order's cleaned input (clean_new_order): its type, system values, custom fields, collaborators and
+    the resolved assignee (None when none was given)."""
+
+    order_type: object
+    values: dict
+    fields: dict
+    collaborators: list
+    assignee: object = None
+
+
+def clean_new_order(actor, order_type, data, fields, collaborator_ids=(), *, assignee=None):
+    """create_work_order's validation, also the bulk path's (orders_bulk): the type the actor may use, the system
+    values of `data` (references through the actor's scope), the custom fields, the collaborators and the
+    assignee; every error at once as ValidationFailed. The customer's contact and address fill in when none
+    was chosen."""
+    order_type = _usable_type(actor, order_type)
+    errors = {}
+    values = _clean_system_values(actor, data, {}, errors)
+    custom = _clean_custom_fields(actor, order_type, fields, errors)
+    collaborators = []
+    try:
+        collaborators = _collaborators_for(actor, values.get("customer"), collaborator_ids)
+    except ValidationFailed as exc:
+        kernel.merge_validation(errors, exc)
+    if assignee is not None:
+        try:
+            assignee = kernel.resolve_assignee(actor, assignee, customer=values.get("customer"))
+        except ValidationFailed as exc:
+            kernel.merge_validation(errors, exc)
+    if errors:
+        raise ValidationFailed(details=errors)
+    _customer_defaults(values["customer"], values)
+    return NewOrder(order_type, values, custom, collaborators, assignee)
 
 
 @transaction.atomic
@@ -180,34 +227,19 @@ def create_work_order(*, actor, order_type, customer, contact=None, address=None
         raise PermissionDenied(_("You may not assign work orders."))
     if dispatch and assignee is None:
         raise ValidationFailed(details={"assignee": [_("Choose the assignee to dispatch to.")]})
-    order_type = _usable_type(actor, order_type)
-    errors = {}
     data = {"customer": customer, "contact": contact, "address": address, "product": product,
             "priority": priority, "service_type": service_type, "service_content": service_content,
             "planned_at": planned_at, "description": description, "attachments": attachments}
-    values = _clean_system_values(actor, data, {}, errors)
-    custom = _clean_custom_fields(actor, order_type, fields, errors)
-    collaborators = []
-    try:
-        collaborators = _collaborators_for(actor, values.get("customer"), collaborator_ids)
-    except ValidationFailed as exc:
-        kernel.merge_validation(errors, exc)
-    if assignee is not None:
-        try:
-            assignee = kernel.resolve_assignee(actor, assignee, customer=values.get("customer"))
-        except ValidationFailed as exc:
-            kernel.merge_validation(errors, exc)
-    if errors:
-        raise ValidationFailed(details=errors)
-    _customer_defaults(values["customer"], values)
+    new = clean_new_order(actor, order_type, data, fields, collaborator_ids, assignee=assignee)
+    order_type, values, assignee = new.order_type, new.values, new.assignee
     now = kernel.now()
     order = WorkOrder(number=_next_number(now), order_type=order_type, status=Status.PENDING, created_by=actor,
-                      fields=custom, created_at=now, **values)
+                      fields=new.fields, created_at=now, **values)
     kernel.set_deadline(order, flow.normalize(order_type.flow), now)
     order.save()
-    order.collaborators.set(collaborators)
+    order.collaborators.set(new.collaborators)
     kernel.open_span(order, now)
-    _link_product(actor, values.get("product"), values["customer"])
+    link_product(actor, values.get("product"), values["customer"])
     kernel.record(actor, order, "created", _("Created the work order"))
     kernel.emit("workorder.created", order, actor, type_id=order_type.pk)
     geocoding.locate_later(order)  # a free-text address without coordinates: located after commit
@@ -266,7 +298,7 @@ def update_work_order(*, actor, order, expected_version=None, **changes):
     if not change_list:
         return order
     kernel.save(order, [*values, "fields"])
-    _link_product(actor, values.get("product"), order.customer)
+    link_product(actor, values.get("product"), order.customer)
     kernel.record(actor, order, "updated", _("Edited the work order"), changes=change_list)
     kernel.emit("workorder.updated", order, actor, fields=[c["field"] for c in change_list])
     geocoding.locate_later(order)

@@ -25,7 +25,7 @@ from shouhou.workorders.services import locations
 from .conftest import make_customer
 from .test_services import set_setting
 
-PINNED_STATEMENTS = 4  # required skills, roles with access, the people (+ team location), the loads
+PINNED_STATEMENTS = 6  # required skills, roles with access, the people, the located teams, their members, the loads
 ORDER_AT = (31.230416, 121.473701)  # the world's customer address (上海 人民广场)
 
 
@@ -196,7 +196,31 @@ def test_a_planned_time_clash_is_a_reason_and_a_penalty(world):
     assert found[world.engineer2.pk].score > found[world.engineer.pk].score
 
 
-def test_statements_do_not_grow_with_the_number_of_people(world, tenant, order):
+def test_the_loads_are_the_same_read_by_ids_or_for_the_whole_company(world, monkeypatch):
+    from shouhou.workorders.queries import candidates as candidate_queries
+
+    planned = timezone.now() + timedelta(minutes=30)
+    order = world.make_order(planned_at=planned)
+    for assignee, hours in ((world.engineer, 1), (world.engineer, 0), (world.engineer, 30), (world.engineer2, 0.5)):
+        busy = world.make_order(planned_at=planned + timedelta(hours=hours))
+        order_actions.assign(actor=world.dispatcher, order=busy, assignee=assignee)
+
+    def loads():
+        return [(c.user_id, c.open_orders_today, c.open_orders_week, c.clashes, c.score)
+                for c in ranked_candidates(world.dispatcher, order)]
+
+    by_ids = loads()
+    monkeypatch.setattr(candidate_queries, "LOADS_BY_ID", 0)  # as for a company of thousands
+    assert loads() == by_ids
+    assert any(row[3] for row in by_ids) and any(row[2] for row in by_ids)
+
+
+def test_statements_do_not_grow_with_the_number_of_people(world, tenant, owner, order):
+    from shouhou.accounts import services as account_services
+
+    account_services.save_team(actor=owner, team=world.team, name=world.team.name, latitude=str(north(3)[0]),
+                               longitude=str(north(3)[1]))  # a located team: its members are read too
+
     def count():
         with CaptureQueriesContext(connection) as ctx:
             ranked = ranked_candidates(world.dispatcher, order)
@@ -260,7 +284,18 @@ def test_api_another_companys_order_is_404(world, other_company):
 @pytest.mark.parametrize("path", ["/api/v1/work-orders/0/candidates", "/api/v1/work-orders/99999999999999/candidates",
                                   "/api/v1/work-orders/1/candidates?q=" + "x" * 51])
 def test_api_bad_input_is_refused(world, path):
-    assert api_client_for(world.dispatcher).get(path).status_code in (400, 404, 422)
+    assert api_client_for(world.dispatcher).get(path).status_code in (400, 404)
+
+
+def test_api_limit_answers_the_best_few_and_is_bounded(world, order):
+    place(world.engineer, *north(2))
+    client = api_client_for(world.dispatcher)
+    everyone = client.get(f"/api/v1/work-orders/{order.pk}/candidates").json()
+    assert len(everyone) >= 2
+    best = client.get(f"/api/v1/work-orders/{order.pk}/candidates?limit=1").json()
+    assert [row["user_id"] for row in best] == [everyone[0]["user_id"]] == [world.engineer.pk]
+    for bad in ("0", "501", "-1", "x"):
+        assert client.get(f"/api/v1/work-orders/{order.pk}/candidates?limit={bad}").status_code == 400
 
 
 def test_api_search_narrows(world, order):
