@@ -75,7 +75,7 @@ class Entry:
 
     @property
     def placeholder(self):
-        return "{{%s}}" % self.key
+        return f"{{{{{self.key}}}}}"
 
 
 def dictionary(order_type):

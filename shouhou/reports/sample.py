@@ -85,7 +85,7 @@ def _sample(sheet, order_type):
         row += 1
         keys = ["number", "name", "unit", "quantity", "unit_price"]
         for column, key in enumerate(keys, start=1):
-            sheet.cell(row=row, column=column, value="{{%s.%s}}" % (prefix, key)).border = BOX
+            sheet.cell(row=row, column=column, value=f"{{{{{prefix}.{key}}}}}").border = BOX
         line = row
         amount = sheet.cell(row=row, column=6, value=f"=D{row}*E{row}")
         amount.border, amount.number_format = BOX, "#,##0.00"
