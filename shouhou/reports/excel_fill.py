@@ -181,12 +181,12 @@ def _shift_ref(match, sheet_title, same_sheet, row, count):
 def _shift_print_settings(sheet, row, count):
     area = sheet.print_area
     if area:
-        areas = area if isinstance(area, (list, tuple)) else [area]
+        areas = area if isinstance(area, (list, tuple)) else area.split(",")
         moved = [shift_formula(a.split("!")[-1], sheet.title, True, row, count).replace("$", "") for a in areas]
         sheet.print_area = moved
     titles = sheet.print_title_rows
     if titles:
-        first, _colon, last = titles.partition(":")
+        first, _colon, last = titles.replace("$", "").partition(":")
         first, last = int(first), int(last or first)
         first = first + count if first > row else first
         last = last + count if last > row else last
