@@ -112,7 +112,7 @@ def _fees_table(values):
     cell = style(9)
     right = style(9, align="right")
     rows = [[Paragraph(escape(text), style(9, bold=True)) for text in head]]
-    for kind, lines in ((_("Part"), values["parts"]), (_("Service"), values["services"])):
+    for kind, lines in ((_("Part"), values["parts"]), (_("Service item"), values["services"])):
         for line in lines:
             rows.append([Paragraph(escape(kind), cell), Paragraph(escape(line["name"]), cell),
                          Paragraph(escape(f"{line['quantity'].normalize():f} {line['unit']}".strip()), right),
