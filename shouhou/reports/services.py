@@ -49,8 +49,9 @@ def generate(*, actor, order_id, send=False):
     return request_report(order, actor=actor, send=send)
 
 
-def request_report(order, *, actor=None, send=False):
-    """Mark the report pending and queue the job (after commit). Callers have checked the order."""
+def request_report(order, *, actor=None, send=False, queue=True):
+    """Mark the report pending and queue the job (after commit; `queue=False`: the caller builds it).
+    Callers have checked the order."""
     from . import tasks
 
     ServiceReport.objects.get_or_create(order=order)
@@ -59,7 +60,8 @@ def request_report(order, *, actor=None, send=False):
     report.save(update_fields=["status", "error", "updated_at"])
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     tenant_id = order.tenant_id
-    transaction.on_commit(lambda: tasks.build_report(tenant_id, report.pk, send=send, actor_id=actor_id))
+    if queue:
+        transaction.on_commit(lambda: tasks.build_report(tenant_id, report.pk, send=send, actor_id=actor_id))
     return report
 
 
