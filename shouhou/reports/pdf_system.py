@@ -17,6 +17,7 @@ from .pdf_base import FONT, GREY, HEAD, LINE, escape, fitted_image, image_bytes,
 
 WIDTH = A4[0] - 36 * mm
 PHOTOS_MAX = 12
+LABEL = 30 * mm
 
 
 def render(*, order, values, chosen, logo=None, footer="", survey_link="", title=None):
@@ -28,7 +29,10 @@ def render(*, order, values, chosen, logo=None, footer="", survey_link="", title
                             author=values.get("company.name", ""))
     story = _header(order, values, logo, title)
     labels = {entry.key: entry.label for entry in fields.dictionary(order.order_type)}
-    for section, keys in _sections(labels, wanted):
+    shown = wanted - {"company.name"}  # the header shows the company
+    if "block.fees" in wanted and (values["parts"] or values["services"]):
+        shown -= {key for key, _label in fields.SYSTEM_FIELDS if key.startswith("fees.")}  # the table has them
+    for section, keys in _sections(labels, shown):
         rows = [(labels[key], values.get(key, "")) for key in keys]
         rows = [(label, value) for label, value in rows if value not in ("", None)]
         if rows:
@@ -100,7 +104,7 @@ def _pairs(rows):
             line = []
     if line:
         cells.append(line + ["", ""])
-    table = Table(cells, colWidths=[24 * mm, WIDTH / 2 - 24 * mm, 24 * mm, WIDTH / 2 - 24 * mm])
+    table = Table(cells, colWidths=[LABEL, WIDTH / 2 - LABEL, LABEL, WIDTH / 2 - LABEL])
     commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, LINE)]
     commands += [("SPAN", (1, i), (3, i)) for i, row in enumerate(cells) if row[2] == "" and row[3] == ""]
     table.setStyle(TableStyle(commands))
