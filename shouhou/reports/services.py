@@ -167,7 +167,7 @@ def send_report(report, *, actor=None, phone="", request=None):
         raise ValidationFailed(details={"phone": [_("The SMS could not be sent: %(error)s") % {"error": message.error}]})
     recipients = [phone]
     email = order.contact.email if order.contact_id and order.contact else ""
-    if email and "default" in django_settings.MAILERS:
+    if email and django_settings.EMAIL_ENABLED:
         _email(report, email, text)
         recipients.append(email)
     report.sent_at, report.sent_to = timezone.now(), "、".join(recipients)[:200]

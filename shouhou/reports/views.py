@@ -56,9 +56,7 @@ def type_settings(request, pk):
     require(request.user, MANAGE)
     order_type = type_queries.get_type(pk)
     row = configure.settings_for(order_type)
-    initial = {"report_enabled": row.report_enabled, "report_kind": row.report_kind,
-               "report_fields": row.report_fields, "print_enabled": row.print_enabled, "print_kind": row.print_kind}
-    form = TypeSettingsForm(initial=initial, order_type=order_type)
+    form = TypeSettingsForm(initial=_initial(row), order_type=order_type)
     if request.method == "POST":
         form = TypeSettingsForm(request.POST, order_type=order_type)
         if form.is_valid():
@@ -71,6 +69,11 @@ def type_settings(request, pk):
                 return HttpResponseRedirect(reverse("reports:type_settings", args=[order_type.pk]))
     uploads = {purpose: TemplateUploadForm(initial={"purpose": purpose}, prefix=purpose) for purpose in configure.PURPOSES}
     return _type_page(request, order_type, row, form, uploads)
+
+
+def _initial(row):
+    return {"report_enabled": row.report_enabled, "report_kind": row.report_kind, "report_fields": row.report_fields,
+            "print_enabled": row.print_enabled, "print_kind": row.print_kind}
 
 
 def _type_page(request, order_type, row, form, uploads, status=200):
@@ -100,9 +103,7 @@ def template_upload(request, pk, purpose):
     row = configure.settings_for(order_type)
     uploads = {name: TemplateUploadForm(initial={"purpose": name}, prefix=name) for name in configure.PURPOSES}
     uploads[purpose] = upload_form
-    form = TypeSettingsForm(initial={"report_enabled": row.report_enabled, "report_kind": row.report_kind,
-                                     "report_fields": row.report_fields, "print_enabled": row.print_enabled,
-                                     "print_kind": row.print_kind}, order_type=order_type)
+    form = TypeSettingsForm(initial=_initial(row), order_type=order_type)
     return _type_page(request, order_type, row, form, uploads, status=400)
 
 
@@ -165,51 +166,45 @@ def order_report(request, pk):
     })
 
 
-@login_required
-@require_POST
-def order_generate(request, pk):
+def _flashed(request, pk, call, success):
+    """Run a service for the order: its refusal flashed (a missing order stays a 404), else `success`."""
     try:
-        services.generate(actor=request.user, order_id=pk)
+        call()
     except DomainError as exc:
         if exc.status == 404:
             raise
-        messages.error(request, str(exc.message))
+        details = getattr(exc, "details", None) or {}
+        messages.error(request, "；".join(str(m) for msgs in details.values() for m in msgs) or str(exc.message))
     else:
-        messages.success(request, _("The service report is being generated."))
+        messages.success(request, success())
     return HttpResponseRedirect(reverse("reports:order", args=[pk]))
+
+
+@login_required
+@require_POST
+def order_generate(request, pk):
+    return _flashed(request, pk, lambda: services.generate(actor=request.user, order_id=pk),
+                    lambda: _("The service report is being generated."))
 
 
 @login_required
 @require_POST
 def order_send(request, pk):
     form = SendForm(request.POST)
-    if form.is_valid():
-        try:
-            report = services.send(actor=request.user, order_id=pk, phone=form.cleaned_data["phone"], request=request)
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
-            details = getattr(exc, "details", None) or {}
-            messages.error(request, "；".join(str(m) for msgs in details.values() for m in msgs) or str(exc.message))
-        else:
-            messages.success(request, _("The service report was sent to %(to)s.") % {"to": report.sent_to})
-    else:
+    if not form.is_valid():
         messages.error(request, "；".join(str(m) for msgs in form.errors.values() for m in msgs))
-    return HttpResponseRedirect(reverse("reports:order", args=[pk]))
+        return HttpResponseRedirect(reverse("reports:order", args=[pk]))
+    sent = []
+    return _flashed(request, pk, lambda: sent.append(services.send(
+        actor=request.user, order_id=pk, phone=form.cleaned_data["phone"], request=request)),
+        lambda: _("The service report was sent to %(to)s.") % {"to": sent[0].sent_to})
 
 
 @login_required
 @require_POST
 def order_revoke(request, pk):
-    try:
-        services.revoke_links(actor=request.user, order_id=pk)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The links sent before no longer open the report."))
-    return HttpResponseRedirect(reverse("reports:order", args=[pk]))
+    return _flashed(request, pk, lambda: services.revoke_links(actor=request.user, order_id=pk),
+                    lambda: _("The links sent before no longer open the report."))
 
 
 def _report_file(request, pk, attribute):
