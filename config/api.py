@@ -138,3 +138,6 @@ api.add_router("", messaging_router, url_name_prefix="messaging")
 from shouhou.plans.api import router as plans_router  # noqa: E402
 
 api.add_router("", plans_router, url_name_prefix="plans")
+from shouhou.reports.api import router as reports_router  # noqa: E402
+
+api.add_router("", reports_router, url_name_prefix="reports")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.plans",
+    "shouhou.reports",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
@@ -213,6 +214,18 @@ else:
     }
 
 # External adapters (architecture §2): local implementations unless configured.
+# The address links sent by SMS or e-mail from background jobs start with (service reports' customer links).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# E-mail (service reports to customers): sent only when EMAIL_HOST is set (Django's MAILERS); otherwise the
+# default mailer discards and nothing tries to send.
+EMAIL_ENABLED = bool(os.environ.get("EMAIL_HOST"))
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+    "host": os.environ["EMAIL_HOST"], "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", False)}}} if EMAIL_ENABLED else {
+    "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@shouhou.local")
+
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "shouhou.messaging.sms.ConsoleSmsGateway")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "售后")
 SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")

@@ -164,6 +164,20 @@ def discard_uncommitted(stored):
             _discard(row)
 
 
+def release(reference):
+    """Delete a committed file its owner no longer references (a replaced report or template) and give its
+    bytes back to the quota; deleted with the bytes after the surrounding transaction commits."""
+    match = KEY_RE.match((reference or {}).get("url") or "") if isinstance(reference, dict) else None
+    if match is None:
+        return
+    row = StoredFile.objects.filter(key=match.group(1)).first()
+    if row is None:
+        return
+    StoredFile.objects.filter(pk=row.pk).delete()
+    Tenant.objects.filter(pk=row.tenant_id).update(storage_used_bytes=Greatest(F("storage_used_bytes") - row.size, 0))
+    transaction.on_commit(lambda: _delete_quietly(row.path))
+
+
 def sweep_orphans(hours=None):
     """Delete files still uncommitted after `hours` (FILE_ORPHAN_HOURS); returns how many."""
     hours = settings.FILE_ORPHAN_HOURS if hours is None else hours

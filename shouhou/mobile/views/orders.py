@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
-from shouhou.core import company_settings, forms_engine
+from shouhou.core import company_settings, forms_engine, object_actions
 from shouhou.core.bounds import parse_page
 from shouhou.core.durations import duration_text
 from shouhou.core.geo import navigation_url
@@ -161,4 +161,6 @@ def order_detail(request, pk):
         "paused_time": duration_text(report.paused_seconds) if report.paused_seconds else "",
         "transfer_note_required": company_settings.get("workorder.transfer_note_required"),
         "can_note": not read_only and order.status not in flow.FINAL_STATUSES,
+        # buttons of later modules (the service report's PDF): core.object_actions, page "workorder.phone"
+        "record_actions": [] if read_only else object_actions.actions_for("workorder.phone", user, order),
     })
