@@ -65,6 +65,8 @@ class SandboxAdapter(Adapter):
         return base + reverse("payments_public:sandbox_pay", args=[payment.out_trade_no])
 
     def verify(self, headers, body):
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
         timestamp = headers.get("X-Sandbox-Timestamp", "")
         nonce = headers.get("X-Sandbox-Nonce", "")
         signature = headers.get("X-Sandbox-Signature", "")
