@@ -152,6 +152,17 @@ def record_offline(*, actor, order, method, photo, reference="", note=""):
     return payment
 
 
+def record_offline_with_photo(*, actor, order, method, file, reference="", note=""):
+    """The pages' 线下收款: store the uploaded photo privately (refused unless an image), then record."""
+    from shouhou.workorders.services import uploads
+
+    try:
+        photo = uploads.store_upload(actor=actor, file=file, images_only=True)
+    except ValidationFailed as exc:
+        raise ValidationFailed(details={"photo": exc.details.get("file") or [exc.message]}) from None
+    return record_offline(actor=actor, order=order, method=method, photo=photo, reference=reference, note=note)
+
+
 def handle_notification(*, provider, headers, body):
     """(status, answer) for the provider. Refusals raise NotificationRefused and change nothing."""
     candidates = adapters.for_notification(provider, headers, body)

@@ -14,7 +14,6 @@ from shouhou.core.generic_views import ObjectActionView, ObjectEditView, ObjectL
 from shouhou.core.lists import Column, Filter, StandardList, Tab
 from shouhou.core.numbers import format_amount
 from shouhou.workorders.queries.orders import visible_work_orders
-from shouhou.workorders.services import uploads
 
 from . import queries, services
 from .forms import OfflinePaymentForm, PaymentSettingsForm, RefundForm
@@ -199,7 +198,10 @@ class OfflinePaymentView(ObjectEditView):
                                   methods=queries.enabled_methods(order.tenant))
 
     def save(self, request, form, order):
-        return record_offline_from_form(request, form, order)
+        data = form.cleaned_data
+        return services.record_offline_with_photo(actor=request.user, order=order, method=data["method"],
+                                                  file=data["photo"], reference=data.get("reference") or "",
+                                                  note=data.get("note") or "")
 
     def success_message(self, request, form, saved, created):
         return _("Payment of %(amount)s recorded.") % {"amount": format_amount(saved.amount)}
@@ -211,11 +213,3 @@ class OfflinePaymentView(ObjectEditView):
     def get_context(self, request, form, order):
         return {"form": form, "order": order, "title": _("Record a payment"), "multipart": True,
                 "amount": queries.amount_due(order), "action": reverse("payments:offline", args=[order.pk])}
-
-
-def record_offline_from_form(request, form, order):
-    """The phone's and the console's 线下收款: store the photo (private), then the service."""
-    photo = uploads.store_upload(actor=request.user, file=form.cleaned_data["photo"], images_only=True)
-    return services.record_offline(actor=request.user, order=order, method=form.cleaned_data["method"],
-                                   photo=photo, reference=form.cleaned_data.get("reference") or "",
-                                   note=form.cleaned_data.get("note") or "")

@@ -16,6 +16,7 @@ from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.views import receipt_lines as receipt_line_views
 
 from .. import queries
+from . import payments as payment_views
 from .common import countdown_text, mobile_view
 
 PAGE_SIZE = 20
@@ -161,4 +162,6 @@ def order_detail(request, pk):
         "paused_time": duration_text(report.paused_seconds) if report.paused_seconds else "",
         "transfer_note_required": company_settings.get("workorder.transfer_note_required"),
         "can_note": not read_only and order.status not in flow.FINAL_STATUSES,
+        "pay_url": "" if read_only or order.status not in flow.DONE_STATUSES
+        or not payment_views.shows_payment(user, order) else reverse("mobile:pay", args=[order.pk]),
     })

@@ -88,3 +88,38 @@ def test_the_sandbox_payer_page_pays_through_the_signed_notification(pay):
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID and payment.transaction_id.startswith("SB")
     assert public.get("/pay/sandbox/SH000/").status_code == 404
+
+
+def test_the_phone_leads_from_the_receipt_to_the_qr_code(pay, owner, factories):
+    from shouhou.workorders.services import actions as order_actions
+
+    item = factories.parts.service_item(sale_price="120.00")
+    order = order_actions.start(actor=owner, order=order_actions.accept(actor=owner, order=factories.workorders.assigned()))
+    phone = client_for(owner)
+    answer = phone.post(f"/m/orders/{order.pk}/receipt/", {
+        "expected_version": order.version, "content": "修好了", "lines-present": "1", "line-service": [item.pk],
+        "line-service-qty": ["1"]})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    order.refresh_from_db()
+    assert order.total_amount == 120 and answer["Location"] == f"/m/orders/{order.pk}/pay/"
+    page = phone.get(f"/m/orders/{order.pk}/pay/")
+    assert page.status_code == 200
+    answer = phone.post(f"/m/orders/{order.pk}/pay/", {"kind": "online", "method": "alipay"})
+    assert answer.status_code == 302
+    text = phone.get(f"/m/orders/{order.pk}/pay/").content.decode()
+    assert "data-pay-qr" in text and 'data-payment-status="pending"' in text
+    payment = Payment.objects.get(order=order)
+    Client().post(f"/pay/sandbox/{payment.out_trade_no}/")
+    status = phone.get(f"/m/orders/{order.pk}/pay/?part=status").content.decode()
+    assert 'data-payment-status="paid"' in status and "data-pay-paid" in status
+    assert f"/m/orders/{order.pk}/pay/" in phone.get(f"/m/orders/{order.pk}/").content.decode()
+
+
+def test_the_phone_records_cash_with_a_photo(pay, owner):
+    order = pay.billed_order(price="30.00")
+    phone = client_for(owner)
+    answer = phone.post(f"/m/orders/{order.pk}/pay/", {"kind": "offline", "method": "cash"})
+    assert answer.status_code == 400 and not Payment.objects.exists()
+    answer = phone.post(f"/m/orders/{order.pk}/pay/", {"kind": "offline", "method": "cash", "photo": png_file()})
+    assert answer.status_code == 302
+    assert Payment.objects.get(order=order).status == Payment.Status.PAID
