@@ -41,7 +41,7 @@ class Payment(TenantModel):
     method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
     provider = models.CharField(_("provider"), max_length=10, blank=True)  # wechat / alipay / sandbox / ""
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    refunded_amount = models.DecimalField(_("refunded amount"), max_digits=12, decimal_places=2, default=Decimal("0"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     out_trade_no = models.CharField(_("merchant order number"), max_length=32, unique=True)
     code_url = models.CharField(_("QR code content"), max_length=500, blank=True)

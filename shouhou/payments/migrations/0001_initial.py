@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('method', models.CharField(choices=[('wechat', 'WeChat Pay'), ('alipay', 'Alipay'), ('cash', 'Cash'), ('transfer', 'Bank transfer')], max_length=10, verbose_name='payment method')),
                 ('provider', models.CharField(blank=True, max_length=10, verbose_name='provider')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('refunded_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='refunded')),
+                ('refunded_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='refunded amount')),
                 ('status', models.CharField(choices=[('pending', 'Awaiting payment'), ('paid', 'Paid'), ('partly_refunded', 'Partly refunded'), ('refunded', 'Refunded'), ('closed', 'Closed')], default='pending', max_length=16, verbose_name='status')),
                 ('out_trade_no', models.CharField(max_length=32, unique=True, verbose_name='merchant order number')),
                 ('code_url', models.CharField(blank=True, max_length=500, verbose_name='QR code content')),

@@ -201,7 +201,8 @@ def alipay_gateway(keys, seen, response_type, answer):
         assert alipay_signer(keys)._verify(message, sign)
         seen.append(query)
         inner = json.dumps(answer, separators=(",", ":"))
-        return Reply('{"%s":%s,"sign":"%s"}' % (response_type, inner, alipay_signer(keys)._sign(inner)))
+        sign = alipay_signer(keys)._sign(inner)
+        return Reply(f'{{"{response_type}":{inner},"sign":"{sign}"}}')
 
     return urlopen
 
