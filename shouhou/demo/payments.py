@@ -1,18 +1,23 @@
 """Payments at completion for the demo company (issue 12, "Demo data"), made through the services: the
 company collects at completion with every method on; six orders with fees, finished by their engineers
-now, in every state — paid by WeChat Pay and by Alipay (through the sandbox's signed notification, the
+over the last days on the history clock (the one open QR code half an hour ago), in every state — paid by WeChat Pay and by Alipay (through the sandbox's signed notification, the
 Alipay one partly refunded), a QR code still open, cash with its photo, a transfer refunded, one unpaid.
 
 The demo company always uses the sandbox provider (payments.credentials). Orders already marked with
 DEMO_MARK are kept, so seeding twice adds nothing."""
 
 import io
+from datetime import timedelta
+from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from shouhou.accounts.models import User
 from shouhou.core import company_settings
+from shouhou.demo.customers import REAL_NOW, HistoryClock, history, local_moment
+from shouhou.demo.workorders import read_old_notifications
 from shouhou.parts.models import ServiceItem
 from shouhou.payments import services
 from shouhou.workorders import flow
@@ -51,18 +56,24 @@ def _plain_type():
     return None
 
 
-def _finished_order(actor, engineer, customer, order_type, item, text, quantity):
+def _finished_order(clock, actor, engineer, customer, order_type, item, text, quantity):
+    """Created, assigned, accepted, started and completed over two hours on the clock."""
     order = order_services.create_work_order(actor=actor, order_type=order_type, customer=customer,
                                              description=text + DEMO_MARK)
+    clock.advance(5)
     order = order_actions.assign(actor=actor, order=order, assignee=engineer)
     if order.status == "assigned":
+        clock.advance(10)
         order = order_actions.accept(actor=engineer, order=order)
+    clock.advance(45)
     order = order_actions.start(actor=engineer, order=order)
+    clock.advance(60)
     return order_actions.complete(actor=engineer, order=order, content=f"已完成：{text}",
                                   service_items=[{"service_item_id": item.pk, "quantity": str(quantity)}])
 
 
-def _settle(actor, engineer, order, outcome):
+def _settle(clock, actor, engineer, order, outcome):
+    clock.advance(3)
     if outcome == "unpaid":
         return
     if outcome in ("cash", "transfer_refund"):
@@ -74,8 +85,10 @@ def _settle(actor, engineer, order, outcome):
         payment = services.request_payment(actor=engineer, order=order, method=method)
         if outcome == "pending":
             return
+        clock.advance(2)
         services.sandbox_pay(payment.out_trade_no)
         payment.refresh_from_db()
+    clock.advance(90)
     if outcome == "alipay_refund":
         services.refund(actor=actor, payment=payment, amount=str(payment.amount / 2), reason="客户自备部分材料")
     elif outcome == "transfer_refund":
@@ -94,10 +107,19 @@ def seed(actor, *, customers):
         return []
     company_settings.update_settings(actor=actor, values=SETTINGS, permission="payment.settings")
     orders = []
+    clock = HistoryClock()
+    today = timezone.localdate()
     for index, (text, quantity, outcome) in enumerate(ORDERS):
         engineer = engineers[index % len(engineers)]
-        order = _finished_order(actor, engineer, customers[(index * 7) % len(customers)], order_type, item, text,
-                                quantity)
-        _settle(actor, engineer, order, outcome)
+        # one a day over the last days, in office hours; the open QR code was shown half an hour ago
+        start = (timezone.now() - timedelta(minutes=150) if outcome == "pending"
+                 else local_moment(today - timedelta(days=len(ORDERS) - index), 9 + index))
+        clock.set(start)
+        with history(clock):
+            order = _finished_order(clock, actor, engineer, customers[(index * 7) % len(customers)], order_type,
+                                    item, text, quantity)
+            _settle(clock, actor, engineer, order, outcome)
         orders.append(order)
+    with history(clock):  # the engineers read their notices of those days, as the work-order demo's do
+        read_old_notifications(SimpleNamespace(clock=clock, now=REAL_NOW()))
     return orders

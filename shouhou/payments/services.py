@@ -122,7 +122,7 @@ def request_payment(*, actor, order, method):
     payment.save(update_fields=["code_url", "updated_at"])
     _close_open(order, keep=payment)
     timeline.record(actor=actor, obj=order, verb=_("requested payment"),
-                    summary=f"{method.label} {format_amount(amount)}")
+                    summary=_("Asked the customer to pay %(what)s") % {"what": f"{method.label} {format_amount(amount)}"})
     outbox.emit("payment.requested", payment_id=payment.pk, order_id=order.pk, method=method.value,
                 amount=str(amount))
     return payment
@@ -147,7 +147,8 @@ def record_offline(*, actor, order, method, photo, reference="", note=""):
         created_by=actor)
     _close_open(order)
     timeline.record(actor=actor, obj=order, verb=_("recorded payment"),
-                    summary=f"{method.label} {format_amount(amount)}", note=note, attachments=[photo])
+                    summary=_("Received %(what)s") % {"what": f"{method.label} {format_amount(amount)}"}, note=note,
+                    attachments=[photo])
     outbox.emit("payment.paid", payment_id=payment.pk, order_id=order.pk, method=method.value, amount=str(amount))
     return payment
 
@@ -209,8 +210,8 @@ def _apply_notice(provider, adapter, notice):
     payment.version += 1
     payment.save(update_fields=["status", "transaction_id", "paid_at", "version", "updated_at"])
     _close_open(payment.order, keep=payment)
-    timeline.record(actor=None, obj=payment.order, verb=_("was paid"),
-                    summary=f"{payment.get_method_display()} {format_amount(payment.amount)}")
+    timeline.record(actor=None, obj=payment.order, verb=_("was paid"), summary=_("The customer paid %(what)s") % {
+        "what": f"{payment.get_method_display()} {format_amount(payment.amount)}"})
     outbox.emit("payment.paid", payment_id=payment.pk, order_id=payment.order_id, method=payment.method,
                 amount=str(payment.amount))
     return adapter.answer(True)
@@ -256,8 +257,8 @@ def refund(*, actor, payment, reason, amount=None, expected_version=None):
     payment.status = Payment.Status.REFUNDED if payment.refundable <= 0 else Payment.Status.PARTLY_REFUNDED
     payment.version += 1
     payment.save(update_fields=["refunded_amount", "status", "version", "updated_at"])
-    timeline.record(actor=actor, obj=payment.order, verb=_("refunded"),
-                    summary=f"{payment.get_method_display()} {format_amount(amount)}", note=reason)
+    timeline.record(actor=actor, obj=payment.order, verb=_("refunded"), summary=_("Refunded %(what)s") % {
+        "what": f"{payment.get_method_display()} {format_amount(amount)}"}, note=reason)
     outbox.emit("payment.refunded", payment_id=payment.pk, order_id=payment.order_id, amount=str(amount))
     return row
 

@@ -5,6 +5,7 @@ the payment settings (支付账号信息维护), and the 收款 section of a wor
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,7 @@ def qr_data_uri(content):
 
 
 def _time(value):
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def _refunds_text(payment):

@@ -25,6 +25,7 @@ from shouhou.customers.models import Contact, Customer
 from shouhou.demo import customers as customer_demo
 from shouhou.demo import products as product_demo
 from shouhou.demo import workorders as demo
+from shouhou.demo.payments import ORDERS as PAYMENT_ORDERS
 from shouhou.demo.plans import DEMO_PLANS
 from shouhou.demo.reminders import DEMO_RULES
 from shouhou.demo.seed import seed_all
@@ -44,7 +45,8 @@ from shouhou.workorders.models import (
 )
 
 SCALE = 0.05
-ORDERS = round(demo.TARGET_ORDERS * SCALE)
+# the work-order demo's orders, and those the payments demo completes with fees (issue 12)
+ORDERS = round(demo.TARGET_ORDERS * SCALE) + len(PAYMENT_ORDERS)
 OPEN_FLAGS = ("is_paused", "is_overdue", "is_rejected", "awaiting_approval", "location_anomaly")
 
 

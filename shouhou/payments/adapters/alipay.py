@@ -14,8 +14,6 @@ from urllib.parse import parse_qsl
 
 from alipay import AliPay
 
-from shouhou.core.models import Tenant
-
 from .. import credentials
 from .base import Adapter, BadNotification, Notice, ProviderError, check_fresh
 
@@ -48,17 +46,7 @@ class AlipayAdapter(Adapter):
 
     @classmethod
     def candidates(cls, headers, body):
-        app_id = _form(body).get("app_id", "")[:40]
-        if not app_id:
-            return []
-        found = []
-        for tenant in Tenant.objects.filter(settings__has_key="payments.alipay_appid"):
-            if (tenant.settings or {}).get("payments.alipay_appid") == app_id:
-                try:
-                    found.append((tenant, cls.for_tenant(tenant)))
-                except credentials.NotConfigured:
-                    continue
-        return found
+        return cls.configured_for("payments.alipay_appid", _form(body).get("app_id", "")[:40])
 
     def precreate(self, payment, *, subject, notify_url):
         try:

@@ -58,6 +58,22 @@ class Adapter:
     def candidates(cls, headers, body):
         raise NotImplementedError
 
+    @classmethod
+    def configured_for(cls, setting, value):
+        """[(tenant, adapter)] of the companies whose setting `setting` is `value` and whose keys are there."""
+        from shouhou.core.models import Tenant
+
+        from .. import credentials
+
+        found = []
+        for tenant in Tenant.objects.filter(settings__has_key=setting):
+            if value and (tenant.settings or {}).get(setting) == value:
+                try:
+                    found.append((tenant, cls.for_tenant(tenant)))
+                except credentials.NotConfigured:
+                    continue
+        return found
+
     def precreate(self, payment, *, subject, notify_url):
         """The QR code's content for the customer to scan (code_url / qr_code)."""
         raise NotImplementedError

@@ -14,8 +14,6 @@ import json
 
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from shouhou.core.models import Tenant
-
 from .. import credentials
 from .base import Adapter, BadNotification, Notice, ProviderError, cents, check_fresh, yuan
 
@@ -41,17 +39,7 @@ class WechatAdapter(Adapter):
 
     @classmethod
     def candidates(cls, headers, body):
-        serial = str(headers.get("Wechatpay-Serial", ""))[:64]
-        if not serial:
-            return []
-        found = []
-        for tenant in Tenant.objects.filter(settings__has_key="payments.wechat_public_key_id"):
-            if (tenant.settings or {}).get("payments.wechat_public_key_id") == serial:
-                try:
-                    found.append((tenant, cls.for_tenant(tenant)))
-                except credentials.NotConfigured:
-                    continue
-        return found
+        return cls.configured_for("payments.wechat_public_key_id", str(headers.get("Wechatpay-Serial", ""))[:64])
 
     def precreate(self, payment, *, subject, notify_url):
         try:
