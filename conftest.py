@@ -15,6 +15,7 @@ FACTORIES = {
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
     "plans": "shouhou.plans.factories.PlansFactory",
     "reports": "shouhou.reports.factories.ReportsFactory",
+    "payments": "shouhou.payments.factories.PaymentsFactory",
 }
 
 

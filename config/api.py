@@ -141,3 +141,6 @@ api.add_router("", plans_router, url_name_prefix="plans")
 from shouhou.reports.api import router as reports_router  # noqa: E402
 
 api.add_router("", reports_router, url_name_prefix="reports")
+from shouhou.payments.api import router as payments_router  # noqa: E402
+
+api.add_router("", payments_router, url_name_prefix="payments")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shouhou.workorders",
     "shouhou.plans",
     "shouhou.reports",
+    "shouhou.payments",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
@@ -231,6 +232,15 @@ SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "售后")
 SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
 SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
 SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+
+# Payments at completion (shouhou.payments, docs/deploy.md): the sandbox provider stands in for WeChat Pay and
+# Alipay unless PAYMENTS_SANDBOX=0 (on by default only with DEBUG; the demo company always uses it). Merchant keys
+# come from PAYMENTS_WECHAT_<mchid>_* / PAYMENTS_ALIPAY_<appid>_* (payments/credentials.py), never the database.
+PAYMENTS_SANDBOX = env_bool("PAYMENTS_SANDBOX", DEBUG)
+# The deployment's public address (https://…): the providers' notify_url and the sandbox's QR codes start with it.
+PAYMENTS_PUBLIC_URL = os.environ.get("PAYMENTS_PUBLIC_URL", "")
+# A notification signed longer ago than this (seconds) is refused as a replay.
+PAYMENTS_NOTIFY_MAX_AGE = int(os.environ.get("PAYMENTS_NOTIFY_MAX_AGE", "300"))
 
 # Maps/geocoding: AMap web service when a key is set; offline gazetteer otherwise.
 MAPS_AMAP_KEY = os.environ.get("MAPS_AMAP_KEY", "")

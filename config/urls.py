@@ -15,6 +15,8 @@ urlpatterns = [
     path("reminders/", include("shouhou.reminders.urls")),
     path("plans/", include("shouhou.plans.urls")),
     path("reports/", include("shouhou.reports.urls")),
+    path("payments/", include("shouhou.payments.urls")),
+    path("pay/", include("shouhou.payments.public_urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),

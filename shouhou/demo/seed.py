@@ -30,6 +30,7 @@ from . import dispatch as dispatch_demo
 from . import dispatch_rules as dispatch_rule_demo
 from . import fees as fees_demo
 from . import parts as parts_demo
+from . import payments as payment_demo
 from . import plans as plan_demo
 from . import products as product_demo
 from . import reports as report_demo
@@ -264,6 +265,7 @@ def seed_business_data(owner, teams, scale):
     plan_demo.seed(owner, customers=customers, products=products)
     dispatch_rule_demo.seed(owner, teams=teams)
     report_demo.seed(owner)
+    payment_demo.seed(owner, customers=customers)
 
 
 def demo_scale():

@@ -25,6 +25,7 @@ from shouhou.customers.models import Contact, Customer
 from shouhou.demo import customers as customer_demo
 from shouhou.demo import products as product_demo
 from shouhou.demo import workorders as demo
+from shouhou.demo.payments import ORDERS as PAYMENT_ORDERS
 from shouhou.demo.plans import DEMO_PLANS
 from shouhou.demo.reminders import DEMO_RULES
 from shouhou.demo.seed import seed_all
@@ -45,7 +46,8 @@ from shouhou.workorders.models import (
 )
 
 SCALE = 0.05
-ORDERS = round(demo.TARGET_ORDERS * SCALE)
+# the work-order demo's orders, and those the payments demo completes with fees (issue 12)
+ORDERS = round(demo.TARGET_ORDERS * SCALE) + len(PAYMENT_ORDERS)
 OPEN_FLAGS = ("is_paused", "is_overdue", "is_rejected", "awaiting_approval", "location_anomaly")
 
 
@@ -270,3 +272,21 @@ def test_skills_positions_and_the_pool(company):
     assert company_settings.get("workorder.pool_enabled")
     pooled = WorkOrder.objects.filter(status=Status.POOLED)
     assert 1 <= pooled.count() <= dispatch_demo.POOL_ORDERS and all(order.assignee_id is None for order in pooled)
+
+
+def test_payments_in_every_state(company):
+    """Issue 12: orders with fees paid by WeChat Pay and Alipay (sandbox notifications), one QR code open,
+    cash with its photo, refunds, one unpaid; the company collects at completion."""
+    from shouhou.demo.payments import DEMO_MARK, ORDERS
+    from shouhou.payments.models import Payment
+    from shouhou.workorders import order_facts
+
+    assert company_settings.get("payments.collect_on_completion")
+    orders = list(WorkOrder.objects.filter(description__endswith=DEMO_MARK))
+    assert len(orders) == len(ORDERS) and all(order.total_amount > 0 for order in orders)
+    assert {p.status for p in Payment.objects.all()} == {"paid", "pending", "partly_refunded", "refunded"}
+    assert {p.method for p in Payment.objects.all()} == {"wechat", "alipay", "cash", "transfer"}
+    assert all(p.provider == "sandbox" for p in Payment.objects.filter(method__in=("wechat", "alipay")))
+    assert Payment.objects.get(method="cash").photo["url"].startswith("/files/")
+    assert sorted(order_facts.many("payment_status", orders).values()) == [
+        "paid", "paid", "paid", "refunded", "unpaid", "unpaid"]

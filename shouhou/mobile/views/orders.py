@@ -16,6 +16,7 @@ from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.views import receipt_lines as receipt_line_views
 
 from .. import queries
+from . import payments as payment_views
 from .common import countdown_text, mobile_view
 
 PAGE_SIZE = 20
@@ -163,4 +164,6 @@ def order_detail(request, pk):
         "can_note": not read_only and order.status not in flow.FINAL_STATUSES,
         # buttons of later modules (the service report's PDF): core.object_actions, page "workorder.phone"
         "record_actions": [] if read_only else object_actions.actions_for("workorder.phone", user, order),
+        "pay_url": "" if read_only or order.status not in flow.DONE_STATUSES
+        or not payment_views.shows_payment(user, order) else reverse("mobile:pay", args=[order.pk]),
     })

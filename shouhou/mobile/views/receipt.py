@@ -11,6 +11,7 @@ import os
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings
@@ -22,6 +23,7 @@ from shouhou.workorders.services import receipts as receipt_services
 from shouhou.workorders.views import receipt_lines as receipt_line_views
 
 from .. import queries
+from . import payments as payment_views
 from .actions import detail_url, refusal_message
 from .common import STALE_MESSAGE, get_order, mobile_view, store_files
 
@@ -99,6 +101,10 @@ def receipt(request, pk):
                 form.add_error(None, _("Correct the parts and service items below."))
         else:
             messages.success(request, done)
+            if "draft" not in request.POST:
+                order.refresh_from_db()
+                if payment_views.wants_payment(request.user, order):  # 收款: the amount and the QR code next
+                    return HttpResponseRedirect(reverse("mobile:pay", args=[order.pk]))
             return HttpResponseRedirect(detail_url(order))
     actions = policy.allowed_actions(request.user, order)
     return render(request, "mobile/receipt.html", {

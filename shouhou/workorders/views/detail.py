@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import company_settings, forms_engine, geo, object_actions
+from shouhou.core import company_settings, forms_engine, geo, object_actions, object_tabs
 from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError, ValidationFailed
 from shouhou.core.permissions import has_perm, require
@@ -169,6 +169,9 @@ def _detail_context(request, order, read_only=False):
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_node else "",
         # buttons of later modules (service report, printing with a template): core.object_actions
         "record_actions": [] if read_only else object_actions.actions_for("workorder", user, order),
+        # 收款 (the payments module's section, loaded by htmx) once the order is finished
+        "payment_section_url": "" if read_only or order.status not in flow.DONE_STATUSES
+        else object_tabs.url("workorder", "payment", user, order),
     }
 
 
