@@ -14,6 +14,7 @@ FACTORIES = {
     "parts": "shouhou.parts.factories.PartsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
     "plans": "shouhou.plans.factories.PlansFactory",
+    "settlement": "shouhou.settlement.factories.SettlementFactory",
 }
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.plans",
+    "shouhou.settlement",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/", include("shouhou.customers.urls")),
     path("reminders/", include("shouhou.reminders.urls")),
     path("plans/", include("shouhou.plans.urls")),
+    path("settlement/", include("shouhou.settlement.urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),
