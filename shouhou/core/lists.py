@@ -21,9 +21,9 @@ selection and Excel export — and answers htmx requests with only the table par
 
 import html
 import json
-from itertools import batched
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import batched
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError

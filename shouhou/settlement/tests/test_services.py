@@ -7,8 +7,8 @@ import pytest
 
 from shouhou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shouhou.core.models import Activity, OutboxEvent
-from shouhou.core.testing import make_user
 from shouhou.core.tenancy import tenant_context
+from shouhou.core.testing import make_user
 from shouhou.parts.services import catalogue
 from shouhou.settlement import queries, services
 from shouhou.settlement.models import Settlement
