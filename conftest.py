@@ -16,6 +16,7 @@ FACTORIES = {
     "plans": "shouhou.plans.factories.PlansFactory",
     "reports": "shouhou.reports.factories.ReportsFactory",
     "payments": "shouhou.payments.factories.PaymentsFactory",
+    "settlement": "shouhou.settlement.factories.SettlementFactory",
 }
 
 

@@ -144,3 +144,6 @@ api.add_router("", reports_router, url_name_prefix="reports")
 from shouhou.payments.api import router as payments_router  # noqa: E402
 
 api.add_router("", payments_router, url_name_prefix="payments")
+from shouhou.settlement.api import router as settlement_router  # noqa: E402
+
+api.add_router("", settlement_router, url_name_prefix="settlement")

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shouhou.plans",
     "shouhou.reports",
     "shouhou.payments",
+    "shouhou.settlement",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("shouhou.reports.urls")),
     path("payments/", include("shouhou.payments.urls")),
     path("pay/", include("shouhou.payments.public_urls")),
+    path("settlement/", include("shouhou.settlement.urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),

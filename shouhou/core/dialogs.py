@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from .bounds import parse_id
 from .errors import NotFound
 from .http import back
 from .permissions import has_perm
@@ -58,8 +59,8 @@ def can(user, *codes):
 
 
 def int_list(values):
-    """The ids among posted values (a hand-edited non-number is dropped, not an error)."""
-    return [int(v) for v in values if str(v).strip().isdigit()]
+    """The ids among posted values (a hand-edited non-number, or one past 64 bits, is dropped, not an error)."""
+    return [number for number in map(parse_id, values) if number is not None]
 
 
 def url_or_empty(name, *args, **kwargs):

@@ -34,6 +34,7 @@ from . import payments as payment_demo
 from . import plans as plan_demo
 from . import products as product_demo
 from . import reports as report_demo
+from . import settlement as settlement_demo
 from . import workorders as workorder_demo
 
 DEMO_SLUG = "demo"
@@ -263,6 +264,7 @@ def seed_business_data(owner, teams, scale):
     dispatch_demo.seed(owner)
     fees_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()})
     plan_demo.seed(owner, customers=customers, products=products)
+    settlement_demo.seed(owner, customers=customers)  # 结算 (issue 12)
     dispatch_rule_demo.seed(owner, teams=teams)
     report_demo.seed(owner)
     payment_demo.seed(owner, customers=customers)

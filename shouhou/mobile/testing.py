@@ -12,6 +12,7 @@ for _name in ("order_detail", "transfer", "receipt", "note_add", "action_accept"
               "action_pause", "action_resume", "action_publish"):
     route_params(f"mobile:{_name}", pk=ORDER)
 route_params("mobile:pool_claim", pk=ORDER)
+route_params("mobile:settle", pk=ORDER)  # 工单结算 (settlement)
 route_params("mobile:component_add", pk=ORDER, component_id="workorders.AddonComponent")
 route_params("mobile:component_edit", pk=ORDER, component_id="workorders.AddonComponent",
              entry_id="workorders.ComponentEntry")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, create, inbox, orders, parts, payments, pool, receipt
+from .views import account, actions, create, inbox, orders, parts, payments, pool, receipt, settlement
 
 app_name = "mobile"
 urlpatterns = [
@@ -33,6 +33,9 @@ urlpatterns = [
     path("pool/map/", pool.pool_map, name="pool_map"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
+    # 工单结算 (MOB-07)
+    path("settlement/", settlement.settlement_list, name="settlement"),
+    path("settlement/<int:pk>/", settlement.settle, name="settle"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

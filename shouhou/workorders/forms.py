@@ -240,8 +240,13 @@ class BatchAssignForm(AssigneeMixin, ConsoleForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BatchPublishForm(ConsoleForm):
+class BatchNoteForm(ConsoleForm):
+    """A batch action that takes only a note: 批量发布到工单池, 批量关闭."""
+
     note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+BatchPublishForm = BatchNoteForm
 
 
 class BatchTransferForm(BatchAssignForm):

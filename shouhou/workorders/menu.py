@@ -15,6 +15,7 @@ register_nav("workorders", _("New work order"), "workorders:create", perm="worko
 register_nav("workorders", _("Assign work orders"), "workorders:assign", perm="workorder.assign", order=30)
 register_nav("workorders", _("Map dispatch"), "workorders:map", perm="workorder.assign", order=33)
 register_nav("workorders", _("Work-order pool"), "workorders:pool", perm="workorder.view", order=35)
+register_nav("workorders", _("Close work orders"), "workorders:closing", perm="workorder.close", order=45)
 register_nav("workorders", _("Approvals"), "workorders:approvals", perm="workorder.view", order=40)
 
 # 系统管理 › 工单设置: 工单设置 / 工单类型设置 / 附加组件设置 (+ the service option lists)

@@ -3,7 +3,18 @@ from django.urls import path
 from shouhou.core.importer import import_urls
 
 from .importers import WorkOrderImporter
-from .views import approvals, create, detail, dispatch_map, dispatch_rules, lists, parts_used, pool, settings
+from .views import (
+    approvals,
+    closing,
+    create,
+    detail,
+    dispatch_map,
+    dispatch_rules,
+    lists,
+    parts_used,
+    pool,
+    settings,
+)
 from .views.detail import ACTIONS
 
 app_name = "workorders"
@@ -14,6 +25,8 @@ urlpatterns = [
     path("batch/assign/", lists.batch_assign, name="batch_assign"),
     path("batch/publish/", pool.batch_publish, name="batch_publish"),
     path("pool/", pool.pool, name="pool"),
+    path("closing/", closing.closing, name="closing"),
+    path("batch/close/", closing.batch_close, name="batch_close"),
     path("pool/map/", pool.pool_map_data, name="pool_map_data"),
     # 地图派单
     path("map/", dispatch_map.dispatch_map, name="map"),

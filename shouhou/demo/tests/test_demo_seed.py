@@ -24,6 +24,7 @@ from shouhou.core.validators import MAINLAND_MOBILE
 from shouhou.customers.models import Contact, Customer
 from shouhou.demo import customers as customer_demo
 from shouhou.demo import products as product_demo
+from shouhou.demo import settlement as settlement_demo
 from shouhou.demo import workorders as demo
 from shouhou.demo.payments import ORDERS as PAYMENT_ORDERS
 from shouhou.demo.plans import DEMO_PLANS
@@ -79,13 +80,18 @@ def company(seeded, db):
         yield tenant
 
 
+def history_orders():
+    """The orders of the 90 days' history (demo/workorders.py), without settlement's few (demo/settlement.py)."""
+    return WorkOrder.objects.exclude(order_type__name=settlement_demo.TYPE_NAME)
+
+
 def activities(order):
     return Activity.objects.filter(content_type__model="workorder", object_id=str(order.pk)).order_by("created_at",
                                                                                                     "id")
 
 
 def test_every_status_and_flag(company):
-    orders = WorkOrder.objects.all()
+    orders = history_orders()
     assert orders.count() == ORDERS
     assert set(orders.values_list("status", flat=True)) == {
         Status.PENDING, Status.POOLED, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.FINISHED,
@@ -103,11 +109,12 @@ def test_every_status_and_flag(company):
 
 def test_spread_over_ninety_days_and_the_engineers(company):
     now = timezone.now()
-    created = sorted(WorkOrder.objects.values_list("created_at", flat=True))
+    created = sorted(history_orders().values_list("created_at", flat=True))
     assert now - dt.timedelta(days=demo.HISTORY_DAYS + 1) <= created[0] and created[-1] < now
     assert (created[-1] - created[0]).days >= 60
-    assert {t.name for t in WorkOrderType.objects.all()} == {"安装", "维修", "巡检", "保养", "回访"}
-    assert len(set(WorkOrder.objects.values_list("order_type__name", flat=True))) == 5
+    assert {t.name for t in WorkOrderType.objects.all()} == {"安装", "维修", "巡检", "保养", "回访",
+                                                            settlement_demo.TYPE_NAME}
+    assert len(set(WorkOrder.objects.values_list("order_type__name", flat=True))) == 6
     engineers = set(WorkOrder.objects.exclude(assignee=None).values_list("assignee__name", flat=True))
     assert len(engineers) >= 12
     recent = Notification.objects.filter(created_at__gte=now - dt.timedelta(days=2))
@@ -210,7 +217,8 @@ def test_the_same_choices_every_run(company):
 def test_the_command_reports_what_it_made_and_a_second_run_adds_nothing(seeded, company):
     _tenant, first_output = seeded
     customers = Customer.objects.count()
-    assert (f"Created {customers} customers, {Product.objects.count()} products and {ORDERS} work orders."
+    made = ORDERS + len(settlement_demo.ORDERS)
+    assert (f"Created {customers} customers, {Product.objects.count()} products and {made} work orders."
             in first_output)
     watched = [Customer, Contact, Product, ProductTemplate, ReminderRule, Reminder, WorkOrder, WorkOrderType,
                Approval, StatusSpan, Activity, Notification, Team, Plan, DispatchRule, Skill]
@@ -290,3 +298,16 @@ def test_payments_in_every_state(company):
     assert Payment.objects.get(method="cash").photo["url"].startswith("/files/")
     assert sorted(order_facts.many("payment_status", orders).values()) == [
         "paid", "paid", "paid", "refunded", "unpaid", "unpaid"]
+def test_settled_and_unsettled_orders_with_fees(company):
+    from decimal import Decimal
+
+    from shouhou.settlement.models import Settlement
+
+    orders = WorkOrder.objects.filter(order_type__name=settlement_demo.TYPE_NAME)
+    settled = sum(1 for spec in settlement_demo.ORDERS if spec[1])
+    assert Counter(orders.values_list("status", flat=True)) == {
+        Status.SETTLED: settled, Status.FINISHED: len(settlement_demo.ORDERS) - settled}
+    assert all(order.total_amount > 0 for order in orders)
+    assert Settlement.objects.filter(is_current=True).count() == settled
+    assert Settlement.objects.exclude(adjustment=0).exclude(reason="").exists()
+    assert all(row.amount == row.fees_total + row.adjustment >= Decimal("0") for row in Settlement.objects.all())

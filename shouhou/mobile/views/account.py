@@ -57,6 +57,7 @@ def home(request):
         "approvals": queries.pending_approvals(user) if can_view else 0,
         "unread": unread_count(user),
         "can_parts": parts_views.may_use_parts(user),
+        "can_settle": has_perm(user, "settlement.view"),
     })
 
 

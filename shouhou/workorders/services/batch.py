@@ -84,3 +84,17 @@ def batch_update(*, actor, orders, **changes):
         except DomainError as exc:
             raise _named(exc, order)
     return done
+
+
+@transaction.atomic
+def batch_close(*, actor, orders, note=""):
+    """批量关闭: close every selected order (each through actions.close: its flow, approval, timeline); all
+    or none."""
+    permissions.require(actor, "workorder.close")
+    done = []
+    for order in _batch(orders):
+        try:
+            done.append(actions.close(actor=actor, order=order, note=note))
+        except DomainError as exc:
+            raise _named(exc, order)
+    return done

@@ -101,9 +101,15 @@ def progress_steps(order, flow_config):
 def header_actions(request, order):
     """The header buttons: the flow's actions the actor may take now, in a sensible order."""
     allowed = policy.allowed_actions(request.user, order)
-    return [{"key": key, "label": flow.action_label(key, order), "icon": ACTIONS[key].icon, "style": ACTIONS[key].style,
-             "url": reverse(f"workorders:action_{key}", args=[order.pk])}
-            for key in ACTIONS if key in allowed]
+    items = [{"key": key, "label": flow.action_label(key, order), "icon": ACTIONS[key].icon,
+              "style": ACTIONS[key].style, "url": reverse(f"workorders:action_{key}", args=[order.pk])}
+             for key in ACTIONS if key in allowed]
+    # a module's node (结算 …) brings its own dialog: its button is registered on the "workorder" page
+    # (core.object_actions) and shown when the flow and the policy allow the action now
+    for item in object_actions.actions_for("workorder", request.user, order):
+        if item["key"] not in flow.ACTIONS or item["key"] in allowed:
+            items.append({**item, "style": "primary"})
+    return items
 
 
 def _components(request, order, editable):
