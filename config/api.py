@@ -135,3 +135,6 @@ api.add_router("", parts_router, url_name_prefix="parts")
 from shouhou.plans.api import router as plans_router  # noqa: E402
 
 api.add_router("", plans_router, url_name_prefix="plans")
+from shouhou.visits.api import router as visits_router  # noqa: E402
+
+api.add_router("", visits_router, url_name_prefix="visits")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shouhou.reminders",
     "shouhou.workorders",
     "shouhou.plans",
+    "shouhou.visits",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
@@ -234,6 +235,8 @@ MAPS_TILE_MAX_ZOOM = int(os.environ.get("MAPS_TILE_MAX_ZOOM", "18"))
 SECURE_CSP["img-src"] += tile_origins(MAPS_TILE_URL)  # the tile server may serve the map's images
 # A phone's position report counts at most once per this many seconds (POST /api/v1/me/location, /m/location/).
 LOCATION_REPORT_MIN_SECONDS = int(os.environ.get("LOCATION_REPORT_MIN_SECONDS", "120"))
+# The address customers reach the public pages at (the survey link texted after an order finishes: /s/<token>)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

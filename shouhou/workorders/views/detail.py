@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import company_settings, forms_engine, geo
+from shouhou.core import company_settings, forms_engine, geo, object_tabs
 from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError, ValidationFailed
 from shouhou.core.permissions import has_perm, require
@@ -167,6 +167,9 @@ def _detail_context(request, order, read_only=False):
         "time_report": time_report,
         "components": _components(request, order, may_fill),
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_node else "",
+        # 回访 (the visits module's tab, core.object_tabs): shown once the order is finished
+        "visits_tab": "" if read_only or not flow.is_finished_status(order.status)
+        else object_tabs.url("workorder", "visits", user, order),
     }
 
 
