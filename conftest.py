@@ -14,6 +14,7 @@ FACTORIES = {
     "parts": "shouhou.parts.factories.PartsFactory",
     "workorders": "shouhou.workorders.factories.WorkordersFactory",
     "plans": "shouhou.plans.factories.PlansFactory",
+    "visits": "shouhou.visits.factories.VisitsFactory",
 }
 
 
