@@ -32,6 +32,7 @@ from . import fees as fees_demo
 from . import parts as parts_demo
 from . import plans as plan_demo
 from . import products as product_demo
+from . import visits as visit_demo
 from . import workorders as workorder_demo
 
 DEMO_SLUG = "demo"
@@ -262,6 +263,7 @@ def seed_business_data(owner, teams, scale):
     fees_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()})
     plan_demo.seed(owner, customers=customers, products=products)
     dispatch_rule_demo.seed(owner, teams=teams)
+    visit_demo.seed(owner)  # 回访: manual visits and SMS surveys on finished orders (issue 12)
 
 
 def demo_scale():

@@ -36,7 +36,7 @@ class AnswerForm(ConsoleForm):
             self.negative_tags = set(negative)
         if "note" in self.asked:
             self.fields["note"] = forms.CharField(label=_("Visit note"), required=False, max_length=answers.MAX_NOTE,
-                                                  widget=forms.Textarea(attrs={"rows": 3}))
+                                                  widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
 
     def star_fields(self):
         return [self[key] for key, _name in self.dimension_keys]

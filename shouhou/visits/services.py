@@ -126,16 +126,23 @@ def send_survey_for_finished(order, *, event_id=None):
     phone = order.contact_phone or (order.contact.phone if order.contact_id else "")
     if not phone:
         return None
-    now = timezone.now()
+    survey = open_survey(order, phone)
+    return None if survey is None else _deliver(order, survey, event_id=event_id)
+
+
+def open_survey(order, phone, *, now=None):
+    """The order's survey row (its link, expiry) without texting it, or None when it has one already
+    (finished again after a reopening, a replayed event). The demo seeder opens its surveys with this."""
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             survey = Survey.objects.create(order=order, nonce=tokens.new_nonce(), phone=phone, sent_at=now,
                                            expires_at=_expiry(now))
             timeline.record(actor=None, obj=order, verb="survey_sent",
                             summary=_("Sent the satisfaction survey by SMS"))
-    except IntegrityError:  # the order has had its survey (finished again after a reopening, a replayed event)
+    except IntegrityError:
         return None
-    return _deliver(order, survey, event_id=event_id)
+    return survey
 
 
 @transaction.atomic
