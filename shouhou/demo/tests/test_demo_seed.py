@@ -269,3 +269,14 @@ def test_skills_positions_and_the_pool(company):
     assert company_settings.get("workorder.pool_enabled")
     pooled = WorkOrder.objects.filter(status=Status.POOLED)
     assert 1 <= pooled.count() <= dispatch_demo.POOL_ORDERS and all(order.assignee_id is None for order in pooled)
+
+
+def test_visits_with_ratings_and_tags(company):
+    """回访 (issue 12): manual visits and answered surveys with levels, a rating per dimension and tags."""
+    from shouhou.visits.models import Survey, Visit
+
+    manual = list(Visit.objects.filter(kind="manual"))
+    assert manual and all(visit.level in ("good", "fair", "bad") and len(visit.scores) == 3 for visit in manual)
+    assert any(visit.tags for visit in manual)
+    assert Survey.objects.filter(answered_at__isnull=False).exists()
+    assert Visit.objects.filter(kind="auto").count() == Survey.objects.filter(answered_at__isnull=False).count()
