@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, create, inbox, orders, parts, pool, receipt
+from .views import account, actions, create, inbox, orders, parts, pool, receipt, visits
 
 app_name = "mobile"
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
     path("pool/map/", pool.pool_map, name="pool_map"),
     path("pool/<int:pk>/claim/", pool.claim, name="pool_claim"),
     path("pool/subscribe/", pool.subscribe, name="pool_subscribe"),
+    # 工单回访 (MOB-08)
+    path("visits/", visits.visit_list, name="visits"),
+    path("visits/<int:pk>/", visits.visit_form, name="visit"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

@@ -21,6 +21,7 @@ from shouhou.workorders.services import locations as location_services
 
 from .. import queries
 from . import parts as parts_views
+from . import visits as visit_views
 from .common import first_message, mobile_view
 
 
@@ -57,6 +58,7 @@ def home(request):
         "approvals": queries.pending_approvals(user) if can_view else 0,
         "unread": unread_count(user),
         "can_parts": parts_views.may_use_parts(user),
+        "can_visits": visit_views.may_visit(user),
     })
 
 

@@ -118,3 +118,25 @@ def test_public_survey_page(tenant, owner, factories):
     assert anonymous.get(f"/s/{token}").status_code == 200  # answered: a thank-you, no form
     assert "<form" not in anonymous.get(f"/s/{token}").content.decode()
     assert anonymous.get("/s/nonsense").status_code == 404
+
+
+def test_phone_visit_pages(tenant, owner, factories):
+    """MOB-08: the four tabs, the form with 联系客户 (tel:), the visit recorded."""
+    order = factories.visits.finished()
+    phone = client_for(owner)
+    assert "/m/visits/" in phone.get("/m/").content.decode()
+    listed = phone.get("/m/visits/", {"state": "manual_open"}).content.decode()
+    assert order.number in listed and 'href="tel:' in listed
+    form = phone.get(f"/m/visits/{order.pk}/").content.decode()
+    assert 'href="tel:' in form and "服务态度" in form
+    done = phone.post(f"/m/visits/{order.pk}/", {"level": "good", "score_0": "5", "score_1": "5", "score_2": "5"})
+    assert done.status_code == 302
+    assert order.number in phone.get("/m/visits/", {"state": "manual_done"}).content.decode()
+    assert phone.get("/m/visits/", {"state": "auto_open"}).status_code == 200
+
+
+def test_phone_visit_page_of_another_company_is_404(tenant, owner, factories_for, other_company):
+    theirs = factories_for(other_company[1])
+    with theirs.active():
+        order = theirs.visits.finished()
+    assert client_for(owner).get(f"/m/visits/{order.pk}/").status_code == 404
