@@ -17,6 +17,7 @@ FACTORIES = {
     "reports": "shouhou.reports.factories.ReportsFactory",
     "payments": "shouhou.payments.factories.PaymentsFactory",
     "settlement": "shouhou.settlement.factories.SettlementFactory",
+    "visits": "shouhou.visits.factories.VisitsFactory",
 }
 
 

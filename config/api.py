@@ -147,3 +147,6 @@ api.add_router("", payments_router, url_name_prefix="payments")
 from shouhou.settlement.api import router as settlement_router  # noqa: E402
 
 api.add_router("", settlement_router, url_name_prefix="settlement")
+from shouhou.visits.api import router as visits_router  # noqa: E402
+
+api.add_router("", visits_router, url_name_prefix="visits")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shouhou.reports",
     "shouhou.payments",
     "shouhou.settlement",
+    "shouhou.visits",
     "shouhou.mobile",
     "shouhou.demo",  # the demo seeder: imports the apps, nothing imports it
 ]
@@ -261,6 +262,8 @@ LOCATION_REPORT_MIN_SECONDS = int(os.environ.get("LOCATION_REPORT_MIN_SECONDS", 
 # Geocoding an address saved without coordinates (a job after commit): retries on a provider failure.
 GEOCODE_RETRIES = int(os.environ.get("GEOCODE_RETRIES", "3"))
 GEOCODE_RETRY_DELAY = int(os.environ.get("GEOCODE_RETRY_DELAY", "600"))
+# The address customers reach the public pages at (the survey link texted after an order finishes: /s/<token>)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

@@ -18,12 +18,14 @@ urlpatterns = [
     path("payments/", include("shouhou.payments.urls")),
     path("pay/", include("shouhou.payments.public_urls")),
     path("settlement/", include("shouhou.settlement.urls")),
+    path("visits/", include("shouhou.visits.urls")),
     path("work-orders/", include("shouhou.workorders.urls")),
     path("m/", include("shouhou.mobile.urls")),
     path("products/", include("shouhou.products.urls")),
     path("parts/", include("shouhou.parts.urls")),
     path("q/", include("shouhou.products.public_urls")),
     path("r/", include("shouhou.reports.public_urls")),  # service reports sent to customers (signed links)
+    path("s/", include("shouhou.visits.public_urls")),  # the satisfaction survey a customer is texted
     path("files/", include("shouhou.core.file_urls")),
     # addresses stored before files were private: checked like /files/, never a public folder
     path("media/<path:path>", serve_legacy, name="legacy_media"),

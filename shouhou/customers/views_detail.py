@@ -71,6 +71,7 @@ def customer_detail(request, pk):
     nearby = queries.nearby_of(actor, customer, km)
     reminder_url = url_or_empty(REMINDER_BATCH_URL)
     reminders_tab = object_tabs.url("customer", "reminders", actor, customer)
+    visits_tab = object_tabs.url("customer", "visits", actor, customer)  # 回访 (CUS-12), by the visits module
     return render(request, "customers/detail.html", {
         "customer": customer,
         "status_badge": status_badge(customer),
@@ -91,6 +92,7 @@ def customer_detail(request, pk):
         "reminder_url": f"{reminder_url}?ids={customer.pk}" if reminder_url else "",
         "parts_tab": object_tabs.url("customer", "parts_used", actor, customer),
         "reminders_tab": {"url": reminders_tab, "count": object_tabs.count("customer", "reminders", customer)} if reminders_tab else None,
+        "visits_tab": {"url": visits_tab, "count": object_tabs.count("customer", "visits", customer)} if visits_tab else None,
         "can": policy.can(actor, customer, "edit", "delete", "remind", "sms"),
     })
 

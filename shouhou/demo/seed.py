@@ -35,6 +35,7 @@ from . import plans as plan_demo
 from . import products as product_demo
 from . import reports as report_demo
 from . import settlement as settlement_demo
+from . import visits as visit_demo
 from . import workorders as workorder_demo
 
 DEMO_SLUG = "demo"
@@ -268,6 +269,7 @@ def seed_business_data(owner, teams, scale):
     dispatch_rule_demo.seed(owner, teams=teams)
     report_demo.seed(owner)
     payment_demo.seed(owner, customers=customers)
+    visit_demo.seed(owner)  # 回访: manual visits and SMS surveys on finished orders (issue 12)
 
 
 def demo_scale():

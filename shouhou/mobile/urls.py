@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, actions, create, inbox, orders, parts, payments, pool, receipt, settlement
+from .views import account, actions, create, inbox, orders, parts, payments, pool, receipt, settlement, visits
 
 app_name = "mobile"
 urlpatterns = [
@@ -36,6 +36,9 @@ urlpatterns = [
     # 工单结算 (MOB-07)
     path("settlement/", settlement.settlement_list, name="settlement"),
     path("settlement/<int:pk>/", settlement.settle, name="settle"),
+    # 工单回访 (MOB-08)
+    path("visits/", visits.visit_list, name="visits"),
+    path("visits/<int:pk>/", visits.visit_form, name="visit"),
     # approvals and notifications
     path("approvals/", inbox.approvals, name="approvals"),
     path("approvals/<int:approval_id>/approve/", inbox.approval_approve, name="approval_approve"),

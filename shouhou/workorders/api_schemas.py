@@ -25,7 +25,7 @@ from shouhou.core.api_types import (
 from shouhou.core.api_utils import PageQuery
 from shouhou.core.text_guard import MultilineStr
 
-from . import fees, flow, policy
+from . import fees, flow, order_facts, policy
 from .models import Priority
 from .models import Status as OrderStatus
 from .queries import orders as order_queries
@@ -205,6 +205,12 @@ class WorkOrderDetailOut(WorkOrderOut):
     receipt: ReceiptOut | None
     fees: FeesOut = Field(description="合计费用: the receipt's parts and service items, priced (保内/保外 by the "
                                       "pricing rules); total_amount is set when the order is completed")
+    survey_url: str | None = Field(None, description="The customer's satisfaction survey link, /s/<token> (自动回访; "
+                                   "null while the order has none)")
+
+    @staticmethod
+    def resolve_survey_url(obj):
+        return order_facts.fact("survey_url", obj)
 
     @staticmethod
     def resolve_fees(obj):

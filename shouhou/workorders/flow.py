@@ -54,6 +54,9 @@ MAX_TIMEOUT_HOURS = 24 * 365
 # come later (return visits, settlement): such a module registers its performer in its AppConfig.ready(), and
 # only then can a type switch the node on. Until then the node reads as off everywhere (the table, the steps,
 # timeouts), so no order can stop at a status nothing moves it on from, and the editor refuses to enable it.
+# A node with an action (结算 settle, 回访 visit) is performed by the runner like any other action, the
+# performer being its APPLY function (kernel._apply_table); 自动回访 has no action (it sets no status): its
+# module acts on the workorder.finished event.
 MODULE_NODES = frozenset({"auto_visit", "settle", "visit"})
 
 KIND = FlowKind(
@@ -89,6 +92,7 @@ ACTION_NODE = {
     "assign": "assign", "accept": "accept", "start": "start", "complete": "finish", "settle": "settle",
     "visit": "visit", "close": "close", "cancel": "cancel",
 }
+ACTION_NODE_INVERSE = {node: action for action, node in ACTION_NODE.items()}  # the action performing a node
 EXTRA_ACTIONS = ("reject", "transfer", "pause", "resume", "reopen", "publish", "claim")
 ACTIONS = (*ACTION_NODE, *EXTRA_ACTIONS)
 ACTION_LABELS = {

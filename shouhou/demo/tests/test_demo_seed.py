@@ -311,3 +311,12 @@ def test_settled_and_unsettled_orders_with_fees(company):
     assert Settlement.objects.filter(is_current=True).count() == settled
     assert Settlement.objects.exclude(adjustment=0).exclude(reason="").exists()
     assert all(row.amount == row.fees_total + row.adjustment >= Decimal("0") for row in Settlement.objects.all())
+def test_visits_with_ratings_and_tags(company):
+    """回访 (issue 12): manual visits and answered surveys with levels, a rating per dimension and tags."""
+    from shouhou.visits.models import Survey, Visit
+
+    manual = list(Visit.objects.filter(kind="manual"))
+    assert manual and all(visit.level in ("good", "fair", "bad") and len(visit.scores) == 3 for visit in manual)
+    assert any(visit.tags for visit in manual)
+    assert Survey.objects.filter(answered_at__isnull=False).exists()
+    assert Visit.objects.filter(kind="auto").count() == Survey.objects.filter(answered_at__isnull=False).count()

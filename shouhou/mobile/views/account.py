@@ -21,6 +21,7 @@ from shouhou.workorders.services import locations as location_services
 
 from .. import queries
 from . import parts as parts_views
+from . import visits as visit_views
 from .common import first_message, mobile_view
 
 
@@ -58,6 +59,7 @@ def home(request):
         "unread": unread_count(user),
         "can_parts": parts_views.may_use_parts(user),
         "can_settle": has_perm(user, "settlement.view"),
+        "can_visits": visit_views.may_visit(user),
     })
 
 

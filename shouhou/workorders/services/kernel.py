@@ -267,9 +267,14 @@ def _entering(order, status):
 
 
 def _apply_table():
+    """The APPLY table: the work-order module's own actions, plus the action of each module node (回访,
+    结算) whose module registered its performer (flow.register_performer) — the performer IS that action's
+    APPLY function: `performer(actor, order, payload, flow_config, now) -> Step`."""
     from . import transitions  # it builds on this module
 
-    return transitions.APPLY
+    performed = {flow.ACTION_NODE_INVERSE[node]: performer for node, performer in flow.KIND.performers.items()
+                 if node in flow.ACTION_NODE_INVERSE}
+    return {**transitions.APPLY, **performed} if performed else transitions.APPLY
 
 
 def _assignee_of(order, payload):

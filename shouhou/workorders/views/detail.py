@@ -178,6 +178,9 @@ def _detail_context(request, order, read_only=False):
         # 收款 (the payments module's section, loaded by htmx) once the order is finished
         "payment_section_url": "" if read_only or order.status not in flow.DONE_STATUSES
         else object_tabs.url("workorder", "payment", user, order),
+        # 回访 (the visits module's tab, core.object_tabs): shown once the order is finished
+        "visits_tab": "" if read_only or not flow.is_finished_status(order.status)
+        else object_tabs.url("workorder", "visits", user, order),
     }
 
 
