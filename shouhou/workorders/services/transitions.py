@@ -135,22 +135,10 @@ def _apply_claim(actor, order, payload, flow_config, now):
                 dispatcher_id=order.dispatcher_id)
 
 
-class _ApplyTable(dict):
-    """The work-order module's APPLY functions, and the nodes later modules perform: an action of a module node
-    (结算 settle, 回访 visit) is applied by the performer its module registered (flow.register_performer), a
-    function like the ones above — (actor, order, payload, flow_config, now) → Step. Looked up on each use, so
-    a performer registered (or stood in by a test) after the table was first read still applies."""
-
-    def __missing__(self, action):
-        performer = flow.KIND.performers.get(flow.ACTION_NODE.get(action))
-        if not callable(performer):
-            raise KeyError(action)
-        return performer
-
-
-APPLY = _ApplyTable({
+# The module nodes' actions (结算 settle, 回访 visit) are applied by their modules' performers: kernel._apply_table.
+APPLY = {
     "assign": _apply_assign, "accept": _apply_accept, "reject": _apply_reject, "transfer": _apply_transfer,
     "start": _apply_start, "pause": _apply_pause, "resume": _apply_resume, "complete": _apply_complete,
     "close": _apply_close, "cancel": _apply_cancel, "reopen": _apply_reopen, "publish": _apply_publish,
     "claim": _apply_claim,
-})
+}
