@@ -82,15 +82,41 @@ def _overrides_of(raw, prefix, errors):
     return unit_price, discount, reason
 
 
+def sections(order):
+    """The kinds of line the order type's receipt has (WOSET-R1): 备件 with 旧件返还, 服务项目."""
+    from . import types
+
+    kinds = set()
+    if types.receipt_section(order.order_type, "parts"):
+        kinds |= {PART, OLD_PART}
+    if types.receipt_section(order.order_type, "service_items"):
+        kinds.add(SERVICE)
+    return kinds
+
+
+def _refuse_missing_sections(kinds, given, errors):
+    for kind, key, message in ((PART, "parts", _("This work order type's receipt has no spare parts.")),
+                               (OLD_PART, "old_parts", _("This work order type's receipt has no spare parts.")),
+                               (SERVICE, "service_items", _("This work order type's receipt has no service items."))):
+        if kind not in kinds and given[kind]:
+            errors[key] = [message]
+
+
 def clean(actor, order, *, parts=None, service_items=None, old_parts=None, previous=()):
     """Priced lines (dicts) from the surfaces' input, or None when no list was given at all (keep the
-    receipt's lines). A list left out (None) keeps `previous`'s lines of its kind. Raises
-    ValidationFailed with every error ("parts.<i>.quantity" …)."""
+    receipt's lines). A list left out (None) keeps `previous`'s lines of its kind. A line of a section
+    the order type's receipt does not have (WOSET-R1) is refused, and such lines kept from a draft are
+    dropped. Raises ValidationFailed with every error ("parts.<i>.quantity" …)."""
+    kinds = sections(order)
+    given = {PART: parts, SERVICE: service_items, OLD_PART: old_parts}
     if parts is None and service_items is None and old_parts is None:
-        return None
-    kept = [line for line in previous or () if {PART: parts, SERVICE: service_items, OLD_PART: old_parts}
-            .get(line.get("kind"), []) is None]
+        if all(line.get("kind") in kinds for line in previous or ()):
+            return None
+    kept = [line for line in previous or () if given.get(line.get("kind"), []) is None and line.get("kind") in kinds]
     errors = {}
+    _refuse_missing_sections(kinds, given, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
     raw_parts = _list(parts, "parts", errors)
     raw_items = _list(service_items, "service_items", errors)
     raw_old = _list(old_parts, "old_parts", errors)

@@ -91,6 +91,7 @@ def _rows_from_receipt(receipt):
 
 
 LINE_KEYS = {"parts": "part", "service_items": "service", "old_parts": "old"}
+KINDS = {"part": receipt_lines.PART, "service": receipt_lines.SERVICE, "old": receipt_lines.OLD_PART}
 
 
 def split_errors(exc):
@@ -150,6 +151,8 @@ def lines_context(actor, order, receipt, post=None, errors=None):
          "choices": old_parts, "rows": rows["old"], "errors": errors["old"].get(-1, []),
          "item_label": _("Faulty part"), "placeholder": _("Choose the replaced part")},
     ]
+    kinds = receipt_lines.sections(order)
+    groups = [group for group in groups if KINDS[group["key"]] in kinds]
     return {
         "rl_groups": groups,
         "lines_in_warranty": warranty == "in",
