@@ -13,7 +13,7 @@ from shouhou.workorders.services import actions as order_actions
 from shouhou.workorders.services import receipts as receipt_services
 from shouhou.workorders.services import types as type_services
 
-from .test_receipt_fees import api, parts, post, shop  # noqa: F401  (the shared fixture and helpers)
+from .test_receipt_fees import api, parts, post
 
 pytestmark = pytest.mark.django_db
 
