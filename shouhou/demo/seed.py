@@ -256,10 +256,11 @@ def seed_business_data(owner, teams, scale):
     customers = customer_demo.seed(owner, teams=teams, scale=scale)
     products = product_demo.seed(owner, customers=customers, scale=scale)
     customer_demo.seed_reminders(owner, customers=customers, products=products)
-    workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
+    # parts, stock and pricing rules before the orders: their receipts use the engineers' parts (issue 11)
     parts_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()}, scale=scale)
-    dispatch_demo.seed(owner)
     fees_demo.seed(owner, users={user.name: user for user in User.objects.for_tenant()})
+    workorder_demo.seed(owner, teams=teams, customers=customers, products=products, scale=scale)
+    dispatch_demo.seed(owner)
     plan_demo.seed(owner, customers=customers, products=products)
     dispatch_rule_demo.seed(owner, teams=teams)
 
