@@ -169,6 +169,36 @@ def clean(actor, order, *, parts=None, service_items=None, old_parts=None, previ
     return sorted(lines + kept, key=lambda line: order_of_kinds[line["kind"]])
 
 
+def preview(actor, order, *, parts=(), service_items=()):
+    """The live price of a receipt being filled in (the console's and the phone's 备件 / 服务项目 rows as
+    they change): ({"part": [...], "service": [...]} — per row its priced line, or None while the row is
+    incomplete or wrong —, the total of the priced rows). The same `pricing.quote` as the completion, so
+    the same Decimal results; nothing is read from stock and nothing is written."""
+    kinds = sections(order)
+    wanted, slots = [], []
+    groups = ((PART, parts, "part_id", part_queries.parts), (SERVICE, service_items, "service_item_id",
+                                                            part_queries.service_items))
+    for kind, rows, id_key, queryset in groups:
+        for raw in (rows or [])[:MAX_LINES] if kind in kinds else ():
+            errors = {}
+            raw = raw if isinstance(raw, dict) else {}
+            item = references.resolve(actor, queryset, raw.get(id_key), field="item", errors=errors, required=True)
+            amount = usage.clean_quantity(raw.get("quantity"), "quantity", errors)
+            unit_price, discount, _reason = _overrides_of(raw, "line", errors)
+            if errors or item is None or not item.enabled:
+                slots.append((kind, None))
+                continue
+            wanted.append({"kind": kind, "item": item, "quantity": amount, "unit_price": unit_price,
+                           "discount": discount})
+            slots.append((kind, len(wanted) - 1))
+    priced = pricing.quote(order, wanted) if wanted else []
+    rows = {PART: [], SERVICE: []}
+    for kind, position in slots:
+        rows[kind].append(_as_json(priced[position], [], "") if position is not None else None)
+    total = sum((line.line_total for line in priced), Decimal("0.00"))
+    return {"part": rows[PART], "service": rows[SERVICE]}, total
+
+
 def _as_json(line, serials, reason):
     item = line.item
     return {"kind": line.kind, "id": item.pk, "number": item.number, "name": item.name, "unit": item.unit,
