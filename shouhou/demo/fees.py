@@ -7,9 +7,8 @@ from shouhou.parts.models import PartCategory, PricingRule
 
 
 def seed(owner, *, users):
-    """The pricing rules. Orders completed with parts are not seeded yet: the demo company's completion node
-    asks for approval and its orders' histories run on the history clock (demo/workorders.py), so receipts with
-    parts belong in that generator's completions, not in orders made afterwards (next step of issue 11)."""
+    """The pricing rules, before the orders: the demo orders' completions (demo/workorders.py with
+    demo/receipts.py) price their receipts' parts and service items by them."""
     _rules(owner)
 
 
@@ -20,8 +19,8 @@ def _rules(owner):
                                       warranty="in", effect="free")
     part_services.create_pricing_rule(actor=owner, name="保内检测免费", priority=20, applies_to="services",
                                       service_category="检测", warranty="in", effect="free")
-    part_services.create_pricing_rule(actor=owner, name="合同客户保外九折", priority=30, warranty="out",
-                                      customers="tag", customer_tag="合同客户", effect="discount",
+    part_services.create_pricing_rule(actor=owner, name="长期合作客户保外九折", priority=30, warranty="out",
+                                      customers="tag", customer_tag="长期合作", effect="discount",
                                       value=Decimal("10"))
     category = PartCategory.objects.order_by("sort_order", "id").first()
     if category is not None:

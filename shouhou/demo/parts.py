@@ -5,14 +5,18 @@ through the parts services.
 
 About 200 parts in 10 categories (the compressors and boards serial-tracked), 4 warehouses (总仓, two
 regional ones managed by the keeper 赵磊, one 不良品库), stock with safety levels and some rows below
-them, engineers holding parts, requisitions in every state and 30 service items. A fixed random seed
+them, engineers holding parts (every engineer a kit for the demo orders' receipts, demo/receipts.py),
+requisitions in every state and 30 service items, all two days before the orders' history begins. A fixed random seed
 chooses the same data each run; parts are known by number, so a second run adds nothing.
 """
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
-from shouhou.demo.customers import SEED, HistoryClock, history, scaled
+from shouhou.core import permissions
+from shouhou.demo import receipts as receipt_demo
+from shouhou.demo.customers import REAL_NOW, SEED, HistoryClock, history, scaled
 from shouhou.parts import services
 from shouhou.parts.models import Part, PartCategory, ServiceItem, StockRequest, Warehouse
 
@@ -50,9 +54,12 @@ def seed(actor, *, users, scale=1.0):
     if scale <= 0:
         return
     rng = random.Random(SEED + 11)
-    # one step of history: the stock events (requests, 库存提醒) are delivered before it commits, so a second
-    # run finds nothing pending and changes nothing
-    with history(HistoryClock()):
+    # one step of history, before the orders' history begins (their receipts use the engineers' kits): the
+    # stock events (requests, 库存提醒) are delivered before it commits, so a second run finds nothing pending
+    # and changes nothing
+    from shouhou.demo.workorders import HISTORY_DAYS
+
+    with history(HistoryClock(REAL_NOW() - timedelta(days=HISTORY_DAYS + 2))):
         categories = {name: _category(actor, name) for name in CATEGORIES}
         parts = _parts(actor, rng, categories, max(scaled(TARGET_PARTS, scale), 20))
         keeper = users.get("赵磊")
@@ -60,6 +67,9 @@ def seed(actor, *, users, scale=1.0):
         if not _has_stock():
             _stock(actor, rng, parts, warehouses)
             _people(actor, rng, parts, warehouses, users)
+            engineers = sorted((user for user in users.values() if permissions.has_perm(user, "workorder.execute")),
+                               key=lambda user: user.pk)
+            receipt_demo.stock_engineers(actor, engineers, rng)
         _service_items(actor)
 
 

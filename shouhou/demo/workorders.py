@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from shouhou.accounts.models import Role, User
 from shouhou.core import company_settings, permissions
+from shouhou.core.errors import ValidationFailed
+from shouhou.demo import receipts as receipt_demo
 from shouhou.demo.customers import SEED, HistoryClock, history, jobs_inline, local_moment, scaled
 from shouhou.messaging import services as messaging_services
 from shouhou.messaging.models import Notification
@@ -551,7 +553,12 @@ class OrderLife:
 
     def do_complete(self, anomaly):
         content = self.rng.choice(RECEIPTS[self.plan.type_name])
-        return order_actions.complete(actor=self.assignee(), order=self.order, content=content, **self.position(anomaly))
+        engineer, position = self.assignee(), self.position(anomaly)
+        lines = self.demo.receipt_lines.of(self.order, engineer, self.plan.type_name, self.plan.seed)
+        try:
+            return order_actions.complete(actor=engineer, order=self.order, content=content, **position, **lines)
+        except ValidationFailed:  # what the kit held went to an order lived before: a receipt without lines
+            return order_actions.complete(actor=engineer, order=self.order, content=content, **position)
 
     def do_close(self):
         closer = self.administrator() if self.rng.random() < 0.9 else self.demo.cast.director
@@ -624,6 +631,7 @@ class Demo:
             if product.customer_id:
                 self.products.setdefault(product.customer_id, []).append(product)
         self.types, self.options, self.contents = {}, {}, {}
+        self.receipt_lines = receipt_demo.ReceiptLines()  # the parts demo seeded the stock and service items
 
     def set_up(self):
         """Option lists, the five types and the location check (what is missing), 91 days ago."""

@@ -9,7 +9,7 @@ from shouhou.core.testing.isolation import route_params
 ORDER = "workorders.WorkOrder"
 
 for _name in ("order_detail", "transfer", "receipt", "note_add", "action_accept", "action_reject", "action_start",
-              "action_pause", "action_resume", "action_publish"):
+              "action_pause", "action_resume", "action_publish", "receipt_quote"):
     route_params(f"mobile:{_name}", pk=ORDER)
 route_params("mobile:pool_claim", pk=ORDER)
 route_params("mobile:settle", pk=ORDER)  # 工单结算 (settlement)

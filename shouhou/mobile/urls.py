@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/<int:pk>/transfer/", actions.transfer, name="transfer"),
     path("orders/<int:pk>/receipt/", receipt.receipt, name="receipt"),
     path("orders/<int:pk>/pay/", payments.pay, name="pay"),
+    path("orders/<int:pk>/receipt/quote/", receipt.quote, name="receipt_quote"),
     path("orders/<int:pk>/notes/", actions.note_add, name="note_add"),
     path("orders/<int:pk>/components/<int:component_id>/", actions.component_add, name="component_add"),
     path("orders/<int:pk>/components/<int:component_id>/<int:entry_id>/", actions.component_edit,

@@ -18,7 +18,7 @@ from shouhou.core.api_types import Id, Money, NonBlank, Quantity, Version
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
 from shouhou.core.text_guard import MultilineStr
 
-from . import queries, services
+from . import api_records, queries, services
 from .models import StockMovement, StockRequest, Warehouse
 
 router = Router()
@@ -567,35 +567,12 @@ _request_routes(returns_router, StockRequest.Kind.RETURN, services.create_return
 @items_router.get("", response={200: page_of(ServiceItemOut), **ERRORS})
 def list_service_items(request, filters: Query[ServiceItemFilters]):
     permissions.require(request.auth, "service_item.view")
-    found = queries.service_items(request.auth)
-    if filters.q:
-        found = found.filter(Q(name__icontains=filters.q) | Q(number__icontains=filters.q))
-    if filters.enabled is not None:
-        found = found.filter(enabled=filters.enabled)
+    found = api_records.listed(queries.service_items(request.auth), filters, ("name__icontains", "number__icontains"))
     return paginate(found.order_by("number", "id"), filters)
 
 
-@items_router.post("", response={201: ServiceItemOut, **ERRORS})
-@idempotent(ServiceItemOut)
-def create_service_item(request, payload: ServiceItemIn):
-    return Status(201, services.create_service_item(actor=request.auth, **payload.dict()))
-
-
-@items_router.get("/{int:item_id}", response={200: ServiceItemOut, **ERRORS})
-def get_service_item(request, item_id: Id):
-    return queries.get_service_item(request.auth, item_id)
-
-
-@items_router.patch("/{int:item_id}", response={200: ServiceItemOut, **ERRORS})
-def update_service_item(request, item_id: Id, payload: ServiceItemPatchIn):
-    item = queries.get_service_item(request.auth, item_id)
-    return services.update_service_item(actor=request.auth, item=item, **_changes(payload))
-
-
-@items_router.delete("/{int:item_id}", response={204: None, **ERRORS})
-def delete_service_item(request, item_id: Id):
-    services.delete_service_item(actor=request.auth, item=queries.get_service_item(request.auth, item_id))
-    return Status(204, None)
+api_records.record_routes(items_router, name="service_item", out=ServiceItemOut, create_in=ServiceItemIn,
+                          patch_in=ServiceItemPatchIn, argument="item")
 
 
 router.add_router("/parts", parts_router)

@@ -9,15 +9,15 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from shouhou.core import permissions
 from shouhou.core.api_types import ApiDate, Id, Money, NonBlank
-from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
+from shouhou.core.api_utils import ERRORS, PageQuery, page_of, paginate
 from shouhou.core.excel import xlsx_response
 
-from . import queries, services
+from . import api_records, queries
 from .models import PricingRule, ServiceRecord
 
 pricing_router = Router(tags=["pricing rules"])
@@ -89,37 +89,12 @@ class PricingRuleFilters(PageQuery):
 @pricing_router.get("", response={200: page_of(PricingRuleOut), **ERRORS})
 def list_pricing_rules(request, filters: Query[PricingRuleFilters]):
     permissions.require(request.auth, "service_item.view")
-    found = queries.pricing_rules(request.auth)
-    if filters.q:
-        found = found.filter(name__icontains=filters.q)
-    if filters.enabled is not None:
-        found = found.filter(enabled=filters.enabled)
+    found = api_records.listed(queries.pricing_rules(request.auth), filters, ("name__icontains",))
     return paginate(found.order_by("priority", "id"), filters)
 
 
-@pricing_router.post("", response={201: PricingRuleOut, **ERRORS})
-@idempotent(PricingRuleOut)
-def create_pricing_rule(request, payload: PricingRuleIn):
-    return Status(201, services.create_pricing_rule(actor=request.auth, **payload.dict()))
-
-
-@pricing_router.get("/{int:rule_id}", response={200: PricingRuleOut, **ERRORS})
-def get_pricing_rule(request, rule_id: Id):
-    return queries.get_pricing_rule(request.auth, rule_id)
-
-
-@pricing_router.patch("/{int:rule_id}", response={200: PricingRuleOut, **ERRORS})
-def update_pricing_rule(request, rule_id: Id, payload: PricingRulePatchIn):
-    rule = queries.get_pricing_rule(request.auth, rule_id)
-    changes = payload.dict(exclude_unset=True)
-    changes = {key: value for key, value in changes.items() if value is not None or key == "part_category_id"}
-    return services.update_pricing_rule(actor=request.auth, rule=rule, **changes)
-
-
-@pricing_router.delete("/{int:rule_id}", response={204: None, **ERRORS})
-def delete_pricing_rule(request, rule_id: Id):
-    services.delete_pricing_rule(actor=request.auth, rule=queries.get_pricing_rule(request.auth, rule_id))
-    return Status(204, None)
+api_records.record_routes(pricing_router, name="pricing_rule", out=PricingRuleOut, create_in=PricingRuleIn,
+                          patch_in=PricingRulePatchIn, argument="rule", nullable=("part_category_id",))
 
 
 # --- 服务记录 --------------------------------------------------------------------------------------------------

@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shouhou.core.dialogs import can
-from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView
+from shouhou.core.generic_views import ObjectListView
 from shouhou.core.lists import Column, Filter, StandardList
 from shouhou.core.numbers import format_amount
-from shouhou.core.permissions import has_perm, require
+from shouhou.core.permissions import has_perm
 
-from . import queries, services
+from . import queries
 from .forms import PricingRuleForm
 from .models import PricingRule, ServiceRecord
+from .record_views import RecordDeleteView, RecordEditView
 from .views import local_time, number, yes_no
 
 
@@ -83,45 +84,20 @@ class PricingRuleListView(ObjectListView):
     list_class = PricingRuleList
 
 
-class PricingRuleEditView(ObjectEditView):
+class PricingRuleEditView(RecordEditView):
     permission = "service_item.view"
-    template = "parts/_form_modal.html"
-    modal = True
-
-    def get_object(self, request, pk=None):
-        require(request.user, "service_item.edit")
-        return queries.get_pricing_rule(request.user, pk) if pk is not None else None
-
-    def get_form(self, request, rule):
-        return PricingRuleForm(request.POST or None, initial=PricingRuleForm.initial_for(rule) if rule else None)
-
-    def save(self, request, form, rule):
-        if rule is None:
-            return services.create_pricing_rule(actor=request.user, request=request, **form.cleaned_data)
-        return services.update_pricing_rule(actor=request.user, rule=rule, request=request, **form.cleaned_data)
-
-    def success_message(self, request, form, rule, created):
-        return _("Pricing rule %(name)s saved.") % {"name": rule.name}
-
-    def get_context(self, request, form, rule):
-        action = reverse("parts:pricing_edit", args=[rule.pk]) if rule else reverse("parts:pricing_create")
-        return {"form": form, "action": action, "title": _("Edit pricing rule") if rule else _("New pricing rule")}
+    create_permission = edit_permission = "service_item.edit"
+    form_class = PricingRuleForm
+    lookup, create, update, argument, route = ("get_pricing_rule", "create_pricing_rule", "update_pricing_rule",
+                                               "rule", "parts:pricing")
+    saved_message = gettext_lazy("Pricing rule %(name)s saved.")
+    titles = (gettext_lazy("New pricing rule"), gettext_lazy("Edit pricing rule"))
 
 
-class PricingRuleDeleteView(ObjectDeleteView):
+class PricingRuleDeleteView(RecordDeleteView):
     permission = "service_item.edit"
-
-    def get_object(self, request, pk):
-        return queries.get_pricing_rule(request.user, pk)
-
-    def delete(self, request, rule):
-        services.delete_pricing_rule(actor=request.user, rule=rule, request=request)
-
-    def success_message(self, request, rule):
-        return _("Pricing rule %(name)s deleted.") % {"name": rule.name}
-
-    def success_url(self, request, rule):
-        return reverse("parts:pricing")
+    lookup, remove, argument, back = "get_pricing_rule", "delete_pricing_rule", "rule", "parts:pricing"
+    deleted_message = gettext_lazy("Pricing rule %(name)s deleted.")
 
 
 # --- 服务记录 (SVC-03) ---------------------------------------------------------------------------------------

@@ -41,8 +41,8 @@ for kind in ("requisition", "return"):
     for action in ("get", "approve", "refuse", "withdraw"):
         route_params(f"api:{action}_{kind}", request_id="parts.StockRequest")
 for name in ("get_service_item", "update_service_item", "delete_service_item"):
-    route_params(f"api:parts_{name}", item_id="parts.ServiceItem")
+    route_params(f"api:parts_{name}", record_id="parts.ServiceItem")
 for name in ("parts:pricing_edit", "parts:pricing_delete"):
     route_params(name, pk="parts.PricingRule")
 for name in ("get_pricing_rule", "update_pricing_rule", "delete_pricing_rule"):
-    route_params(f"api:parts_{name}", rule_id="parts.PricingRule")
+    route_params(f"api:parts_{name}", record_id="parts.PricingRule")

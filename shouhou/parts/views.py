@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from shouhou.core import timeline
 from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
-from shouhou.core.generic_views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
+from shouhou.core.generic_views import ObjectEditView, ObjectListView, ObjectView
 from shouhou.core.lists import BatchAction, Column, Filter, IdFilter, StandardList, Tab
 from shouhou.core.permissions import has_perm, require
 
@@ -33,6 +33,7 @@ from .forms import (
     WarehouseForm,
 )
 from .models import StockMovement
+from .record_views import RecordDeleteView, RecordEditView
 
 MOVE_TITLES = {"in": gettext_lazy("Stock in"), "out": gettext_lazy("Stock out"),
                "transfer": gettext_lazy("Transfer"), "allocate": gettext_lazy("Allocate"),
@@ -153,20 +154,10 @@ class PartEditView(ObjectEditView):
                 "title": _("New part") if part is None else _("Edit part")}
 
 
-class PartDeleteView(ObjectDeleteView):
+class PartDeleteView(RecordDeleteView):
     permission = "part.delete"
-
-    def get_object(self, request, pk):
-        return queries.get_part(request.user, pk)
-
-    def delete(self, request, part):
-        services.delete_part(actor=request.user, part=part, request=request)
-
-    def success_message(self, request, part):
-        return _("Part %(name)s deleted.") % {"name": part.name}
-
-    def success_url(self, request, part):
-        return reverse("parts:list")
+    lookup, remove, argument, back = "get_part", "delete_part", "part", "parts:list"
+    deleted_message = gettext_lazy("Part %(name)s deleted.")
 
     def failure_url(self, request, part):
         return reverse("parts:part_detail", args=[part.pk])
@@ -249,50 +240,22 @@ class WarehouseListView(ObjectListView):
     list_class = WarehouseList
 
 
-class WarehouseEditView(ObjectEditView):
+class WarehouseEditView(RecordEditView):
     permission = "stock.warehouses"
-    template = "parts/_form_modal.html"
-    modal = True
+    form_class = WarehouseForm
+    lookup, create, update, argument, route = ("get_warehouse", "create_warehouse", "update_warehouse", "warehouse",
+                                               "parts:warehouse")
+    saved_message = gettext_lazy("Warehouse %(name)s saved.")
+    titles = (gettext_lazy("New warehouse"), gettext_lazy("Edit warehouse"))
 
-    def get_object(self, request, pk=None):
-        return queries.get_warehouse(request.user, pk) if pk is not None else None
-
-    def get_form(self, request, warehouse):
-        return WarehouseForm(request.POST or None, actor=request.user,
-                             initial=WarehouseForm.initial_for(warehouse) if warehouse else None)
-
-    def save(self, request, form, warehouse):
-        if warehouse is None:
-            return services.create_warehouse(actor=request.user, request=request, **form.cleaned_data)
-        return services.update_warehouse(actor=request.user, warehouse=warehouse, request=request,
-                                         **form.cleaned_data)
-
-    def success_message(self, request, form, warehouse, created):
-        return _("Warehouse %(name)s saved.") % {"name": warehouse.name}
-
-    def get_context(self, request, form, warehouse):
-        action = (reverse("parts:warehouse_edit", args=[warehouse.pk]) if warehouse
-                  else reverse("parts:warehouse_create"))
-        return {"form": form, "action": action, "title": _("Edit warehouse") if warehouse else _("New warehouse")}
+    def form_extra(self, request):
+        return {"actor": request.user}
 
 
-class WarehouseDeleteView(ObjectDeleteView):
+class WarehouseDeleteView(RecordDeleteView):
     permission = "stock.warehouses"
-
-    def get_object(self, request, pk):
-        return queries.get_warehouse(request.user, pk)
-
-    def delete(self, request, warehouse):
-        services.delete_warehouse(actor=request.user, warehouse=warehouse, request=request)
-
-    def success_message(self, request, warehouse):
-        return _("Warehouse %(name)s deleted.") % {"name": warehouse.name}
-
-    def success_url(self, request, warehouse):
-        return reverse("parts:warehouses")
-
-    def failure_url(self, request, warehouse):
-        return reverse("parts:warehouses")
+    lookup, remove, argument, back = "get_warehouse", "delete_warehouse", "warehouse", "parts:warehouses"
+    deleted_message = gettext_lazy("Warehouse %(name)s deleted.")
 
 
 # --- stock (PART-04, 05) -------------------------------------------------------------------------------------
@@ -565,49 +528,23 @@ class ServiceItemListView(ObjectListView):
     list_class = ServiceItemList
 
 
-class ServiceItemEditView(ObjectEditView):
+class ServiceItemEditView(RecordEditView):
     permission = "service_item.view"
-    template = "parts/_form_modal.html"
-    modal = True
+    create_permission, edit_permission = "service_item.create", "service_item.edit"
+    form_class = ServiceItemForm
+    lookup, create, update, argument, route = ("get_service_item", "create_service_item", "update_service_item",
+                                               "item", "parts:item")
+    saved_message = gettext_lazy("Service item %(name)s saved.")
+    titles = (gettext_lazy("New service item"), gettext_lazy("Edit service item"))
 
-    def get_object(self, request, pk=None):
-        require(request.user, "service_item.create" if pk is None else "service_item.edit")
-        return queries.get_service_item(request.user, pk) if pk is not None else None
-
-    def get_form(self, request, item):
-        lists = {kind: services.service_item_list(kind) for kind in services.ITEM_LISTS}
-        return ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item) if item else None,
-                               lists=lists)
-
-    def save(self, request, form, item):
-        if item is None:
-            return services.create_service_item(actor=request.user, request=request, **form.cleaned_data)
-        return services.update_service_item(actor=request.user, item=item, request=request, **form.cleaned_data)
-
-    def success_message(self, request, form, item, created):
-        return _("Service item %(name)s saved.") % {"name": item.name}
-
-    def get_context(self, request, form, item):
-        action = reverse("parts:item_edit", args=[item.pk]) if item else reverse("parts:item_create")
-        return {"form": form, "action": action, "title": _("Edit service item") if item else _("New service item")}
+    def form_extra(self, request):
+        return {"lists": {kind: services.service_item_list(kind) for kind in services.ITEM_LISTS}}
 
 
-class ServiceItemDeleteView(ObjectDeleteView):
+class ServiceItemDeleteView(RecordDeleteView):
     permission = "service_item.delete"
-
-    def get_object(self, request, pk):
-        return queries.get_service_item(request.user, pk)
-
-    def delete(self, request, item):
-        services.delete_service_item(actor=request.user, item=item, request=request)
-
-    def success_message(self, request, item):
-        return _("Service item %(name)s deleted.") % {"name": item.name}
-
-    def success_url(self, request, item):
-        return reverse("parts:items")
-
-
+    lookup, remove, argument, back = "get_service_item", "delete_service_item", "item", "parts:items"
+    deleted_message = gettext_lazy("Service item %(name)s deleted.")
 
 
 # --- part categories (备件类别, a company tree) -----------------------------------------------------------------

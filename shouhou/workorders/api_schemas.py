@@ -102,7 +102,10 @@ class TypeIn(Schema):
         "Per node: enabled, timeout_hours, approval. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = Field(
         None, description='WOSET-F2: {"related": [...], "user_ids": [...], "when": "before"|"after", "minutes": n}')
-    receipt_options: dict[str, Any] | None = None
+    receipt_options: dict[str, Any] | None = Field(None, description=(
+        "{require_signature, require_attachments, parts, service_items}: booleans. parts / service_items "
+        "(WOSET-R1, default true) say whether the receipt has the 备件 (with old_parts) and 服务项目 sections; "
+        "a completion or draft sending lines of a switched-off section is a 400."))
 
 
 class TypePatchIn(Schema):
@@ -114,7 +117,10 @@ class TypePatchIn(Schema):
     flow: dict[str, Any] | None = Field(None, description=(
         "Replaces the whole flow. Enabling a node not in the type's available_nodes is a 400."))
     timeout_reminder: dict[str, Any] | None = None
-    receipt_options: dict[str, Any] | None = None
+    receipt_options: dict[str, Any] | None = Field(None, description=(
+        "{require_signature, require_attachments, parts, service_items}: booleans. parts / service_items "
+        "(WOSET-R1, default true) say whether the receipt has the 备件 (with old_parts) and 服务项目 sections; "
+        "a completion or draft sending lines of a switched-off section is a 400."))
 
 
 class WorkOrderOut(Schema):

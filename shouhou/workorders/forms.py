@@ -459,6 +459,8 @@ class FlowForm(ConsoleForm):
 class ReceiptOptionsForm(ConsoleForm):
     require_signature = forms.BooleanField(label=_("The customer's signature is required"), required=False)
     require_attachments = forms.BooleanField(label=_("At least one photo or file is required"), required=False)
+    parts = forms.BooleanField(label=_("Spare parts (with faulty parts returned)"), required=False)
+    service_items = forms.BooleanField(label=_("Service items"), required=False)
 
 
 class TypeComponentsForm(ConsoleForm):

@@ -66,7 +66,8 @@ class WorkOrderType(TenantModel):
     # WOSET-F2: {"related": ["assignee", "collaborators", "creator"], "user_ids": [], "when": "before"|"after",
     #            "minutes": int}
     timeout_reminder = models.JSONField(default=dict, blank=True)
-    # receipt options: {"require_signature": bool, "require_attachments": bool}
+    # receipt options: {"require_signature": bool, "require_attachments": bool, "parts": bool,
+    # "service_items": bool} (services/types.RECEIPT_FLAGS; the sections are on unless switched off, WOSET-R1)
     receipt_options = models.JSONField(default=dict, blank=True)
     components = models.ManyToManyField("AddonComponent", blank=True, related_name="types",
                                         verbose_name=_("add-on components"))

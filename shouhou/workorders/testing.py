@@ -75,7 +75,7 @@ def workorders_console_data(tenant, owner, marker):
 _CONSOLE_ORDER_ROUTES = ("detail", "edit", "copy", "print", "note_add", "action_assign", "action_accept",
                          "action_reject", "action_transfer", "action_start", "action_pause", "action_resume",
                          "action_complete", "action_close", "action_cancel", "action_reopen", "action_publish",
-                         "pool_claim", "map_distances", "map_assign")
+                         "pool_claim", "map_distances", "map_assign", "receipt_quote")
 for _name in _CONSOLE_ORDER_ROUTES:
     route_params(f"workorders:{_name}", pk=ORDER)
 route_params("workorders:component_add", pk=ORDER, component_id="workorders.AddonComponent")

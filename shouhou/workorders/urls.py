@@ -50,6 +50,7 @@ urlpatterns = [
     path("<int:pk>/copy/", create.copy, name="copy"),
     path("<int:pk>/print/", detail.print_view, name="print"),
     path("<int:pk>/notes/", detail.note_add, name="note_add"),
+    path("<int:pk>/receipt/quote/", detail.receipt_quote, name="receipt_quote"),
     *[path(f"<int:pk>/{key}/", detail.action, {"action": key}, name=f"action_{key}") for key in ACTIONS],
     path("<int:pk>/components/<int:component_id>/", detail.component_add, name="component_add"),
     path("<int:pk>/components/<int:component_id>/<int:entry_id>/", detail.component_edit, name="component_edit"),

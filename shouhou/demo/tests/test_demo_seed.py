@@ -220,8 +220,11 @@ def test_the_command_reports_what_it_made_and_a_second_run_adds_nothing(seeded, 
     made = ORDERS + len(settlement_demo.ORDERS)
     assert (f"Created {customers} customers, {Product.objects.count()} products and {made} work orders."
             in first_output)
+    from shouhou.parts.models import PricingRule, ServiceRecord, StockMovement, StockRequest
+
     watched = [Customer, Contact, Product, ProductTemplate, ReminderRule, Reminder, WorkOrder, WorkOrderType,
-               Approval, StatusSpan, Activity, Notification, Team, Plan, DispatchRule, Skill]
+               Approval, StatusSpan, Activity, Notification, Team, Plan, DispatchRule, Skill, StockMovement,
+               StockRequest, ServiceRecord, PricingRule]
     before = {model: model.objects.count() for model in watched}
     assert "nothing was changed" in run_command()
     seed_all(scale=SCALE)
@@ -298,6 +301,8 @@ def test_payments_in_every_state(company):
     assert Payment.objects.get(method="cash").photo["url"].startswith("/files/")
     assert sorted(order_facts.many("payment_status", orders).values()) == [
         "paid", "paid", "paid", "refunded", "unpaid", "unpaid"]
+
+
 def test_settled_and_unsettled_orders_with_fees(company):
     from decimal import Decimal
 
@@ -311,6 +316,8 @@ def test_settled_and_unsettled_orders_with_fees(company):
     assert Settlement.objects.filter(is_current=True).count() == settled
     assert Settlement.objects.exclude(adjustment=0).exclude(reason="").exists()
     assert all(row.amount == row.fees_total + row.adjustment >= Decimal("0") for row in Settlement.objects.all())
+
+
 def test_visits_with_ratings_and_tags(company):
     """回访 (issue 12): manual visits and answered surveys with levels, a rating per dimension and tags."""
     from shouhou.visits.models import Survey, Visit
@@ -320,3 +327,33 @@ def test_visits_with_ratings_and_tags(company):
     assert any(visit.tags for visit in manual)
     assert Survey.objects.filter(answered_at__isnull=False).exists()
     assert Visit.objects.filter(kind="auto").count() == Survey.objects.filter(answered_at__isnull=False).count()
+
+
+def test_finished_orders_used_parts_and_priced_service_items(company):
+    """Issue 11: the finished orders' receipts consumed the engineers' parts and priced service items, at
+    the moment of the completion; fees, service records and the ledger agree."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from shouhou.parts import services as part_services
+    from shouhou.parts.models import PricingRule, ServiceRecord, StockLevel, StockMovement
+
+    done = WorkOrder.objects.filter(status__in=[Status.FINISHED, Status.CLOSED])
+    used = StockMovement.objects.filter(kind="used_on_order")
+    assert used.exists() and not used.filter(work_order=None).exists()
+    assert used.exclude(product=None).exists() and not used.filter(customer=None).exists()
+    for movement in used.select_related("work_order")[:20]:  # at the completion's moment, on the history clock
+        assert movement.created_at >= movement.work_order.created_at
+    assert StockLevel.objects.exclude(holder=None).filter(quantity__gt=0).count() >= 12  # engineers still hold parts
+    records = ServiceRecord.objects.filter(kind="sale")
+    assert records.exists() and PricingRule.objects.exists()
+    priced = done.filter(total_amount__gt=0)
+    assert priced.exists()
+    for order in priced[:20]:
+        lines = order.receipt.lines
+        assert order.total_amount == sum(Decimal(line["line_total"]) for line in lines if line["kind"] != "old_part")
+    assert done.aggregate(total=Sum("total_amount"))["total"] > 0
+    assert {line["warranty"] for order in done for line in order.receipt.lines or ()
+            if line["kind"] != "old_part"} == {"in", "out"}
+    assert part_services.ledger_differences() == []

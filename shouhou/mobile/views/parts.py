@@ -204,6 +204,22 @@ def _submit(request, kind, warehouse, lines, note):
     return made, None
 
 
+def _post_request(request, kind, warehouse, success):
+    """The 申领 / 退回 form's submission: (the redirect once made, …) or (None, the errors, the typed
+    values by part, the note) to show the form again."""
+    lines, errors = _posted_lines(request)
+    note = request.POST.get("note", "")
+    if not errors:
+        made, errors = _submit(request, kind, warehouse, lines, note)
+        if made is not None:
+            messages.success(request, success % {"number": made.number})
+            return HttpResponseRedirect(reverse("mobile:parts_requests")), {}, {}, note
+    by_part, errors = _line_errors(errors, lines)
+    values = {part_id: {"quantity": quantity, "serials": " ".join(serials), "errors": by_part.get(part_id, [])}
+              for part_id, quantity, serials in lines}
+    return None, errors, values, note
+
+
 @mobile_view
 def requisition(request):
     """备件申领: pick a warehouse, search parts (规格/类别/库存/单价/个人持有), set quantities with the
@@ -216,17 +232,10 @@ def requisition(request):
     text = _search_text(request)
     errors, picked, note, status = {}, [], "", 200
     if request.method == "POST":
-        lines, errors = _posted_lines(request)
-        note = request.POST.get("note", "")
-        if not errors:
-            made, errors = _submit(request, Kind.REQUISITION, warehouse, lines, note)
-            if made is not None:
-                messages.success(request, _("Requisition %(number)s submitted; it waits for the warehouse "
-                                            "manager's approval.") % {"number": made.number})
-                return HttpResponseRedirect(reverse("mobile:parts_requests"))
-        by_part, errors = _line_errors(errors, lines)
-        values = {part_id: {"quantity": quantity, "serials": " ".join(serials), "errors": by_part.get(part_id, [])}
-                  for part_id, quantity, serials in lines}
+        done, errors, values, note = _post_request(request, Kind.REQUISITION, warehouse, _(
+            "Requisition %(number)s submitted; it waits for the warehouse manager's approval."))
+        if done is not None:
+            return done
         parts = {p.pk: p for p in part_queries.enabled_parts(user).filter(pk__in=list(values))}
         picked = _pick_rows(user, [parts[pk] for pk in values if pk in parts], warehouse, values)
         status = 400
@@ -262,17 +271,10 @@ def return_parts(request):
     levels = list(part_queries.own_levels(user))
     errors, values, note, status = {}, {}, "", 200
     if request.method == "POST":
-        lines, errors = _posted_lines(request)
-        note = request.POST.get("note", "")
-        if not errors:
-            made, errors = _submit(request, Kind.RETURN, warehouse, lines, note)
-            if made is not None:
-                messages.success(request, _("Return %(number)s submitted; it waits for the warehouse manager's "
-                                            "approval.") % {"number": made.number})
-                return HttpResponseRedirect(reverse("mobile:parts_requests"))
-        by_part, errors = _line_errors(errors, lines)
-        values = {part_id: {"quantity": quantity, "serials": " ".join(serials), "errors": by_part.get(part_id, [])}
-                  for part_id, quantity, serials in lines}
+        done, errors, values, note = _post_request(request, Kind.RETURN, warehouse, _(
+            "Return %(number)s submitted; it waits for the warehouse manager's approval."))
+        if done is not None:
+            return done
         status = 400
     rows = [{"level": level, "part": level.part, "free": level.quantity - level.reserved, "quantity": "0",
              "serials": "", "errors": [], **values.get(level.part_id, {})} for level in levels]

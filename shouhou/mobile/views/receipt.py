@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from shouhou.core import company_settings
 from shouhou.core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -70,6 +71,13 @@ def _save(request, order, form, draft, camera_only):
 
 
 @mobile_view
+@require_POST
+def quote(request, pk):
+    """The receipt's live repricing (receipt_lines.js), as on the console."""
+    return receipt_line_views.quote_response(request, get_order(request, pk))
+
+
+@mobile_view
 def receipt(request, pk):
     order = get_order(request, pk)
     draft = queries.receipt_of(order)
@@ -109,7 +117,8 @@ def receipt(request, pk):
     actions = policy.allowed_actions(request.user, order)
     return render(request, "mobile/receipt.html", {
         **receipt_line_views.lines_context(request.user, order, draft,
-                                           request.POST if request.method == "POST" else None, line_errors),
+                                           request.POST if request.method == "POST" else None, line_errors,
+                                           reverse("mobile:receipt_quote", args=[order.pk])),
         "tab": "orders", "order": order, "form": form, "draft": draft, "camera_only": camera_only,
         "camera_max_age": CAMERA_MAX_AGE_MINUTES, "can_complete": "complete" in actions,
         "can_draft": order.assignee_id == request.user.pk and order.status in flow.WORKING_STATUSES,

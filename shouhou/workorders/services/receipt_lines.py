@@ -82,15 +82,41 @@ def _overrides_of(raw, prefix, errors):
     return unit_price, discount, reason
 
 
+def sections(order):
+    """The kinds of line the order type's receipt has (WOSET-R1): 备件 with 旧件返还, 服务项目."""
+    from . import types
+
+    kinds = set()
+    if types.receipt_section(order.order_type, "parts"):
+        kinds |= {PART, OLD_PART}
+    if types.receipt_section(order.order_type, "service_items"):
+        kinds.add(SERVICE)
+    return kinds
+
+
+def _refuse_missing_sections(kinds, given, errors):
+    for kind, key, message in ((PART, "parts", _("This work order type's receipt has no spare parts.")),
+                               (OLD_PART, "old_parts", _("This work order type's receipt has no spare parts.")),
+                               (SERVICE, "service_items", _("This work order type's receipt has no service items."))):
+        if kind not in kinds and given[kind]:
+            errors[key] = [message]
+
+
 def clean(actor, order, *, parts=None, service_items=None, old_parts=None, previous=()):
     """Priced lines (dicts) from the surfaces' input, or None when no list was given at all (keep the
-    receipt's lines). A list left out (None) keeps `previous`'s lines of its kind. Raises
-    ValidationFailed with every error ("parts.<i>.quantity" …)."""
+    receipt's lines). A list left out (None) keeps `previous`'s lines of its kind. A line of a section
+    the order type's receipt does not have (WOSET-R1) is refused, and such lines kept from a draft are
+    dropped. Raises ValidationFailed with every error ("parts.<i>.quantity" …)."""
+    kinds = sections(order)
+    given = {PART: parts, SERVICE: service_items, OLD_PART: old_parts}
     if parts is None and service_items is None and old_parts is None:
-        return None
-    kept = [line for line in previous or () if {PART: parts, SERVICE: service_items, OLD_PART: old_parts}
-            .get(line.get("kind"), []) is None]
+        if all(line.get("kind") in kinds for line in previous or ()):
+            return None
+    kept = [line for line in previous or () if given.get(line.get("kind"), []) is None and line.get("kind") in kinds]
     errors = {}
+    _refuse_missing_sections(kinds, given, errors)
+    if errors:
+        raise ValidationFailed(details=errors)
     raw_parts = _list(parts, "parts", errors)
     raw_items = _list(service_items, "service_items", errors)
     raw_old = _list(old_parts, "old_parts", errors)
@@ -141,6 +167,36 @@ def clean(actor, order, *, parts=None, service_items=None, old_parts=None, previ
         raise ValidationFailed(details=errors)
     order_of_kinds = {PART: 0, SERVICE: 1, OLD_PART: 2}
     return sorted(lines + kept, key=lambda line: order_of_kinds[line["kind"]])
+
+
+def preview(actor, order, *, parts=(), service_items=()):
+    """The live price of a receipt being filled in (the console's and the phone's 备件 / 服务项目 rows as
+    they change): ({"part": [...], "service": [...]} — per row its priced line, or None while the row is
+    incomplete or wrong —, the total of the priced rows). The same `pricing.quote` as the completion, so
+    the same Decimal results; nothing is read from stock and nothing is written."""
+    kinds = sections(order)
+    wanted, slots = [], []
+    groups = ((PART, parts, "part_id", part_queries.parts), (SERVICE, service_items, "service_item_id",
+                                                            part_queries.service_items))
+    for kind, rows, id_key, queryset in groups:
+        for raw in (rows or [])[:MAX_LINES] if kind in kinds else ():
+            errors = {}
+            raw = raw if isinstance(raw, dict) else {}
+            item = references.resolve(actor, queryset, raw.get(id_key), field="item", errors=errors, required=True)
+            amount = usage.clean_quantity(raw.get("quantity"), "quantity", errors)
+            unit_price, discount, _reason = _overrides_of(raw, "line", errors)
+            if errors or item is None or not item.enabled:
+                slots.append((kind, None))
+                continue
+            wanted.append({"kind": kind, "item": item, "quantity": amount, "unit_price": unit_price,
+                           "discount": discount})
+            slots.append((kind, len(wanted) - 1))
+    priced = pricing.quote(order, wanted) if wanted else []
+    rows = {PART: [], SERVICE: []}
+    for kind, position in slots:
+        rows[kind].append(_as_json(priced[position], [], "") if position is not None else None)
+    total = sum((line.line_total for line in priced), Decimal("0.00"))
+    return {"part": rows[PART], "service": rows[SERVICE]}, total
 
 
 def _as_json(line, serials, reason):

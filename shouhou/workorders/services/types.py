@@ -72,14 +72,28 @@ def _clean_type_values(order_type, *, name, color, team_ids, flow_config, timeou
     return name, cleaned_flow, reminder, options, teams, components
 
 
+RECEIPT_FLAGS = {"require_signature": False, "require_attachments": False, "parts": True, "service_items": True}
+"""The type's receipt options and their defaults: the customer's signature and a file required, and
+(WOSET-R1) whether the receipt has the 备件 (with 旧件返还) and the 服务项目 sections."""
+
+
 def _clean_receipt_options(raw, errors):
     raw = raw or {}
-    if not isinstance(raw, dict) or set(raw) - {"require_signature", "require_attachments"} or not all(
-            isinstance(v, bool) for v in raw.values()):
-        errors["receipt_options"] = [_("Send require_signature and require_attachments as true or false.")]
+    if not isinstance(raw, dict) or set(raw) - set(RECEIPT_FLAGS) or not all(isinstance(v, bool) for v in raw.values()):
+        errors["receipt_options"] = [_("Send require_signature, require_attachments, parts and service_items as "
+                                       "true or false.")]
         return {}
-    return {"require_signature": raw.get("require_signature", False),
-            "require_attachments": raw.get("require_attachments", False)}
+    return {key: raw.get(key, default) for key, default in RECEIPT_FLAGS.items()}
+
+
+def receipt_options(order_type):
+    """The type's receipt options with the defaults filled in."""
+    return {**RECEIPT_FLAGS, **(order_type.receipt_options or {})}
+
+
+def receipt_section(order_type, key):
+    """Whether the type's receipt has the section `key` ("parts" or "service_items", WOSET-R1)."""
+    return bool((order_type.receipt_options or {}).get(key, RECEIPT_FLAGS[key]))
 
 
 TYPE_FIELDS = ["name", "color", "is_enabled", "flow", "timeout_reminder", "receipt_options"]

@@ -20,37 +20,6 @@ from shouhou.workorders.services import receipts as receipt_services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def shop(factories, owner):
-    """An engineer holding 5 of a part (sale 100) and serial units of another, a service item (sale 80),
-    a customer's product in warranty, and a started order assigned to the engineer."""
-    f = factories
-    engineer = f.accounts.user(name="工程师乙", roles=("engineer",))
-    warehouse = f.parts.warehouse(name="总仓")
-    category = f.parts.category(name="压缩机")
-    part = f.parts.part(name="压缩机", sale_price="100.00", category_id=category.pk)
-    tracked = f.parts.part(name="主板", sale_price="300.00", serial_tracked=True)
-    f.parts.stock(warehouse, part, 10)
-    f.parts.stock(warehouse, tracked, 2, serials=["SN1", "SN2"])
-    part_services.allocate(actor=owner, warehouse_id=warehouse.pk, holder_id=engineer.pk,
-                           lines=[{"part_id": part.pk, "quantity": "5"},
-                                  {"part_id": tracked.pk, "quantity": "2", "serials": ["SN1", "SN2"]}])
-    item = f.parts.service_item(name="上门检测", sale_price="80.00", category="检测")
-    customer = f.customers.customer(name="甲公司")
-    product = f.products.product(customer=customer, warranty_end=datetime.date.today() + datetime.timedelta(days=30))
-    order = f.workorders.assigned(assignee=engineer, customer=customer, product=product)
-    order = order_actions.accept(actor=engineer, order=order)
-    order = order_actions.start(actor=engineer, order=order)
-
-    class Shop:
-        pass
-
-    shop = Shop()
-    shop.__dict__.update(engineer=engineer, warehouse=warehouse, part=part, tracked=tracked, item=item,
-                         customer=customer, product=product, order=order, category=category)
-    return shop
-
-
 def rule(**values):
     values.setdefault("name", f"规则{PricingRule.objects.count() + 1}")
     return PricingRule.objects.create(**values)  # pricing is pure: rows made directly for the table tests

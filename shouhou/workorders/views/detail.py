@@ -312,12 +312,19 @@ def _complete(request, order):
         status = 400
     return render_modal(request, "workorders/_complete.html", {
         **receipt_line_views.lines_context(request.user, order, draft, request.POST if request.method == "POST" else None,
-                                           line_errors),
+                                           line_errors, reverse("workorders:receipt_quote", args=[order.pk])),
         "form": form, "order": order, "draft": draft, "title": _("Receipt and complete"),
         "action": reverse("workorders:action_complete", args=[order.pk]),
         "available": "complete" in policy.allowed_actions(request.user, order),
         "options": order.order_type.receipt_options or {},
     }, status=status)
+
+
+@login_required
+@require_POST
+def receipt_quote(request, pk):
+    """The 回执 dialog's live repricing (receipt_lines.js)."""
+    return receipt_line_views.quote_response(request, _order(request, pk))
 
 
 def _receipt_values(request, form, draft):

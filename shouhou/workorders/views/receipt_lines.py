@@ -10,12 +10,16 @@ company allows it (WOSET-R2) `line-part-discount`, `line-part-price`, `line-part
 
 import re
 
+from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from shouhou.core.errors import ValidationFailed
+from shouhou.core.errors import PermissionDenied, ValidationFailed
+from shouhou.core.numbers import format_amount
 from shouhou.parts import queries as part_queries
 from shouhou.parts.models import StockLevel
 
+from .. import policy
 from ..services import receipt_lines
 
 GROUPS = (("part", "parts", "part_id"), ("service", "service_items", "service_item_id"),
@@ -27,9 +31,10 @@ def _serials(text):
     return [s for s in re.split(r"[\s,，、;；]+", text or "") if s]
 
 
-def lines_from_post(post):
+def lines_from_post(post, *, keep_empty=False):
     """{"parts": [...], "service_items": [...], "old_parts": [...]} from the form, or {} when the form has
-    no line section (an older page): the services then keep the draft's lines."""
+    no line section (an older page): the services then keep the draft's lines. With `keep_empty` a row
+    without an item stays (as {}), so the rows match the form's (the live repricing answers per row)."""
     if "lines-present" not in post:
         return {}
     found = {}
@@ -40,6 +45,8 @@ def lines_from_post(post):
         rows = []
         for index, item_id in enumerate(ids):
             if not (item_id or "").strip():
+                if keep_empty:
+                    rows.append({})
                 continue
 
             def value(name, index=index, values=values):
@@ -91,6 +98,7 @@ def _rows_from_receipt(receipt):
 
 
 LINE_KEYS = {"parts": "part", "service_items": "service", "old_parts": "old"}
+KINDS = {"part": receipt_lines.PART, "service": receipt_lines.SERVICE, "old": receipt_lines.OLD_PART}
 
 
 def split_errors(exc):
@@ -109,8 +117,24 @@ def split_errors(exc):
     return rows, rest
 
 
-def lines_context(actor, order, receipt, post=None, errors=None):
-    """What templates/workorders/_receipt_lines.html needs; `errors` from split_errors."""
+def quote_response(request, order):
+    """The live repricing of the receipt's rows (POST of the form as it is now; receipt_lines.js): per
+    row of 备件 and 服务项目 its price block (HTML, empty while the row is incomplete) and the 总计 — the
+    same `pricing.quote` as the completion. For whoever may fill in or complete the receipt."""
+    if all(policy.refusal(request.user, order, action) for action in ("receipt_draft", "complete")):
+        raise PermissionDenied()
+    posted = lines_from_post(request.POST, keep_empty=True)
+    rows, total = receipt_lines.preview(request.user, order, parts=posted.get("parts"),
+                                        service_items=posted.get("service_items"))
+    return JsonResponse({
+        key: [render_to_string("workorders/_receipt_line_priced.html", {"line": line}, request=request)
+              if line else "" for line in lines] for key, lines in rows.items()
+    } | {"total": format_amount(total) if any(any(lines) for lines in rows.values()) else "—"})
+
+
+def lines_context(actor, order, receipt, post=None, errors=None, quote_url=""):
+    """What templates/workorders/_receipt_lines.html needs; `errors` from split_errors; `quote_url` the
+    surface's live repricing (quote_response)."""
     from shouhou.parts import pricing
 
     try:
@@ -150,8 +174,11 @@ def lines_context(actor, order, receipt, post=None, errors=None):
          "choices": old_parts, "rows": rows["old"], "errors": errors["old"].get(-1, []),
          "item_label": _("Faulty part"), "placeholder": _("Choose the replaced part")},
     ]
+    kinds = receipt_lines.sections(order)
+    groups = [group for group in groups if KINDS[group["key"]] in kinds]
     return {
         "rl_groups": groups,
+        "rl_quote_url": quote_url,
         "lines_in_warranty": warranty == "in",
         "lines_total": receipt_lines.total_of(fee_lines),
         "lines_priced": bool(fee_lines),

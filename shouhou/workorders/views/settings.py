@@ -212,7 +212,7 @@ class TypeReceiptStepView(TypeStepView):
     template = "workorders/settings/type_receipt.html"
 
     def get_form(self, request, order_type):
-        return ReceiptOptionsForm(request.POST or None, initial=order_type.receipt_options or {})
+        return ReceiptOptionsForm(request.POST or None, initial=type_services.receipt_options(order_type))
 
     def save(self, request, form, order_type):
         type_services.update_type(actor=request.user, type=order_type, receipt_options=form.cleaned_data)
