@@ -50,6 +50,10 @@ def test_settle_from_the_console_then_close(page, browser, live_server, company,
     page.wait_for_selector("[data-kpi=recent_amount] .counter-value:has-text('¥470.00')")
     assert page.locator("[data-kpi=unsettled_count] .counter-value").inner_text() == "0"
     shot(page, "settlement-list-settled")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    shot(page, "settlement-list-390")
+    page.set_viewport_size({"width": 1366, "height": 768})
     with tenant_context(tenant):
         assert Settlement.objects.get(order=first).amount == Decimal("70.00")
         assert set(WorkOrder.objects.values_list("status", flat=True)) == {Status.SETTLED}
