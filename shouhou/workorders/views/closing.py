@@ -36,6 +36,8 @@ class ClosingList(OrderSearchMixin, StandardList):
         super().__init__(request)
         by_key = {column.key: column for column in system_columns()}
         self.columns = [replace(by_key[key], default=True) for key in CLOSING_COLUMNS if key in by_key]
+        self.columns = [replace(column, informative=lambda o: o.service_type_id is not None)
+                        if column.key == "service_type" else column for column in self.columns]  # empty: left out
         self.columns.insert(3, Column("status", gettext_lazy("Work-order status"), value=status_cell, html=True,
                                       export=lambda o: str(o.get_status_display())))
         self.columns.append(Column("close_action", gettext_lazy("Operation"), value=self.close_cell, html=True,
