@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouhou.core import clean, forms_engine, permissions
-from shouhou.core.errors import DomainError, ValidationFailed
+from shouhou.core.errors import ValidationFailed
 from shouhou.core.flow.runner import NEXT, Step
 from shouhou.core.numbers import format_amount
 from shouhou.workorders import fees
 from shouhou.workorders import policy as order_policy
 from shouhou.workorders.services import actions as order_actions
+from shouhou.workorders.services import batch as order_batch
 from shouhou.workorders.services import kernel
 
 from .models import FORM_TARGET, Settlement
@@ -116,16 +117,7 @@ def batch_settle(*, actor, orders, adjustment=None, reason="", fields=None, note
         raise ValidationFailed(details={"order_ids": [
             _("Select at most %(n)s work orders at a time.") % {"n": MAX_BATCH}]})
     payload = clean_input(actor, adjustment=adjustment, reason=reason, fields=fields, note=note)
-    done = []
-    for pk in ids:
-        locked = kernel.lock(actor, pk)
-        try:
-            done.append(_settle_locked(actor, locked, payload))
-        except DomainError as exc:
-            exc.details = {**(exc.details or {}), "number": locked.number}
-            exc.message = f"{locked.number}: {exc.message}"
-            raise
-    return done
+    return order_batch.each_locked(actor, ids, lambda locked: _settle_locked(actor, locked, payload))
 
 
 def apply_settle(actor, order, payload, flow_config, now):

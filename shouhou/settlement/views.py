@@ -4,7 +4,6 @@
 批量结算 (one dialog: the fee lines, an adjustment with its reason, a note and the company's settlement
 fields). Reads through settlement.queries; writes through settlement.services."""
 
-from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,9 +21,9 @@ from shouhou.core.lists import BatchAction, Column, Filter, IdFilter, StandardLi
 from shouhou.core.permissions import has_perm, require
 from shouhou.messaging import subscriptions
 from shouhou.workorders import order_facts, policy
-from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.queries import types as type_queries
 from shouhou.workorders.views.common import customer_url, type_chip
+from shouhou.workorders.views.lists import OrderSearchMixin
 
 from . import queries, services
 from .forms import settle_form_class
@@ -57,7 +56,7 @@ def _settling_types(request):
         pk__in=queries.settling_type_ids()).order_by("sort_order", "pk")]
 
 
-class SettlementList(StandardList):
+class SettlementList(OrderSearchMixin, StandardList):
     key = "settlement"
     title = gettext_lazy("Settlement review")
     template = "settlement/list.html"
@@ -103,12 +102,6 @@ class SettlementList(StandardList):
     def base_queryset(self, request):
         require(request.user, "settlement.view")
         return queries.settlement_orders(request.user)
-
-    def filtered_queryset(self, state, *, with_tab=True):
-        qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
-        if state.q:
-            qs = order_queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
-        return qs
 
     def prepare_rows(self, objects):
         if order_facts.is_provided("payment_status"):

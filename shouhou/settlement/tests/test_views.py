@@ -34,6 +34,10 @@ def test_the_page_shows_kpis_tabs_and_the_current_total(tenant, owner, factories
     export = client.get("/settlement/?export=xlsx")
     assert export.status_code == 200
     assert client.get("/settlement/?f_type=abc&f_finished_from=2026-01-01").status_code == 200
+    by_settled_day = client.get("/settlement/?f_settled_from=2000-01-01")
+    assert [row["obj"].pk for row in by_settled_day.context["rows"]] == [settled.pk]
+    by_type = client.get(f"/settlement/?f_type={unsettled.order_type_id}")
+    assert [row["obj"].pk for row in by_type.context["rows"]] == [unsettled.pk]
 
 
 def test_settle_one_from_the_dialog_and_a_refusal_on_the_form(owner, factories):
@@ -89,3 +93,14 @@ def test_subscribers_hear_of_orders_waiting_to_be_settled(tenant, owner, factori
     assert Notification.objects.filter(user=clerk).count() == 1
     assert client.post("/settlement/subscribe/", {"subscribe": "0"}).status_code == 302
     assert not Subscription.objects.filter(user=clerk).exists()
+
+
+def test_the_order_page_offers_settle_only_when_the_flow_and_the_role_allow(tenant, owner, factories):
+    order = factories.settlement.finished()
+    settle_url = f"/settlement/settle/?ids={order.pk}"
+    clerk = make_user(tenant, roles=("finance",))
+    assert settle_url in client_for(clerk).get(f"/work-orders/{order.pk}/").content.decode()
+    director = make_user(tenant, roles=("director",))
+    assert settle_url not in client_for(director).get(f"/work-orders/{order.pk}/").content.decode()
+    plain = factories.workorders.finished()  # a type without 结算
+    assert "/settlement/settle/" not in client_for(clerk).get(f"/work-orders/{plain.pk}/").content.decode()

@@ -47,6 +47,20 @@ def _batch(orders):
     return orders
 
 
+def each_locked(actor, orders, step):
+    """A batch's loop for a module's flow action (批量结算 …): lock each order (in id order, in the actor's scope)
+    and run `step(locked)`; the first refusal names the order it stopped at. The caller's transaction makes it
+    all or none. Answers the steps' results."""
+    done = []
+    for pk in sorted({kernel.pk(order) for order in orders}):
+        locked = kernel.lock(actor, pk)
+        try:
+            done.append(step(locked))
+        except DomainError as exc:
+            raise _named(exc, locked)
+    return done
+
+
 def _named(exc, order):
     """The refusal, prefixed with the number of the order it happened on."""
     number = getattr(order, "number", "")

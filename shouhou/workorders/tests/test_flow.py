@@ -208,8 +208,9 @@ def test_with_their_modules_settle_waits_and_is_reachable(module_nodes):
 
 
 @pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
-def test_a_node_nothing_performs_reads_as_off(node):
+def test_a_node_nothing_performs_reads_as_off(node, monkeypatch):
     """Stored or hand-made flows with 结算/回访/自动回访 on: orders still close after completion."""
+    monkeypatch.setattr(flow.KIND, "performers", {})  # before any module (settlement) performs it
     config = with_nodes(**{node: True})
     assert not flow.is_enabled(config, node) and not flow.normalize(config)[node]["enabled"]
     assert flow.table(config)["close"].sources == {Status.FINISHED}
@@ -218,7 +219,8 @@ def test_a_node_nothing_performs_reads_as_off(node):
 
 
 @pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
-def test_validate_refuses_to_enable_a_node_nothing_performs(node):
+def test_validate_refuses_to_enable_a_node_nothing_performs(node, monkeypatch):
+    monkeypatch.setattr(flow.KIND, "performers", {})  # before any module (settlement) performs it
     with pytest.raises(ValidationFailed) as info:
         flow.validate({node: {"enabled": True}})
     assert "not installed" in info.value.details[f"flow.{node}.enabled"][0]

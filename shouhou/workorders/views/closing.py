@@ -15,15 +15,14 @@ from shouhou.core.permissions import require
 
 from ..forms import BatchNoteForm
 from ..queries import closing as closing_queries
-from ..queries import orders as order_queries
 from ..services import batch as batch_services
-from .lists import _batch_dialog, status_cell, system_columns
+from .lists import OrderSearchMixin, _batch_dialog, status_cell, system_columns
 
 CLOSING_COLUMNS = ("number", "customer", "order_type", "service_type", "service_content", "assignee", "finished_at",
                    "total_amount")
 
 
-class ClosingList(StandardList):
+class ClosingList(OrderSearchMixin, StandardList):
     key = "workorders_closing"
     title = gettext_lazy("Close work orders")
     empty_text = gettext_lazy("No work orders wait to be closed")
@@ -37,6 +36,8 @@ class ClosingList(StandardList):
         super().__init__(request)
         by_key = {column.key: column for column in system_columns()}
         self.columns = [replace(by_key[key], default=True) for key in CLOSING_COLUMNS if key in by_key]
+        self.columns = [replace(column, informative=lambda o: o.service_type_id is not None)
+                        if column.key == "service_type" else column for column in self.columns]  # empty: left out
         self.columns.insert(3, Column("status", gettext_lazy("Work-order status"), value=status_cell, html=True,
                                       export=lambda o: str(o.get_status_display())))
         self.columns.append(Column("close_action", gettext_lazy("Operation"), value=self.close_cell, html=True,
@@ -45,12 +46,6 @@ class ClosingList(StandardList):
     def base_queryset(self, request):
         require(request.user, "workorder.close")
         return closing_queries.closable_orders(request.user)
-
-    def filtered_queryset(self, state, *, with_tab=True):
-        qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
-        if state.q:
-            qs = order_queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
-        return qs
 
     def close_cell(self, order):
         if order.awaiting_approval:

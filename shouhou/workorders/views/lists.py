@@ -172,6 +172,17 @@ def _id_param(params, name):
     return int(value) if value.isdigit() else None
 
 
+class OrderSearchMixin:
+    """A standard list of work orders whose search box is the work-order list's (number, customer name, phone:
+    order_queries.filter_work_orders); the 关闭工单 and 审核结算 lists use it."""
+
+    def filtered_queryset(self, state, *, with_tab=True):
+        qs = super().filtered_queryset(replace(state, q=""), with_tab=with_tab)
+        if state.q:
+            qs = order_queries.filter_work_orders(self.request.user, q=state.q, base_qs=qs)
+        return qs
+
+
 class WorkOrderList(list_fields.CustomFieldsList, StandardList):
     key = "workorders"
     title = gettext_lazy("Work orders")
