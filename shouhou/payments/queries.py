@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.core import company_settings, permissions
 from shouhou.core.errors import NotFound
-from shouhou.workorders import fees, flow
+from shouhou.workorders import flow
 from shouhou.workorders.queries.orders import visible_work_orders
 
 from .models import OFFLINE_METHODS, ONLINE_METHODS, Payment, Refund
@@ -40,10 +40,9 @@ def payments_of(actor, order):
 
 
 def amount_due(order):
-    """The order's 合计费用: the fees provider's total (the receipt's parts and services), else the stored total."""
-    provider = fees.fees_provider()
-    total = provider.fees(order)["total_amount"] if provider is not None else order.total_amount
-    return Decimal(total or 0).quantize(Decimal("0.01"))
+    """The order's 合计费用: `WorkOrder.total_amount`, which the fees provider (workorders.fees: the receipt's
+    parts and service items) keeps on completion — read from the row, no query."""
+    return Decimal(order.total_amount or 0).quantize(Decimal("0.01"))
 
 
 def enabled_methods(tenant=None):

@@ -169,15 +169,22 @@ def handle_notification(*, provider, headers, body):
     candidates = adapters.for_notification(provider, headers, body)
     if not candidates:
         raise NotificationRefused(_("The notification is not for a known payment."), code="unknown_payment")
-    refusal = None
-    for tenant, adapter in candidates:
+    refusal = unknown = None
+    for tenant, adapter in candidates:  # companies sharing a merchant account: the one that has the payment
         try:
             notice = adapter.verify(headers, body)
         except adapters.BadNotification as exc:
             refusal = exc
             continue
-        with tenant_context(tenant):
-            return _apply_notice(provider, adapter, notice)
+        try:
+            with tenant_context(tenant):
+                return _apply_notice(provider, adapter, notice)
+        except NotificationRefused as exc:
+            if exc.code != "unknown_payment":
+                raise
+            unknown = exc
+    if unknown is not None:
+        raise unknown
     log.warning("payment notification refused (%s): %s", provider, refusal.code)
     raise NotificationRefused(_("The notification was refused: %(reason)s") % {"reason": refusal},
                               code=refusal.code)

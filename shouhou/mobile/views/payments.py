@@ -75,5 +75,9 @@ def pay(request, pk):
         "online": [m for m in context["methods"] if m in ("wechat", "alipay")] if context["collecting"] else [],
         "section_url": reverse("mobile:pay", args=[order.pk]) + "?part=status",
     })
-    template = "mobile/_pay_status.html" if request.GET.get("part") == "status" else "mobile/pay.html"
-    return render(request, template, context, status=status)
+    if request.GET.get("part") == "status":
+        response = render(request, "mobile/_pay_status.html", context)
+        if context["paid"] and request.htmx:
+            response["HX-Refresh"] = "true"  # paid while the QR code was shown: the whole page changes
+        return response
+    return render(request, "mobile/pay.html", context, status=status)

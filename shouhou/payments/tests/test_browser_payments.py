@@ -54,6 +54,8 @@ def test_pay_qr_after_completion_and_the_sandbox_notification_marks_it_paid(phon
 
     phone.wait_for_function("() => document.querySelector('#m-pay-status')?.dataset.paymentStatus === 'paid'",
                             timeout=20000)
+    phone.wait_for_selector("[data-pay-paid]")
+    phone.wait_for_function("() => !document.querySelector('[data-pay-method]')")  # reloaded without the buttons
     assert "已支付" in phone.inner_text("[data-pay-paid]")
     shot(phone, "payments-phone-paid")
     payment.refresh_from_db()
@@ -70,4 +72,7 @@ def test_pay_qr_after_completion_and_the_sandbox_notification_marks_it_paid(phon
     shot(page, "payments-console-order")
     page.goto("/payments/settings/")
     shot(page, "payments-console-settings")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/payments/")
+    shot(page, "payments-console-list-390")
     assert not page.js_errors

@@ -110,8 +110,10 @@ def test_the_phone_leads_from_the_receipt_to_the_qr_code(pay, owner, factories):
     assert "data-pay-qr" in text and 'data-payment-status="pending"' in text
     payment = Payment.objects.get(order=order)
     Client().post(f"/pay/sandbox/{payment.out_trade_no}/")
-    status = phone.get(f"/m/orders/{order.pk}/pay/?part=status").content.decode()
-    assert 'data-payment-status="paid"' in status and "data-pay-paid" in status
+    status = phone.get(f"/m/orders/{order.pk}/pay/?part=status", headers={"HX-Request": "true"})
+    assert 'data-payment-status="paid"' in status.content.decode() and "data-pay-paid" in status.content.decode()
+    assert status["HX-Refresh"] == "true"  # the page reloads without the payment buttons
+    assert "data-pay-method" not in phone.get(f"/m/orders/{order.pk}/pay/").content.decode()
     assert f"/m/orders/{order.pk}/pay/" in phone.get(f"/m/orders/{order.pk}/").content.decode()
 
 
