@@ -24,7 +24,6 @@ statements of one API request.
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import time
@@ -118,17 +117,6 @@ def raw_candidates(cursor, params):
     return people, loads
 
 
-def backend_cpu():
-    """CPU seconds so far of this connection's PostgreSQL backend (from /proc; the server is on this machine)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 CPU = {}  # label -> CPU ms per call (this process + its PostgreSQL backend)
 
 
@@ -138,12 +126,12 @@ def timed(function, requests, label):
     for _ in range(WARM_UP):
         function()
     durations = []
-    cpu_before, backend_before = time.process_time(), backend_cpu()
+    cpu_before, backend_before = time.process_time(), common.backend_cpu()
     for _ in range(requests):
         started = time.perf_counter()
         function()
         durations.append(time.perf_counter() - started)
-    used = time.process_time() - cpu_before + backend_cpu() - backend_before
+    used = time.process_time() - cpu_before + common.backend_cpu() - backend_before
     CPU[label] = used / requests * 1000
     return durations
 

@@ -2,10 +2,13 @@
 
 A plan's occurrence dates come from `recurrence` (dateutil.rrule); "today" is the company's day (its time
 zone). An occurrence's order is created `days_ahead` days before its date, planned at the plan's time on
-that date. Generation is exactly-once: each occurrence is created in its own transaction under the plan's row lock
-(select_for_update; the periodic job skips a plan another runner holds), after checking the day is not
-done, and writes a PlanOccurrence whose (plan, date) is unique in the database, so a second runner — the
-periodic job twice, or 立即生成 beside it — creates nothing again. After downtime
+that date. Generation is exactly-once: the occurrences are created in transactions under the plan's row lock
+(select_for_update; the periodic job skips a plan another runner holds), each after re-reading which days
+are not done, and write PlanOccurrences whose (plan, date) is unique in the database, so a second runner —
+the periodic job twice, or 立即生成 beside it — creates nothing again. A plan that assigns to a named
+person creates up to BATCH occurrences per transaction through the bulk path
+(workorders.services.orders_bulk: the same orders, timeline and events as one by one); the others one
+occurrence per transaction through the single path. After downtime
 the next run catches up every missed occurrence since the plan was saved or resumed (occurrences before
 that day, and those while paused, are skipped on purpose).
 

@@ -61,7 +61,7 @@ USER_FIELDS = ["id", "tenant_id", "account", "name", "phone", "email", "service_
 STATUS_FIELDS = ["id", "tenant_id", "name", "color", "sort_order"]
 
 
-@dataclass
+@dataclass(slots=True)  # 1,463 made per ranking: slots make them cheaper to make and read
 class RankedCandidate:
     user: User | None  # set for the answered candidates (the best MAX_CANDIDATES or `limit`)
     score: float
