@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shouhou.accounts.queries import visible_users
 from shouhou.core import dialogs, permissions
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.customers.queries import get_customer
 
-from . import answers, queries, services
+from . import answers, figures, queries, services
 from .forms import AnswerForm, SettingsForm
 from .models import Survey, Visit
 
@@ -186,6 +187,18 @@ def for_customer(request, pk):
     customer = get_customer(request.user, pk)
     visits = queries.visible_visits(request.user).filter(order__customer=customer)[:100]
     return render(request, "visits/_customer_tab.html", {"rows": _visit_rows(visits)})
+
+
+@login_required
+def for_user(request, pk):
+    """服务评价 on an engineer's page: the answers about the orders he did (within the viewer's work-order
+    scope) and their good / bad rates."""
+    permissions.require(request.user, "visit.view")
+    permissions.require(request.user, "account.view")
+    person = permissions.get_visible_or_404(visible_users(request.user), pk=pk)
+    visits = queries.visible_visits(request.user).filter(engineer=person)
+    figures_row = next(iter(figures.satisfaction(request.user, by="engineer", engineer=person)), None)
+    return render(request, "visits/_user_tab.html", {"rows": _visit_rows(visits[:100]), "figures": figures_row})
 
 
 # --- 满意度设置 ------------------------------------------------------------------------------------------
