@@ -117,20 +117,14 @@ def auto_visit_list(request):
 
 # --- the visit dialog (WO-18) ----------------------------------------------------------------------------
 
-@login_required
-def visit_dialog(request, pk):
-    """回访: the dialog of a finished order not yet visited; a visited one shows its visit."""
-    order = queries.get_visit_order(request.user, pk)
-    action = reverse("visits:visit", args=[pk])
-    context = {"order": order, "action": action, "title": _("Return visit"),
-               "answer_rows": _visit_rows(queries.visits_of([order]).get(order.pk, {}).values())}
+def visit_form(request, order):
+    """The visit form of a surface (the console's dialog, the phone's page): (form or None when the actor may
+    not visit now, the refusal, the order's answers so far, saved). A valid POST records the visit through
+    services.record_visit; its refusals go onto the form."""
     refused = services.visit_refusal(request.user, order)
-    if refused is not None or request.method != "POST":
-        form = AnswerForm() if refused is None else None
-        return dialogs.render_modal(request, "visits/_visit_dialog.html",
-                                    {**context, "form": form, "refused": refused})
-    form = AnswerForm(request.POST)
-    if form.is_valid():
+    form = AnswerForm(request.POST or None) if refused is None else None
+    saved = False
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.record_visit(actor=request.user, order=order, answer=form.answer(),
                                   expected_version=order.version)
@@ -140,8 +134,21 @@ def visit_dialog(request, pk):
             form.add_answer_errors(exc)
         else:
             messages.success(request, _("The return visit was recorded."))
-            return dialogs.finished(request)
-    return dialogs.render_modal(request, "visits/_visit_dialog.html", {**context, "form": form, "refused": None})
+            saved = True
+    rows = _visit_rows(queries.visits_of([order]).get(order.pk, {}).values())
+    return form, refused, rows, saved
+
+
+@login_required
+def visit_dialog(request, pk):
+    """回访: the dialog of a finished order not yet visited; a visited one shows its visit."""
+    order = queries.get_visit_order(request.user, pk)
+    form, refused, rows, saved = visit_form(request, order)
+    if saved:
+        return dialogs.finished(request)
+    return dialogs.render_modal(request, "visits/_visit_dialog.html", {
+        "order": order, "action": reverse("visits:visit", args=[pk]), "title": _("Return visit"),
+        "answer_rows": rows, "form": form, "refused": refused})
 
 
 @login_required
