@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import timeline
+from shouhou.core import object_tabs, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
@@ -173,6 +173,7 @@ def user_detail(request, pk):
         "entries": timeline.entries_for(person, 100),
         "logins": queries.login_history(person),
         "can": policy.can(actor, person, "edit", "disable", "delete"),
+        "visits_tab": object_tabs.url("user", "visits", actor, person),  # 服务评价, by the visits module
     })
 
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from shouhou.core import permissions
 from shouhou.core.api_types import ApiDatetime, Id, Version
-from shouhou.core.api_utils import ERRORS, PageQuery, page_of, paginate
+from shouhou.core.api_utils import ERRORS, ErrorOut, PageQuery, page_of, paginate
 from shouhou.core.errors import NotFound
 from shouhou.core.tenancy import tenant_context
 from shouhou.core.text_guard import MultilineStr
@@ -198,7 +198,7 @@ class SurveyDoneOut(Schema):
     note: str
 
 
-@surveys_router.post("/{token}", auth=None, response={201: SurveyDoneOut, **ERRORS})
+@surveys_router.post("/{token}", auth=None, response={201: SurveyDoneOut, 410: ErrorOut, **ERRORS})
 def answer_survey(request, token: Token, payload: AnswerIn):
     """Public: answer once. 400 for an answer outside the company's questions, levels, dimensions or tags;
     410 `survey_closed` once answered or expired; 404 for an unknown token."""

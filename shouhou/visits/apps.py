@@ -18,3 +18,4 @@ class VisitsConfig(AppConfig):
         order_facts.register("survey_url", queries.survey_urls)
         object_tabs.register_tab("workorder", "visits", url=tabs.order_tab_url)
         object_tabs.register_tab("customer", "visits", url=tabs.customer_tab_url, count=tabs.customer_count)
+        object_tabs.register_tab("user", "visits", url=tabs.user_tab_url)  # 服务评价 on an engineer's page

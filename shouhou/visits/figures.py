@@ -14,7 +14,7 @@ GROUPS = {
 PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
-def satisfaction(actor, *, by="engineer", start=None, end=None, kind=None):
+def satisfaction(actor, *, by="engineer", start=None, end=None, kind=None, engineer=None):
     """[{key, name, total, good, fair, bad, good_rate, bad_rate}] grouped `by` engineer, team, type or a
     period ("day", "week", "month" of the answer's time in the active time zone); `start`/`end` bound the
     answers' time (aware datetimes), `kind` "manual" / "auto" takes one kind only. Rates are fractions
@@ -26,6 +26,8 @@ def satisfaction(actor, *, by="engineer", start=None, end=None, kind=None):
         visits = visits.filter(created_at__lt=end)
     if kind:
         visits = visits.filter(kind=kind)
+    if engineer is not None:
+        visits = visits.filter(engineer=engineer)
     if by in PERIODS:
         visits = visits.annotate(bucket=PERIODS[by]("created_at"))
         key_field = name_field = "bucket"

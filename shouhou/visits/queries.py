@@ -62,7 +62,11 @@ def survey_of(order):
 
 
 def survey_urls(orders):
-    """order_facts "survey_url": {order_id: "/s/<token>"} of the orders that have a survey (one query)."""
-    ids = [order.pk for order in orders]
+    """order_facts "survey_url": {order_id: "/s/<token>"} of the orders that have a survey (one query; none
+    when no order is finished — a survey is made only at completion — so the API's answers to the actions
+    before it cost nothing more)."""
+    ids = [order.pk for order in orders if order.status in flow.DONE_STATUSES]
+    if not ids:
+        return {}
     return {order_id: tokens.path_for(nonce) for order_id, nonce in
             Survey.objects.filter(order__in=ids).values_list("order_id", "nonce")}

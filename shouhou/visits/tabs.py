@@ -1,5 +1,5 @@
-"""The 回访 tabs of the work-order and customer pages (core.object_tabs, registered in apps.py): the
-order's manual visit and survey answer, the customer's visits (CUS-12)."""
+"""The 回访 tabs of the work-order, customer and account pages (core.object_tabs, registered in apps.py): the
+order's manual visit and survey answer, the customer's visits (CUS-12), an engineer's ratings."""
 
 from django.urls import reverse
 
@@ -18,6 +18,12 @@ def customer_tab_url(actor, customer):
     if not permissions.has_perm(actor, "visit.view"):
         return ""
     return reverse("visits:for_customer", args=[customer.pk])
+
+
+def user_tab_url(actor, person):
+    if not permissions.has_perm(actor, "visit.view"):
+        return ""
+    return reverse("visits:for_user", args=[person.pk])
 
 
 def customer_count(customer):

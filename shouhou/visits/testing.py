@@ -23,3 +23,4 @@ for name in ("visit", "resend", "for_order"):
 route_params("visits:for_customer", pk=CUSTOMER)
 route_params("api:visits_visit_order", order_id=ORDER)
 public_route("survey:page", "api:visits_get_survey", "api:visits_answer_survey")  # the token is the key
+route_params("visits:for_user", pk="accounts.User")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("orders/<int:pk>/resend/", views.resend, name="resend"),
     path("orders/<int:pk>/tab/", views.for_order, name="for_order"),
     path("customers/<int:pk>/tab/", views.for_customer, name="for_customer"),
+    path("users/<int:pk>/tab/", views.for_user, name="for_user"),
 ]

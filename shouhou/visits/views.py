@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shouhou.accounts.queries import visible_users
 from shouhou.core import dialogs, permissions
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.lists import Column, Filter, StandardList, Tab, render_list
 from shouhou.customers.queries import get_customer
 
-from . import answers, queries, services
+from . import answers, figures, queries, services
 from .forms import AnswerForm, SettingsForm
 from .models import Survey, Visit
 
@@ -116,20 +117,14 @@ def auto_visit_list(request):
 
 # --- the visit dialog (WO-18) ----------------------------------------------------------------------------
 
-@login_required
-def visit_dialog(request, pk):
-    """回访: the dialog of a finished order not yet visited; a visited one shows its visit."""
-    order = queries.get_visit_order(request.user, pk)
-    action = reverse("visits:visit", args=[pk])
-    context = {"order": order, "action": action, "title": _("Return visit"),
-               "answer_rows": _visit_rows(queries.visits_of([order]).get(order.pk, {}).values())}
+def visit_form(request, order):
+    """The visit form of a surface (the console's dialog, the phone's page): (form or None when the actor may
+    not visit now, the refusal, the order's answers so far, saved). A valid POST records the visit through
+    services.record_visit; its refusals go onto the form."""
     refused = services.visit_refusal(request.user, order)
-    if refused is not None or request.method != "POST":
-        form = AnswerForm() if refused is None else None
-        return dialogs.render_modal(request, "visits/_visit_dialog.html",
-                                    {**context, "form": form, "refused": refused})
-    form = AnswerForm(request.POST)
-    if form.is_valid():
+    form = AnswerForm(request.POST or None) if refused is None else None
+    saved = False
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.record_visit(actor=request.user, order=order, answer=form.answer(),
                                   expected_version=order.version)
@@ -139,8 +134,21 @@ def visit_dialog(request, pk):
             form.add_answer_errors(exc)
         else:
             messages.success(request, _("The return visit was recorded."))
-            return dialogs.finished(request)
-    return dialogs.render_modal(request, "visits/_visit_dialog.html", {**context, "form": form, "refused": None})
+            saved = True
+    rows = _visit_rows(queries.visits_of([order]).get(order.pk, {}).values())
+    return form, refused, rows, saved
+
+
+@login_required
+def visit_dialog(request, pk):
+    """回访: the dialog of a finished order not yet visited; a visited one shows its visit."""
+    order = queries.get_visit_order(request.user, pk)
+    form, refused, rows, saved = visit_form(request, order)
+    if saved:
+        return dialogs.finished(request)
+    return dialogs.render_modal(request, "visits/_visit_dialog.html", {
+        "order": order, "action": reverse("visits:visit", args=[pk]), "title": _("Return visit"),
+        "answer_rows": rows, "form": form, "refused": refused})
 
 
 @login_required
@@ -186,6 +194,18 @@ def for_customer(request, pk):
     customer = get_customer(request.user, pk)
     visits = queries.visible_visits(request.user).filter(order__customer=customer)[:100]
     return render(request, "visits/_customer_tab.html", {"rows": _visit_rows(visits)})
+
+
+@login_required
+def for_user(request, pk):
+    """服务评价 on an engineer's page: the answers about the orders he did (within the viewer's work-order
+    scope) and their good / bad rates."""
+    permissions.require(request.user, "visit.view")
+    permissions.require(request.user, "account.view")
+    person = permissions.get_visible_or_404(visible_users(request.user), pk=pk)
+    visits = queries.visible_visits(request.user).filter(engineer=person)
+    figures_row = next(iter(figures.satisfaction(request.user, by="engineer", engineer=person)), None)
+    return render(request, "visits/_user_tab.html", {"rows": _visit_rows(visits[:100]), "figures": figures_row})
 
 
 # --- 满意度设置 ------------------------------------------------------------------------------------------

@@ -1,17 +1,14 @@
 """工单回访 on the phone (MOB-08): 人工未回访 / 人工已回访 / 自动未回访 / 自动已回访, and the WO-18 form with 联系客户
 (a tel: link). Reads through visits.queries, writes through visits.services, like the console."""
 
-from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.permissions import has_perm, require
-from shouhou.visits import answers, queries, services
-from shouhou.visits.forms import AnswerForm
+from shouhou.visits import answers, queries
+from shouhou.visits import views as visit_views
 
 from .common import mobile_view
 
@@ -49,21 +46,8 @@ def visit_list(request):
 def visit_form(request, pk):
     """The WO-18 form of one finished order, with 联系客户; a visited order shows its answers."""
     order = queries.get_visit_order(request.user, pk)
-    refused = services.visit_refusal(request.user, order)
-    form = AnswerForm(request.POST or None) if refused is None else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.record_visit(actor=request.user, order=order, answer=form.answer(),
-                                  expected_version=order.version)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            form.add_answer_errors(exc)
-        else:
-            messages.success(request, _("The return visit was recorded."))
-            return HttpResponseRedirect(reverse("mobile:visits") + "?state=manual_done")
-    levels = dict(answers.levels())
-    return render(request, "mobile/visit.html", {
-        "tab": "home", "order": order, "form": form, "refused": refused,
-        "rows": [{"visit": v, "level": levels.get(v.level, "")}
-                 for v in queries.visits_of([order]).get(order.pk, {}).values()]})
+    form, refused, rows, saved = visit_views.visit_form(request, order)
+    if saved:
+        return HttpResponseRedirect(reverse("mobile:visits") + "?state=manual_done")
+    return render(request, "mobile/visit.html", {"tab": "home", "order": order, "form": form, "refused": refused,
+                                                 "rows": rows})

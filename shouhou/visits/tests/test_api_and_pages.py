@@ -140,3 +140,12 @@ def test_phone_visit_page_of_another_company_is_404(tenant, owner, factories_for
     with theirs.active():
         order = theirs.visits.finished()
     assert client_for(owner).get(f"/m/visits/{order.pk}/").status_code == 404
+
+
+def test_engineer_page_shows_his_ratings(tenant, owner, factories):
+    factories.visits.visit()
+    factories.visits.visit(answer={**ANSWER, "level": "bad"})
+    console = client_for(owner)
+    assert "tab-visits" in console.get(f"/accounts/users/{owner.pk}/").content.decode()
+    tab = console.get(f"/visits/users/{owner.pk}/tab/").content.decode()
+    assert "50%" in tab and "速度快" in tab

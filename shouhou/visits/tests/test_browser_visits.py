@@ -74,3 +74,38 @@ def test_customer_rates_on_the_phone_then_the_agent_visits(page, phone, company,
     expect(page.locator("#tab-visits")).to_contain_text("技术强")
     shot(page, "visits-order-tab-1366")
     assert not page.js_errors and not phone.js_errors
+
+
+def test_phone_visit_pages_fit_390(phone, company, factories, live_server, settings):
+    """MOB-08 on a 390 px phone, in Chinese: the four tabs and the visit form with 联系客户; the console's
+    visit list at the same width."""
+    tenant, owner = company
+    order, _token = _finished_with_survey(factories)
+    _patient(phone)
+    phone.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}])
+    phone.goto("/m/login/")
+    phone.fill("#m-username", owner.phone)
+    phone.fill("#m-password", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(lambda url: "/m/login/" not in url)
+    phone.goto("/m/visits/")
+    expect(phone.locator("article")).to_contain_text(order.number)
+    expect(phone.locator("nav.m-seg")).to_contain_text("人工未回访")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(phone, "visits-phone-list-390")
+    phone.click(f"a[href='/m/visits/{order.pk}/']")
+    expect(phone.locator(f"a[href='tel:{order.contact_phone}']")).to_contain_text("联系客户")
+    phone.click("label:text-is('满意')")
+    for index in range(3):
+        phone.click(f"label[for=id_score_{index}_4]")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(phone, "visits-phone-form-390")
+    phone.click("form button[type=submit]")
+    phone.wait_for_url("**/m/visits/?state=manual_done")
+    expect(phone.locator("article")).to_contain_text(order.number)
+    phone.goto("/visits/")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 400
+    shot(phone, "visits-console-list-390")
+    phone.goto("/visits/settings/")
+    shot(phone, "visits-settings-390")
+    assert not phone.js_errors

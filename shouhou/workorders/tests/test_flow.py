@@ -207,10 +207,15 @@ def test_with_their_modules_settle_waits_and_is_reachable(module_nodes):
     assert Status.SETTLED in flow.reachable_statuses(with_nodes(settle=True))
 
 
+@pytest.fixture
+def nothing_performs(monkeypatch):
+    """As before any module registered a performer (the visits module performs 回访 and 自动回访)."""
+    monkeypatch.setattr(flow.KIND, "performers", {})
+
+
 @pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
-def test_a_node_nothing_performs_reads_as_off(node, monkeypatch):
+def test_a_node_nothing_performs_reads_as_off(node, nothing_performs):
     """Stored or hand-made flows with 结算/回访/自动回访 on: orders still close after completion."""
-    monkeypatch.setattr(flow.KIND, "performers", {})  # before any module (settlement) performs it
     config = with_nodes(**{node: True})
     assert not flow.is_enabled(config, node) and not flow.normalize(config)[node]["enabled"]
     assert flow.table(config)["close"].sources == {Status.FINISHED}
@@ -219,8 +224,7 @@ def test_a_node_nothing_performs_reads_as_off(node, monkeypatch):
 
 
 @pytest.mark.parametrize("node", sorted(flow.MODULE_NODES))
-def test_validate_refuses_to_enable_a_node_nothing_performs(node, monkeypatch):
-    monkeypatch.setattr(flow.KIND, "performers", {})  # before any module (settlement) performs it
+def test_validate_refuses_to_enable_a_node_nothing_performs(node, nothing_performs):
     with pytest.raises(ValidationFailed) as info:
         flow.validate({node: {"enabled": True}})
     assert "not installed" in info.value.details[f"flow.{node}.enabled"][0]

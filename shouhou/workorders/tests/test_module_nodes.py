@@ -18,9 +18,9 @@ MODULE_NODES = sorted(flow.MODULE_NODES)
 
 
 @pytest.fixture(autouse=True)
-def _no_module_installed(monkeypatch):
-    """These tests read the flow as before any module performs its node (settlement performs 结算 once
-    installed): nothing registered, unless a test asks for `module_nodes`."""
+def no_module_performs_them(monkeypatch):
+    """As before any module registered a performer (the visits module registers 回访 and 自动回访); the
+    `module_nodes` fixture puts them all back where a test needs them."""
     monkeypatch.setattr(flow.KIND, "performers", {})
 
 

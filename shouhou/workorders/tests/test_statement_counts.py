@@ -27,11 +27,12 @@ def _post(user, path, body=None):
 # status spans (close + open), ONE update of the order, ONE insert of the timeline entry with its outbox
 # event (core.flow.writes), and the answer's collaborators; the test's transaction adds a savepoint
 # pair. Assign also checks the new assignee (user, grants, the picker's scope); complete reads the
-# receipt form (created on first use here) and inserts the receipt. SQLite writes the span and the
+# receipt form (created on first use here) and inserts the receipt, and its answer reads the finished order's
+# survey link (`survey_url`, the visits module's order fact; orders not finished read none). SQLite writes the span and the
 # timeline/outbox pairs as two statements each.
 EXPECTED = {
-    "postgresql": {"assign": 13, "accept": 9, "start": 9, "complete": 14},
-    "sqlite": {"assign": 15, "accept": 11, "start": 11, "complete": 16},
+    "postgresql": {"assign": 13, "accept": 9, "start": 9, "complete": 15},
+    "sqlite": {"assign": 15, "accept": 11, "start": 11, "complete": 17},
 }
 
 
