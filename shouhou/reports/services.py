@@ -77,8 +77,8 @@ def build(report_id, *, send=False, actor=None):
         setting = configure.settings_for(order.order_type)
         try:
             pdf, xlsx, kind = _render(order, setting)
-        except (DomainError, ValueError, KeyError, OSError) as exc:
-            log.warning("service report %s failed: %s", report_id, exc)
+        except Exception as exc:  # a template openpyxl or ReportLab cannot handle: recorded, shown on the page
+            log.warning("service report %s failed", report_id, exc_info=True)
             report.status, report.error = ServiceReport.Status.FAILED, str(exc)[:300]
             report.save(update_fields=["status", "error", "updated_at"])
             return report

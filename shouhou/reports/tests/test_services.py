@@ -204,3 +204,14 @@ def test_fee_values(shop, owner, commits):
     assert [(row["name"], row["quantity"], row["amount"]) for row in values["parts"]] == [
         ("压缩机", Decimal("2"), Decimal("200.00"))]
     assert values["fees.total"] == Decimal("360.00")
+
+
+def test_a_report_that_cannot_be_made_is_marked_failed_and_not_sent(shop, owner, factories, commits):
+    row = factories.reports.template(shop.order_type)
+    factories.reports.enable(shop.order_type, report_kind="custom")
+    default_storage.delete(files.path_of(row.report_template["url"]))
+    with commits():
+        order = complete(shop, owner)
+    report = ServiceReport.objects.get(order=order)
+    assert report.status == ServiceReport.Status.FAILED and "upload it again" in report.error
+    assert not SmsMessage.objects.filter(purpose="report.send").exists()
