@@ -79,7 +79,9 @@ def build(report_id, *, send=False, actor=None):
             pdf, xlsx, kind = _render(order, setting)
         except Exception as exc:  # a template openpyxl or ReportLab cannot handle: recorded, shown on the page
             log.warning("service report %s failed", report_id, exc_info=True)
-            report.status, report.error = ServiceReport.Status.FAILED, str(exc)[:300]
+            reason = exc.message if isinstance(exc, DomainError) else _(
+                "The template could not be used; check it in Excel and upload it again.")
+            report.status, report.error = ServiceReport.Status.FAILED, str(reason)[:300]
             report.save(update_fields=["status", "error", "updated_at"])
             return report
         old = [report.pdf, report.xlsx]
@@ -121,8 +123,11 @@ def read_file(reference):
     path = files.path_of((reference or {}).get("url"))
     if not path:
         raise ValidationFailed(_("The template file is missing; upload it again."))
-    with default_storage.open(path, "rb") as handle:
-        return handle.read()
+    try:
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        raise ValidationFailed(_("The template file is missing; upload it again."))
 
 
 def print_pdf(*, actor, order_id):
