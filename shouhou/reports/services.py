@@ -171,7 +171,7 @@ def send_report(report, *, actor=None, phone="", request=None):
     if message is not None and message.status == message.Status.FAILED:
         raise ValidationFailed(details={"phone": [_("The SMS could not be sent: %(error)s") % {"error": message.error}]})
     recipients = [phone]
-    email = order.contact.email if order.contact_id and order.contact else ""
+    email = _contact_email(order)
     if email and django_settings.EMAIL_ENABLED:
         _email(report, email, text)
         recipients.append(email)
@@ -180,6 +180,16 @@ def send_report(report, *, actor=None, phone="", request=None):
     timeline.record(actor=actor, obj=order, verb="report_sent",
                     summary=_("Sent the service report to %(to)s") % {"to": report.sent_to})
     return report
+
+
+def _contact_email(order):
+    """The e-mail of the order's contact: its contact record, else the customer's contact with its phone."""
+    from shouhou.customers.models import Contact
+
+    if order.contact_id:
+        return Contact.objects.filter(pk=order.contact_id).values_list("email", flat=True).first() or ""
+    return (Contact.objects.filter(customer_id=order.customer_id, phone=order.contact_phone).exclude(email="")
+            .values_list("email", flat=True).first() or "") if order.contact_phone else ""
 
 
 def _email(report, address, text):
