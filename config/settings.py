@@ -217,7 +217,8 @@ else:
     }
 
 # External adapters (architecture §2): local implementations unless configured.
-# The address links sent by SMS or e-mail from background jobs start with (service reports' customer links).
+# The address customers reach the public pages at: links sent by SMS or e-mail (the service report /r/<token>,
+# the satisfaction survey /s/<token>).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # E-mail (service reports to customers): sent only when EMAIL_HOST is set (Django's MAILERS); otherwise the
 # default mailer discards and nothing tries to send.
@@ -239,8 +240,9 @@ SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
 # Alipay unless PAYMENTS_SANDBOX=0 (on by default only with DEBUG; the demo company always uses it). Merchant keys
 # come from PAYMENTS_WECHAT_<mchid>_* / PAYMENTS_ALIPAY_<appid>_* (payments/credentials.py), never the database.
 PAYMENTS_SANDBOX = env_bool("PAYMENTS_SANDBOX", DEBUG)
-# The deployment's public address (https://…): the providers' notify_url and the sandbox's QR codes start with it.
-PAYMENTS_PUBLIC_URL = os.environ.get("PAYMENTS_PUBLIC_URL", "")
+# The deployment's public address (https://…): the providers' notify_url and the sandbox's QR codes start with it
+# (PUBLIC_BASE_URL when only that is set).
+PAYMENTS_PUBLIC_URL = os.environ.get("PAYMENTS_PUBLIC_URL", os.environ.get("PUBLIC_BASE_URL", ""))
 # A notification signed longer ago than this (seconds) is refused as a replay.
 PAYMENTS_NOTIFY_MAX_AGE = int(os.environ.get("PAYMENTS_NOTIFY_MAX_AGE", "300"))
 
@@ -262,8 +264,6 @@ LOCATION_REPORT_MIN_SECONDS = int(os.environ.get("LOCATION_REPORT_MIN_SECONDS", 
 # Geocoding an address saved without coordinates (a job after commit): retries on a provider failure.
 GEOCODE_RETRIES = int(os.environ.get("GEOCODE_RETRIES", "3"))
 GEOCODE_RETRY_DELAY = int(os.environ.get("GEOCODE_RETRY_DELAY", "600"))
-# The address customers reach the public pages at (the survey link texted after an order finishes: /s/<token>)
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Trial quotas given to a new company (SYS-09).
 TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "30"))

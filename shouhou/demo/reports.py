@@ -3,7 +3,7 @@ for every enabled type (the system template), the sample Excel template uploaded
 footer, and the reports of the latest completed orders.
 
 Call it with the demo company active, after the work orders exist. Seeding twice changes nothing: a type that
-already has a report template keeps it, orders that have a report keep it."""
+already has report settings keeps them, and reports are made only on the first seeding."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -32,10 +32,10 @@ def seed(actor):
                                 report_fields=[], print_enabled=True, print_kind=TemplateKind.SYSTEM)
     if not configure.branding().footer:
         configure.save_branding(actor=actor, footer="服务热线 400-800-1234 · 感谢您的信任")
-    missing = REPORTS_MADE - ServiceReport.objects.count()  # a second seed finds them made
+    if ServiceReport.objects.exists():
+        return  # made on the first seeding; later completions make their own
     done = (WorkOrder.objects.filter(status__in=services.DONE, order_type__in=types)
-            .exclude(pk__in=ServiceReport.objects.values("order_id"))
-            .order_by("-finished_at", "-pk")[:max(missing, 0)])
+            .exclude(pk__in=ServiceReport.objects.values("order_id")).order_by("-finished_at", "-pk")[:REPORTS_MADE])
     for order in done:
         with transaction.atomic():
             report = services.request_report(order, queue=False)

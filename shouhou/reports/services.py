@@ -77,9 +77,11 @@ def build(report_id, *, send=False, actor=None):
         setting = configure.settings_for(order.order_type)
         try:
             pdf, xlsx, kind = _render(order, setting)
-        except (DomainError, ValueError, KeyError, OSError) as exc:
-            log.warning("service report %s failed: %s", report_id, exc)
-            report.status, report.error = ServiceReport.Status.FAILED, str(exc)[:300]
+        except Exception as exc:  # a template openpyxl or ReportLab cannot handle: recorded, shown on the page
+            log.warning("service report %s failed", report_id, exc_info=True)
+            reason = exc.message if isinstance(exc, DomainError) else _(
+                "The template could not be used; check it in Excel and upload it again.")
+            report.status, report.error = ServiceReport.Status.FAILED, str(reason)[:300]
             report.save(update_fields=["status", "error", "updated_at"])
             return report
         old = [report.pdf, report.xlsx]
@@ -121,8 +123,11 @@ def read_file(reference):
     path = files.path_of((reference or {}).get("url"))
     if not path:
         raise ValidationFailed(_("The template file is missing; upload it again."))
-    with default_storage.open(path, "rb") as handle:
-        return handle.read()
+    try:
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        raise ValidationFailed(_("The template file is missing; upload it again."))
 
 
 def print_pdf(*, actor, order_id):
@@ -166,7 +171,7 @@ def send_report(report, *, actor=None, phone="", request=None):
     if message is not None and message.status == message.Status.FAILED:
         raise ValidationFailed(details={"phone": [_("The SMS could not be sent: %(error)s") % {"error": message.error}]})
     recipients = [phone]
-    email = order.contact.email if order.contact_id and order.contact else ""
+    email = _contact_email(order)
     if email and django_settings.EMAIL_ENABLED:
         _email(report, email, text)
         recipients.append(email)
@@ -175,6 +180,16 @@ def send_report(report, *, actor=None, phone="", request=None):
     timeline.record(actor=actor, obj=order, verb="report_sent",
                     summary=_("Sent the service report to %(to)s") % {"to": report.sent_to})
     return report
+
+
+def _contact_email(order):
+    """The e-mail of the order's contact: its contact record, else the customer's contact with its phone."""
+    from shouhou.customers.models import Contact
+
+    if order.contact_id:
+        return Contact.objects.filter(pk=order.contact_id).values_list("email", flat=True).first() or ""
+    return (Contact.objects.filter(customer_id=order.customer_id, phone=order.contact_phone).exclude(email="")
+            .values_list("email", flat=True).first() or "") if order.contact_phone else ""
 
 
 def _email(report, address, text):

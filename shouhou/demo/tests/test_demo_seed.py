@@ -231,6 +231,15 @@ def test_the_command_reports_what_it_made_and_a_second_run_adds_nothing(seeded, 
     assert {model: model.objects.count() for model in watched} == before
 
 
+
+def test_service_reports_with_one_uploaded_excel_template(company):
+    from shouhou.reports.models import ReportSettings, ServiceReport
+
+    assert ReportSettings.objects.filter(report_enabled=True).exists()
+    custom = ReportSettings.objects.filter(report_kind="custom").exclude(report_template={})
+    assert custom.count() == 1 and custom.get().order_type.name == "维修"
+    assert ServiceReport.objects.filter(status=ServiceReport.Status.READY).exists()
+
 # --- planning, without a database ------------------------------------------------------------------------
 
 def test_every_outcome_is_planned_and_each_plan_fits_the_window():

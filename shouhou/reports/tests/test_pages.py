@@ -160,3 +160,28 @@ def test_api_templates(factories, owner):
     response = api.post(f"/api/v1/report-templates/{order_type.pk}/upload", {**body, "content_base64": "@@@"},
                         content_type="application/json")
     assert response.status_code == 400 and "content_base64" in response.json()["details"]
+
+
+def test_report_header_logo_and_footer(done, owner, commits):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    png = BytesIO()
+    Image.new("RGB", (120, 40), "#1677ff").save(png, "PNG")
+    client = client_for(owner)
+    response = client.post(reverse("reports:settings"), {
+        "footer": "服务热线 400-800-1234", "logo": SimpleUploadedFile("logo.png", png.getvalue(), "image/png")})
+    assert response.status_code == 302
+    brand = configure.branding()
+    assert brand.footer == "服务热线 400-800-1234" and brand.logo["content_type"] == "image/png"
+    assert client.get(brand.logo["url"]).status_code == 200
+    with commits():
+        client.post(reverse("reports:generate", args=[done.pk]))
+    report = ServiceReport.objects.get(order=done)
+    data = _body(client.get(reverse("reports:pdf", args=[done.pk])))
+    assert "服务热线 400-800-1234" in pdf_text(data) and b"/Subtype /Image" in data and report.status == "ready"
+    response = client.post(reverse("reports:settings"), {
+        "footer": "x", "logo": SimpleUploadedFile("logo.png", b"GIF89a not a png", "image/png")})
+    assert response.status_code == 200 and configure.branding().footer == "服务热线 400-800-1234"

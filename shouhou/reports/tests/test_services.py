@@ -204,3 +204,31 @@ def test_fee_values(shop, owner, commits):
     assert [(row["name"], row["quantity"], row["amount"]) for row in values["parts"]] == [
         ("压缩机", Decimal("2"), Decimal("200.00"))]
     assert values["fees.total"] == Decimal("360.00")
+
+
+def test_a_report_that_cannot_be_made_is_marked_failed_and_not_sent(shop, owner, factories, commits):
+    row = factories.reports.template(shop.order_type)
+    factories.reports.enable(shop.order_type, report_kind="custom")
+    default_storage.delete(files.path_of(row.report_template["url"]))
+    with commits():
+        order = complete(shop, owner)
+    report = ServiceReport.objects.get(order=order)
+    assert report.status == ServiceReport.Status.FAILED and "upload it again" in report.error
+    assert not SmsMessage.objects.filter(purpose="report.send").exists()
+
+
+def test_e_mail_with_the_pdf_when_e_mail_is_set_up(shop, owner, commits, settings):
+    from django.core import mail
+
+    from shouhou.customers.models import Contact
+
+    settings.EMAIL_ENABLED = True
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    Contact.objects.filter(customer=shop.customer, phone=shop.order.contact_phone).update(email="kehu@example.com")
+    mail.outbox = []
+    with commits():
+        order = complete(shop, owner)
+    sent = [m for m in mail.outbox if order.number in m.subject]
+    assert len(sent) == 1 and sent[0].to == ["kehu@example.com"]
+    assert sent[0].attachments[0][2] == "application/pdf"
+    assert "kehu@example.com" in ServiceReport.objects.get(order=order).sent_to
