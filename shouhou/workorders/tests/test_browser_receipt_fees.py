@@ -72,6 +72,8 @@ def test_engineer_completes_an_order_with_parts_on_the_phone(phone, page, tenant
     shot(page, "fees-console-live-repricing")
     page.set_viewport_size({"width": 1366, "height": 900})
     shot(page, "fees-console-live-repricing-1366")
+    page.context.clear_cookies()
+    login(page, owner.phone, DEMO_PASSWORD)
 
     phone.goto(f"/m/orders/{order.pk}/receipt/")
     assert phone.locator(".rl-total strong").inner_text().replace(",", "") == "¥155.00"  # 0 + 35 + 120
