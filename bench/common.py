@@ -164,6 +164,13 @@ def summary_ms(seconds):
             "p95": percentile(ms, 0.95), "p99": percentile(ms, 0.99), "min": min(ms), "max": max(ms)}
 
 
+def ratio_verdict(ratios, target):
+    """"median of the rounds N.NNx (range a–b)   target ≤ Tx: met|MISSED" of per-round p95 ratios."""
+    median = statistics.median(ratios)
+    return (f"median of the rounds {median:.2f}x (range {min(ratios):.2f}–{max(ratios):.2f})   target ≤ {target:.0f}x: "
+            f"{'met' if median <= target else 'MISSED'}")
+
+
 def format_summary(summary):
     return ("n={n} median={median:.1f} ms p90={p90:.1f} p95={p95:.1f} p99={p99:.1f} "
             "min={min:.1f} max={max:.1f}").format(**summary)

@@ -241,12 +241,10 @@ def run(args):
               f"{common.percentile(refused, 0.95) * 1000:.0f}); ratio {ratios[-1]:.2f}x")
     floor_all = [v for floor, _won, _refused in rounds for v in floor]
     race_all = [v for _floor, won, refused in rounds for v in won + refused]
-    print(f"uncontended ({args.concurrency} rows), all rounds: " + common.format_summary(common.summary_ms(floor_all)))
-    print("same stock row, all rounds: " + common.format_summary(common.summary_ms(race_all)))
-    median_ratio = statistics.median(ratios)
-    print(f"on-hand never below zero, ledger = on-hand, successes = units held: yes in every round; same-row p95 / "
-          f"uncontended p95: median {median_ratio:.2f}x (range {min(ratios):.2f}–{max(ratios):.2f})   "
-          f"target ≤ {TARGET_RATIO:.0f}x: {'met' if median_ratio <= TARGET_RATIO else 'MISSED'}")
+    for label, values in ((f"uncontended ({args.concurrency} rows)", floor_all), ("same stock row", race_all)):
+        print(f"{label}, all rounds: " + common.format_summary(common.summary_ms(values)))
+    print("on-hand never below zero, ledger = on-hand, successes = units held: yes in every round; same-row p95 / "
+          "uncontended p95: " + common.ratio_verdict(ratios, TARGET_RATIO))
 
 
 def main():

@@ -57,8 +57,16 @@ class PartOut(Schema):
     enabled: bool
     in_mall: bool
     serial_tracked: bool
+    image_url: str | None = Field(None, description="The part's picture (/files/<key>, for signed-in users who may "
+                                                    "see parts); set on the console's part form")
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_image_url(part):
+        from .services import images
+
+        return images.url(part)
 
 
 class PartIn(Schema):

@@ -7,4 +7,6 @@ class PartsConfig(AppConfig):
     verbose_name = "Spare parts"
 
     def ready(self):
-        from . import handlers, importers, menu, permissions, settings_decl  # noqa: F401
+        from . import file_owners, handlers, importers, menu, permissions, settings_decl  # noqa: F401
+
+        file_owners.register()  # the part's picture is served to whoever may see parts (core.files)

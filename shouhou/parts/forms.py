@@ -29,10 +29,15 @@ class PartForm(ConsoleForm):
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     in_mall = forms.BooleanField(label=_("Listed in the mall"), required=False)
     serial_tracked = forms.BooleanField(label=_("Serial-tracked"), required=False)
+    image = forms.FileField(label=_("Image"), required=False, help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}))
+    remove_image = forms.BooleanField(label=_("Remove the image"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, has_image=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category_id"].choices = _blank(queries.category_choices())
+        if not has_image:
+            del self.fields["remove_image"]
 
     @staticmethod
     def initial_for(part):

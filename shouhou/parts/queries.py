@@ -30,7 +30,7 @@ def parts(actor):
     """The company's parts (the catalogue is company-wide) for an actor who may view them."""
     if not permissions.has_perm(actor, "part.view"):
         return Part.objects.none()
-    return Part.objects.select_related("category")
+    return Part.objects.select_related("category", "image")
 
 
 def get_part(actor, pk):

@@ -136,7 +136,8 @@ class PartEditView(ObjectEditView):
         return queries.get_part(request.user, pk) if pk is not None else None
 
     def get_form(self, request, part):
-        return PartForm(request.POST or None, initial=PartForm.initial_for(part) if part else None)
+        return PartForm(request.POST or None, request.FILES or None, initial=PartForm.initial_for(part) if part else None,
+                        has_image=bool(part and part.image_id))
 
     def save(self, request, form, part):
         if part is None:

@@ -17,6 +17,7 @@ from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 
 from .. import policy, queries
 from ..models import Part, PartCategory, ServiceItem, StockLevel, StockMovement, Warehouse
+from . import images
 from ._common import NOT_GIVEN, actor_id, clean_id, flag, money
 
 __all__ = [
@@ -164,18 +165,37 @@ PART = Entry(model=Part, event="part", perm="part", values=_part_values, taken=_
              creator=True)
 
 
-def create_part(*, actor, request=None, check_perm=True, **data):
+def create_part(*, actor, request=None, check_perm=True, image=None, **data):
     """A part: number (unique in the company), name, category_id, specification, unit, sale_price,
-    cost_price, description, enabled, in_mall, serial_tracked. `check_perm=False`: the importer checked
-    part.import for the whole file."""
+    cost_price, description, enabled, in_mall, serial_tracked, and `image` (an uploaded picture,
+    services/images.py). `check_perm=False`: the importer checked part.import for the whole file."""
     if check_perm:
         policy.require(actor, None, "part.create")
-    return _create_entry(PART, actor, data)
+    picture = _picture(image, data, partial=False)
+    with transaction.atomic():
+        part = _create_entry(PART, actor, data)
+        images.attach(actor, part, picture)
+    return part
 
 
-def update_part(*, actor, part, request=None, **data):
-    """Change the given values; serial tracking cannot change while the part has stock or movements."""
-    return _update_entry(PART, actor, part, data)
+def update_part(*, actor, part, request=None, image=None, remove_image=False, **data):
+    """Change the given values; serial tracking cannot change while the part has stock or movements.
+    `image` replaces the picture, `remove_image` takes it off."""
+    picture = _picture(image, data, partial=True)
+    with transaction.atomic():
+        part = _update_entry(PART, actor, part, data)
+        images.attach(actor, part, picture, remove=bool(remove_image))
+    return part
+
+
+def _picture(image, data, *, partial):
+    """The checked picture; a bad one is refused together with the other values' errors."""
+    errors = {}
+    picture = images.clean(image, errors)
+    if errors:
+        _part_values(data, errors, partial=partial)
+        clean.raise_if(errors)
+    return picture
 
 
 BATCH_KEYS = ("category_id", "enabled", "in_mall", "sale_price", "cost_price")

@@ -49,6 +49,9 @@ def test_engineer_completes_an_order_with_parts_on_the_phone(phone, page, tenant
     parts_section.locator("input[name=line-part-qty]").nth(1).fill("1")
     services = phone.locator("[data-rl-section=service]")
     services.locator("select[name=line-service]").first.select_option(str(item.pk))
+    # live repricing: the 总计 follows the rows before anything is saved (0 in warranty + 35 + 120)
+    phone.wait_for_function("() => document.querySelector('[data-rl-total]').textContent.trim() === '¥155.00'")
+    assert "保内主控板免费" in parts_section.locator("[data-rl-priced]").first.inner_text()
     phone.click("button[name=draft]")
     phone.wait_for_url(re.compile(rf"/m/orders/{order.pk}/$"))
     level = StockLevel.objects.get(part=part, holder=engineer)
@@ -60,6 +63,17 @@ def test_engineer_completes_an_order_with_parts_on_the_phone(phone, page, tenant
     page.goto(reverse("workorders:action_complete", args=[order.pk]))
     assert page.locator(".rl-total strong").inner_text().replace(",", "") == "¥155.00"
     shot(page, "fees-console-complete-dialog")
+    page.context.clear_cookies()
+    login(page, engineer.phone, DEMO_PASSWORD)  # the assignee on the console: the prices follow his changes
+    page.goto(reverse("workorders:action_complete", args=[order.pk]))
+    page.locator("[data-rl-section=part] input[name=line-part-qty]").nth(1).fill("2")  # 2 filters: 70 + 120
+    page.wait_for_function("() => document.querySelector('[data-rl-total]').textContent.trim() === '¥190.00'")
+    assert "70.00" in page.locator("[data-rl-section=part] [data-rl-priced]").nth(1).inner_text()
+    shot(page, "fees-console-live-repricing")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, "fees-console-live-repricing-1366")
+    page.context.clear_cookies()
+    login(page, owner.phone, DEMO_PASSWORD)
 
     phone.goto(f"/m/orders/{order.pk}/receipt/")
     assert phone.locator(".rl-total strong").inner_text().replace(",", "") == "¥155.00"  # 0 + 35 + 120
