@@ -125,7 +125,7 @@ class TestRolePages(views.ListPage, views.DetailPage, views.CreatePage, views.Ed
         return {"name": self.unique("新建角色"), "description": "说明"}
 
     def bad_form_data(self, f):
-        return {"name": "", "description": "x" * 201}
+        return {"name": "", "description": "x" * 501}
 
     def edit_data(self, f, obj):
         return {"name": "改名角色", "description": ""}

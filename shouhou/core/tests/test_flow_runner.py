@@ -19,6 +19,7 @@ from shouhou.core.flow import FlowKind, approvals, deadlines, locking
 from shouhou.core.flow.runner import NEXT, FlowRunner, Step
 from shouhou.core.models import Activity, OutboxEvent
 from shouhou.core.testing import make_team, make_user
+from shouhou.workorders import flow as order_flow
 from shouhou.workorders.models import Approval, StatusSpan, TimeoutReminder, WorkOrder
 from shouhou.workorders.services import kernel as order_kernel
 from shouhou.workorders.services import timeouts as order_timeouts
@@ -315,6 +316,10 @@ def test_reminders_before_and_after_follow_the_rule():
 def test_work_orders_are_declared_as_a_kind_of_the_same_runner():
     runner = order_kernel.RUNNER
     assert isinstance(runner, FlowRunner) and runner.event_prefix == "workorder"
-    assert runner.apply is order_transitions.APPLY
+    # the work order's own APPLY, plus the action of each module node whose module registered a performer
+    assert order_transitions.APPLY.items() <= runner.apply.items()
+    performed = {action for action in runner.apply if action not in order_transitions.APPLY}
+    assert performed == {order_flow.ACTION_NODE_INVERSE[node] for node in order_flow.KIND.performers
+                         if node in order_flow.ACTION_NODE_INVERSE}
     assert runner.approvals.model is Approval and issubclass(Approval, approvals.FlowApproval)
     assert Approval.State is approvals.FlowApproval.State

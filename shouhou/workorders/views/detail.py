@@ -105,11 +105,18 @@ def header_actions(request, order):
               "style": ACTIONS[key].style, "url": reverse(f"workorders:action_{key}", args=[order.pk])}
              for key in ACTIONS if key in allowed]
     # a module's node (结算 …) brings its own dialog: its button is registered on the "workorder" page
-    # (core.object_actions) and shown when the flow and the policy allow the action now
+    # (core.object_actions) under the flow action's key and shown when the flow and the policy allow it now;
+    # the page's other registered buttons (服务报告, 打印工单) are in the 更多 menu (record_actions)
     for item in object_actions.actions_for("workorder", request.user, order):
-        if item["key"] not in flow.ACTIONS or item["key"] in allowed:
+        if item["key"] in flow.ACTIONS and item["key"] in allowed:
             items.append({**item, "style": "primary"})
     return items
+
+
+def record_actions(user, order):
+    """The 更多 menu's buttons of later modules (service report, printing with a template): the registered
+    "workorder" buttons that are not flow actions (those are header buttons)."""
+    return [item for item in object_actions.actions_for("workorder", user, order) if item["key"] not in flow.ACTIONS]
 
 
 def _components(request, order, editable):
@@ -173,8 +180,7 @@ def _detail_context(request, order, read_only=False):
         "time_report": time_report,
         "components": _components(request, order, may_fill),
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_node else "",
-        # buttons of later modules (service report, printing with a template): core.object_actions
-        "record_actions": [] if read_only else object_actions.actions_for("workorder", user, order),
+        "record_actions": [] if read_only else record_actions(user, order),
         # 收款 (the payments module's section, loaded by htmx) once the order is finished
         "payment_section_url": "" if read_only or order.status not in flow.DONE_STATUSES
         else object_tabs.url("workorder", "payment", user, order),
