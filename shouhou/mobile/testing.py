@@ -13,6 +13,8 @@ for _name in ("order_detail", "transfer", "receipt", "note_add", "action_accept"
     route_params(f"mobile:{_name}", pk=ORDER)
 route_params("mobile:pool_claim", pk=ORDER)
 route_params("mobile:settle", pk=ORDER)  # 工单结算 (settlement)
+route_params("mobile:visit", pk=ORDER)  # 工单回访 (visits)
+route_params("mobile:pay", pk=ORDER)  # 收款 (payments)
 route_params("mobile:component_add", pk=ORDER, component_id="workorders.AddonComponent")
 route_params("mobile:component_edit", pk=ORDER, component_id="workorders.AddonComponent",
              entry_id="workorders.ComponentEntry")

@@ -21,7 +21,6 @@ def payments_data(tenant, owner, marker):
 route_params("payments:refund", pk=PAYMENT)
 for name in ("order_section", "request", "offline"):
     route_params(f"payments:{name}", pk=ORDER)
-route_params("mobile:pay", pk=ORDER)  # the phone's 收款 page
 for name in ("get_payment", "refund_payment"):
     route_params(f"api:payments_{name}", payment_id=PAYMENT)
 # the providers' callback (signature-checked) and the sandbox's payer page (its merchant order number)

@@ -17,7 +17,6 @@ def visits_data(tenant, owner, marker):
     factory.visit(order=order, answer=ANSWER)
 
 
-route_params("mobile:visit", pk=ORDER)
 for name in ("visit", "resend", "for_order"):
     route_params(f"visits:{name}", pk=ORDER)
 route_params("visits:for_customer", pk=CUSTOMER)

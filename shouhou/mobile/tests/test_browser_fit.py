@@ -114,10 +114,25 @@ def _world():
         for user in (engineer, manager):
             MessagingFactory(owner).notification(users=[user], title="您有新的工单", url=f"/m/orders/{order.pk}/")
         requisition = _parts_world(owner, engineer, manager)
-    ids = {"workorders.WorkOrder": order.pk, "workorders.AddonComponent": component.pk,
+        finished = _finished_with_fees(owner, engineer, customer)
+    ids = {"finished order": finished.pk, "workorders.WorkOrder": order.pk, "workorders.AddonComponent": component.pk,
            "workorders.ComponentEntry": entry.pk, "workorders.Approval": approval.pk,
            "parts.StockRequest": requisition.pk}
     return tenant, {"engineer": engineer, "manager": manager}, ids, order
+
+
+def _finished_with_fees(owner, engineer, customer):
+    """The engineer's finished order of a type with 结算 on and a priced service item: the 结算, 回访 and 收款
+    pages."""
+    from shouhou.settlement.factories import SettlementFactory
+    from shouhou.workorders.factories import WorkordersFactory
+
+    settlement = SettlementFactory(owner)
+    order = WorkordersFactory(owner).assigned(order_type=settlement.settling_type(), assignee=engineer,
+                                              customer=customer)
+    order = order_actions.start(actor=engineer, order=order_actions.accept(actor=engineer, order=order))
+    return order_actions.complete(actor=engineer, order=order, content="更换主板，试机正常",
+                                  service_items=[{"service_item_id": settlement.service_item().pk, "quantity": 1}])
 
 
 def _parts_world(owner, engineer, manager):
@@ -151,7 +166,10 @@ def _routes():
 
 
 # routes that answer only to a permission the walk's engineer does not have, by design
-NEEDS_PERMISSION = {"dispatch_candidates": "workorder.assign"}
+NEEDS_PERMISSION = {"dispatch_candidates": "workorder.assign", "settlement": "settlement.view",
+                    "settle": "settlement.settle", "visits": "visit.view", "visit": "visit.view", "pay": "payment.view"}
+# routes of a finished order (结算, 回访, 收款): filled with the world's finished order that has fees
+FINISHED_ORDER_ROUTES = {"settle", "visit", "pay"}
 
 
 def _urls(user, ids, order):
@@ -167,6 +185,8 @@ def _urls(user, ids, order):
         assert set(params) <= set(models), f"declare the models of mobile:{name}'s parameters in mobile/testing.py"
         kwargs = {param: (notification.pk if models[param] == "messaging.Notification" else ids[models[param]])
                   for param in params}
+        if name in FINISHED_ORDER_ROUTES:
+            kwargs = {"pk": ids["finished order"]}
         query = f"?order_type={order.order_type_id}" if name == "dispatch_candidates" else ""  # for the type
         urls.append(reverse(f"mobile:{name}", kwargs=kwargs or None) + query)
     urls.append(reverse("mobile:create") + f"?type={order.order_type_id}")  # the form after the type picker
