@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pypdf
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from shouhou.browser_fixtures import login, shot
@@ -28,8 +29,10 @@ CUSTOMER = "华东精密机房"
 CONTACT_PHONE = "13900001212"
 
 
-def _patient(*pages):
+def _patient(live_server, *pages):
+    """In Chinese, as their users see them (no assertion reads translated text); generous timeouts."""
     for page in pages:
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}])
         page.set_default_timeout(60000)  # the machine's cores are shared; a slow page is not the defect tested
         page.set_default_navigation_timeout(60000)
 
@@ -104,7 +107,7 @@ def _customer_rates(customer_phone, order, path):
     assert Survey.objects.get(order=order).answered_at is not None
 
 
-def _finance_settles(page, order, clerk):
+def _finance_settles(page, live_server, order, clerk):
     login(page, clerk.phone, DEMO_PASSWORD)
     page.goto("/settlement/?tab=unsettled")
     row = page.locator(f"tr:has([data-settle='{order.pk}'])")
@@ -121,6 +124,7 @@ def _finance_settles(page, order, clerk):
     assert settlement.amount == Decimal("150.00")
     shot(page, "after-service-5-settled")
     page.context.clear_cookies()
+    _patient(live_server, page)
 
 
 def _dispatcher_closes(page, order, owner):
@@ -162,7 +166,7 @@ def test_complete_rate_settle_close_and_download_the_report(page, phone, browser
     _tenant, owner = company
     with factories.active():
         order, engineer, clerk, item = _set_up(factories)
-    _patient(page, phone)
+    _patient(live_server, page, phone)
     ConsoleSmsGateway.sent.clear()
 
     _engineer_completes(phone, order, engineer, item)
@@ -171,14 +175,14 @@ def test_complete_rate_settle_close_and_download_the_report(page, phone, browser
     customer_phone = customer_context.new_page()
     errors = []
     customer_phone.on("pageerror", lambda exc: errors.append(str(exc)))
-    _patient(customer_phone)
+    _patient(live_server, customer_phone)
     try:
         with factories.active():
             _customer_rates(customer_phone, order, _survey_path(order))
     finally:
         customer_context.close()
     with factories.active():
-        _finance_settles(page, order, clerk)
+        _finance_settles(page, live_server, order, clerk)
         _dispatcher_closes(page, order, owner)
         _report_downloads(page, order)
     assert not page.js_errors and not phone.js_errors and not errors
