@@ -104,3 +104,6 @@ def test_the_order_page_offers_settle_only_when_the_flow_and_the_role_allow(tena
     assert settle_url not in client_for(director).get(f"/work-orders/{order.pk}/").content.decode()
     plain = factories.workorders.finished()  # a type without 结算
     assert "/settlement/settle/" not in client_for(clerk).get(f"/work-orders/{plain.pk}/").content.decode()
+    client_for(clerk).post(settle_url, {"adjustment": ""})
+    assert Settlement.objects.filter(order=order).exists()
+    assert settle_url not in client_for(clerk).get(f"/work-orders/{order.pk}/").content.decode()  # settled
