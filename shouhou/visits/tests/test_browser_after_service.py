@@ -7,9 +7,8 @@ Screenshots: test-artifacts/after-service-*.png."""
 
 import re
 from decimal import Decimal
-from io import BytesIO
+from pathlib import Path
 
-import pypdf
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
@@ -18,6 +17,7 @@ from shouhou.browser_fixtures import login, shot
 from shouhou.core.testing import DEMO_PASSWORD
 from shouhou.messaging.sms import ConsoleSmsGateway
 from shouhou.reports.models import ServiceReport
+from shouhou.reports.tests.conftest import pdf_text
 from shouhou.settlement.models import Settlement
 from shouhou.visits.models import Survey, Visit
 from shouhou.workorders import flow
@@ -147,17 +147,14 @@ def _report_downloads(page, order):
     page.click("button[data-bs-target='#tab-visits']")
     expect(page.locator("#tab-visits")).to_contain_text("响应很快，处理彻底")
     page.click(".detail-actions .dropdown-toggle")
-    page.click("[data-record-action=report]")
-    page.wait_for_url(f"**/reports/work-orders/{order.pk}/")
+    page.click("[data-record-action=report]")  # 更多 › 服务报告
     expect(page.locator("[data-report-status=ready]")).to_be_visible()
     shot(page, "after-service-7-report")
     with page.expect_download() as info:
         page.click("[data-report-download]")
-    with open(info.value.path(), "rb") as handle:
-        data = handle.read()
-    assert data.startswith(b"%PDF")
-    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(BytesIO(data)).pages)
-    assert order.number in text and CUSTOMER in text and "更换 UPS 电池组" in text
+    data = Path(info.value.path()).read_bytes()
+    text = pdf_text(data)
+    assert data.startswith(b"%PDF") and order.number in text and CUSTOMER in text and "更换 UPS 电池组" in text
     assert "上门检修" in text and "150.00" in text
 
 
