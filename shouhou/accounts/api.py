@@ -243,14 +243,14 @@ class RoleOut(Schema):
 
 class RoleIn(Schema):
     name: NonBlank = Field(max_length=50)
-    description: str = Field("", max_length=200)
+    description: str = Field("", max_length=500)
     permissions: list[str] = []
     scopes: dict[str, str] = {}
 
 
 class RolePatchIn(Schema):
     name: NonBlank | None = Field(None, max_length=50)
-    description: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=500)
     permissions: list[str] | None = None
     scopes: dict[str, str] | None = None
 

@@ -177,7 +177,7 @@ class ActivityExportForm(ConsoleForm):
 
 class RoleForm(ConsoleForm):
     name = forms.CharField(label=_("Role name"), max_length=50)
-    description = forms.CharField(label=_("Role description"), max_length=200, required=False,
+    description = forms.CharField(label=_("Role description"), max_length=500, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, role=None, **kwargs):
