@@ -123,6 +123,7 @@ class Role(TenantModel):
     """A set of permission codes plus a data scope per module (ACC-08, architecture §6)."""
 
     name = models.CharField(_("role name"), max_length=50)
+    # 500: a system role's description names every module it works in (roles.describe), longer as modules land
     description = models.CharField(_("role description"), max_length=500, blank=True)
     system_key = models.CharField(max_length=30, blank=True, default="")
     permissions = models.JSONField(default=list, blank=True)

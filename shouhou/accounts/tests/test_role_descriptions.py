@@ -39,3 +39,13 @@ def test_a_module_that_lands_adds_its_words_and_an_edited_text_is_kept(tenant, s
         assert Role.objects.get(system_key="visitor").description == "我们自己写的说明"
     finally:
         permissions.MODULES.pop("fee_demo")
+
+
+def test_every_system_role_description_fits_its_column_with_every_module():
+    """PostgreSQL refuses a value longer than the column (SQLite stores it): the descriptions built from all
+    the modules, in either language, must fit (the administrator's was 201 characters in English)."""
+    limit = Role._meta.get_field("description").max_length
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            longest = max(len(roles.describe(key)) for key in roles.SYSTEM_ROLE_KEYS)
+        assert longest <= limit * 0.6, (language, longest)  # room for the modules still to come

@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
-from shouhou.core import company_settings, forms_engine, object_actions
+from shouhou.core import company_settings, forms_engine
 from shouhou.core.bounds import parse_page
 from shouhou.core.durations import duration_text
 from shouhou.core.geo import navigation_url
@@ -14,6 +14,7 @@ from shouhou.workorders import flow, policy
 from shouhou.workorders.models import Status
 from shouhou.workorders.queries import orders as order_queries
 from shouhou.workorders.views import receipt_lines as receipt_line_views
+from shouhou.workorders.views.common import record_actions
 
 from .. import queries
 from . import payments as payment_views
@@ -162,8 +163,9 @@ def order_detail(request, pk):
         "paused_time": duration_text(report.paused_seconds) if report.paused_seconds else "",
         "transfer_note_required": company_settings.get("workorder.transfer_note_required"),
         "can_note": not read_only and order.status not in flow.FINAL_STATUSES,
-        # buttons of later modules (the service report's PDF): core.object_actions, page "workorder.phone"
-        "record_actions": [] if read_only else object_actions.actions_for("workorder.phone", user, order),
+        # buttons of later modules (结算 while the flow allows it, the service report's PDF): core.object_actions,
+        # page "workorder.phone"
+        "record_actions": [] if read_only else sum(record_actions("workorder.phone", user, order), []),
         "pay_url": "" if read_only or order.status not in flow.DONE_STATUSES
         or not payment_views.shows_payment(user, order) else reverse("mobile:pay", args=[order.pk]),
     })

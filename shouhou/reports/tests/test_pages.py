@@ -38,6 +38,8 @@ def test_order_page_downloads_the_pdf(done, owner):
     assert "甲公司" in pdf_text(_body(response))
     detail = client.get(reverse("workorders:detail", args=[done.pk])).content.decode()
     assert reverse("reports:order", args=[done.pk]) in detail and reverse("workorders:print", args=[done.pk]) in detail
+    # pages of their own under 更多, not flow buttons opening as dialogs
+    assert 'data-modal-url="/reports/' not in detail and f'data-modal-url="{reverse("workorders:print", args=[done.pk])}"' not in detail
     phone = client.get(reverse("mobile:order_detail", args=[done.pk])).content.decode()
     assert reverse("reports:pdf", args=[done.pk]) in phone
 

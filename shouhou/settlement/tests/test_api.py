@@ -27,7 +27,7 @@ def test_list_with_kpis_tabs_and_search(owner, factories):
     frozen = by_id[settled.pk]["settlement"]
     assert Decimal(frozen["amount"]) == Decimal("75.00") and frozen["reason"] == "优惠"
     assert frozen["lines"][0]["line_total"] in ("80.00", 80.0, "80")
-    assert by_id[settled.pk]["payment_status"] == "unpaid"  # the payments module's fact: no payment yet
+    assert by_id[settled.pk]["payment_status"] == "unpaid"  # the payments module's fact (paid: payments' tests)
     only = client.get("/api/v1/settlements", {"tab": "unsettled"}).json()
     assert [row["order_id"] for row in only["results"]] == [unsettled.pk]
     found = client.get("/api/v1/settlements", {"search": settled.number}).json()

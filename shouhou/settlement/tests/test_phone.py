@@ -32,6 +32,19 @@ def test_the_phone_lists_and_settles_with_the_companys_fields(tenant, owner, fac
     assert client.get(f"/m/settlement/?q={order.number}").status_code == 200
 
 
+def test_the_phone_order_page_offers_settle_while_the_flow_and_the_role_allow(tenant, owner, factories):
+    order = factories.settlement.finished()
+    button = f'href="/m/settlement/{order.pk}/" data-record-action="settle"'
+    clerk = make_user(tenant, roles=("finance",))
+    assert button in client_for(clerk).get(f"/m/orders/{order.pk}/").content.decode()
+    engineer = make_user(tenant, roles=("engineer",))  # no settlement permission
+    assert 'data-record-action="settle"' not in client_for(engineer).get(f"/m/orders/{order.pk}/").content.decode()
+    plain = factories.workorders.finished()  # a type without 结算
+    assert 'data-record-action="settle"' not in client_for(clerk).get(f"/m/orders/{plain.pk}/").content.decode()
+    assert client_for(clerk).post(f"/m/settlement/{order.pk}/", {"adjustment": ""}).status_code == 302
+    assert 'data-record-action="settle"' not in client_for(clerk).get(f"/m/orders/{order.pk}/").content.decode()
+
+
 def test_the_phone_refuses_who_may_not_and_other_companies(tenant, owner, factories, other_company):
     order = factories.settlement.finished()
     engineer = make_user(tenant, roles=("engineer",))

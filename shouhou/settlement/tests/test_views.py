@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from shouhou.core.testing import client_for, make_user
+from shouhou.core.testing import api_client_for, client_for, make_user
 from shouhou.messaging.models import Notification, Subscription
 from shouhou.settlement.models import Settlement
 from shouhou.workorders.models import Status
@@ -104,3 +104,19 @@ def test_the_order_page_offers_settle_only_when_the_flow_and_the_role_allow(tena
     assert settle_url not in client_for(director).get(f"/work-orders/{order.pk}/").content.decode()
     plain = factories.workorders.finished()  # a type without 结算
     assert "/settlement/settle/" not in client_for(clerk).get(f"/work-orders/{plain.pk}/").content.decode()
+    client_for(clerk).post(settle_url, {"adjustment": ""})
+    assert Settlement.objects.filter(order=order).exists()
+    assert settle_url not in client_for(clerk).get(f"/work-orders/{order.pk}/").content.decode()  # settled
+
+
+def test_the_list_and_the_api_show_paid_and_unpaid(owner, factories, settings):
+    settings.PAYMENTS_SANDBOX = True
+    factories.payments.enable()
+    order_type = factories.settlement.settling_type()
+    paid = factories.payments.paid(factories.payments.billed_order(order_type=order_type)).order
+    unpaid = factories.payments.billed_order(order_type=order_type)
+    html = client_for(owner).get("/settlement/?tab=all").content.decode()
+    rows = {order.number: html[html.index(order.number):].split("</tr>")[0] for order in (paid, unpaid)}
+    assert ">Paid<" in rows[paid.number] and ">Unpaid<" in rows[unpaid.number]
+    results = api_client_for(owner).get("/api/v1/settlements", {"tab": "all"}).json()["results"]
+    assert {row["order_id"]: row["payment_status"] for row in results} == {paid.pk: "paid", unpaid.pk: "unpaid"}

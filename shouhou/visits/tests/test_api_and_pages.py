@@ -125,6 +125,11 @@ def test_phone_visit_pages(tenant, owner, factories):
     order = factories.visits.finished()
     phone = client_for(owner)
     assert "/m/visits/" in phone.get("/m/").content.decode()
+    # the order's pages offer 回访 while the 回访 node is next (phone: the form; console: the dialog)
+    button = f'href="/m/visits/{order.pk}/" data-record-action="visit"'
+    assert button in phone.get(f"/m/orders/{order.pk}/").content.decode()
+    assert f'data-modal-url="/visits/orders/{order.pk}/visit/" data-action="visit"' in phone.get(
+        f"/work-orders/{order.pk}/").content.decode()
     listed = phone.get("/m/visits/", {"state": "manual_open"}).content.decode()
     assert order.number in listed and 'href="tel:' in listed
     form = phone.get(f"/m/visits/{order.pk}/").content.decode()
@@ -132,6 +137,9 @@ def test_phone_visit_pages(tenant, owner, factories):
     done = phone.post(f"/m/visits/{order.pk}/", {"level": "good", "score_0": "5", "score_1": "5", "score_2": "5"})
     assert done.status_code == 302
     assert order.number in phone.get("/m/visits/", {"state": "manual_done"}).content.decode()
+    assert 'data-record-action="visit"' not in phone.get(f"/m/orders/{order.pk}/").content.decode()  # visited
+    plain = factories.workorders.finished()  # a type without 回访
+    assert 'data-action="visit"' not in phone.get(f"/work-orders/{plain.pk}/").content.decode()
     assert phone.get("/m/visits/", {"state": "auto_open"}).status_code == 200
 
 

@@ -168,3 +168,14 @@ def test_satisfaction_figures(owner, factories):
                      "good_rate": 0.3333, "bad_rate": 0.3333}]
     assert figures.satisfaction(owner, by="month")[0]["total"] == 3
     assert figures.satisfaction(owner, by="type")[0]["total"] == 1
+
+
+def test_satisfaction_figures_per_team_and_kind(tenant, owner, factories):
+    from shouhou.core.testing import make_team
+
+    team = make_team(tenant, name="维修一组", members=[owner])
+    factories.visits.visit()
+    factories.visits.visit(answer={**ANSWER, "level": "bad"})
+    assert figures.satisfaction(owner, by="team") == [{"key": team.pk, "name": "维修一组", "total": 2, "good": 1,
+                                                       "fair": 0, "bad": 1, "good_rate": 0.5, "bad_rate": 0.5}]
+    assert figures.satisfaction(owner, by="team", kind="auto") == []

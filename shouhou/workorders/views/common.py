@@ -4,14 +4,29 @@ from django.contrib import messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from shouhou.core import object_actions
 from shouhou.core.dialogs import int_list, permitted_url, show_error, url_or_empty
 from shouhou.core.errors import DomainError, NotFound, ValidationFailed
 
+from .. import flow, policy
 from ..forms import component_form_class
 from ..models import Priority, Status
 from ..queries import orders as order_queries
 from ..services import orders as order_services
 from ..services import uploads as upload_services
+
+
+def record_actions(page, actor, order, allowed=None):
+    """Other apps' buttons on an order's page (core.object_actions; page "workorder" on the console,
+    "workorder.phone" on the phone), as (flow buttons, other buttons). A button named after a flow action
+    (结算 …) is offered only while the flow and the policy allow that action now (`allowed`: the caller's
+    policy.allowed_actions when it has them); the others (服务报告, 打印 …) whenever their app gives a URL."""
+    found = object_actions.actions_for(page, actor, order)
+    if any(item["key"] in flow.ACTIONS for item in found) and allowed is None:
+        allowed = policy.allowed_actions(actor, order)
+    return ([item for item in found if item["key"] in flow.ACTIONS and item["key"] in allowed],
+            [item for item in found if item["key"] not in flow.ACTIONS])
+
 
 STATUS_CSS = {
     Status.PENDING: "text-bg-warning", Status.POOLED: "text-bg-warning", Status.ASSIGNED: "text-bg-info",

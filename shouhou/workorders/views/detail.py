@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shouhou.core import company_settings, forms_engine, geo, object_actions, object_tabs
+from shouhou.core import company_settings, forms_engine, geo, object_tabs
 from shouhou.core.dialogs import finished, render_modal, show_error
 from shouhou.core.errors import Conflict, DomainError, ValidationFailed
 from shouhou.core.permissions import has_perm, require
@@ -41,7 +41,7 @@ from ..services import orders as order_services
 from ..services import pool as pool_services
 from ..services import receipts as receipt_services
 from . import receipt_lines as receipt_line_views
-from .common import STATUS_CSS, customer_url, product_url, store_uploads, submit_component
+from .common import STATUS_CSS, customer_url, product_url, record_actions, store_uploads, submit_component
 
 STALE_MESSAGE = gettext_lazy("The work order was changed by someone else; please reload it.")
 
@@ -99,24 +99,15 @@ def progress_steps(order, flow_config):
 
 
 def header_actions(request, order):
-    """The header buttons: the flow's actions the actor may take now, in a sensible order."""
+    """The header buttons: the flow's actions the actor may take now, in a sensible order, then a module's
+    node (结算 …), whose own dialog is registered on the "workorder" page (core.object_actions), when the
+    flow and the policy allow it now; the page's other buttons (服务报告 …) are under 更多 (record_actions)."""
     allowed = policy.allowed_actions(request.user, order)
     items = [{"key": key, "label": flow.action_label(key, order), "icon": ACTIONS[key].icon,
               "style": ACTIONS[key].style, "url": reverse(f"workorders:action_{key}", args=[order.pk])}
              for key in ACTIONS if key in allowed]
-    # a module's node (结算 …) brings its own dialog: its button is registered on the "workorder" page
-    # (core.object_actions) under the flow action's key and shown when the flow and the policy allow it now;
-    # the page's other registered buttons (服务报告, 打印工单) are in the 更多 menu (record_actions)
-    for item in object_actions.actions_for("workorder", request.user, order):
-        if item["key"] in flow.ACTIONS and item["key"] in allowed:
-            items.append({**item, "style": "primary"})
-    return items
-
-
-def record_actions(user, order):
-    """The 更多 menu's buttons of later modules (service report, printing with a template): the registered
-    "workorder" buttons that are not flow actions (those are header buttons)."""
-    return [item for item in object_actions.actions_for("workorder", user, order) if item["key"] not in flow.ACTIONS]
+    module_nodes, _others = record_actions("workorder", request.user, order, allowed)
+    return items + [{**item, "style": "primary"} for item in module_nodes]
 
 
 def _components(request, order, editable):
@@ -180,7 +171,8 @@ def _detail_context(request, order, read_only=False):
         "time_report": time_report,
         "components": _components(request, order, may_fill),
         "deadline_label": flow.NODE_LABELS.get(order.deadline_node, "") if order.deadline_node else "",
-        "record_actions": [] if read_only else record_actions(user, order),
+        # buttons of later modules (service report, printing with a template): core.object_actions
+        "record_actions": [] if read_only else record_actions("workorder", user, order)[1],
         # 收款 (the payments module's section, loaded by htmx) once the order is finished
         "payment_section_url": "" if read_only or order.status not in flow.DONE_STATUSES
         else object_tabs.url("workorder", "payment", user, order),
