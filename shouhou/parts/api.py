@@ -7,19 +7,21 @@ and the quantity available.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Q
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from shouhou.core import permissions
+from shouhou.core import forms_engine, permissions
 from shouhou.core.api_types import Id, Money, NonBlank, Quantity, Version
 from shouhou.core.api_utils import ERRORS, PageQuery, idempotent, page_of, paginate
+from shouhou.core.errors import ValidationFailed
 from shouhou.core.text_guard import MultilineStr
 
-from . import api_records, queries, services
+from . import api_records, custom_fields, queries, services
 from .models import StockMovement, StockRequest, Warehouse
+from .services import images
 
 router = Router()
 parts_router = Router(tags=["spare parts"])
@@ -58,15 +60,21 @@ class PartOut(Schema):
     in_mall: bool
     serial_tracked: bool
     image_url: str | None = Field(None, description="The part's picture (/files/<key>, for signed-in users who may "
-                                                    "see parts); set on the console's part form")
+                                                    "see parts)")
+    fields: dict[str, Any] = Field(description="Custom values by key (the part form of the form designer)")
     created_at: datetime
     updated_at: datetime
 
     @staticmethod
     def resolve_image_url(part):
-        from .services import images
-
         return images.url(part)
+
+
+class ImageIn(Schema):
+    """A picture sent in JSON: JPEG, PNG, GIF or WebP (checked from its bytes), at most 5 MB."""
+
+    name: NonBlank = Field(max_length=200, description="the file name")
+    content_base64: str = Field(max_length=images.MAX_BASE64, description="the picture, base64")
 
 
 class PartIn(Schema):
@@ -81,6 +89,8 @@ class PartIn(Schema):
     enabled: bool = True
     in_mall: bool = False
     serial_tracked: bool = False
+    fields: dict[str, Any] = Field({}, description="Custom values by key, checked by the form engine")
+    image: ImageIn | None = Field(None, description="The part's picture")
 
 
 class PartPatchIn(Schema):
@@ -95,6 +105,9 @@ class PartPatchIn(Schema):
     enabled: bool | None = None
     in_mall: bool | None = None
     serial_tracked: bool | None = None
+    fields: dict[str, Any] | None = Field(None, description="Custom values to change; null removes a value")
+    image: ImageIn | None = Field(None, description="Replaces the picture (the old file is released)")
+    remove_image: bool = Field(False, description="Takes the picture off (its file is released)")
 
 
 class PartFilters(PageQuery):
@@ -358,13 +371,29 @@ def list_parts(request, filters: Query[PartFilters]):
         found = found.filter(category_id=filters.category_id)
     if filters.enabled is not None:
         found = found.filter(enabled=filters.enabled)
+    schema = custom_fields.schema()
+    custom = forms_engine.filters_from_params(schema, request.GET)
+    if custom:
+        found = found.filter(forms_engine.filter_q(schema, custom))
     return paginate(found.order_by("number", "id"), filters)
+
+
+def _with_image(values):
+    """The service's arguments: an API picture becomes an upload the service checks (bytes, size)."""
+    image = values.pop("image", None)
+    if image is not None:
+        errors = {}
+        values["image"] = images.decode(image["name"], image["content_base64"], errors)
+        if errors:
+            raise ValidationFailed(details=errors)
+    return values
 
 
 @parts_router.post("", response={201: PartOut, **ERRORS})
 @idempotent(PartOut)
 def create_part(request, payload: PartIn):
-    part = services.create_part(actor=request.auth, **payload.dict())
+    """A part; `fields` holds its custom values, `image` an optional picture (base64)."""
+    part = services.create_part(actor=request.auth, **_with_image(payload.dict()))
     return Status(201, queries.get_part(request.auth, part.pk))
 
 
@@ -375,9 +404,11 @@ def get_part(request, part_id: Id):
 
 @parts_router.patch("/{int:part_id}", response={200: PartOut, **ERRORS})
 def update_part(request, part_id: Id, payload: PartPatchIn):
+    """Change what you send; `fields` merges into the custom values (null removes one); `image` replaces
+    the picture and `remove_image` takes it off."""
     changes = payload.dict(exclude_unset=True)
     changes = {key: value for key, value in changes.items() if value is not None or key == "category_id"}
-    services.update_part(actor=request.auth, part=queries.get_part(request.auth, part_id), **changes)
+    services.update_part(actor=request.auth, part=queries.get_part(request.auth, part_id), **_with_image(changes))
     return queries.get_part(request.auth, part_id)
 
 

@@ -10,3 +10,6 @@ class PartsConfig(AppConfig):
         from . import file_owners, handlers, importers, menu, permissions, settings_decl  # noqa: F401
 
         file_owners.register()  # the part's picture is served to whoever may see parts (core.files)
+        from . import custom_fields
+
+        custom_fields.register()  # the part form of the form engine (issue 11)

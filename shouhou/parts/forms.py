@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm
+from shouhou.core.forms import ActionForm, ChecklistField, ConsoleForm, EngineErrorsMixin
 
 from . import queries
 from .models import PricingRule, Warehouse
@@ -16,7 +16,10 @@ def _blank(choices, label="—"):
     return [("", label), *choices]
 
 
-class PartForm(ConsoleForm):
+class PartForm(EngineErrorsMixin, ConsoleForm):
+    """Built with the company's custom fields by `custom_fields.form_class`; errors on "fields.<key>" go
+    to the "cf_<key>" inputs."""
+
     number = forms.CharField(label=_("Part number"), max_length=50)
     name = forms.CharField(label=_("Part name"), max_length=100)
     category_id = forms.TypedChoiceField(label=_("Part category"), required=False, coerce=int, empty_value=None)
@@ -38,6 +41,14 @@ class PartForm(ConsoleForm):
         self.fields["category_id"].choices = _blank(queries.category_choices())
         if not has_image:
             del self.fields["remove_image"]
+
+    def service_values(self):
+        """The service's arguments: the built-in values and the whole set of custom values."""
+        prefix = getattr(self, "custom_prefix", None)
+        values = {key: value for key, value in self.cleaned_data.items() if not (prefix and key.startswith(prefix))}
+        if prefix:
+            values.update(fields=self.custom_values or {}, replace_fields=True)
+        return values
 
     @staticmethod
     def initial_for(part):

@@ -1,12 +1,15 @@
-"""Import parts from Excel (PART-02) with the generic importer: template, preview, all or nothing."""
+"""Import parts from Excel (PART-02) with the generic importer: template, preview, all or nothing.
+After the built-in columns comes one per custom field of the part form, parsed and checked by the form
+engine (an error names the cell's column)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouhou.core import forms_engine
 from shouhou.core.errors import ValidationFailed
 from shouhou.core.importer import ImportColumn, Importer, flag_repeats, register
 
-from . import queries, services
+from . import custom_fields, queries, services
 from .models import Part
 from .services._common import money
 
@@ -34,8 +37,28 @@ class PartImporter(Importer):
         ImportColumn("description", gettext_lazy("Description"), example="", aliases=("说明",), multiline=True),
     ]
 
+    def get_columns(self):
+        custom = []
+        for column in forms_engine.excel_columns(custom_fields.schema(), for_import=True):
+            field = column.definition
+            help_text = "、".join(option["label"] for option in field.options) if field.options else field.help
+            custom.append(ImportColumn(custom_fields.CUSTOM_PREFIX + field.key, field.label, required=field.required,
+                                       help=help_text, aliases=(field.key,), multiline=True))
+        return [*self.columns, *custom]
+
     def prepare(self):
         self.categories = {category.name: category.pk for category in queries.categories()}
+        self.schema = custom_fields.schema()
+        self.refs = forms_engine.References()
+
+    def _custom_values(self, values, errors):
+        prefix = custom_fields.CUSTOM_PREFIX
+        row = {key.removeprefix(prefix): value for key, value in values.items() if key.startswith(prefix)}
+        try:
+            return forms_engine.parse_excel_row(self.schema, row, refs=self.refs)
+        except ValidationFailed as exc:
+            errors.update({prefix + key: messages for key, messages in exc.details.items()})
+            return {}
 
     def parse_row(self, values):
         errors = {}
@@ -53,6 +76,7 @@ class PartImporter(Importer):
         for key in ("sale_price", "cost_price"):
             kwargs[key] = money(kwargs[key], key, errors)
         kwargs["serial_tracked"] = self.text(values.get("serial_tracked")).lower() in YES
+        kwargs["fields"] = self._custom_values(values, errors)
         if errors:
             raise ValidationFailed(details=errors)
         return kwargs

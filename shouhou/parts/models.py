@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shouhou.core.forms_engine.models import CustomFieldsMixin
 from shouhou.core.models import TenantModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -41,8 +42,10 @@ class PartCategory(TenantModel):
         return self.name
 
 
-class Part(TenantModel):
-    """备件 (PART-01), keyed by its number within the company."""
+class Part(CustomFieldsMixin, TenantModel):
+    """备件 (PART-01), keyed by its number within the company; custom fields in `fields` (form target "part")."""
+
+    form_target = "part"
 
     number = models.CharField(_("part number"), max_length=50)
     name = models.CharField(_("part name"), max_length=100)

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from shouhou.core import timeline
+from shouhou.core import forms_engine, list_fields, timeline
 from shouhou.core.dialogs import can, finished, int_list, render_modal, show_error
 from shouhou.core.errors import DomainError, NotFound
 from shouhou.core.generic_views import ObjectEditView, ObjectListView, ObjectView
 from shouhou.core.lists import BatchAction, Column, Filter, IdFilter, StandardList, Tab
 from shouhou.core.permissions import has_perm, require
 
-from . import policy, queries, services
+from . import custom_fields, policy, queries, services
 from .forms import (
     ItemListForm,
     MoveForm,
@@ -66,7 +66,10 @@ def category_choices(request):
 
 # --- parts (PART-01) ---------------------------------------------------------------------------------------
 
-class PartList(StandardList):
+class PartList(list_fields.CustomFieldsList, StandardList):
+    """The system columns and filters, then a column per custom field (shown by default when marked so,
+    sortable) and a filter per searchable one (core.list_fields)."""
+
     key = "parts"
     title = gettext_lazy("Spare parts")
     template = "parts/list.html"
@@ -96,11 +99,20 @@ class PartList(StandardList):
     filters = [IdFilter("category", gettext_lazy("Part category"), "category", choices=category_choices)]
     batch_actions = [BatchAction(gettext_lazy("Batch edit"), "parts:batch_edit", perm="part.edit", modal=True)]
 
+    def __init__(self, request):
+        super().__init__(request)
+        self.schema = custom_fields.schema()
+        self.refs = forms_engine.References()
+        self.custom = {column.key: column for column in forms_engine.list_columns(self.schema)}
+        self.columns = [*PartList.columns, *(list_fields.custom_column(c, self.refs) for c in self.custom.values())]
+        self.filters = [*PartList.filters, *list_fields.custom_filters(self.schema)]
+
     def base_queryset(self, request):
         return queries.parts(request.user)
 
     def extra_context(self, request):
-        return {"can": can(request.user, "part.create", "part.import", "part.edit")}
+        return {"can": can(request.user, "part.create", "part.import", "part.edit"),
+                "designer_url": custom_fields.designer_url()}
 
 
 class PartListView(ObjectListView):
@@ -122,6 +134,7 @@ class PartView(ObjectView):
             "units": queries.serial_units(request.user).filter(part=part).select_related("warehouse", "holder")[:200]
             if part.serial_tracked else [],
             "entries": timeline.entries_for(part, 50),
+            "custom_values": forms_engine.display_values(custom_fields.schema(), part.fields, include_empty=False),
             "can": can(request.user, "part.edit", "part.delete", "stock.view"),
         }
 
@@ -136,13 +149,14 @@ class PartEditView(ObjectEditView):
         return queries.get_part(request.user, pk) if pk is not None else None
 
     def get_form(self, request, part):
-        return PartForm(request.POST or None, request.FILES or None, initial=PartForm.initial_for(part) if part else None,
-                        has_image=bool(part and part.image_id))
+        form_class = custom_fields.form_class(part)
+        return form_class(request.POST or None, request.FILES or None,
+                          initial=PartForm.initial_for(part) if part else None, has_image=bool(part and part.image_id))
 
     def save(self, request, form, part):
         if part is None:
-            return services.create_part(actor=request.user, request=request, **form.cleaned_data)
-        return services.update_part(actor=request.user, part=part, request=request, **form.cleaned_data)
+            return services.create_part(actor=request.user, request=request, **form.service_values())
+        return services.update_part(actor=request.user, part=part, request=request, **form.service_values())
 
     def success_message(self, request, form, part, created):
         return (_("Part %(name)s created.") if created else _("Part %(name)s saved.")) % {"name": part.name}

@@ -30,6 +30,15 @@ class CustomFieldsFormMixin:
     def custom_field_names(self):
         return [self.custom_prefix + f.key for f in self.custom_schema.fields if not f.system]
 
+    def custom_fields(self):
+        """The bound custom fields (layout items included), in form order — for a section of their own."""
+        return [self[name] for name in self.custom_field_names()]
+
+    def system_fields(self):
+        """The bound visible fields that are not custom ones."""
+        custom = set(self.custom_field_names())
+        return [field for field in self.visible_fields() if field.name not in custom]
+
     def clean(self):
         cleaned_data = super().clean()
         fields = self.custom_schema.value_fields()

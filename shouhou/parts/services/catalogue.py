@@ -11,11 +11,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhou.core import clean, company_settings, outbox, references, timeline
+from shouhou.core import clean, company_settings, forms_engine, outbox, references, timeline
 from shouhou.core.audit import SystemLog, log
 from shouhou.core.errors import Conflict, NotFound, ValidationFailed
 
-from .. import policy, queries
+from .. import custom_fields, policy, queries
 from ..models import Part, PartCategory, ServiceItem, StockLevel, StockMovement, Warehouse
 from . import images
 from ._common import NOT_GIVEN, actor_id, clean_id, flag, money
@@ -120,11 +120,28 @@ class Entry:
     edited: object
     checks: Callable = lambda obj, changes, errors: None  # extra refusals of an update
     creator: bool = False  # the model records created_by
+    schema: Callable | None = None  # the form engine's schema of the custom values in `fields`, if any
+
+
+def _custom_values(entry, actor, data, errors, *, previous=None):
+    """The checked custom values to store (None: not given, or refused into `errors` under
+    "fields.<key>"). An update merges what is given (null removes a value) unless `replace_fields`
+    (the console form, which sends the whole set)."""
+    if entry.schema is None or (previous is not None and data.get("fields") is None):
+        return None
+    replace = previous is None or bool(data.get("replace_fields"))
+    cleaned = clean.custom_fields(entry.schema(), data.get("fields"), partial=not replace, previous=previous,
+                                  errors=errors, actor=actor)
+    if cleaned is None or replace:
+        return cleaned
+    return forms_engine.merge_values(previous, cleaned)
 
 
 def _create_entry(entry, actor, data):
     errors = {}
     values = entry.values(data, errors, partial=False)
+    if entry.schema is not None:
+        values["fields"] = _custom_values(entry, actor, data, errors) or {}
     with transaction.atomic():
         _unique(entry.model, "number", values["number"], errors, entry.taken(values["number"]))
         clean.raise_if(errors)
@@ -147,12 +164,17 @@ def _update_entry(entry, actor, obj, data):
             _unique(entry.model, "number", changes["number"], errors, entry.taken(changes["number"]),
                     exclude_pk=obj.pk)
         entry.checks(obj, changes, errors)
+        new_fields = _custom_values(entry, actor, data, errors, previous=getattr(obj, "fields", None) or {})
         clean.raise_if(errors)
-        before = timeline.snapshot(obj, entry.tracked)
+        before, before_fields = timeline.snapshot(obj, entry.tracked), dict(getattr(obj, "fields", None) or {})
         for name, value in changes.items():
             setattr(obj, name, value)
+        if new_fields is not None:
+            obj.fields = new_fields
         _save(obj, "number", entry.taken(obj.number))
         recorded = timeline.diff(obj, before, entry.tracked)
+        if new_fields is not None:
+            recorded += forms_engine.diff_values(entry.schema(), before_fields, obj.fields)
         if recorded:
             timeline.record(actor=actor, obj=obj, verb=f"{entry.event}.updated", summary=str(entry.edited),
                             changes=recorded)
@@ -162,13 +184,14 @@ def _update_entry(entry, actor, obj, data):
 
 PART = Entry(model=Part, event="part", perm="part", values=_part_values, taken=_part_taken, tracked=PART_TRACKED,
              created=gettext_lazy("Created the part"), edited=gettext_lazy("Edited the part"), checks=_part_checks,
-             creator=True)
+             creator=True, schema=custom_fields.schema)
 
 
 def create_part(*, actor, request=None, check_perm=True, image=None, **data):
     """A part: number (unique in the company), name, category_id, specification, unit, sale_price,
-    cost_price, description, enabled, in_mall, serial_tracked, and `image` (an uploaded picture,
-    services/images.py). `check_perm=False`: the importer checked part.import for the whole file."""
+    cost_price, description, enabled, in_mall, serial_tracked, `fields` (custom values, checked by the form
+    engine: errors under "fields.<key>") and `image` (an uploaded picture, services/images.py).
+    `check_perm=False`: the importer checked part.import for the whole file."""
     if check_perm:
         policy.require(actor, None, "part.create")
     picture = _picture(image, data, partial=False)
@@ -180,7 +203,8 @@ def create_part(*, actor, request=None, check_perm=True, image=None, **data):
 
 def update_part(*, actor, part, request=None, image=None, remove_image=False, **data):
     """Change the given values; serial tracking cannot change while the part has stock or movements.
-    `image` replaces the picture, `remove_image` takes it off."""
+    `fields` merges into the custom values (null removes one) unless `replace_fields`. `image` replaces
+    the picture, `remove_image` takes it off; either releases the old file (core.files.release)."""
     picture = _picture(image, data, partial=True)
     with transaction.atomic():
         part = _update_entry(PART, actor, part, data)
@@ -242,6 +266,7 @@ def delete_part(*, actor, part, request=None):
             action=_("Deleted part %(name)s (%(number)s)") % {"name": part.name, "number": part.number},
             detail={"object": "part", "id": part.pk, "number": part.number})
         outbox.emit("part.deleted", part_id=part.pk, number=part.number, actor_id=actor_id(actor))
+        images.release(part)
         part.delete()
 
 

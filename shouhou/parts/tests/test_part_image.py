@@ -66,3 +66,63 @@ def test_the_picture_is_served_only_to_who_may_see_parts(owner, f):
     for person in people:
         status = client_for(person).get(url).status_code
         assert status == 200 if has_perm(person, "part.view") else status in (403, 404), (person.name, status)
+
+
+def used_bytes(tenant):
+    from shouhou.core.models import Tenant
+
+    return Tenant.objects.get(pk=tenant.pk).storage_used_bytes
+
+
+def test_replacing_removing_or_deleting_releases_the_file_and_its_quota(tenant, owner, f, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        part = services.create_part(actor=owner, number="BJ-R", name="滤网", image=png())
+    first, size = part.image, part.image.size
+    assert used_bytes(tenant) == size
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_part(actor=owner, part=part, image=png("second.png"))
+    part.refresh_from_db()
+    assert not StoredFile.objects.filter(pk=first.pk).exists() and part.image_id is not None
+    assert used_bytes(tenant) == part.image.size
+    assert client_for(owner).get(reverse("files:file", args=[first.key])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_part(actor=owner, part=part, remove_image=True)
+    part.refresh_from_db()
+    assert part.image_id is None and not StoredFile.objects.exists() and used_bytes(tenant) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_part(actor=owner, part=part, image=png("third.png"))
+        services.delete_part(actor=owner, part=part)
+    assert not Part.objects.exists() and not StoredFile.objects.exists() and used_bytes(tenant) == 0
+
+
+def test_the_api_sets_replaces_and_removes_the_picture_as_base64(tenant, owner, f):
+    import base64
+    import json
+
+    api = api_client_for(owner)
+
+    def send(method, address, data):
+        return getattr(api, method)(f"/api/v1{address}", data=json.dumps(data), content_type="application/json")
+
+    content = base64.b64encode(png().read()).decode()
+    created = send("post", "/parts", {"number": "BJ-API", "name": "风扇", "image": {"name": "fan.png",
+                                                                                "content_base64": content}})
+    assert created.status_code == 201 and created.json()["image_url"].startswith("/files/")
+    part = Part.objects.get(number="BJ-API")
+    first = part.image_id
+    assert StoredFile.objects.get(pk=first).owner_id == str(part.pk)
+    fake = base64.b64encode(b"<svg onload=alert(1)>").decode()
+    refused = send("patch", f"/parts/{part.pk}", {"name": "改名", "image": {"name": "x.png", "content_base64": fake}})
+    assert refused.status_code == 400 and "image" in refused.json()["details"]
+    not_base64 = send("patch", f"/parts/{part.pk}", {"image": {"name": "x.png", "content_base64": "%%%"}})
+    assert not_base64.status_code == 400 and "image" in not_base64.json()["details"]
+    part.refresh_from_db()
+    assert part.name == "风扇" and part.image_id == first
+    replaced = send("patch", f"/parts/{part.pk}", {"image": {"name": "b.png", "content_base64": content}})
+    assert replaced.status_code == 200 and replaced.json()["image_url"] != created.json()["image_url"]
+    assert not StoredFile.objects.filter(pk=first).exists()
+    removed = send("patch", f"/parts/{part.pk}", {"remove_image": True})
+    assert removed.status_code == 200 and removed.json()["image_url"] is None and not StoredFile.objects.exists()
+    too_long = send("post", "/parts", {"number": "BJ-BIG", "name": "大", "image": {
+        "name": "big.png", "content_base64": "A" * (services.images.MAX_BASE64 + 4)}})
+    assert too_long.status_code in (400, 422) and not Part.objects.filter(number="BJ-BIG").exists()
