@@ -30,9 +30,6 @@ LEGACY_DESCRIPTIONS = {
 }
 
 
-DESCRIPTION_MAX = 200  # Role.description's max_length
-
-
 def describe(role_key, module_keys=None):
     """The role's description from the registered modules (only those in `module_keys` when given): the
     modules where it does more than look, then those it may only view — "客户、产品、工单；可查看账号、团队"."""
@@ -50,10 +47,7 @@ def describe(role_key, module_keys=None):
     separator = pgettext("list separator", ", ")
     work, view = separator.join(works), separator.join(views)
     if work and view:
-        text = gettext("%(work)s; may view %(view)s") % {"work": work, "view": view}
-    elif view:
-        text = gettext("May view %(view)s") % {"view": view}
-    else:
-        text = work or gettext("No permissions by default")
-    # Role.description holds 200 characters; with every module registered the English text runs longer.
-    return text if len(text) <= DESCRIPTION_MAX else text[:DESCRIPTION_MAX - 1] + "…"
+        return gettext("%(work)s; may view %(view)s") % {"work": work, "view": view}
+    if view:
+        return gettext("May view %(view)s") % {"view": view}
+    return work or gettext("No permissions by default")
