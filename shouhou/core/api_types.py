@@ -10,10 +10,11 @@ Each type states its range in the OpenAPI document too, so generated clients and
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -31,9 +32,11 @@ Longitude = Annotated[Decimal, Field(ge=-180, le=180),
 
 
 def _in_range(moment):
+    """Within DATETIME_MIN…MAX, and in UTC: an offset such as +19:29 is valid ISO 8601 but PostgreSQL refuses
+    offsets beyond ±15:59, so the moment is handed on in UTC (the same instant)."""
     if not datetime_in_range(moment):
         raise PydanticCustomError("datetime_range", "Date and time out of range")
-    return moment
+    return moment.astimezone(UTC) if timezone.is_aware(moment) else moment
 
 
 ApiDatetime = Annotated[

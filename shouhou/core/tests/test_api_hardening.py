@@ -294,3 +294,15 @@ def test_json_bodies_are_not_coerced_from_other_types(api, path, body, field):
 def test_dates_are_iso_text_not_timestamps(api):
     assert_error(api.get(f"{API}/customers?created_to=0"), 400, "validation_error", "created_to")
     assert api.get(f"{API}/customers?created_to=2026-05-01").status_code == 200
+
+
+def test_api_datetimes_are_handed_on_in_utc():
+    """An offset PostgreSQL refuses (+19:29 is valid ISO 8601) reaches the query as the same instant in UTC."""
+    from datetime import UTC, datetime
+
+    from pydantic import TypeAdapter
+
+    from shouhou.core.api_types import ApiDatetime
+
+    moment = TypeAdapter(ApiDatetime).validate_python("0766-07-25T15:16:39+19:29")
+    assert moment.tzinfo is UTC and moment == datetime(766, 7, 24, 19, 47, 39, tzinfo=UTC)
