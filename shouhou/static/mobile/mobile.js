@@ -13,6 +13,7 @@
  *   [data-m-steps]            a progress bar wider than the screen scrolls (inside itself) to its current step
  *   [data-m-choice]           a radio group of labels (.m-seg-item): the checked one is .active and shows
  *                             its [data-m-choice-panel="value"] (a sibling), the others are hidden
+ *   [data-m-choices]          labels (.m-choice) holding a radio or check box: the checked ones are .checked
  *   #m-create-form            a new customer (the htmx-swapped block), address or planned time fires
  *                             "m-dispatch-refresh" on the body: the 负责人 ranking reloads itself
  * Texts come from data-t-* attributes of this script's tag (translated by base.html). */
@@ -382,6 +383,19 @@
     show();
   }
 
+  // --- pills that are their radio's or check box's label (收款, 回访): the checked ones are .checked ---------
+  function choicePills(group) {
+    if (!once(group, "Choices")) return;
+    function show() {
+      group.querySelectorAll("label.m-choice").forEach(function (label) {
+        var input = label.querySelector("input");
+        label.classList.toggle("checked", !!input && input.checked);
+      });
+    }
+    group.addEventListener("change", show);
+    show();
+  }
+
   function refreshDispatch(event) {
     var form = document.getElementById("m-create-form");
     if (!form) return;
@@ -412,6 +426,7 @@
     each("select[data-m-autosubmit]", autosubmit);
     each("[data-m-steps]", stepsToCurrent);
     each("[data-m-choice]", choiceGroup);
+    each("[data-m-choices]", choicePills);
   }
 
   window.shouhouMobile = { init: init, durationText: durationText };
