@@ -9,7 +9,7 @@ _providers = []
 
 
 def register_fees_provider(provider):
-    """`provider`: the module's object that computes an order's fees (settlement, issue to come)."""
+    """`provider`: the module's object that computes an order's fees (the receipt's lines, receipt_lines.FEES)."""
     _providers[:] = [provider]
 
 

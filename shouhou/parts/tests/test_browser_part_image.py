@@ -28,7 +28,8 @@ def test_part_picture_and_receipt_sections(page, tenant, owner, factories, tmp_p
     page.set_input_files("#id_image", str(picture))
     shot(page, "part-image-form-1366")
     page.click("form.form-card button.btn-primary")
-    page.wait_for_function("() => document.querySelector('img.object-fit-cover') !== null")
+    page.wait_for_function("() => { const img = document.querySelector('img.object-fit-cover');"
+                           " return img !== null && img.complete; }")  # loaded (or failed) through the file view
     part = Part.objects.get(number="BJ-IMG-1")
     assert page.evaluate("() => document.querySelector('img.object-fit-cover').naturalWidth") == 80
     shot(page, "part-image-detail-1366")
